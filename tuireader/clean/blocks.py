@@ -1,0 +1,193 @@
+"""Block-aware conversion of an HTML element into plain-text blocks.
+
+Inline elements keep the whitespace the browser would show, so words in
+adjacent tags stay apart exactly where the page separates them; block
+elements start new blocks.  List items become ``- item`` lines and quotes
+``> text`` lines.  The walk is iterative, so deep nesting cannot exhaust the
+Python stack.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["Block", "BLOCK_TAGS", "element_blocks", "blocks_to_text"]
+
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote body center dd details dialog dir div dl dt "
+    "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li "
+    "main menu nav ol p pre section summary table tbody thead tfoot tr td th ul caption "
+    "legend noscript".split()
+)
+HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+SKIP_TAGS = frozenset(
+    "script style template svg math button select option input textarea iframe object "
+    "embed canvas audio video map head title meta link base noscript".split()
+)
+_SPACE = re.compile(r"[ \t\r\f\v\n\u00a0\u2028\u2029\u3000]+")
+
+
+@dataclass
+class Block:
+    """One paragraph-like piece of text with what we know about its shape."""
+
+    text: str
+    kind: str = "p"  # "p", "heading", "li", "pre", "caption"
+    quote: bool = False
+    list_id: int = 0  # the <ul>/<ol> an item belongs to, 0 for none
+    ordinal: int = 0  # number of an <ol> item
+    link_chars: int = 0
+    ordered: bool = False
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, len(self.text))
+
+
+def _tag(el: Any) -> str:
+    tag = el.tag
+    if not isinstance(tag, str):
+        return ""
+    if "}" in tag:
+        tag = tag.rsplit("}", 1)[1]
+    return tag.lower()
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self.parts: list[str] = []
+        self.link_chars = 0
+        self.kind = "p"
+        self.quote = 0
+        self.lists: list[list[int]] = []  # [id, ordered, counter]
+        self.list_serial = 0
+        self.pre = 0
+        self.link = 0
+        self.item: tuple[int, int, bool] | None = None
+
+    def add(self, text: str | None) -> None:
+        if not text:
+            return
+        if not self.pre:
+            text = _SPACE.sub(" ", text)
+        self.parts.append(text)
+        if self.link:
+            self.link_chars += len(text.strip())
+
+    def flush(self) -> None:
+        raw = "".join(self.parts)
+        self.parts = []
+        links = self.link_chars
+        self.link_chars = 0
+        if self.pre:
+            text = raw.strip("\n")
+            if not text.strip():
+                return
+        else:
+            lines = [" ".join(line.split()) for line in raw.split("\n")]
+            text = "\n".join(line for line in lines if line)
+        if not text:
+            return
+        block = Block(text=text, kind=self.kind if not self.pre else "pre", quote=self.quote > 0,
+                      link_chars=min(links, len(text)))
+        if self.item is not None:
+            block.list_id, block.ordinal, block.ordered = self.item
+            block.kind = "li"
+        self.blocks.append(block)
+
+
+def element_blocks(root: Any) -> list[Block]:
+    """Walk ``root`` and return its text as a list of blocks, in document order."""
+    from lxml import etree
+
+    out = _Collector()
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        tag = _tag(el)
+        if event == "start":
+            if not tag or tag in SKIP_TAGS:
+                if tag:
+                    walker.skip_subtree()
+                    out.add(el.tail)
+                else:
+                    out.add(el.tail)  # comment or processing instruction
+                    walker.skip_subtree()
+                continue
+            if tag in BLOCK_TAGS:
+                out.flush()
+                if tag in HEADING_TAGS:
+                    out.kind = "heading"
+                elif tag in ("figcaption", "caption"):
+                    out.kind = "caption"
+                elif tag == "blockquote":
+                    out.quote += 1
+                elif tag == "pre":
+                    out.pre += 1
+                elif tag in ("ul", "ol", "dir", "menu"):
+                    out.list_serial += 1
+                    out.lists.append([out.list_serial, tag == "ol", 0])
+                elif tag == "li" and out.lists:
+                    current = out.lists[-1]
+                    current[2] += 1
+                    out.item = (current[0], current[2], bool(current[1]))
+            elif tag == "br":
+                out.add("\n" if not out.pre else "\n")
+            elif tag == "a":
+                out.link += 1
+            elif tag == "img":
+                pass
+            out.add(el.text)
+        else:
+            if not tag or tag in SKIP_TAGS:
+                continue
+            if tag in BLOCK_TAGS:
+                out.flush()
+                if tag in HEADING_TAGS or tag in ("figcaption", "caption"):
+                    out.kind = "p"
+                elif tag == "blockquote":
+                    out.quote = max(0, out.quote - 1)
+                elif tag == "pre":
+                    out.pre = max(0, out.pre - 1)
+                elif tag in ("ul", "ol", "dir", "menu"):
+                    if out.lists:
+                        out.lists.pop()
+                    out.item = None
+                elif tag == "li":
+                    out.item = None
+            elif tag == "a":
+                out.link = max(0, out.link - 1)
+            if el is not root:
+                out.add(el.tail)
+    out.flush()
+    return out.blocks
+
+
+def blocks_to_text(blocks: list[Block]) -> str:
+    """Join blocks into paragraphs separated by one blank line.
+
+    Items of one list stay together as ``- item`` lines; quoted blocks get
+    ``> `` in front of every line.
+    """
+    paragraphs: list[str] = []
+    previous_list = 0
+    for block in blocks:
+        if block.kind == "li" and block.list_id:
+            marker = f"{block.ordinal}." if block.ordered else "-"
+            line = f"{marker} " + block.text.replace("\n", " ")
+            if block.quote:
+                line = "> " + line
+            if previous_list == block.list_id and paragraphs:
+                paragraphs[-1] += "\n" + line
+            else:
+                paragraphs.append(line)
+            previous_list = block.list_id
+            continue
+        previous_list = 0
+        text = block.text
+        if block.quote:
+            text = "\n".join("> " + line for line in text.split("\n"))
+        paragraphs.append(text)
+    return "\n\n".join(paragraphs)

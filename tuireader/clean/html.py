@@ -1,0 +1,292 @@
+"""Clean an HTML page: readability finds the article, we turn it into paragraphs.
+
+Steps: bound the input, parse once, read metadata, remove boilerplate the
+page marks as such (share bars, related boxes, comments, ads, subscribe
+prompts), hand the tree to readability, then convert its choice to text
+block by block and drop what is left of boilerplate.  When readability picks
+clearly less than the page's own article container holds, that container is
+used instead.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tuireader.text import clean_input, tone_key
+
+from .article import CleanedArticle
+from .blocks import Block, blocks_to_text, element_blocks
+from .encoding import decode_bytes
+from .metadata import PageMeta, extract_meta, guess_lang
+
+__all__ = ["MAX_HTML_CHARS", "clean_html"]
+
+# Pages above this size (after dropping scripts and styles) are cut: the work
+# of readability grows faster than linearly with the page.
+MAX_HTML_CHARS = 3_000_000
+# libxml2 stops at this nesting depth and drops what lies deeper.
+_LIBXML_MAX_DEPTH = 255
+
+_SCRIPTS = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r"<[a-zA-Z!/?]")
+
+# Class/id words of page furniture.  Matched against whole words of the
+# attribute (split on spaces, dashes and underscores).
+_BOILERPLATE_WORDS = {
+    "share", "sharing", "social", "sharebar", "socialshare", "share-bar",
+    "related", "relate", "lienquan", "tinlienquan", "relatednews", "recommended", "recommendation",
+    "comment", "comments", "binhluan", "disqus",
+    "subscribe", "subscription", "newsletter", "signup", "paywall",
+    "advert", "advertisement", "ads", "ad", "adsbygoogle", "banner", "sponsor", "sponsored", "promo",
+    "breadcrumb", "breadcrumbs", "tags", "tag-list", "taglist", "toolbar",
+    "popup", "modal", "cookie", "consent", "outbrain", "taboola",
+    "sidebar", "widget", "footer", "navbar", "nav", "menu",
+}
+_SPLIT_WORDS = re.compile(r"[\s_\-]+")
+
+# Headings that open a box of other articles or page furniture.
+_SECTION_LABELS = re.compile(
+    r"^(?:tin|bài|bài viết|video|tin tức)?\s*(?:liên quan|cùng chủ đề|cùng chuyên mục|cùng tác giả|"
+    r"đọc (?:thêm|nhiều)|xem thêm|mới nhất|tin mới|đừng bỏ lỡ|nổi bật|có thể bạn quan tâm|"
+    r"bình luận(?: \(\d+\))?|ý kiến bạn đọc|tiêu điểm)\s*:?$"
+    r"|^(?:related(?: (?:articles|stories|posts|news|content|coverage|reading))?|read (?:more|next|also)|"
+    r"more (?:from|on|stories|news)\b.*|recommended(?: for you)?|you (?:may|might) (?:also )?like.*|"
+    r"popular(?: now| stories)?|most (?:read|popular|viewed)|trending(?: now)?|comments?(?: \(\d+\))?|"
+    r"leave a (?:comment|reply)|share this(?: article| story)?:?|sign up.*newsletter.*|"
+    r"also (?:read|see)|see also|latest news|top stories)\s*:?$",
+    re.IGNORECASE,
+)
+_SHARE_ONLY = re.compile(
+    r"^(?:(?:share|tweet|email|e-mail|print|facebook|twitter|linkedin|pinterest|whatsapp|reddit|"
+    r"zalo|chia sẻ|in bài|gửi bài|copy link|sao chép|save|lưu|like|thích|follow|theo dõi)\W*)+$",
+    re.IGNORECASE,
+)
+
+
+def _class_words(el: Any) -> set[str]:
+    value = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    if not value.strip():
+        return set()
+    words = set(_SPLIT_WORDS.split(value))
+    words.update(value.split())
+    return words
+
+
+def _paragraph_chars(el: Any) -> int:
+    total = 0
+    for p in el.iter("p"):
+        total += len(p.text_content())
+        if total > 400:
+            break
+    return total
+
+
+def _is_boilerplate_box(el: Any) -> bool:
+    words = _class_words(el)
+    if not words or not (words & _BOILERPLATE_WORDS):
+        return False
+    # Wrappers whose class mentions, say, "comments-enabled" but which hold
+    # the article itself are kept.
+    return _paragraph_chars(el) < 400 or el.tag in ("aside", "nav")
+
+
+def _preclean(doc: Any) -> None:
+    """Remove page furniture the markup itself identifies."""
+    doomed = []
+    for el in doc.iter():
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag:
+            doomed.append(el)
+            continue
+        if tag in ("script", "style", "noscript", "iframe", "svg", "form", "button", "select",
+                   "template", "nav", "aside", "footer", "object", "embed"):
+            doomed.append(el)
+        elif el.get("hidden") is not None or el.get("aria-hidden") == "true":
+            doomed.append(el)
+        elif "display:none" in (el.get("style") or "").replace(" ", "").lower():
+            doomed.append(el)
+        elif tag not in ("html", "body", "article", "main") and _is_boilerplate_box(el):
+            doomed.append(el)
+    for el in doomed:
+        parent = el.getparent()
+        if parent is None:
+            continue
+        _drop_keep_tail(el)
+
+
+def _drop_keep_tail(el: Any) -> None:
+    parent = el.getparent()
+    if parent is None:
+        return
+    tail = el.tail
+    previous = el.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(el)
+
+
+def _normal_title(text: str) -> str:
+    return " ".join(re.sub(r"[^\w\s]", " ", tone_key(text)).split())
+
+
+def _pick_title(meta: PageMeta, doc: Any) -> str | None:
+    headings = []
+    for el in doc.iter("h1"):
+        text = " ".join(el.text_content().split())
+        if 3 <= len(text) <= 300:
+            headings.append(clean_input(text))
+    candidates = meta.title_candidates
+    # An <h1> that the page's declared title contains is the cleanest title.
+    for heading in headings:
+        key = _normal_title(heading)
+        if key and any(key in _normal_title(c) for c in candidates):
+            return heading
+    if candidates:
+        best = candidates[0]
+        for sep in (" | ", " - ", " – ", " — ", " :: ", " « ", " » "):
+            if sep in best:
+                parts = best.split(sep)
+                longest = max(parts, key=len)
+                if len(longest) >= 15:
+                    best = longest
+                break
+        return best.strip() or None
+    return headings[0] if headings else None
+
+
+def _same_text(a: str, b: str) -> bool:
+    ka, kb = _normal_title(a), _normal_title(b)
+    return bool(ka) and (ka == kb or (len(ka) > 20 and (ka in kb or kb in ka) and abs(len(ka) - len(kb)) < 25))
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+def _filter_blocks(blocks: list[Block], title: str | None) -> list[Block]:
+    kept: list[Block] = []
+    dropping_box = False
+    for index, block in enumerate(blocks):
+        text = block.text
+        if title and index < 4 and block.kind in ("heading", "p") and _same_text(text, title):
+            continue
+        if _words(text) <= 8 and _SECTION_LABELS.match(text.strip()):
+            dropping_box = True
+            continue
+        if dropping_box:
+            # Inside a "related"/"comments" box: its items are links or short lines.
+            if block.link_density > 0.5 or _words(text) < 12 or block.kind in ("li", "heading"):
+                continue
+            dropping_box = False
+        if _SHARE_ONLY.match(text.strip()):
+            continue
+        kept.append(block)
+    return kept
+
+
+def _container_candidates(doc: Any) -> list[Any]:
+    found = []
+    for xpath in (".//*[@itemprop='articleBody']", ".//article", ".//main"):
+        found.extend(doc.iterfind(xpath) if not xpath.startswith(".//*[") else doc.xpath(xpath))
+    return found
+
+
+def _text_length(blocks: list[Block]) -> int:
+    return sum(len(b.text) for b in blocks if b.kind != "li" or b.link_density < 0.5)
+
+
+def _tree_depth_hit(doc: Any) -> bool:
+    from lxml import etree
+
+    depth = 0
+    for event, _el in etree.iterwalk(doc, events=("start", "end")):
+        depth += 1 if event == "start" else -1
+        if depth >= _LIBXML_MAX_DEPTH - 1:
+            return True
+    return False
+
+
+def _parse(html: str) -> Any:
+    import lxml.html
+    from lxml import etree
+
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def _readability_blocks(doc: Any, url: str | None) -> list[Block]:
+    import lxml.html
+    from readability import Document
+    from readability.readability import Unparseable
+
+    try:
+        summary = Document(doc, url=url).summary(html_partial=True)
+    except (Unparseable, ValueError, TypeError, RecursionError):
+        return []
+    if not summary or not summary.strip():
+        return []
+    try:
+        fragment = lxml.html.fragment_fromstring(summary, create_parent="div")
+    except Exception:  # noqa: BLE001 - any parser complaint means "nothing usable"
+        return []
+    return element_blocks(fragment)
+
+
+def clean_html(html: str | bytes, *, url: str | None = None, content_type: str | None = None) -> CleanedArticle:
+    """Extract the article of an HTML page as metadata plus plain paragraphs."""
+    warnings: list[str] = []
+    if isinstance(html, (bytes, bytearray)):
+        html = decode_bytes(bytes(html), content_type=content_type)
+    else:
+        html = clean_input(html)
+    if len(html) > MAX_HTML_CHARS:
+        html = _SCRIPTS.sub(" ", html)
+        if len(html) > MAX_HTML_CHARS:
+            html = html[:MAX_HTML_CHARS]
+            warnings.append(f"truncated: page larger than {MAX_HTML_CHARS // 1_000_000} MB")
+    article = CleanedArticle(url=url, warnings=warnings)
+    if not html.strip() or not _TAG.search(html):
+        article.warnings.append("no article found: the page has no HTML content")
+        return article
+    doc = _parse(html)
+    if doc is None:
+        article.warnings.append("no article found: the page could not be parsed")
+        return article
+    if _tree_depth_hit(doc):
+        article.warnings.append("page nested too deeply: content below the nesting limit was dropped")
+
+    meta = extract_meta(doc, url)
+    title = _pick_title(meta, doc)
+    _preclean(doc)
+    containers = _container_candidates(doc)
+    container_blocks = [element_blocks(el) for el in containers[:3]]
+
+    blocks = _readability_blocks(doc, url)
+    chosen = _filter_blocks(blocks, title)
+    chosen_length = _text_length(chosen)
+    for candidate in container_blocks:
+        filtered = _filter_blocks(candidate, title)
+        length = _text_length(filtered)
+        # Readability sometimes settles on one part of a split article.
+        if length > 1.6 * chosen_length + 200:
+            chosen, chosen_length = filtered, length
+
+    text = clean_input(blocks_to_text(chosen)).strip()
+    article.title = title
+    article.author = meta.author
+    article.site = meta.site
+    article.url = meta.url
+    article.published = meta.published
+    article.text = text
+    first_paragraph = next((b.text for b in chosen if b.kind == "p" and _words(b.text) >= 8), None)
+    article.lead = meta.description or first_paragraph
+    article.lang = meta.lang or guess_lang(text)
+    if not text:
+        article.warnings.append("no article found: no block of readable text on the page")
+    return article

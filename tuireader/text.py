@@ -147,3 +147,23 @@ def fold_with_map(text: str) -> tuple[str, list[int]]:
         out.append(folded)
         index.extend([i] * len(folded))
     return "".join(out), index
+
+
+_UNSAFE_FILENAME = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]+')
+_WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def safe_filename(title: str, suffix: str = "", *, max_bytes: int = 120) -> str:
+    """A file name made from untrusted text: no separators, no dot-files, bounded length.
+
+    Vietnamese letters stay (NFC); anything a file system or shell treats
+    specially becomes ``-``.
+    """
+    name = _UNSAFE_FILENAME.sub("-", clean_input(title))
+    name = "-".join(name.split())
+    name = re.sub(r"-{2,}", "-", name).strip("-.")
+    encoded = name.encode("utf-8")[:max_bytes]
+    name = encoded.decode("utf-8", errors="ignore").rstrip("-.")
+    if not name or name.lower().split(".")[0] in _WINDOWS_RESERVED:
+        name = f"article-{name}" if name else "article"
+    return name + suffix

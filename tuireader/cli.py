@@ -1,0 +1,433 @@
+"""The command line: ``tuireader`` opens the reader; subcommands script the library.
+
+Every subcommand is a thin call into :mod:`tuireader.library` (or the
+headless cleaner and extractor); ``--json`` output is meant for other tools
+and stays stable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _dump_json(data: Any, *, pretty: bool = True) -> str:
+    import json
+
+    return json.dumps(data, ensure_ascii=False, indent=2 if pretty else None)
+
+
+def _print_json(data: Any, *, pretty: bool = True) -> None:
+    sys.stdout.write(_dump_json(data, pretty=pretty) + "\n")
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(f"tuireader: {message}\n")
+
+
+# --- reading a SOURCE argument -------------------------------------------------
+
+def read_source(source: str, *, timeout: float = 20.0) -> tuple[bytes, str | None, str | None, str | None]:
+    """Bytes of a file, URL or ``-`` (stdin): (data, url, filename, content_type)."""
+    if source == "-":
+        return sys.stdin.buffer.read(), None, None, None
+    if source.startswith(("http://", "https://")):
+        import asyncio
+
+        from .fetch.http import Fetcher
+
+        async def get() -> Any:
+            async with Fetcher(timeout=timeout) as fetcher:
+                return await fetcher.get(source)
+
+        result = asyncio.run(get())
+        return result.content, result.url, None, result.content_type
+    path = Path(source)
+    if path.is_dir():
+        raise OSError(f"{source} is a folder, not a file")
+    return path.read_bytes(), None, path.name, None
+
+
+def _clean(source: str) -> Any:
+    from .clean import clean_source
+
+    data, url, filename, content_type = read_source(source)
+    return clean_source(data, url=url, filename=filename, content_type=content_type)
+
+
+def _source_errors() -> tuple[type[BaseException], ...]:
+    from .clean import CleanError
+
+    errors: list[type[BaseException]] = [OSError, CleanError, UnicodeError, ValueError]
+    try:
+        from .fetch.http import FetchError
+
+        errors.append(FetchError)
+    except ImportError:
+        pass
+    return tuple(errors)
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename or ''}: {exc.strerror}".lstrip(": ")
+    return str(exc) or exc.__class__.__name__
+
+
+def _for_each_source(
+    sources: Sequence[str], work: Callable[[str], dict[str, Any]], *, jsonl: bool, single: Callable[[dict[str, Any]], None]
+) -> int:
+    errors = _source_errors()
+    status = EXIT_OK
+    for source in sources:
+        try:
+            result = work(source)
+        except errors as exc:
+            status = EXIT_FAILED
+            if jsonl:
+                _print_json({"source": source, "error": _describe(exc)}, pretty=False)
+            else:
+                _error(f"{source}: {_describe(exc)}")
+            continue
+        if jsonl:
+            _print_json({"source": source, **result}, pretty=False)
+        else:
+            single(result)
+    return status
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    if args.json and len(args.sources) != 1:
+        _error("--json takes one SOURCE; use --jsonl for several.")
+        return EXIT_USAGE
+
+    def single(result: dict[str, Any]) -> None:
+        if args.json:
+            _print_json(result)
+        else:
+            sys.stdout.write(f"{result['title'] or ''}\n\n{result['text']}\n")
+
+    return _for_each_source(args.sources, lambda s: _clean(s).to_json(), jsonl=args.jsonl, single=single)
+
+
+def cmd_entities(args: argparse.Namespace) -> int:
+    if args.json and len(args.sources) != 1:
+        _error("--json takes one SOURCE; use --jsonl for several.")
+        return EXIT_USAGE
+    from . import entities as extractor
+    from .text import clean_input
+
+    def work(source: str) -> dict[str, Any]:
+        if args.no_clean:
+            data, *_ = read_source(source)
+            from .clean import decode_bytes
+
+            text = clean_input(decode_bytes(data))
+        else:
+            text = _clean(source).text
+        return {"entities": [e.to_json() for e in extractor.extract(text)]}
+
+    def single(result: dict[str, Any]) -> None:
+        if args.json:
+            _print_json(result)
+            return
+        names = {"PER": "Người", "LOC": "Địa điểm", "ORG": "Tổ chức", "DATE": "Thời gian"}
+        for etype, label in names.items():
+            group = [e for e in result["entities"] if e["type"] == etype]
+            if group:
+                sys.stdout.write(f"{label} ({etype})\n")
+                for e in group:
+                    aliases = f"  = {', '.join(e['aliases'])}" if e["aliases"] else ""
+                    sys.stdout.write(f"  {e['count']:>3}  {e['text']}{aliases}\n")
+
+    return _for_each_source(args.sources, work, jsonl=args.jsonl, single=single)
+
+
+# --- library commands -----------------------------------------------------------
+
+def _open_library(args: argparse.Namespace, *, samples: bool = True):
+    from .library import Library
+
+    library = Library.open(args.library)
+    if library.notice:
+        _error(library.notice)
+    if samples and not library.read_only:
+        library.ensure_sample_corpus()
+    return library
+
+
+def _progress():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.fields[item]}", markup=False), console=_stderr_console(), transient=False,
+    )
+
+
+def _stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    with _open_library(args, samples=False) as library:
+        with _progress() as progress:
+            task = progress.add_task("Importing", total=None, item="")
+
+            def on_progress(done: int, total: int, name: str) -> None:
+                progress.update(task, completed=done, total=total, item=name)
+
+            report = library.import_paths(args.paths, on_progress=on_progress, tags=args.tag or ())
+        if args.json:
+            _print_json(report.to_json())
+        else:
+            console = _stderr_console()
+            for path, reason in report.failed:
+                console.print(f"skipped {path}: {reason}", markup=False, highlight=False)
+            console.print(
+                f"imported {len(report.imported)}, already there {len(report.duplicates)}, "
+                f"skipped {len(report.failed)}", markup=False, highlight=False
+            )
+        return EXIT_FAILED if report.failed and not report.imported and not report.duplicates else EXIT_OK
+
+
+def _print_summaries(library, ids: Sequence[str], as_json: bool) -> None:
+    rows = library.summaries(list(ids))
+    if as_json:
+        _print_json([library.article_json(r.id, full=False) for r in rows])
+        return
+    from .text import strip_controls
+
+    for row in rows:
+        marks = ("N" if not row.read else " ") + ("*" if row.bookmarked else " ")
+        date = (row.published or "")[:10]
+        site = strip_controls(row.site or "")
+        sys.stdout.write(f"{row.id}  {marks} {date:10}  {site[:18]:18}  {strip_controls(row.title)}\n")
+
+
+def _list_query(args: argparse.Namespace) -> str:
+    from .library import quote_value
+
+    parts = []
+    if args.bookmarked:
+        parts.append("is:bookmarked")
+    if args.unread:
+        parts.append("is:unread")
+    for tag in args.tag or ():
+        parts.append(f"tag:{quote_value(tag)}")
+    if args.entity:
+        parts.append(f"entity:{quote_value(args.entity)}")
+    if args.site:
+        parts.append(f"site:{quote_value(args.site)}")
+    return " ".join(parts)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        _print_summaries(library, library.query_ids(_list_query(args), limit=args.limit), args.json)
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from .store.query import parse_query
+
+    parsed = parse_query(args.query)
+    if parsed.errors:
+        _error("; ".join(parsed.errors))
+        return EXIT_USAGE
+    with _open_library(args) as library:
+        _print_summaries(library, library.query_ids(args.query, limit=args.limit), args.json)
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        article_id = library.resolve_id(args.id)
+        if args.json:
+            _print_json(library.article_json(article_id, full=True))
+            return EXIT_OK
+        from .text import strip_controls
+
+        article = library.article(article_id)
+        head = [strip_controls(article.title), ""]
+        info = " · ".join(strip_controls(x) for x in (article.site, article.author, article.published) if x)
+        if info:
+            head.insert(1, info)
+        if article.url:
+            head.insert(-1, article.url)
+        if article.tags:
+            head.insert(-1, "Tags: " + ", ".join(article.tags))
+        sys.stdout.write("\n".join(head) + "\n" + strip_controls(article.text) + "\n")
+    return EXIT_OK
+
+
+def _ids(library, raw: Sequence[str]) -> list[str]:
+    return [library.resolve_id(i) for i in raw]
+
+
+def cmd_bookmark(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        library.set_bookmarked(_ids(library, args.ids), not args.off)
+    return EXIT_OK
+
+
+def cmd_read(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        library.set_read(_ids(library, args.ids), not args.unread)
+    return EXIT_OK
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        ids = _ids(library, [args.id])
+        if args.remove:
+            library.remove_tags(ids, args.tags)
+        else:
+            library.add_tags(ids, args.tags)
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        if args.bookmarked:
+            ids, name = library.query_ids("is:bookmarked"), "bookmarks"
+        elif args.tag:
+            from .library import quote_value
+
+            ids, name = library.query_ids(f"tag:{quote_value(args.tag)}"), f"tag-{args.tag}"
+        elif args.search:
+            ids, name = library.query_ids(args.search), f"search-{args.search}"
+        elif args.ids:
+            ids = _ids(library, args.ids)
+            name = library.article(ids[0]).title if len(ids) == 1 else "articles"
+        else:
+            _error("say what to export: --bookmarked, --tag TAG, --search QUERY or article IDs.")
+            return EXIT_USAGE
+        output = library.export(ids, args.format, Path(args.output) if args.output else None, name=name)
+        if output is None:
+            return EXIT_OK
+        _stderr_console().print(f"exported {len(ids)} article(s) to {output}", markup=False, highlight=False)
+    return EXIT_OK
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from .library import LibraryError
+
+    try:
+        from .ui.app import run
+    except ImportError as exc:  # pragma: no cover - a broken install
+        _error(f"the reader's interface could not start: {exc}")
+        return EXIT_FAILED
+    try:
+        return run(args.library) or EXIT_OK
+    except LibraryError as exc:
+        _error(str(exc))
+        return EXIT_FAILED
+
+
+# --- the parser -------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="tuireader",
+        description="A terminal news reader for Vietnamese news. Without a command, opens the reader.",
+    )
+    parser.add_argument("--library", metavar="DIR", type=Path, default=None,
+                        help="library folder (default: $TUIREADER_LIBRARY or the user data folder)")
+    parser.add_argument("--version", action="version", version=f"tuireader {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    def output_modes(p: argparse.ArgumentParser) -> None:
+        mode = p.add_mutually_exclusive_group()
+        mode.add_argument("--json", action="store_true", help="one JSON object (one SOURCE)")
+        mode.add_argument("--jsonl", action="store_true", help="one JSON object per line, any number of SOURCEs")
+
+    p = add("clean", cmd_clean, "Print the cleaned article of files, URLs or - (stdin).")
+    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    output_modes(p)
+
+    p = add("entities", cmd_entities, "Print the people, places, organisations and dates of articles.")
+    p.add_argument("sources", nargs="+", metavar="SOURCE")
+    p.add_argument("--no-clean", action="store_true", help="the input is article text already")
+    output_modes(p)
+
+    p = add("import", cmd_import, "Import .txt/.html files or folders into the library.")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--tag", action="append", help="tag every imported article")
+    p.add_argument("--json", action="store_true")
+
+    p = add("list", cmd_list, "List articles.")
+    p.add_argument("--bookmarked", action="store_true")
+    p.add_argument("--unread", action="store_true")
+    p.add_argument("--tag", action="append")
+    p.add_argument("--entity")
+    p.add_argument("--site")
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+
+    p = add("search", cmd_search, "Search articles (diacritics and case ignored; tag: entity: site: is: before: after:).")
+    p.add_argument("query")
+    p.add_argument("--limit", type=int, default=None)
+    p.add_argument("--json", action="store_true")
+
+    p = add("show", cmd_show, "Show one article with its text, tags and entities.")
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+
+    p = add("bookmark", cmd_bookmark, "Bookmark articles (--off to remove the bookmark).")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--off", action="store_true")
+
+    p = add("tag", cmd_tag, "Add tags to an article (--remove to take them off).")
+    p.add_argument("id")
+    p.add_argument("tags", nargs="+", metavar="TAG")
+    p.add_argument("--remove", action="store_true")
+
+    p = add("read", cmd_read, "Mark articles read (--unread to mark them unread).")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.add_argument("--unread", action="store_true")
+
+    p = add("export", cmd_export, "Export articles to Markdown or JSON.")
+    what = p.add_mutually_exclusive_group()
+    what.add_argument("--bookmarked", action="store_true")
+    what.add_argument("--tag")
+    what.add_argument("--search", metavar="QUERY")
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--format", choices=("md", "json"), default="md")
+    p.add_argument("--output", metavar="PATH", help="a file, or a folder for one file per article; - for stdout")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from .library import LibraryError
+
+    func = getattr(args, "func", cmd_tui)
+    try:
+        return func(args)
+    except LibraryError as exc:
+        _error(str(exc))
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,731 @@
+"""The reader's use cases: what the command line and the TUI both call.
+
+Nothing here imports Textual.  Heavy modules (the cleaner, the entity
+extractor, the fetcher) are imported where first needed so that opening a
+library and listing articles stays fast.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .store.query import ParsedQuery, fts_match, parse_query
+from .store.store import (
+    ArticleRecord,
+    LibraryError,
+    Store,
+    article_id_for,
+    content_hash,
+)
+from .text import clean_input, fold, strip_controls, tone_key
+
+__all__ = [
+    "Article",
+    "ArticleSummary",
+    "ImportReport",
+    "Library",
+    "LibraryError",
+    "SourceEntry",
+    "default_library_path",
+    "sample_corpus_path",
+]
+
+IMPORTABLE_SUFFIXES = (".txt", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
+MAX_IMPORT_BYTES = 50 * 2**20
+ProgressCallback = Callable[[int, int, str], None]
+
+
+def default_library_path() -> Path:
+    """``$TUIREADER_LIBRARY``, else the user's data directory."""
+    env = os.environ.get("TUIREADER_LIBRARY")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("tuireader", appauthor=False)) / "library"
+
+
+def sample_corpus_path() -> Path | None:
+    """The bundled sample corpus: beside the package in a checkout or install."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "sample_corpus", here / "sample_corpus"):
+        if candidate.is_dir():
+            return candidate
+    return None
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One row of the article list."""
+
+    id: str
+    title: str
+    site: str | None
+    published: str | None
+    read: bool
+    bookmarked: bool
+    tags: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "site": self.site, "published": self.published,
+            "read": self.read, "bookmarked": self.bookmarked, "tags": list(self.tags),
+        }
+
+
+@dataclass
+class Article:
+    """An article with everything the article pane and the entity panel show."""
+
+    id: str
+    title: str
+    site: str | None
+    author: str | None
+    url: str | None
+    published: str | None
+    lead: str | None
+    text: str
+    read: bool
+    bookmarked: bool
+    tags: list[str]
+    entities: list[dict[str, Any]]
+    source: str | None = None
+    added: str | None = None
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(len(self.text.split()) / 200)) if self.text else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "site": self.site, "author": self.author, "url": self.url,
+            "published": self.published, "read": self.read, "bookmarked": self.bookmarked, "tags": self.tags,
+            "lead": self.lead, "text": self.text, "source": self.source, "added": self.added,
+            "entities": [
+                {k: e.get(k) for k in ("text", "type", "count", "aliases", "mentions")} for e in self.entities
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One line of the source pane.  Every entry is a query."""
+
+    kind: str  # all | unread | bookmarks | tag | site | feed | search | entity
+    label: str
+    query: str
+    unread: int
+    total: int
+    section: str = ""
+    id: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class ImportReport:
+    imported: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "imported": len(self.imported), "duplicates": len(self.duplicates),
+            "failed": [{"path": p, "error": e} for p, e in self.failed],
+        }
+
+
+def quote_value(value: str) -> str:
+    return f'"{value}"' if any(c.isspace() for c in value) or not value else value
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+def entities_for(text: str) -> tuple[list[dict[str, Any]], str]:
+    """Run the extractor; returns (entities as dicts, extractor version)."""
+    from . import entities as extractor
+
+    found = extractor.extract(text)
+    return [dict(e.to_json(), key=e.key) for e in found], extractor.EXTRACTOR_VERSION
+
+
+def _meta_entities(full: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"key": e["key"], "type": e["type"], "text": e["text"], "count": e["count"]} for e in full]
+
+
+class Library:
+    """An open library.  Create with :meth:`open`; close with :meth:`close`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    # --- lifecycle ---------------------------------------------------------
+    @classmethod
+    def open(cls, path: Path | str | None = None, *, read_only: bool = False) -> "Library":
+        root = Path(path).expanduser() if path else default_library_path()
+        try:
+            store = Store.open(root, read_only=read_only)
+        except LibraryError:
+            raise
+        except PermissionError as exc:
+            raise LibraryError(f"Cannot write to the library folder {root}: {exc.strerror or exc}.") from None
+        except OSError as exc:
+            raise LibraryError(f"Cannot open the library at {root}: {exc.strerror or exc}.") from None
+        return cls(store)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def __enter__(self) -> "Library":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def path(self) -> Path:
+        return self.store.root
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    @property
+    def notice(self) -> str | None:
+        return " ".join(self.store.notices) or None
+
+    def is_empty(self) -> bool:
+        assert self.store.index is not None
+        return self.store.index.count() == 0
+
+    # --- importing ---------------------------------------------------------
+    def ensure_sample_corpus(self, on_progress: ProgressCallback | None = None) -> int:
+        """Import the bundled sample corpus into an empty library, once."""
+        if self.read_only or not self.is_empty():
+            return 0
+        settings = self.store.table("settings")
+        if settings.get(doc_id=1) and settings.get(doc_id=1).get("samples_imported"):  # type: ignore[union-attr]
+            return 0
+        corpus = sample_corpus_path()
+        if corpus is None:
+            return 0
+        report = self.import_paths([corpus], on_progress=on_progress, source="Sample corpus")
+        from tinydb.table import Document
+
+        settings.upsert(Document({"samples_imported": True}, doc_id=1))
+        return len(report.imported)
+
+    @staticmethod
+    def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[tuple[str, str]]]:
+        files: list[Path] = []
+        problems: list[tuple[str, str]] = []
+        for raw in paths:
+            path = Path(raw)
+            if path.is_dir():
+                found = sorted(
+                    p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(IMPORTABLE_SUFFIXES)
+                )
+                if not found:
+                    problems.append((str(path), "no .txt or .html files in this folder"))
+                files.extend(found)
+            elif path.is_file():
+                files.append(path)
+            elif path.exists():
+                problems.append((str(path), "not a regular file"))
+            else:
+                problems.append((str(path), "no such file or folder"))
+        return files, problems
+
+    def import_paths(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        on_progress: ProgressCallback | None = None,
+        source: str | None = None,
+        tags: Sequence[str] = (),
+        batch_size: int = 200,
+    ) -> ImportReport:
+        """Import files and folders; bad files are reported by name and skipped."""
+        self._writable()
+        files, problems = self.collect_files(paths)
+        report = ImportReport(failed=list(problems))
+        sidecars: dict[Path, dict[str, Any]] = {}
+        batch: list[ArticleRecord] = []
+        seen: set[str] = set()
+        for done, path in enumerate(files, 1):
+            if on_progress:
+                on_progress(done - 1, len(files), path.name)
+            meta_hint = self._sidecar(path, sidecars)
+            try:
+                data = path.read_bytes()[: MAX_IMPORT_BYTES + 1]
+                record = self.build_record(
+                    data, filename=path.name, url=meta_hint.get("url"), source=source or path.parent.name,
+                    hints=meta_hint, tags=tags, origin=str(path),
+                )
+            except LibraryError as exc:
+                report.failed.append((str(path), str(exc)))
+                continue
+            except OSError as exc:
+                report.failed.append((str(path), f"cannot read: {exc.strerror or exc}"))
+                continue
+            if record.id in seen or self._duplicate_of(record):
+                report.duplicates.append(str(path))
+                continue
+            seen.add(record.id)
+            batch.append(record)
+            if len(batch) >= batch_size:
+                report.imported.extend(self.store.put_articles(batch))
+                batch = []
+        if batch:
+            report.imported.extend(self.store.put_articles(batch))
+        if on_progress:
+            on_progress(len(files), len(files), "")
+        return report
+
+    @staticmethod
+    def _sidecar(path: Path, cache: dict[Path, dict[str, Any]]) -> dict[str, Any]:
+        """Per-file metadata from an ``index.json`` beside the file, when there is one."""
+        folder = path.parent
+        if folder not in cache:
+            cache[folder] = {}
+            sidecar = folder / "index.json"
+            if sidecar.is_file():
+                import orjson
+
+                try:
+                    data = orjson.loads(sidecar.read_bytes())
+                    if isinstance(data, dict) and isinstance(data.get("files"), dict):
+                        cache[folder] = data["files"]
+                except (orjson.JSONDecodeError, OSError):
+                    pass
+        hint = cache[folder].get(path.name)
+        return hint if isinstance(hint, dict) else {}
+
+    def _duplicate_of(self, record: ArticleRecord) -> str | None:
+        assert self.store.index is not None
+        return self.store.index.find_duplicate(record.meta.get("url"), record.meta.get("content_hash"))
+
+    def build_record(
+        self,
+        data: bytes,
+        *,
+        filename: str | None = None,
+        url: str | None = None,
+        content_type: str | None = None,
+        source: str | None = None,
+        hints: dict[str, Any] | None = None,
+        tags: Sequence[str] = (),
+        origin: str | None = None,
+        cleaned: Any = None,
+    ) -> ArticleRecord:
+        """Clean a document, extract its entities and shape the stored record."""
+        from .clean import CleanError, clean_source
+
+        if cleaned is None:
+            if len(data) > MAX_IMPORT_BYTES:
+                raise LibraryError(f"larger than {MAX_IMPORT_BYTES // 2**20} MB")
+            try:
+                cleaned = clean_source(data, url=url, filename=filename, content_type=content_type)
+            except CleanError as exc:
+                raise LibraryError(str(exc)) from None
+        hints = hints or {}
+        text = cleaned.text or ""
+        title = clean_input(hints.get("title") or cleaned.title or "").strip() or (filename or "Untitled")
+        if not text.strip():
+            reason = "; ".join(cleaned.warnings) if getattr(cleaned, "warnings", None) else "no article text found"
+            raise LibraryError(reason)
+        full_entities, extractor_version = entities_for(text)
+        chash = content_hash(text)
+        canonical = hints.get("url") or cleaned.url or url
+        article_id = article_id_for(canonical, chash)
+        meta = {
+            "id": article_id,
+            "title": title,
+            "site": hints.get("site") or cleaned.site,
+            "author": hints.get("author") or cleaned.author,
+            "url": canonical,
+            "published": hints.get("published") or cleaned.published,
+            "added": _now(),
+            "source": source,
+            "origin": origin,
+            "read": False,
+            "bookmarked": False,
+            "tags": list(dict.fromkeys(t.strip() for t in tags if t.strip())),
+            "content_hash": chash,
+            "entities": _meta_entities(full_entities),
+            "extractor": extractor_version,
+        }
+        body = {
+            "id": article_id,
+            "text": text,
+            "lead": cleaned.lead,
+            "lang": getattr(cleaned, "lang", None),
+            "entities": full_entities,
+            # A copy of the list fields lets a lost metadata shard be rebuilt.
+            "meta": {k: meta[k] for k in ("id", "title", "site", "author", "url", "published", "added", "source",
+                                          "origin", "content_hash", "entities", "extractor", "tags")},
+        }
+        return ArticleRecord(meta=meta, body=body)
+
+    def add_document(self, record: ArticleRecord) -> tuple[str, bool]:
+        """Store one record unless a copy is already stored.  Returns (id, is_new)."""
+        self._writable()
+        existing = self._duplicate_of(record)
+        if existing:
+            return existing, False
+        stored = self.store.put_articles([record])
+        return (stored[0], True) if stored else (record.id, False)
+
+    # --- reading -----------------------------------------------------------
+    def _where(self, parsed: ParsedQuery) -> tuple[list[str], list[Any]]:
+        where: list[str] = []
+        params: list[Any] = []
+        for flag in parsed.flags:
+            where.append({"unread": "a.read = 0", "read": "a.read = 1", "bookmarked": "a.bookmarked = 1"}[flag])
+        for tag in parsed.tags:
+            where.append("a.num IN (SELECT num FROM article_tags WHERE tag_key = ?)")
+            params.append(tone_key(tag))
+        for tag in parsed.not_tags:
+            where.append("a.num NOT IN (SELECT num FROM article_tags WHERE tag_key = ?)")
+            params.append(tone_key(tag))
+        for site in parsed.sites:
+            where.append("(lower(a.site) = lower(?) OR a.site LIKE ?)")
+            params.extend([site, f"%{site}%"])
+        for source in parsed.sources:
+            where.append("a.source = ?")
+            params.append(source)
+        for name in parsed.entities:
+            keys = self.entity_keys_for(name)
+            where.append(
+                "a.num IN (SELECT num FROM article_entities WHERE key IN (%s) OR name_f = ?)"
+                % ",".join("?" * len(keys) or "NULL")
+            )
+            params.extend([*keys, fold(name.split(":", 1)[1] if _looks_like_key(name) else name)])
+        if parsed.before:
+            where.append("substr(a.sort_key, 1, 10) < ?")
+            params.append(parsed.before)
+        if parsed.after:
+            where.append("substr(a.sort_key, 1, 10) >= ?")
+            params.append(parsed.after)
+        for position, term in enumerate(parsed.terms):
+            prefix = position == len(parsed.terms) - 1 and term in parsed.words
+            text_match = fts_match([term], "title_f body_f")
+            extra_match = fts_match([term], "extra_f")
+            if text_match is None:
+                continue
+            if prefix:
+                text_match, extra_match = _prefix(text_match), _prefix(extra_match or "")
+            where.append(
+                "a.num IN (SELECT rowid FROM text_fts WHERE text_fts MATCH ?"
+                " UNION SELECT rowid FROM extra_fts WHERE extra_fts MATCH ?)"
+            )
+            params.extend([text_match, extra_match])
+        return where, params
+
+    def entity_keys_for(self, name: str) -> list[str]:
+        """Keys an ``entity:`` value may mean: a key itself, or a name resolved by the extractor."""
+        if _looks_like_key(name):
+            return [name]
+        from . import entities as extractor
+
+        key = extractor.entity_key(name)
+        return [key] if key else []
+
+    def query_ids(self, query: str = "", *, limit: int | None = None) -> list[str]:
+        """Article ids for a view or search, in display order."""
+        assert self.store.index is not None
+        parsed = parse_query(query)
+        where, params = self._where(parsed)
+        order = ["a.sort_key DESC", "a.num DESC"]
+        order_params: list[Any] = []
+        if parsed.has_text:
+            exact_title = fts_match(parsed.terms, "title_t", folded=False)
+            exact_any = fts_match(parsed.terms, "title_t body_t", folded=False)
+            folded_title = fts_match(parsed.terms, "title_f")
+            ranks = []
+            for match in (exact_title, exact_any, folded_title):
+                if match:
+                    ranks.append("(a.num IN (SELECT rowid FROM text_fts WHERE text_fts MATCH ?)) DESC")
+                    order_params.append(match)
+            order = ranks + order
+        sql = "SELECT a.id FROM articles a"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY " + ", ".join(order)
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        try:
+            return [row[0] for row in self.store.index.db.execute(sql, [*params, *order_params])]
+        except Exception as exc:  # an FTS syntax corner case must not break the view
+            import sqlite3
+
+            if isinstance(exc, sqlite3.OperationalError):
+                return []
+            raise
+
+    def count(self, query: str = "") -> tuple[int, int]:
+        """(unread, total) for a view."""
+        assert self.store.index is not None
+        where, params = self._where(parse_query(query))
+        sql = "SELECT count(*), coalesce(sum(1 - a.read), 0) FROM articles a"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        total, unread = self.store.index.db.execute(sql, params).fetchone()
+        return int(unread), int(total)
+
+    def summaries(self, ids: Sequence[str]) -> list[ArticleSummary]:
+        """Rows for the given ids, in the same order (unknown ids are skipped)."""
+        assert self.store.index is not None
+        if not ids:
+            return []
+        rows: dict[str, ArticleSummary] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            for art_id, title, site, published, read, bookmarked, tags in self.store.index.db.execute(
+                "SELECT id, title, site, published, read, bookmarked, tags FROM articles WHERE id IN (%s)"
+                % ",".join("?" * len(chunk)),
+                chunk,
+            ):
+                rows[art_id] = ArticleSummary(
+                    art_id, title, site, published, bool(read), bool(bookmarked),
+                    tuple(t for t in tags.split("\x1f") if t),
+                )
+        return [rows[i] for i in ids if i in rows]
+
+    def article(self, article_id: str) -> Article:
+        meta = self.store.get_meta(article_id)
+        if meta is None:
+            raise LibraryError(f"No article with id {article_id}.")
+        body = self.store.get_body(article_id) or {}
+        return Article(
+            id=article_id,
+            title=meta.get("title") or "",
+            site=meta.get("site"),
+            author=meta.get("author"),
+            url=meta.get("url"),
+            published=meta.get("published"),
+            lead=body.get("lead"),
+            text=body.get("text", ""),
+            read=bool(meta.get("read")),
+            bookmarked=bool(meta.get("bookmarked")),
+            tags=list(meta.get("tags", [])),
+            entities=list(body.get("entities", [])),
+            source=meta.get("source"),
+            added=meta.get("added"),
+        )
+
+    def resolve_id(self, prefix: str) -> str:
+        """Accept a full id or an unambiguous prefix of one."""
+        assert self.store.index is not None
+        rows = self.store.index.db.execute(
+            "SELECT id FROM articles WHERE id LIKE ? LIMIT 2", (prefix.lower().strip() + "%",)
+        ).fetchall()
+        if len(rows) != 1:
+            raise LibraryError(
+                f"No article with id {prefix}." if not rows else f"The id {prefix} is ambiguous; give more digits."
+            )
+        return rows[0][0]
+
+    def article_json(self, article_id: str, *, full: bool = False) -> dict[str, Any]:
+        """The stable JSON shape of an article for the command line and exports."""
+        article = self.article(article_id)
+        data = {
+            "id": article.id, "title": article.title, "site": article.site, "url": article.url,
+            "published": article.published, "read": article.read, "bookmarked": article.bookmarked,
+            "tags": article.tags,
+        }
+        if full:
+            full_data = article.to_json()
+            data.update({k: full_data[k] for k in ("author", "lead", "text", "entities", "source", "added")})
+        return data
+
+    def export(self, ids: Sequence[str], fmt: str, output: Path | None = None, *, name: str = "articles") -> Path | None:
+        """Write articles as Markdown or JSON.  ``output``: a file, a folder, ``-`` (stdout) or None (cwd).
+
+        File names made from titles are sanitised.  Returns the path written, or None for stdout.
+        """
+        from .text import safe_filename
+
+        suffix = ".md" if fmt == "md" else ".json"
+        articles = [self.article_json(i, full=True) for i in ids]
+        if fmt == "json":
+            import json
+
+            payload = json.dumps(articles if len(articles) != 1 else articles[0], ensure_ascii=False, indent=2)
+        else:
+            payload = "\n\n---\n\n".join(_markdown(a) for a in articles) + "\n"
+        if output is not None and str(output) == "-":
+            import sys
+
+            sys.stdout.write(payload if payload.endswith("\n") else payload + "\n")
+            return None
+        target = output or Path.cwd()
+        if target.is_dir():
+            target = target / safe_filename(name, suffix)
+        from .store.jsonstorage import atomic_write_bytes
+
+        atomic_write_bytes(target, payload.encode("utf-8"), keep_backup=False)
+        return target
+
+    # --- the source pane ---------------------------------------------------
+    def source_tree(self) -> list[SourceEntry]:
+        assert self.store.index is not None
+        db = self.store.index.db
+        entries: list[SourceEntry] = []
+        for kind, label, query in (("all", "All", ""), ("unread", "Unread", "is:unread"),
+                                   ("bookmarks", "Bookmarks", "is:bookmarked")):
+            unread, total = self.count(query)
+            entries.append(SourceEntry(kind, label, query, unread, total, section="Library"))
+        for feed in self.feeds():
+            query = f"source:{quote_value(feed['id'])}"
+            unread, total = self.count(query)
+            entries.append(SourceEntry("feed", feed.get("title") or feed["url"], query, unread, total,
+                                       section="Feeds", id=feed["id"], error=feed.get("last_error")))
+        for site, unread, total in db.execute(
+            "SELECT site, sum(1 - read), count(*) FROM articles WHERE site IS NOT NULL AND site != ''"
+            " GROUP BY site ORDER BY lower(site)"
+        ):
+            entries.append(SourceEntry("site", site, f"site:{quote_value(site)}", int(unread), int(total),
+                                       section="Sites"))
+        for tag, unread, total in db.execute(
+            "SELECT min(t.tag), sum(1 - a.read), count(*) FROM article_tags t JOIN articles a ON a.num = t.num"
+            " GROUP BY t.tag_key ORDER BY t.tag_key"
+        ):
+            entries.append(SourceEntry("tag", tag, f"tag:{quote_value(tag)}", int(unread), int(total),
+                                       section="Tags"))
+        for view in self.views():
+            unread, total = self.count(view["query"])
+            kind = "entity" if view["query"].startswith("entity:") else "search"
+            entries.append(SourceEntry(kind, view["name"], view["query"], unread, total,
+                                       section="Saved", id=view["name"]))
+        return entries
+
+    # --- state changes -----------------------------------------------------
+    def _writable(self) -> None:
+        if self.read_only:
+            raise LibraryError("The library is open read-only because another tuireader is using it.")
+
+    def set_read(self, ids: Iterable[str], read: bool = True) -> list[str]:
+        self._writable()
+        return self.store.update_meta(ids, lambda meta: {"read": read})
+
+    def set_bookmarked(self, ids: Iterable[str], bookmarked: bool = True) -> list[str]:
+        self._writable()
+        return self.store.update_meta(ids, lambda meta: {"bookmarked": bookmarked})
+
+    def all_tags(self) -> list[tuple[str, int]]:
+        assert self.store.index is not None
+        return [
+            (tag, count) for tag, count in self.store.index.db.execute(
+                "SELECT min(tag), count(*) FROM article_tags GROUP BY tag_key ORDER BY count(*) DESC, tag_key"
+            )
+        ]
+
+    def _canonical_tag(self, tag: str, known: dict[str, str]) -> str:
+        tag = " ".join(strip_controls(clean_input(tag)).split())
+        return known.get(tone_key(tag), tag)
+
+    def add_tags(self, ids: Iterable[str], tags: Sequence[str]) -> list[str]:
+        self._writable()
+        known = {tone_key(t): t for t, _ in self.all_tags()}
+        wanted = [self._canonical_tag(t, known) for t in tags if t.strip()]
+
+        def change(meta: dict[str, Any]) -> dict[str, Any]:
+            current = list(meta.get("tags", []))
+            keys = {tone_key(t) for t in current}
+            for tag in wanted:
+                if tone_key(tag) not in keys:
+                    current.append(tag)
+                    keys.add(tone_key(tag))
+            return {"tags": current}
+
+        return self.store.update_meta(ids, change)
+
+    def remove_tags(self, ids: Iterable[str], tags: Sequence[str]) -> list[str]:
+        self._writable()
+        drop = {tone_key(t) for t in tags}
+        return self.store.update_meta(
+            ids, lambda meta: {"tags": [t for t in meta.get("tags", []) if tone_key(t) not in drop]}
+        )
+
+    # --- saved views -------------------------------------------------------
+    def views(self) -> list[dict[str, Any]]:
+        return [dict(v) for v in self.store.table("views").all()]
+
+    def save_view(self, name: str, query: str) -> None:
+        self._writable()
+        from tinydb import Query
+
+        name = " ".join(strip_controls(name).split()) or query
+        self.store.table("views").upsert({"name": name, "query": query}, Query().name == name)
+
+    def delete_view(self, name: str) -> None:
+        self._writable()
+        from tinydb import Query
+
+        self.store.table("views").remove(Query().name == name)
+
+    # --- feeds (sources table) ---------------------------------------------
+    def feeds(self) -> list[dict[str, Any]]:
+        return [dict(f) for f in self.store.table("sources").all()]
+
+    # --- entities ----------------------------------------------------------
+    def stale_entity_ids(self) -> list[str]:
+        """Articles whose entities came from another extractor version."""
+        from . import entities as extractor
+
+        return [m["id"] for m in self.store.iter_meta() if m.get("extractor") != extractor.EXTRACTOR_VERSION]
+
+    def recompute_entities(self, ids: Sequence[str], on_progress: ProgressCallback | None = None) -> int:
+        self._writable()
+        done = 0
+        for article_id in ids:
+            body = self.store.get_body(article_id)
+            if body is None:
+                continue
+            full, version = entities_for(body.get("text", ""))
+            self.store.update_body(article_id, {"entities": full})
+            self.store.update_meta([article_id], lambda meta: {"entities": _meta_entities(full), "extractor": version})
+            done += 1
+            if on_progress:
+                on_progress(done, len(ids), article_id)
+        return done
+
+
+def _markdown(article: dict[str, Any]) -> str:
+    from .text import strip_controls
+
+    lines = [f"# {strip_controls(article['title'])}", ""]
+    for label, key in (("Site", "site"), ("Author", "author"), ("URL", "url"), ("Published", "published")):
+        if article.get(key):
+            lines.append(f"- {label}: {strip_controls(str(article[key]))}")
+    if article.get("tags"):
+        lines.append("- Tags: " + ", ".join(article["tags"]))
+    if article.get("entities"):
+        groups: dict[str, list[str]] = {}
+        for entity in article["entities"]:
+            groups.setdefault(entity["type"], []).append(entity["text"])
+        for etype in ("PER", "LOC", "ORG", "DATE"):
+            if groups.get(etype):
+                lines.append(f"- {etype}: " + ", ".join(groups[etype]))
+    lines += ["", strip_controls(article.get("text") or "")]
+    return "\n".join(lines)
+
+
+def _looks_like_key(value: str) -> bool:
+    return value[:4] in ("PER:", "LOC:", "ORG:") or value.startswith("DATE:")
+
+
+def _prefix(match: str) -> str:
+    """Turn the last token of a MATCH expression into a prefix query."""
+    if not match:
+        return match
+    head, _, tail = match.rpartition('"')
+    return f'{head}"*{tail}' if head else match

@@ -1,0 +1,257 @@
+"""The derived SQLite index: list order, counts, filters and full-text search.
+
+Everything here can be rebuilt from the TinyDB files, which stay the store of
+record.  The index keeps, per shard, the stamp (mtime and size) of the shard
+file it last indexed, so a shard changed behind its back (a crash between the
+TinyDB write and the index update, another process) is re-indexed at open.
+Text is indexed twice: folded (no diacritics, the search key) and with tone
+marks unified (for ranking exact matches first).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..text import fold, tone_key
+
+INDEX_VERSION = 2
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS shard_state (shard TEXT PRIMARY KEY, stamp TEXT);
+CREATE TABLE IF NOT EXISTS articles (
+    num INTEGER PRIMARY KEY,
+    id TEXT UNIQUE NOT NULL,
+    title TEXT NOT NULL,
+    site TEXT,
+    source TEXT,
+    published TEXT,
+    sort_key TEXT NOT NULL,
+    read INTEGER NOT NULL DEFAULT 0,
+    bookmarked INTEGER NOT NULL DEFAULT 0,
+    tags TEXT NOT NULL DEFAULT '',
+    content_hash TEXT,
+    url TEXT
+);
+CREATE INDEX IF NOT EXISTS articles_order ON articles (sort_key DESC, num DESC);
+CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
+CREATE INDEX IF NOT EXISTS articles_hash ON articles (content_hash);
+CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
+CREATE TABLE IF NOT EXISTS article_tags (num INTEGER NOT NULL, tag_key TEXT NOT NULL, tag TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS article_tags_key ON article_tags (tag_key, num);
+CREATE INDEX IF NOT EXISTS article_tags_num ON article_tags (num);
+CREATE TABLE IF NOT EXISTS article_entities (num INTEGER NOT NULL, key TEXT NOT NULL, name_f TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS article_entities_key ON article_entities (key, num);
+CREATE INDEX IF NOT EXISTS article_entities_name ON article_entities (name_f, num);
+CREATE INDEX IF NOT EXISTS article_entities_num ON article_entities (num);
+CREATE TABLE IF NOT EXISTS text_indexed (num INTEGER PRIMARY KEY);
+CREATE VIRTUAL TABLE IF NOT EXISTS text_fts USING fts5 (
+    title_f, body_f, title_t, body_t, content='', tokenize='unicode61 remove_diacritics 0'
+);
+CREATE VIRTUAL TABLE IF NOT EXISTS extra_fts USING fts5 (
+    extra_f, extra_t, tokenize='unicode61 remove_diacritics 0'
+);
+"""
+
+
+@dataclass(frozen=True)
+class IndexRow:
+    """What the index needs to know about one article."""
+
+    id: str
+    title: str
+    site: str | None
+    source: str | None
+    published: str | None
+    added: str
+    read: bool
+    bookmarked: bool
+    tags: Sequence[str]
+    entities: Sequence[tuple[str, str, str]]  # (key, type, canonical name)
+    body: str
+    content_hash: str | None
+    url: str | None
+
+    @property
+    def num(self) -> int:
+        return int(self.id, 16)
+
+
+def _text_columns(row: IndexRow) -> tuple[str, str, str, str]:
+    return (fold(row.title), fold(row.body), tone_key(row.title), tone_key(row.body))
+
+
+def _extra_columns(tags: Iterable[str], entities: Iterable[tuple[str, str, str]]) -> tuple[str, str]:
+    words = [*tags, *(name for _, _, name in entities)]
+    joined = " \n ".join(words)
+    return fold(joined), tone_key(joined)
+
+
+class SearchIndex:
+    """A SQLite database derived from the library's TinyDB files."""
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+        self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA busy_timeout = 5000")
+        if not read_only:
+            self.db.execute("PRAGMA journal_mode = WAL")
+            # The index is derived: losing its last transaction costs a re-index, never data.
+            self.db.execute("PRAGMA synchronous = OFF")
+            self.db.executescript(_SCHEMA)
+            version = self.info("index_version")
+            if version != str(INDEX_VERSION):
+                self.reset()
+
+    # --- bookkeeping -------------------------------------------------------
+    def info(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM info WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_info(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO info (key, value) VALUES (?, ?)", (key, value))
+
+    def reset(self) -> None:
+        """Drop everything; the caller re-indexes from the TinyDB files."""
+        self.db.executescript(
+            """
+            DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS article_tags;
+            DROP TABLE IF EXISTS article_entities; DROP TABLE IF EXISTS text_fts;
+            DROP TABLE IF EXISTS extra_fts; DROP TABLE IF EXISTS shard_state;
+            DROP TABLE IF EXISTS text_indexed;
+            """
+        )
+        self.db.executescript(_SCHEMA)
+        self.set_info("index_version", str(INDEX_VERSION))
+
+    def shard_stamps(self) -> dict[str, str]:
+        return dict(self.db.execute("SELECT shard, stamp FROM shard_state"))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- writing -----------------------------------------------------------
+    def transaction(self) -> "_Transaction":
+        return _Transaction(self.db)
+
+    def _delete_num(self, num: int) -> None:
+        old = self.db.execute("SELECT 1 FROM articles WHERE num = ?", (num,)).fetchone()
+        if old is None:
+            return
+        self.db.execute("DELETE FROM articles WHERE num = ?", (num,))
+        self.db.execute("DELETE FROM article_tags WHERE num = ?", (num,))
+        self.db.execute("DELETE FROM article_entities WHERE num = ?", (num,))
+        self.db.execute("DELETE FROM extra_fts WHERE rowid = ?", (num,))
+
+    def upsert(self, rows: Iterable[IndexRow], *, previous: dict[int, IndexRow] | None = None) -> None:
+        """Insert or replace articles (call inside :meth:`transaction`).
+
+        The full-text table is contentless (it stores no copy of the text), so
+        it can only forget a text given the values it indexed: ``previous``
+        holds those for articles whose text changes.  An article whose text
+        is already indexed and has no ``previous`` keeps its indexed text.
+        """
+        previous = previous or {}
+        for row in rows:
+            num = row.num
+            text_known = self.db.execute("SELECT 1 FROM text_indexed WHERE num = ?", (num,)).fetchone()
+            if text_known and num in previous:
+                self.db.execute(
+                    "INSERT INTO text_fts (text_fts, rowid, title_f, body_f, title_t, body_t)"
+                    " VALUES ('delete',?,?,?,?,?)",
+                    (num, *_text_columns(previous[num])),
+                )
+                text_known = None
+            self._delete_num(num)
+            self.db.execute(
+                "INSERT INTO articles (num, id, title, site, source, published, sort_key, read, bookmarked,"
+                " tags, content_hash, url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    num, row.id, row.title, row.site, row.source, row.published,
+                    row.published or row.added, int(row.read), int(row.bookmarked),
+                    "\x1f".join(row.tags), row.content_hash, row.url,
+                ),
+            )
+            self._write_tags(num, row.tags)
+            self.db.executemany(
+                "INSERT INTO article_entities (num, key, name_f, type, name) VALUES (?,?,?,?,?)",
+                [(num, key, fold(name), etype, name) for key, etype, name in row.entities],
+            )
+            self.db.execute(
+                "INSERT INTO extra_fts (rowid, extra_f, extra_t) VALUES (?,?,?)",
+                (num, *_extra_columns(row.tags, row.entities)),
+            )
+            if not text_known:
+                self.db.execute(
+                    "INSERT INTO text_fts (rowid, title_f, body_f, title_t, body_t) VALUES (?,?,?,?,?)",
+                    (num, *_text_columns(row)),
+                )
+                self.db.execute("INSERT OR IGNORE INTO text_indexed (num) VALUES (?)", (num,))
+
+    def _write_tags(self, num: int, tags: Sequence[str]) -> None:
+        self.db.executemany(
+            "INSERT INTO article_tags (num, tag_key, tag) VALUES (?,?,?)",
+            [(num, tone_key(tag), tag) for tag in tags],
+        )
+
+    def update_state(self, article_id: str, *, read: bool | None = None, bookmarked: bool | None = None) -> None:
+        num = int(article_id, 16)
+        if read is not None:
+            self.db.execute("UPDATE articles SET read = ? WHERE num = ?", (int(read), num))
+        if bookmarked is not None:
+            self.db.execute("UPDATE articles SET bookmarked = ? WHERE num = ?", (int(bookmarked), num))
+
+    def update_tags(self, article_id: str, tags: Sequence[str], entities: Sequence[tuple[str, str, str]]) -> None:
+        num = int(article_id, 16)
+        self.db.execute("UPDATE articles SET tags = ? WHERE num = ?", ("\x1f".join(tags), num))
+        self.db.execute("DELETE FROM article_tags WHERE num = ?", (num,))
+        self._write_tags(num, tags)
+        self.db.execute("DELETE FROM extra_fts WHERE rowid = ?", (num,))
+        self.db.execute(
+            "INSERT INTO extra_fts (rowid, extra_f, extra_t) VALUES (?,?,?)", (num, *_extra_columns(tags, entities))
+        )
+
+    def remove_shard(self, shard: str, nums: Iterable[int]) -> None:
+        for num in nums:
+            self._delete_num(num)
+
+    def set_shard_stamp(self, shard: str, stamp: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO shard_state (shard, stamp) VALUES (?, ?)", (shard, stamp))
+
+    # --- reading -----------------------------------------------------------
+    def count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def nums_in_shard(self, shard: str) -> list[int]:
+        # Article ids start with their shard's two hex digits.
+        return [
+            r[0] for r in self.db.execute("SELECT num FROM articles WHERE substr(id, 1, 2) = ?", (shard,))
+        ]
+
+    def find_duplicate(self, url: str | None, content_hash: str | None) -> str | None:
+        if url:
+            row = self.db.execute("SELECT id FROM articles WHERE url = ?", (url,)).fetchone()
+            if row:
+                return row[0]
+        if content_hash:
+            row = self.db.execute("SELECT id FROM articles WHERE content_hash = ?", (content_hash,)).fetchone()
+            if row:
+                return row[0]
+        return None
+
+
+class _Transaction:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN")
+        return self.db
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self.db.execute("ROLLBACK" if exc_type else "COMMIT")

@@ -31,18 +31,23 @@ _LIBXML_MAX_DEPTH = 255
 _SCRIPTS = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[a-zA-Z!/?]")
 
-# Class/id words of page furniture.  Matched against whole words of the
-# attribute (split on spaces, dashes and underscores).
-_BOILERPLATE_WORDS = {
-    "share", "sharing", "social", "sharebar", "socialshare", "share-bar",
+# Class/id words of page furniture, matched against whole words of the
+# attribute (split on spaces, dashes and underscores).  Strong words name the
+# box outright; weak words are also used for layout wrappers, so a box with
+# them must hold little of the page's text before it goes.
+_STRONG_WORDS = {
+    "share", "sharing", "social", "sharebar", "socialshare",
     "related", "relate", "lienquan", "tinlienquan", "relatednews", "recommended", "recommendation",
     "comment", "comments", "binhluan", "disqus",
     "subscribe", "subscription", "newsletter", "signup", "paywall",
-    "advert", "advertisement", "ads", "ad", "adsbygoogle", "banner", "sponsor", "sponsored", "promo",
-    "breadcrumb", "breadcrumbs", "tags", "tag-list", "taglist", "toolbar",
-    "popup", "modal", "cookie", "consent", "outbrain", "taboola",
-    "sidebar", "widget", "footer", "navbar", "nav", "menu",
+    "advert", "advertisement", "ads", "ad", "adsbygoogle", "sponsor", "sponsored", "promo",
+    "breadcrumb", "breadcrumbs", "taglist", "popup", "modal", "cookie", "consent",
+    "outbrain", "taboola",
 }
+_WEAK_WORDS = {"sidebar", "widget", "footer", "navbar", "nav", "menu", "banner", "tags", "toolbar"}
+# Elements that are page furniture by definition, unless a site wraps the
+# whole page in one of them (ASP.NET pages sit inside a <form>).
+_FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "form"})
 _SPLIT_WORDS = re.compile(r"[\s_\-]+")
 
 # Headings that open a box of other articles or page furniture.
@@ -73,22 +78,38 @@ def _class_words(el: Any) -> set[str]:
     return words
 
 
-def _paragraph_chars(el: Any) -> int:
+def _prose_chars(el: Any) -> int:
+    """Characters in the longer paragraphs under ``el``: where articles live."""
     total = 0
     for p in el.iter("p"):
-        total += len(p.text_content())
-        if total > 400:
-            break
+        length = len(p.text_content())
+        if length >= 80:
+            total += length
     return total
 
 
-def _is_boilerplate_box(el: Any) -> bool:
+def _holds_article(el: Any) -> bool:
+    return any(True for _ in el.iter("article", "main", "h1")) or bool(
+        el.xpath(".//*[@itemprop='articleBody']"))
+
+
+def _is_boilerplate_box(el: Any, page_chars: int, page_prose: int) -> bool:
     words = _class_words(el)
-    if not words or not (words & _BOILERPLATE_WORDS):
+    if not words:
         return False
-    # Wrappers whose class mentions, say, "comments-enabled" but which hold
-    # the article itself are kept.
-    return _paragraph_chars(el) < 400 or el.tag in ("aside", "nav")
+    if words & _STRONG_WORDS:
+        share = 0.4
+    elif words & _WEAK_WORDS:
+        share = 0.15
+    else:
+        return False
+    if len(el.text_content()) >= share * page_chars:
+        return False
+    # Wrappers whose class happens to mention, say, "comments" or "non-ad"
+    # but which hold the article itself are kept.
+    if page_prose and _prose_chars(el) >= 0.3 * page_prose:
+        return False
+    return not _holds_article(el)
 
 
 def _preclean(doc: Any) -> None:
@@ -98,20 +119,23 @@ def _preclean(doc: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag:
             doomed.append(el)
-            continue
-        if tag in ("script", "style", "noscript", "iframe", "svg", "form", "button", "select",
-                   "template", "nav", "aside", "footer", "object", "embed"):
+        elif tag in ("script", "style", "noscript", "iframe", "svg", "button", "select",
+                     "template", "object", "embed"):
             doomed.append(el)
         elif el.get("hidden") is not None or el.get("aria-hidden") == "true":
             doomed.append(el)
         elif "display:none" in (el.get("style") or "").replace(" ", "").lower():
             doomed.append(el)
-        elif tag not in ("html", "body", "article", "main") and _is_boilerplate_box(el):
-            doomed.append(el)
     for el in doomed:
-        parent = el.getparent()
-        if parent is None:
-            continue
+        _drop_keep_tail(el)
+    body = doc.find(".//body")
+    page_chars = len((body if body is not None else doc).text_content())
+    page_prose = _prose_chars(doc)
+    boxes = [el for el in doc.iter() if isinstance(el.tag, str)
+             and el.tag not in ("html", "body", "article", "main")
+             and (_is_boilerplate_box(el, page_chars, page_prose)
+                  or (el.tag in _FURNITURE_TAGS and len(el.text_content()) < 0.15 * page_chars))]
+    for el in boxes:
         _drop_keep_tail(el)
 
 

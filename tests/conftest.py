@@ -1,0 +1,39 @@
+"""Shared fixtures: real library folders in temporary directories."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_CORPUS = REPO / "sample_corpus"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory, monkeypatch):
+    """Keep every test away from the real user's library and config."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("TUIREADER_CONFIG", str(home / "config" / "tuireader" / "config.toml"))
+    monkeypatch.delenv("TUIREADER_LIBRARY", raising=False)
+
+
+@pytest.fixture
+def sample_corpus() -> Path:
+    return SAMPLE_CORPUS
+
+
+def run_cli(*args: str, library: Path | None = None, stdin: bytes | None = None, env: dict | None = None):
+    """Run the real ``tuireader`` entry point in a subprocess."""
+    import subprocess
+
+    cmd = [sys.executable, "-m", "tuireader"]
+    if library is not None:
+        cmd += ["--library", str(library)]
+    cmd += list(args)
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(cmd, input=stdin, capture_output=True, env=full_env, timeout=120)

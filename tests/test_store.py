@@ -1,0 +1,200 @@
+"""The store on real files: atomic writes, locking, corruption, the derived index."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import orjson
+import pytest
+
+from tuireader.store.store import ArticleRecord, LibraryError, Store, article_id_for, content_hash
+
+
+def make_record(n: int, *, title: str | None = None, text: str | None = None, site: str = "vnexpress.net",
+                entities: list | None = None, published: str | None = None) -> ArticleRecord:
+    text = text or f"Bài số {n}: Ngoại trưởng Mỹ điện đàm với người đồng cấp tại Hà Nội về hợp tác."
+    chash = content_hash(text)
+    art_id = article_id_for(None, chash)
+    ents = entities if entities is not None else [
+        {"key": "LOC:hà nội", "type": "LOC", "text": "Hà Nội", "count": 1},
+    ]
+    meta = {"id": art_id, "title": title or f"Tin số {n}", "site": site, "url": None,
+            "published": published or f"2024-01-{(n % 28) + 1:02d}", "added": "2024-02-01T00:00:00Z",
+            "source": "test", "read": False, "bookmarked": False, "tags": [], "content_hash": chash,
+            "entities": ents, "extractor": "test"}
+    body = {"id": art_id, "text": text, "lead": None, "entities": [], "meta": dict(meta)}
+    return ArticleRecord(meta=meta, body=body)
+
+
+@pytest.fixture
+def store(tmp_path):
+    s = Store.open(tmp_path / "lib")
+    yield s
+    s.close()
+
+
+def test_round_trip_keeps_vietnamese_unescaped(store, tmp_path):
+    record = make_record(1)
+    assert store.put_articles([record]) == [record.id]
+    assert store.get_meta(record.id)["title"] == "Tin số 1"
+    assert "Hà Nội" in store.get_body(record.id)["text"]
+    raw = (tmp_path / "lib" / "bodies" / f"{record.id[:2]}.json").read_bytes()
+    assert "điện đàm".encode() in raw  # stored as UTF-8, not \\u escapes
+
+
+def test_putting_the_same_article_twice_keeps_one(store):
+    record = make_record(1)
+    store.put_articles([record])
+    assert store.put_articles([make_record(1)]) == []
+    assert store.index.count() == 1
+
+
+def test_state_change_survives_reopen_and_touches_one_shard(tmp_path):
+    s = Store.open(tmp_path / "lib")
+    records = [make_record(n) for n in range(40)]
+    s.put_articles(records)
+    shard_files = sorted((tmp_path / "lib" / "articles").glob("*.json"))
+    before = {p.name: p.stat().st_mtime_ns for p in shard_files}
+    target = records[7].id
+    s.update_meta([target], lambda meta: {"bookmarked": True})
+    after = {p.name: p.stat().st_mtime_ns for p in shard_files}
+    changed = [name for name in before if before[name] != after[name]]
+    assert changed == [f"{target[:2]}.json"]
+    s.close()
+    s = Store.open(tmp_path / "lib")
+    assert s.get_meta(target)["bookmarked"] is True
+    assert s.index.db.execute("SELECT bookmarked FROM articles WHERE id = ?", (target,)).fetchone()[0] == 1
+    s.close()
+
+
+def test_change_is_on_disk_when_kill_9_follows(tmp_path):
+    lib = tmp_path / "lib"
+    s = Store.open(lib)
+    record = make_record(3)
+    s.put_articles([record])
+    s.close()
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from tuireader.store.store import Store
+        s = Store.open({str(lib)!r})
+        s.update_meta([{record.id!r}], lambda m: {{"read": True, "tags": ["kinh tế"]}})
+        os.kill(os.getpid(), signal.SIGKILL)
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert proc.returncode == -signal.SIGKILL
+    s = Store.open(lib)
+    meta = s.get_meta(record.id)
+    assert meta["read"] is True and meta["tags"] == ["kinh tế"]
+    s.close()
+
+
+def test_second_instance_opens_read_only_with_a_message(tmp_path):
+    first = Store.open(tmp_path / "lib")
+    record = make_record(1)
+    first.put_articles([record])
+    second = Store.open(tmp_path / "lib")
+    try:
+        assert second.read_only
+        assert any("read-only" in n for n in second.notices)
+        assert second.get_meta(record.id)["title"] == "Tin số 1"
+        with pytest.raises(LibraryError, match="read-only"):
+            second.update_meta([record.id], lambda m: {"read": True})
+    finally:
+        second.close()
+        first.close()
+    third = Store.open(tmp_path / "lib")
+    assert not third.read_only
+    third.close()
+
+
+def test_corrupt_shard_is_kept_aside_and_restored_from_last_good_copy(tmp_path):
+    lib = tmp_path / "lib"
+    s = Store.open(lib)
+    record = make_record(5)
+    s.put_articles([record])
+    s.update_meta([record.id], lambda m: {"read": True})  # leaves a .bak of the previous version
+    s.close()
+    shard = lib / "articles" / f"{record.id[:2]}.json"
+    shard.write_bytes(b'{"_default": {"1": {"id": ')  # torn write by some other tool
+    s = Store.open(lib)
+    try:
+        assert s.get_meta(record.id)["title"] == "Tin số 5"
+        assert any("damaged" in n for n in s.notices)
+        assert list(lib.glob("articles/*.corrupt-*")), "the damaged file must be kept, not deleted"
+    finally:
+        s.close()
+
+
+def test_corrupt_shard_without_backup_is_rebuilt_from_bodies_and_index(tmp_path):
+    lib = tmp_path / "lib"
+    s = Store.open(lib)
+    record = make_record(6)
+    s.put_articles([record])
+    s.update_meta([record.id], lambda m: {"bookmarked": True})
+    s.close()
+    shard = lib / "articles" / f"{record.id[:2]}.json"
+    shard.with_name(shard.name + ".bak").unlink()
+    shard.write_bytes(b"\x00\x00garbage")
+    s = Store.open(lib)
+    try:
+        meta = s.get_meta(record.id)
+        assert meta["title"] == "Tin số 6"
+        assert meta["bookmarked"] is True  # reading state recovered from the derived index
+        assert any("rebuilt" in n for n in s.notices)
+    finally:
+        s.close()
+
+
+def test_missing_or_stale_index_is_rebuilt_from_tinydb(tmp_path):
+    lib = tmp_path / "lib"
+    s = Store.open(lib)
+    records = [make_record(n) for n in range(10)]
+    s.put_articles(records)
+    s.close()
+    for name in ("index.sqlite", "index.sqlite-wal", "index.sqlite-shm"):
+        (lib / name).unlink(missing_ok=True)
+    s = Store.open(lib)
+    assert s.index.count() == 10
+    s.close()
+    # Change a shard behind the index's back: it is re-indexed at the next open.
+    shard = lib / "articles" / f"{records[0].id[:2]}.json"
+    data = orjson.loads(shard.read_bytes())
+    for doc in data["_default"].values():
+        doc["read"] = True
+    shard.write_bytes(orjson.dumps(data))
+    s = Store.open(lib)
+    assert s.index.db.execute("SELECT read FROM articles WHERE id = ?", (records[0].id,)).fetchone()[0] == 1
+    s.close()
+
+
+def test_unwritable_library_location_gives_one_sentence(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(LibraryError) as info:
+        Store.open(blocker / "lib")
+    message = str(info.value)
+    assert message.startswith("Cannot create the library folder") and "\n" not in message
+
+
+def test_newer_schema_is_refused_clearly(tmp_path):
+    lib = tmp_path / "lib"
+    Store.open(lib).close()
+    main = lib / "tuireader.json"
+    data = orjson.loads(main.read_bytes())
+    data["info"]["1"]["schema_version"] = 99
+    main.write_bytes(orjson.dumps(data))
+    with pytest.raises(LibraryError, match="newer tuireader"):
+        Store.open(lib)
+
+
+def test_writes_leave_no_temporary_files(store, tmp_path):
+    store.put_articles([make_record(n) for n in range(5)])
+    leftovers = [p for p in (tmp_path / "lib").rglob("*.tmp")]
+    assert leftovers == []

@@ -18,7 +18,7 @@ __all__ = ["Block", "BLOCK_TAGS", "element_blocks", "blocks_to_text"]
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body center dd details dialog dir div dl dt "
     "fieldset figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup hr html li "
-    "main menu nav ol p pre section summary table tbody thead tfoot tr td th ul caption "
+    "main menu nav ol p pre section summary table tbody thead tfoot tr ul caption "
     "legend noscript".split()
 )
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
@@ -67,6 +67,7 @@ class _Collector:
         self.pre = 0
         self.link = 0
         self.item: tuple[int, int, bool] | None = None
+        self.figure = 0
 
     def add(self, text: str | None) -> None:
         if not text:
@@ -91,7 +92,8 @@ class _Collector:
             text = "\n".join(line for line in lines if line)
         if not text:
             return
-        block = Block(text=text, kind=self.kind if not self.pre else "pre", quote=self.quote > 0,
+        kind = "pre" if self.pre else ("caption" if self.figure and self.kind == "p" else self.kind)
+        block = Block(text=text, kind=kind, quote=self.quote > 0,
                       link_chars=min(links, len(text)))
         if self.item is not None:
             block.list_id, block.ordinal, block.ordered = self.item
@@ -126,6 +128,8 @@ def element_blocks(root: Any) -> list[Block]:
                     out.quote += 1
                 elif tag == "pre":
                     out.pre += 1
+                elif tag == "figure":
+                    out.figure += 1
                 elif tag in ("ul", "ol", "dir", "menu"):
                     out.list_serial += 1
                     out.lists.append([out.list_serial, tag == "ol", 0])
@@ -133,6 +137,8 @@ def element_blocks(root: Any) -> list[Block]:
                     current = out.lists[-1]
                     current[2] += 1
                     out.item = (current[0], current[2], bool(current[1]))
+            elif tag in ("td", "th"):
+                out.add(" ")  # cells of a row share one line
             elif tag == "br":
                 out.add("\n" if not out.pre else "\n")
             elif tag == "a":
@@ -151,6 +157,8 @@ def element_blocks(root: Any) -> list[Block]:
                     out.quote = max(0, out.quote - 1)
                 elif tag == "pre":
                     out.pre = max(0, out.pre - 1)
+                elif tag == "figure":
+                    out.figure = max(0, out.figure - 1)
                 elif tag in ("ul", "ol", "dir", "menu"):
                     if out.lists:
                         out.lists.pop()

@@ -63,6 +63,7 @@ _SECTION_LABELS = re.compile(
     re.IGNORECASE,
 )
 _SHARE_ONLY = re.compile(
+    r"^(?:share|chia sẻ)(?: this| bài viết)?(?: (?:article|story|post))? (?:on|via|with|qua|lên) \w+\W*$|"
     r"^(?:(?:share|tweet|email|e-mail|print|facebook|twitter|linkedin|pinterest|whatsapp|reddit|"
     r"zalo|chia sẻ|in bài|gửi bài|copy link|sao chép|save|lưu|like|thích|follow|theo dõi)\W*)+$",
     re.IGNORECASE,
@@ -191,13 +192,62 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
-def _filter_blocks(blocks: list[Block], title: str | None) -> list[Block]:
+_CAPTION = re.compile(
+    r"\((?:image|photo|picture|pictured|credit|ảnh|nguồn)\s*:[^)]*\)\s*$"
+    r"|^(?:photo|image|picture|credit|ảnh|nguồn ảnh)\s*(?:credit)?\s*:"
+    r"|(?:^|\s)(?:credit|photo|ảnh)\s*:\s*[\w .,/&-]{2,60}$",
+    re.IGNORECASE,
+)
+_LABEL_LINE = re.compile(
+    r"^(?:tags?|từ khóa|từ khoá|keywords?|topics?|filed under|categories|chủ đề|see more|read more|"
+    r"read next|read also|also read|xem thêm|đọc thêm|don'?t miss|related|more|click here|"
+    r"citation|tin liên quan)\b\s*:?",
+    re.IGNORECASE,
+)
+_COPYRIGHT = re.compile(
+    r"^(?:©|\(c\)|copyright\b)|all rights reserved|bản quyền thuộc|this (?:document|material|article) "
+    r"(?:is subject to copyright|may not be (?:published|reproduced))",
+    re.IGNORECASE,
+)
+_DATE_WORDS = re.compile(
+    r"\b(?:\d{1,2}[:h]\d{2}\s*(?:am|pm)?|\d{1,2}/\d{1,2}/\d{2,4}|\d{4}-\d{2}-\d{2}|"
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}|"
+    r"\d{1,2} (?:de )?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|janeiro|fevereiro|março|"
+    r"abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)[a-z]*|"
+    r"(?:updated|published|posted|cập nhật|đăng)\b.*\d)",
+    re.IGNORECASE,
+)
+
+
+def _is_furniture_line(block: Block, index: int, title: str | None, author: str | None) -> bool:
+    """Lines that are page furniture wherever they stand."""
+    text = block.text.strip()
+    words = _words(text)
+    if block.kind == "caption":
+        return True
+    if title and _same_text(text, title):
+        return True
+    if words <= 40 and _CAPTION.search(text):
+        return True
+    if words <= 60 and (_COPYRIGHT.search(text) or (_LABEL_LINE.match(text) and (
+            block.link_density > 0.3 or words <= 4 or ":" in text[:20] or "|" in text))):
+        return True
+    if _SHARE_ONLY.match(text):
+        return True
+    if index < 6 and words <= 14:
+        if author and author.split(",")[0].strip().lower() in text.lower():
+            return True
+        if _DATE_WORDS.search(text) and not text.endswith((".", "!", "?", "”", '"')):
+            return True
+    return False
+
+
+def _filter_blocks(blocks: list[Block], title: str | None, author: str | None = None) -> list[Block]:
     kept: list[Block] = []
     dropping_box = False
+    recent: list[str] = []
     for index, block in enumerate(blocks):
         text = block.text
-        if title and index < 4 and block.kind in ("heading", "p") and _same_text(text, title):
-            continue
         if _words(text) <= 8 and _SECTION_LABELS.match(text.strip()):
             dropping_box = True
             continue
@@ -206,8 +256,12 @@ def _filter_blocks(blocks: list[Block], title: str | None) -> list[Block]:
             if block.link_density > 0.5 or _words(text) < 12 or block.kind in ("li", "heading"):
                 continue
             dropping_box = False
-        if _SHARE_ONLY.match(text.strip()):
+        if _is_furniture_line(block, index, title, author):
             continue
+        key = " ".join(text.split()).lower()
+        if key in recent:
+            continue  # a caption or teaser repeated next to itself
+        recent = [*recent[-1:], key]
         kept.append(block)
     return kept
 
@@ -292,10 +346,10 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
     container_blocks = [element_blocks(el) for el in containers[:3]]
 
     blocks = _readability_blocks(doc, url)
-    chosen = _filter_blocks(blocks, title)
+    chosen = _filter_blocks(blocks, title, meta.author)
     chosen_length = _text_length(chosen)
     for candidate in container_blocks:
-        filtered = _filter_blocks(candidate, title)
+        filtered = _filter_blocks(candidate, title, meta.author)
         length = _text_length(filtered)
         # Readability sometimes settles on one part of a split article.
         if length > 1.6 * chosen_length + 200:

@@ -317,6 +317,122 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_reports(reports, as_json: bool) -> int:
+    failed = 0
+    if as_json:
+        _print_json([
+            {"source": r.source_id, "url": r.url, "status": r.status, "new": r.new, "updated": r.updated,
+             "unchanged": r.unchanged, "error": r.error} for r in reports
+        ])
+    console = _stderr_console()
+    for r in reports:
+        if r.status == "error":
+            failed += 1
+        if not as_json:
+            line = f"{r.source_id}  {r.status:9}  new {r.new}, updated {r.updated}, unchanged {r.unchanged}"
+            if r.error:
+                line += f"  ({r.error})"
+            console.print(line, markup=False, highlight=False)
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_refresh(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        if not library.feeds():
+            _error("no feeds yet: add one with `tuireader add URL` or `tuireader add --preset NAME`.")
+            return EXIT_OK
+        with _progress() as progress:
+            task = progress.add_task("Refreshing", total=None, item="")
+
+            def on_progress(source_id: str, state: str, done: int, total: int) -> None:
+                progress.update(task, completed=done, total=total, item=f"{source_id}: {state}")
+
+            reports = library.refresh(args.sources or None, on_progress=on_progress)
+        return _print_reports(reports, args.json)
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        if args.preset:
+            from .fetch import PRESETS, find_preset
+
+            preset = find_preset(args.preset)
+            if preset is None:
+                names = ", ".join(p.name for p in PRESETS)
+                _error(f"no preset called {args.preset}; presets: {names}.")
+                return EXIT_USAGE
+            feed = library.add_feed(preset.url, title=preset.title, tags=args.tag or ())
+            sys.stdout.write(f"added feed {feed['id']}  {feed['title']}  {feed['url']}\n")
+            return EXIT_OK
+        if not args.url:
+            _error("give a URL or --preset NAME.")
+            return EXIT_USAGE
+        kind, value = library.add_url(args.url, tags=args.tag or ())
+        if kind == "feed":
+            sys.stdout.write(f"added feed {value['id']}  {value.get('title') or ''}  {value['url']}\n")
+        else:
+            article_id, is_new = value
+            sys.stdout.write(f"{'added' if is_new else 'already stored'} article {article_id}\n")
+    return EXIT_OK
+
+
+def cmd_sources(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        entries = {e.id: e for e in library.source_tree() if e.kind == "feed"}
+        feeds = library.feeds()
+        if args.json:
+            _print_json([
+                {**{k: f.get(k) for k in ("id", "url", "title", "tags", "last_refresh", "last_error")},
+                 "unread": entries[f["id"]].unread if f["id"] in entries else 0,
+                 "total": entries[f["id"]].total if f["id"] in entries else 0}
+                for f in feeds
+            ])
+            return EXIT_OK
+        from .text import strip_controls
+
+        for f in feeds:
+            e = entries.get(f["id"])
+            counts = f"{e.unread}/{e.total}" if e else "0/0"
+            error = f"  error: {f['last_error']}" if f.get("last_error") else ""
+            sys.stdout.write(f"{f['id']}  {counts:>9}  {strip_controls(f.get('title') or '')}  {f['url']}{error}\n")
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        feed = library.remove_feed(args.source)
+        sys.stdout.write(f"removed feed {feed['id']} (its articles stay in the library)\n")
+    return EXIT_OK
+
+
+def cmd_opml(args: argparse.Namespace) -> int:
+    from .fetch import OpmlError, OpmlFeed, build_opml, parse_opml
+
+    with _open_library(args) as library:
+        if args.action == "import":
+            if not args.file:
+                _error("opml import needs a FILE.")
+                return EXIT_USAGE
+            try:
+                feeds = parse_opml(Path(args.file).read_bytes())
+            except (OSError, OpmlError) as exc:
+                _error(f"{args.file}: {_describe(exc)}")
+                return EXIT_FAILED
+            for feed in feeds:
+                library.add_feed(feed.url, title=feed.title, tags=feed.tags)
+            _stderr_console().print(f"imported {len(feeds)} feed(s)", markup=False, highlight=False)
+            return EXIT_OK
+        text = build_opml([OpmlFeed(url=f["url"], title=f.get("title"), tags=list(f.get("tags") or []))
+                           for f in library.feeds()])
+        if args.file and args.file != "-":
+            from .store.jsonstorage import atomic_write_bytes
+
+            atomic_write_bytes(Path(args.file), text.encode("utf-8"), keep_backup=False)
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return EXIT_OK
+
+
 def cmd_tui(args: argparse.Namespace) -> int:
     from .library import LibraryError
 
@@ -409,6 +525,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ids", nargs="*", metavar="ID")
     p.add_argument("--format", choices=("md", "json"), default="md")
     p.add_argument("--output", metavar="PATH", help="a file, or a folder for one file per article; - for stdout")
+
+    p = add("add", cmd_add, "Add a feed or an article by URL, or a preset feed (--preset NAME).")
+    p.add_argument("url", nargs="?")
+    p.add_argument("--preset", metavar="NAME")
+    p.add_argument("--tag", action="append")
+
+    p = add("sources", cmd_sources, "List feeds with unread counts and last errors.")
+    p.add_argument("--json", action="store_true")
+
+    p = add("remove", cmd_remove, "Remove a feed (by id, URL or title); its articles stay.")
+    p.add_argument("source")
+
+    p = add("refresh", cmd_refresh, "Fetch new articles from feeds (all, or the SOURCEs named).")
+    p.add_argument("sources", nargs="*", metavar="SOURCE")
+    p.add_argument("--json", action="store_true")
+
+    p = add("opml", cmd_opml, "Import or export feeds as OPML (folders become tags).")
+    p.add_argument("action", choices=("import", "export"))
+    p.add_argument("file", nargs="?", metavar="FILE")
     return parser
 
 

@@ -676,6 +676,117 @@ class Library:
     def feeds(self) -> list[dict[str, Any]]:
         return [dict(f) for f in self.store.table("sources").all()]
 
+    def find_feed(self, name: str) -> dict[str, Any] | None:
+        """A feed by id, URL or title (diacritics and case ignored)."""
+        for feed in self.feeds():
+            if name in (feed["id"], feed["url"]) or fold(feed.get("title") or "") == fold(name):
+                return feed
+        return None
+
+    def add_feed(self, url: str, *, title: str | None = None, tags: Sequence[str] = ()) -> dict[str, Any]:
+        self._writable()
+        import hashlib
+
+        from tinydb import Query
+
+        existing = self.find_feed(url)
+        if existing:
+            return existing
+        feed = {
+            "id": "feed-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:8],
+            "url": url, "title": title, "tags": list(tags), "etag": None, "last_modified": None,
+            "last_error": None, "last_refresh": None,
+        }
+        self.store.table("sources").upsert(feed, Query().id == feed["id"])
+        return feed
+
+    def remove_feed(self, name: str) -> dict[str, Any]:
+        """Forget a feed; its stored articles stay in the library."""
+        self._writable()
+        from tinydb import Query
+
+        feed = self.find_feed(name)
+        if feed is None:
+            raise LibraryError(f"No feed called {name}.")
+        self.store.table("sources").remove(Query().id == feed["id"])
+        return feed
+
+    def refresh(
+        self,
+        names: Sequence[str] | None = None,
+        *,
+        on_progress: Callable[[str, str, int, int], None] | None = None,
+        **fetch_options: Any,
+    ) -> list[Any]:
+        """Refresh feeds (all when ``names`` is empty).  Blocking: run it in a worker.
+
+        A failed feed keeps everything stored; its error is remembered for the source pane.
+        """
+        self._writable()
+        from tinydb import Query
+
+        from .fetch import FeedSource, refresh_sources_sync
+
+        feeds = self.feeds() if not names else [self._feed_or_error(n) for n in names]
+        if not feeds:
+            return []
+        sources = [FeedSource(id=f["id"], url=f["url"], title=f.get("title"), etag=f.get("etag"),
+                              last_modified=f.get("last_modified")) for f in feeds]
+        sink = _LibrarySink(self, {f["id"]: f for f in feeds})
+        try:
+            reports = refresh_sources_sync(sources, sink, on_progress=on_progress, **fetch_options)
+        finally:
+            sink.flush()
+        table = self.store.table("sources")
+        for report in reports:
+            changes: dict[str, Any] = {"last_refresh": _now(), "last_error": report.error}
+            if report.status != "error":
+                changes.update(etag=report.etag, last_modified=report.last_modified)
+                feed = sink.feeds[report.source_id]
+                if report.title and not feed.get("title"):
+                    changes["title"] = clean_input(report.title)
+            table.update(changes, Query().id == report.source_id)
+        return reports
+
+    def _feed_or_error(self, name: str) -> dict[str, Any]:
+        feed = self.find_feed(name)
+        if feed is None:
+            raise LibraryError(f"No feed called {name}; see `tuireader sources`.")
+        return feed
+
+    def add_url(self, url: str, *, tags: Sequence[str] = ()) -> tuple[str, Any]:
+        """Add a URL: a feed becomes a source, a page becomes an article.
+
+        Returns ("feed", feed) or ("article", (id, is_new)).
+        """
+        self._writable()
+        from .fetch import FeedError, fetch_article_sync, parse_feed
+        from .fetch.http import FetchError
+
+        try:
+            result, cleaned = fetch_article_sync(url)
+        except FetchError as exc:
+            raise LibraryError(str(exc)) from None
+        except Exception as exc:  # the cleaner refused it; maybe it is a feed
+            cleaned = None
+            cleaner_error = str(exc)
+        else:
+            cleaner_error = None
+        looks_like_feed = False
+        if cleaned is None or not (cleaned.text or "").strip() or b"<rss" in result.content[:2000] \
+                or b"<feed" in result.content[:2000] or b"<rdf:RDF" in result.content[:2000]:
+            try:
+                parsed = parse_feed(result.content, url=result.url, content_type=result.content_type)
+                looks_like_feed = bool(parsed.items) or parsed.title is not None
+            except FeedError:
+                looks_like_feed = False
+            if looks_like_feed:
+                return "feed", self.add_feed(url, title=parsed.title, tags=tags)
+        if cleaned is None:
+            raise LibraryError(f"{url}: {cleaner_error}")
+        record = self.build_record(b"", url=result.url, cleaned=cleaned, source="Added by hand", tags=tags)
+        return "article", self.add_document(record)
+
     # --- entities ----------------------------------------------------------
     def stale_entity_ids(self) -> list[str]:
         """Articles whose entities came from another extractor version."""
@@ -697,6 +808,68 @@ class Library:
             if on_progress:
                 on_progress(done, len(ids), article_id)
         return done
+
+
+class _LibrarySink:
+    """Receives refreshed feed items and stores them in batches."""
+
+    def __init__(self, library: Library, feeds: dict[str, dict[str, Any]], batch: int = 100) -> None:
+        self.library = library
+        self.feeds = feeds
+        self.batch = batch
+        self.pending: dict[str, ArticleRecord] = {}
+        self.pending_urls: set[str] = set()
+        self.pending_hashes: set[str] = set()
+
+    def is_known(self, url: str) -> bool:
+        assert self.library.store.index is not None
+        return url in self.pending_urls or self.library.store.index.find_duplicate(url, None) is not None
+
+    def store(self, source: Any, item: Any, cleaned: Any, page_url: str | None) -> str:
+        from types import SimpleNamespace
+
+        if cleaned is None or not (cleaned.text or "").strip():
+            summary = item.summary or ""
+            if "<" in summary:
+                from .clean import clean_html
+
+                try:
+                    summary = clean_html(summary).text
+                except Exception:
+                    pass
+            cleaned = SimpleNamespace(title=item.title, author=item.author, site=None, url=page_url or item.url,
+                                      published=item.published, lead=None, text=summary, lang=None, warnings=[])
+        site = cleaned.site
+        if not site and (page_url or item.url):
+            from urllib.parse import urlsplit
+
+            site = urlsplit(page_url or item.url).hostname
+        hints = {"title": item.title or cleaned.title, "published": item.published or cleaned.published,
+                 "site": site, "author": item.author or cleaned.author}
+        feed = self.feeds.get(source.id, {})
+        try:
+            record = self.library.build_record(
+                b"", url=cleaned.url or page_url or item.url, cleaned=cleaned, source=source.id,
+                hints={k: v for k, v in hints.items() if v}, tags=list(feed.get("tags", ())) + list(item.tags or ()),
+            )
+        except LibraryError:
+            return "unchanged"
+        url, chash = record.meta.get("url"), record.meta["content_hash"]
+        if record.id in self.pending or chash in self.pending_hashes or self.library._duplicate_of(record):
+            return "unchanged"
+        self.pending[record.id] = record
+        self.pending_hashes.add(chash)
+        for known in (url, item.url, page_url):
+            if known:
+                self.pending_urls.add(known)
+        if len(self.pending) >= self.batch:
+            self.flush()
+        return "new"
+
+    def flush(self) -> None:
+        if self.pending:
+            self.library.store.put_articles(list(self.pending.values()))
+            self.pending.clear()
 
 
 def _markdown(article: dict[str, Any]) -> str:

@@ -1,0 +1,214 @@
+"""The Textual application: ``tuireader`` with no subcommand runs ``run()``.
+
+The app opens the library, shows the main screen at once from what the
+library already has, and does slow work (importing the sample corpus,
+refreshing feeds) in thread workers with visible progress.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any, Iterable
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.theme import Theme
+
+from .commands import COMMANDS_BY_ID, Command, bindings_for, palette_commands
+from .config import UIConfig, load_config, save_theme
+from .screens.main import MainScreen
+
+__all__ = ["TuiReaderApp", "run"]
+
+
+class ReaderCommands(Provider):
+    """Command palette entries, straight from the command registry."""
+
+    def _hit_parts(self, command: Command) -> tuple[str, str]:
+        from .screens.help import key_display
+
+        app: TuiReaderApp = self.app  # type: ignore[assignment]
+        keys = key_display(app, command, app.keymap)
+        return command.title, f"{command.help}  [{keys}]" if keys else command.help
+
+    def _runner(self, command: Command):
+        app: TuiReaderApp = self.app  # type: ignore[assignment]
+        return partial(app.run_command, command.id)
+
+    async def discover(self) -> Hits:
+        for command in palette_commands():
+            title, help_text = self._hit_parts(command)
+            yield DiscoveryHit(title, self._runner(command), help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for command in palette_commands():
+            title, help_text = self._hit_parts(command)
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), self._runner(command), text=title, help=help_text)
+
+
+class TuiReaderApp(App[None]):
+    """A three-pane news reader over a ``tuireader.library.Library``."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "tuireader"
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+    BINDINGS = [*bindings_for("app"), Binding("ctrl+c", "quit", show=False, priority=True)]
+
+    def __init__(
+        self,
+        library: Any = None,
+        *,
+        config_path: Path | None = None,
+        import_samples: bool = True,
+    ) -> None:
+        super().__init__()
+        self._owns_library = library is None or isinstance(library, (str, Path))
+        if self._owns_library:
+            from ..library import Library
+
+            library = Library.open(Path(library) if library is not None else None)
+        self.library = library
+        self.config: UIConfig = load_config(config_path)
+        self.keymap: dict[str, str] = dict(self.config.keymap)
+        self._import_samples = import_samples
+        self._theme_ready = False
+
+    # --- startup ----------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.keymap:
+            self.set_keymap(self.keymap)
+        if self.config.theme:
+            if self.config.theme in self.available_themes:
+                self.theme = self.config.theme
+            else:
+                self.config.problems.append(f"Config: unknown theme '{self.config.theme}'.")
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self._theme_ready = True
+        self.push_screen(MainScreen())
+        for problem in self.config.problems:
+            self.notify(problem, severity="warning", timeout=8, markup=False)
+        notice = getattr(self.library, "notice", None)
+        if notice:
+            self.notify(notice, severity="warning", timeout=8, markup=False)
+        if self._import_samples and not getattr(self.library, "read_only", False):
+            self._import_sample_corpus()
+
+    def on_unmount(self) -> None:
+        if self._owns_library:
+            self.library.close()
+
+    @property
+    def main_screen(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def _theme_changed(self, theme: Theme) -> None:
+        if not self._theme_ready:
+            return
+        try:
+            save_theme(self.config.path, theme.name)
+        except OSError as error:
+            self.notify(f"Could not save the theme: {error}", severity="warning", markup=False)
+
+    # --- commands ---------------------------------------------------------
+
+    async def run_command(self, command_id: str) -> None:
+        """Run a registry command on whatever owns it (used by the palette)."""
+        command = COMMANDS_BY_ID[command_id]
+        screen = self.main_screen
+        if command.scope == "app" or command.action.startswith("app.") or screen is None:
+            await self.run_action(command.action.removeprefix("app."), self)
+        elif command.scope == "list":
+            from .widgets.article_list import ArticleList
+
+            await self.run_action(command.action, screen.query_one(ArticleList))
+        else:
+            await self.run_action(command.action, screen)
+
+    # --- background work --------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="library")
+    def _import_sample_corpus(self) -> None:
+        self.call_from_thread(self._progress, 0, None, "Importing the sample articles…")
+        try:
+            count = self.library.ensure_sample_corpus(
+                on_progress=lambda done, total, name: self.call_from_thread(
+                    self._progress, done, total, "Importing the sample articles…"
+                )
+            )
+        except Exception as error:
+            self.call_from_thread(self._progress, None, None, "")
+            self.call_from_thread(self.notify, f"Could not import the sample articles: {error}", severity="error", markup=False)
+            return
+        self.call_from_thread(self._progress, None, None, "")
+        if count:
+            self.call_from_thread(self._reload_main)
+
+    def start_refresh(self) -> None:
+        if not hasattr(self.library, "refresh"):
+            self.notify("Refreshing feeds is not available in this version.", severity="warning")
+            return
+        feeds = getattr(self.library, "feeds", lambda: [None])()
+        if not feeds:
+            self.notify("No feeds yet: add one with `tuireader add URL`.", markup=False)
+            return
+        self._refresh_feeds()
+
+    @work(thread=True, exclusive=True, group="library")
+    def _refresh_feeds(self) -> None:
+        def progress(source_id: str, state: str, done: int, total: int) -> None:
+            self.call_from_thread(self._progress, done, total, f"Refreshing {source_id}: {state}")
+
+        self.call_from_thread(self._progress, 0, None, "Refreshing feeds…")
+        try:
+            reports = self.library.refresh(on_progress=progress)
+        except Exception as error:
+            self.call_from_thread(self._progress, None, None, "")
+            self.call_from_thread(self.notify, f"Refresh failed: {error}", severity="error", markup=False)
+            return
+        self.call_from_thread(self._progress, None, None, "")
+        self.call_from_thread(self._reload_main)
+        self.call_from_thread(self.notify, _summarise_reports(reports), markup=False)
+
+    def _progress(self, done: int | None, total: int | None, message: str) -> None:
+        screen = self.main_screen
+        if screen is not None and screen.is_mounted:
+            screen.show_progress(done, total, message)
+
+    def _reload_main(self) -> None:
+        screen = self.main_screen
+        if screen is not None and screen.is_mounted:
+            screen.reload(sources=True)
+
+
+def _summarise_reports(reports: Any) -> str:
+    """One line for the refresh notification: sources, new articles, failures."""
+    if not isinstance(reports, Iterable) or isinstance(reports, (str, bytes)):
+        return "Refresh finished."
+    reports = list(reports)
+    new = sum(int(getattr(report, "new", 0) or 0) for report in reports)
+    failed = [report for report in reports if getattr(report, "status", "") == "error"]
+    line = f"Refreshed {len(reports)} feeds: {new} new articles."
+    if failed:
+        line += f" {len(failed)} failed: " + ", ".join(str(getattr(r, "source_id", "?")) for r in failed[:3])
+    return line
+
+
+def run(library_path: Path | None = None) -> None:
+    """Run the reader on the library at ``library_path`` (default library when None)."""
+    from ..library import Library
+
+    library = Library.open(library_path)
+    try:
+        TuiReaderApp(library).run()
+    finally:
+        library.close()

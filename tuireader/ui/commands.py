@@ -1,0 +1,105 @@
+"""The one list of reader commands.
+
+Every command the reader understands is declared here once, with its id, its
+default keys, a title and a help line.  Key bindings, the command palette and
+the help screen are all derived from this table, and users remap keys by
+command id in the config file (``[keymap] next-article = "j,down"``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, Literal
+
+from textual.binding import Binding
+
+Scope = Literal["app", "main", "list", "entities"]
+
+__all__ = ["Command", "COMMANDS", "COMMANDS_BY_ID", "bindings_for", "commands_for", "Scope"]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A reader command.
+
+    ``keys`` is a comma-separated Textual key list.  ``action`` is the Textual
+    action string run on the object that owns ``scope`` (the app, the main
+    screen, the article list or the entity panel).  ``bind`` is False for
+    commands whose key is handled natively by a widget and that appear in the
+    registry only so help and palette show them.
+    """
+
+    id: str
+    keys: str
+    title: str
+    help: str
+    action: str
+    scope: Scope = "main"
+    show: bool = False
+    bind: bool = True
+    palette: bool = True
+
+    def binding(self) -> Binding:
+        return Binding(self.keys, self.action, self.title, show=self.show, id=self.id)
+
+
+COMMANDS: tuple[Command, ...] = (
+    # Navigation
+    Command("move-down", "j,down", "Down", "Move down in the focused pane", "move(1)", palette=False),
+    Command("move-up", "k,up", "Up", "Move up in the focused pane", "move(-1)", palette=False),
+    Command("open-article", "enter", "Open", "Open the highlighted article (marks it read)", "open", scope="list", show=True),
+    Command("next-unread", "n", "Next unread", "Open the next unread article", "next_unread", show=True),
+    Command("prev-unread", "p", "Previous unread", "Open the previous unread article", "prev_unread"),
+    Command("scroll-article", "space,pagedown", "Scroll article", "Page down in the article; at its end go to the next unread", "page_article"),
+    Command("scroll-article-up", "pageup", "Scroll article up", "Page up in the article", "page_article_up"),
+    Command("focus-next", "tab", "Next pane", "Focus the next pane", "app.focus_next", palette=False),
+    Command("focus-previous", "shift+tab", "Previous pane", "Focus the previous pane", "app.focus_previous", palette=False),
+    Command("focus-sources", "1", "Sources", "Focus the sources pane", "focus_region('sources')"),
+    Command("focus-list", "2", "Article list", "Focus the article list", "focus_region('list')"),
+    Command("focus-article", "3", "Article", "Focus the article pane", "focus_region('article')"),
+    Command("focus-entities", "4", "Entities", "Focus the entity panel", "focus_region('entities')"),
+    # Article actions
+    Command("open-browser", "o", "Open in browser", "Open the article's web address in the browser", "open_browser"),
+    Command("toggle-read", "r", "Read/unread", "Toggle the read mark of the current article", "toggle_read", show=True),
+    Command("mark-view-read", "R", "Mark view read", "Mark every article of the current view read", "mark_view_read"),
+    Command("undo", "u", "Undo", "Undo the last 'mark view read'", "undo"),
+    Command("bookmark", "b", "Bookmark", "Toggle the bookmark of the current article", "toggle_bookmark", show=True),
+    Command("tags", "t", "Tags", "Edit tags: 'x' adds x, '-x' removes x", "edit_tags", show=True),
+    Command("search", "slash", "Search", "Search the current view (accents optional)", "search", show=True),
+    Command("clear", "escape", "Clear", "Clear the search and mention highlights", "clear", palette=False),
+    Command("save-view", "s", "Save view", "Save the current search or entity feed as a view", "save_view"),
+    Command("delete-view", "D", "Delete view", "Delete the selected saved view", "delete_view"),
+    Command("export", "e", "Export", "Export the current view as Markdown or JSON", "export"),
+    Command("refresh", "ctrl+r", "Refresh", "Fetch new articles from the feeds", "refresh_sources"),
+    # Entities
+    Command("next-mention", "m", "Next mention", "Jump to the next mention of the selected entity or search match", "mention(1)"),
+    Command("prev-mention", "M", "Previous mention", "Jump to the previous mention", "mention(-1)"),
+    Command("entity-feed", "enter", "Entity feed", "Open the feed of every article mentioning the entity", "pivot", scope="entities", bind=False, palette=False),
+    # Application
+    Command("help", "question_mark", "Help", "Show every key", "help", show=True),
+    Command("command-palette", "ctrl+p", "Commands", "Search every command", "app.command_palette", scope="app", bind=False, palette=False),
+    Command("change-theme", "ctrl+t", "Theme", "Choose a colour theme (remembered)", "app.change_theme", scope="app"),
+    Command("quit", "q", "Quit", "Quit the reader", "app.quit", show=True),
+)
+
+COMMANDS_BY_ID: dict[str, Command] = {command.id: command for command in COMMANDS}
+
+
+def commands_for(scope: Scope) -> list[Command]:
+    """The commands that belong to ``scope``, in declaration order."""
+    return [command for command in COMMANDS if command.scope == scope]
+
+
+def bindings_for(scope: Scope) -> list[Binding]:
+    """Textual bindings for the commands of ``scope`` that need one."""
+    return [command.binding() for command in commands_for(scope) if command.bind]
+
+
+def effective_keys(command: Command, keymap: dict[str, str]) -> list[str]:
+    """The keys a command answers to, after the user's keymap."""
+    keys = keymap.get(command.id, command.keys)
+    return [key.strip() for key in keys.split(",") if key.strip()]
+
+
+def palette_commands() -> Iterable[Command]:
+    return (command for command in COMMANDS if command.palette)

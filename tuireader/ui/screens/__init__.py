@@ -1,0 +1,1 @@
+"""Screens of the reader: the main three-pane screen, help and small dialogs."""

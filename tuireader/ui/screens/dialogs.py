@@ -1,0 +1,120 @@
+"""Small modal dialogs: a one-line prompt, with optional completion."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label
+
+__all__ = ["PromptScreen", "TagSuggester", "parse_tag_changes"]
+
+
+class TagSuggester(Suggester):
+    """Completes the last tag being typed from the known tags.
+
+    The input holds several changes (``hanoi, -draft``), so only the last
+    word is completed, a leading ``-`` (remove) kept.
+    """
+
+    def __init__(self, tags: Iterable[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+        self._tags = list(dict.fromkeys(tag for tag in tags if tag))
+
+    async def get_suggestion(self, value: str) -> str | None:
+        split_at = max(value.rfind(","), value.rfind(" "))
+        head, word = value[: split_at + 1], value[split_at + 1 :]
+        prefix = "-" if word.startswith("-") else ""
+        stem = word[len(prefix) :].casefold()
+        if not stem:
+            return None
+        for tag in self._tags:
+            if tag.casefold().startswith(stem) and tag.casefold() != stem:
+                return f"{head}{prefix}{tag}"
+        return None
+
+
+def parse_tag_changes(value: str) -> tuple[list[str], list[str]]:
+    """``"a, b -c"`` → (["a", "b"], ["c"]).  Commas separate when present, else spaces."""
+    tokens = value.split(",") if "," in value else value.split()
+    add: list[str] = []
+    remove: list[str] = []
+    for token in tokens:
+        token = " ".join(token.split())
+        if token.startswith("-"):
+            token = token[1:].strip()
+            if token:
+                remove.append(token)
+        elif token.startswith("+"):
+            token = token[1:].strip()
+            if token:
+                add.append(token)
+        elif token:
+            add.append(token)
+    return add, remove
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line of text; dismisses with the text, or None on escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+
+    DEFAULT_CSS = """
+    PromptScreen {
+        align: center middle;
+    }
+    PromptScreen > Vertical {
+        width: 70;
+        max-width: 90%;
+        height: auto;
+        border: round $primary;
+        background: $panel;
+        padding: 0 1;
+    }
+    PromptScreen Label {
+        width: 1fr;
+        margin: 0 0 1 0;
+    }
+    PromptScreen .prompt--help {
+        color: $text-muted;
+        margin: 0;
+    }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        *,
+        value: str = "",
+        placeholder: str = "",
+        help: str = "",
+        suggester: Suggester | None = None,
+    ) -> None:
+        super().__init__()
+        self._title = title
+        self._value = value
+        self._placeholder = placeholder
+        self._help = help
+        self._suggester = suggester
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self._title, style="bold"), markup=False)
+            yield Input(value=self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input")
+            if self._help:
+                yield Label(Text(self._help), classes="prompt--help", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

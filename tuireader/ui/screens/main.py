@@ -1,0 +1,546 @@
+"""The main screen: sources | article list over the article | entities.
+
+The screen owns the reader state as reactives (view query, search text, the
+ids of the view, the open article, the selected entity) and pushes it down to
+the widgets with ``data_bind``.  Widgets report intent with messages; only
+this screen talks to the library.
+"""
+
+from __future__ import annotations
+
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Input, ProgressBar, Static
+
+from ...text import strip_controls
+from ..commands import bindings_for
+from ..highlight import mention_ranges, search_ranges
+from ..widgets.article_list import ArticleList
+from ..widgets.article_view import ArticleView
+from ..widgets.entity_panel import EntityPanel
+from ..widgets.source_tree import SourceTree
+from .dialogs import PromptScreen, TagSuggester, parse_tag_changes
+from .help import HelpScreen
+
+if TYPE_CHECKING:
+    from ..app import TuiReaderApp
+
+__all__ = ["MainScreen"]
+
+SEARCH_DEBOUNCE = 0.15
+ENTITY_SECTION = "Entity feeds"
+
+
+@dataclass(frozen=True)
+class PendingSource:
+    """A view shown in the sources pane that the library does not know yet (an entity feed)."""
+
+    kind: str
+    label: str
+    query: str
+    unread: int = 0
+    total: int = 0
+    section: str = ENTITY_SECTION
+
+
+def join_query(*parts: str) -> str:
+    return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+class MainScreen(Screen[None]):
+    """Sources, the article list, the article and its entities."""
+
+    BINDINGS = bindings_for("main")
+
+    view_query: reactive[str] = reactive("")
+    view_label: reactive[str] = reactive("All")
+    search_text: reactive[str] = reactive("")
+    sources: reactive[list[Any]] = reactive(list, always_update=True)
+    article_ids: reactive[list[str]] = reactive(list, always_update=True)
+    current_id: reactive[str | None] = reactive(None)
+    article: reactive[Any] = reactive(None, always_update=True)
+    entities: reactive[list[dict[str, Any]]] = reactive(list, always_update=True)
+    entity_key: reactive[str | None] = reactive(None)
+    mentions: reactive[tuple[tuple[int, int], ...]] = reactive(tuple)
+    matches: reactive[tuple[tuple[int, int], ...]] = reactive(tuple)
+    status: reactive[str] = reactive("")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._search_timer: Timer | None = None
+        self._sources_timer: Timer | None = None
+        self._undo_ids: list[str] = []
+        self._pending_sources: list[PendingSource] = []
+        self._unread_in_view = 0
+
+    @property
+    def reader(self) -> TuiReaderApp:
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def library(self) -> Any:
+        return self.reader.library
+
+    # --- layout -----------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="panes"):
+            tree = SourceTree(id="sources").data_bind(entries=MainScreen.sources, current_query=MainScreen.view_query)
+            tree.border_title = "1 Sources"
+            yield tree
+            with Vertical(id="reader"):
+                search = Input(placeholder="Search (accents optional: ha noi)  Enter: back to the list  Esc: clear", id="search")
+                search.display = False
+                yield search
+                articles = ArticleList(self._rows, id="articles").data_bind(ids=MainScreen.article_ids)
+                articles.border_title = "2 Articles"
+                yield articles
+                view = ArticleView(id="article").data_bind(
+                    article=MainScreen.article, mentions=MainScreen.mentions, matches=MainScreen.matches
+                )
+                view.border_title = "3 Article"
+                yield view
+            panel = EntityPanel(id="entities").data_bind(entities=MainScreen.entities)
+            panel.border_title = "4 Entities"
+            yield panel
+        with Horizontal(id="statusbar"):
+            yield Static(id="status", markup=False)
+            yield ProgressBar(id="progress", show_eta=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#progress", ProgressBar).display = False
+        self.reload(sources=True)
+        self.query_one(ArticleList).focus()
+
+    # --- library access ---------------------------------------------------
+
+    def _rows(self, ids: list[str]) -> Sequence[Any]:
+        return self.library.summaries(ids)
+
+    def _call(self, what: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call the library; report a failure to the user instead of crashing."""
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:  # the library reports bad input and I/O problems as exceptions
+            self.notify(f"{what}: {error}", severity="error", markup=False)
+            return None
+
+    def _do(self, what: str, function: Callable[..., Any], *args: Any) -> bool:
+        """Run a library mutation; False (and a notification) if it failed."""
+        try:
+            function(*args)
+        except Exception as error:
+            self.notify(f"{what}: {error}", severity="error", markup=False)
+            return False
+        return True
+
+    def _writable(self) -> bool:
+        if getattr(self.library, "read_only", False):
+            notice = getattr(self.library, "notice", None) or "The library is open read-only."
+            self.notify(notice, severity="warning", markup=False)
+            return False
+        return True
+
+    @property
+    def full_query(self) -> str:
+        return join_query(self.view_query, self.search_text)
+
+    def reload(self, *, sources: bool = False) -> None:
+        """Recompute the ids of the view (and the source tree)."""
+        ids = self._call("Search failed", self.library.query_ids, self.full_query)
+        self.article_ids = list(ids or [])
+        unread = self._call("Search failed", self.library.query_ids, join_query(self.full_query, "is:unread"))
+        self._unread_in_view = len(unread or [])
+        if sources:
+            self.reload_sources()
+        self._update_status()
+
+    def reload_sources(self) -> None:
+        entries = list(self._call("Reading sources failed", self.library.source_tree) or [])
+        known = {entry.query for entry in entries}
+        self._pending_sources = [pending for pending in self._pending_sources if pending.query not in known]
+        self.sources = entries + list(self._pending_sources)
+
+    def _reload_sources_soon(self) -> None:
+        if self._sources_timer is not None:
+            self._sources_timer.stop()
+        self._sources_timer = self.set_timer(0.3, self.reload_sources)
+
+    def _refresh_rows(self, ids: Sequence[str]) -> None:
+        self.query_one(ArticleList).invalidate(ids)
+        unread = self._call("Search failed", self.library.query_ids, join_query(self.full_query, "is:unread"))
+        self._unread_in_view = len(unread or [])
+        self._update_status()
+        self._reload_sources_soon()
+
+    def _update_status(self) -> None:
+        parts = [self.view_label or "All", f"{len(self.article_ids)} articles", f"{self._unread_in_view} unread"]
+        if self.search_text:
+            parts.append(f"search: {self.search_text}")
+        if getattr(self.library, "read_only", False):
+            parts.append(getattr(self.library, "notice", None) or "read-only")
+        if self.status:
+            parts.append(self.status)
+        self.query_one("#status", Static).update(Text(strip_controls("  ·  ".join(parts)), no_wrap=True, overflow="ellipsis"))
+
+    def watch_status(self) -> None:
+        if self.is_mounted:
+            self._update_status()
+
+    # --- messages from widgets --------------------------------------------
+
+    @on(SourceTree.Selected)
+    def _source_selected(self, event: SourceTree.Selected) -> None:
+        self.show_view(event.entry.query, strip_controls(str(event.entry.label)))
+
+    def show_view(self, query: str, label: str) -> None:
+        self.view_label = label
+        self.view_query = query
+        self.reload()
+
+    @on(ArticleList.Highlighted)
+    def _article_highlighted(self, event: ArticleList.Highlighted) -> None:
+        self.current_id = event.article_id
+
+    @on(ArticleList.Opened)
+    def _article_opened(self, event: ArticleList.Opened) -> None:
+        self.open_article(event.article_id)
+
+    @on(EntityPanel.Selected)
+    def _entity_selected(self, event: EntityPanel.Selected) -> None:
+        entity = event.entity
+        self.entity_key = entity.get("key") if entity else None
+        text = getattr(self.article, "text", "") or ""
+        self.mentions = tuple(mention_ranges(entity, len(text)))
+        if self.mentions:
+            self.query_one(ArticleView).jump(1)
+
+    @on(EntityPanel.Pivot)
+    def _entity_pivot(self, event: EntityPanel.Pivot) -> None:
+        entity = event.entity
+        key = str(entity.get("key") or entity.get("text"))
+        query = f"entity:{key}" if " " not in key else f'entity:"{key}"'
+        label = strip_controls(str(entity.get("text") or key))
+        if not any(getattr(source, "query", None) == query for source in self.sources):
+            self._pending_sources.append(PendingSource("entity", label, query))
+            self.sources = [source for source in self.sources if not isinstance(source, PendingSource)] + self._pending_sources
+        self.show_view(query, label)
+        self.query_one(ArticleList).focus()
+
+    # --- opening articles -------------------------------------------------
+
+    def open_article(self, article_id: str) -> None:
+        article = self._call("Cannot open the article", self.library.article, article_id)
+        if article is None:
+            return
+        if not getattr(article, "read", True) and not getattr(self.library, "read_only", False):
+            if self._do("Cannot mark read", self.library.set_read, [article_id], True):
+                self._refresh_rows([article_id])
+        self.entity_key = None
+        self.mentions = ()
+        text = getattr(article, "text", "") or ""
+        self.matches = tuple(search_ranges(text, self.search_text))
+        self.article = article
+        self.entities = list(getattr(article, "entities", None) or [])
+
+    def _unread_ids(self) -> set[str]:
+        return set(self._call("Search failed", self.library.query_ids, join_query(self.full_query, "is:unread")) or [])
+
+    def _step_unread(self, direction: int) -> None:
+        articles = self.query_one(ArticleList)
+        unread = self._unread_ids()
+        ids = self.article_ids
+        position = articles.cursor
+        order = range(position + 1, len(ids)) if direction > 0 else range(position - 1, -1, -1)
+        # The article under the cursor counts when nothing is open yet.
+        if self.article is None and 0 <= position < len(ids):
+            order = [position, *order]
+        for index in order:
+            if ids[index] in unread:
+                articles.cursor = index
+                self.open_article(ids[index])
+                return
+        self.notify("No more unread articles in this view." if direction > 0 else "No earlier unread article.")
+
+    # --- actions ----------------------------------------------------------
+
+    def action_move(self, delta: int) -> None:
+        focused = self.focused
+        if isinstance(focused, ArticleList):
+            focused.cursor += delta
+        elif isinstance(focused, ArticleView):
+            (focused.scroll_down if delta > 0 else focused.scroll_up)(animate=False)
+        elif isinstance(focused, (SourceTree, EntityPanel)):
+            (focused.action_cursor_down if delta > 0 else focused.action_cursor_up)()
+
+    def action_next_unread(self) -> None:
+        self._step_unread(1)
+
+    def action_prev_unread(self) -> None:
+        self._step_unread(-1)
+
+    def action_page_article(self) -> None:
+        view = self.query_one(ArticleView)
+        if self.article is None:
+            current = self.query_one(ArticleList).current_id
+            if current is not None:
+                self.open_article(current)
+        elif view.at_end:
+            self._step_unread(1)
+        else:
+            view.scroll_page_down(animate=False)
+
+    def action_page_article_up(self) -> None:
+        self.query_one(ArticleView).scroll_page_up(animate=False)
+
+    def action_focus_region(self, region: str) -> None:
+        target = {"sources": "#sources", "list": "#articles", "article": "#article", "entities": "#entities"}.get(region)
+        if target:
+            self.query_one(target, Widget).focus()
+
+    def _target_id(self) -> str | None:
+        current = self.query_one(ArticleList).current_id
+        if current is not None:
+            return current
+        return getattr(self.article, "id", None)
+
+    def _target_summary(self) -> Any | None:
+        article_id = self._target_id()
+        if article_id is None:
+            self.notify("No article selected.")
+            return None
+        rows = self._call("Cannot read the article", self.library.summaries, [article_id]) or []
+        return rows[0] if rows else None
+
+    def _sync_open_article(self, article_id: str) -> None:
+        if getattr(self.article, "id", None) == article_id:
+            article = self._call("Cannot reload the article", self.library.article, article_id)
+            if article is not None:
+                self.article = article
+
+    def action_toggle_read(self) -> None:
+        row = self._target_summary()
+        if row is None or not self._writable():
+            return
+        self._do("Cannot change the read mark", self.library.set_read, [row.id], not row.read)
+        self._refresh_rows([row.id])
+        self.notify("Marked unread." if row.read else "Marked read.", timeout=2)
+
+    def action_mark_view_read(self) -> None:
+        if not self._writable():
+            return
+        unread = self._unread_ids()
+        ids = [article_id for article_id in self.article_ids if article_id in unread]
+        if not ids:
+            self.notify("Nothing unread in this view.")
+            return
+        self._do("Cannot mark read", self.library.set_read, ids, True)
+        self._undo_ids = ids
+        self.query_one(ArticleList).invalidate()
+        self._refresh_rows([])
+        self.notify(f"Marked {len(ids)} articles read. Press u to undo.", timeout=8)
+
+    def action_undo(self) -> None:
+        if not self._undo_ids:
+            self.notify("Nothing to undo.")
+            return
+        if not self._writable():
+            return
+        ids, self._undo_ids = self._undo_ids, []
+        self._do("Cannot undo", self.library.set_read, ids, False)
+        self.query_one(ArticleList).invalidate()
+        self._refresh_rows([])
+        self.notify(f"{len(ids)} articles unread again.", timeout=3)
+
+    def action_toggle_bookmark(self) -> None:
+        row = self._target_summary()
+        if row is None or not self._writable():
+            return
+        self._do("Cannot change the bookmark", self.library.set_bookmarked, [row.id], not row.bookmarked)
+        self._refresh_rows([row.id])
+        self._sync_open_article(row.id)
+        self.notify("Bookmark removed." if row.bookmarked else "Bookmarked.", timeout=2)
+
+    def action_edit_tags(self) -> None:
+        row = self._target_summary()
+        if row is None or not self._writable():
+            return
+        known = [tag for tag, _count in (self._call("Cannot list tags", self.library.all_tags) or [])]
+        current = ", ".join(row.tags) if row.tags else "none"
+
+        def apply(value: str | None) -> None:
+            if not value:
+                return
+            add, remove = parse_tag_changes(value)
+            if add:
+                self._do("Cannot add tags", self.library.add_tags, [row.id], add)
+            if remove:
+                self._do("Cannot remove tags", self.library.remove_tags, [row.id], remove)
+            self._refresh_rows([row.id])
+            self._sync_open_article(row.id)
+            self.reload_sources()
+
+        self.app.push_screen(
+            PromptScreen(
+                "Tags",
+                placeholder="tag, -tag-to-remove",
+                help=f"Now: {current}.  'x' adds x, '-x' removes x; Tab/→ completes.",
+                suggester=TagSuggester(known),
+            ),
+            apply,
+        )
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.display = True
+        search.focus()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        value = event.value
+        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self.apply_search(value))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.apply_search(event.value)
+        self.query_one(ArticleList).focus()
+
+    def apply_search(self, value: str) -> None:
+        value = strip_controls(value).strip()
+        if value == self.search_text:
+            return
+        self.search_text = value
+        self.reload()
+        text = getattr(self.article, "text", "") or ""
+        self.matches = tuple(search_ranges(text, value))
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.display or self.search_text:
+            if self._search_timer is not None:
+                self._search_timer.stop()
+            search.value = ""
+            search.display = False
+            self.apply_search("")
+            self.query_one(ArticleList).focus()
+        elif self.mentions or self.entity_key:
+            self.entity_key = None
+            self.mentions = ()
+
+    def action_mention(self, direction: int) -> None:
+        if not self.query_one(ArticleView).jump(direction):
+            self.notify("Select an entity (pane 4) or search (/) first.", timeout=2)
+
+    def action_save_view(self) -> None:
+        query = self.full_query
+        if not query:
+            self.notify("Search (/) or open an entity feed first, then save it.")
+            return
+        if not self._writable():
+            return
+        default = self.search_text or self.view_label
+
+        def save(name: str | None) -> None:
+            name = strip_controls(name or "").strip()
+            if not name:
+                return
+            if not self._do("Cannot save the view", self.library.save_view, name, query):
+                return
+            self.reload_sources()
+            self.notify(f"Saved view “{name}”.", timeout=3, markup=False)
+
+        self.app.push_screen(PromptScreen("Save view as", value=default, help=f"Query: {query}"), save)
+
+    def action_delete_view(self) -> None:
+        entry = self.query_one(SourceTree).highlighted_entry
+        if entry is None or getattr(entry, "kind", "") not in ("search", "entity") or isinstance(entry, PendingSource):
+            self.notify("Highlight a saved view in the sources pane (1) to delete it.")
+            return
+        if not self._writable():
+            return
+        self._do("Cannot delete the view", self.library.delete_view, entry.label)
+        self.reload_sources()
+
+    def action_export(self) -> None:
+        ids = list(self.article_ids)
+        if not ids:
+            self.notify("Nothing to export in this view.")
+            return
+        default = str(Path.home() / "tuireader-export.md")
+
+        def export(value: str | None) -> None:
+            if not value or not value.strip():
+                return
+            path = Path(value.strip()).expanduser()
+            fmt = "json" if path.suffix.lower() == ".json" else "md"
+            self._export(ids, fmt, path)
+
+        self.app.push_screen(
+            PromptScreen(f"Export {len(ids)} articles to", value=default, help="A .json path exports JSON, anything else Markdown."),
+            export,
+        )
+
+    @work(thread=True, exclusive=True, group="export")
+    def _export(self, ids: list[str], fmt: str, path: Path) -> None:
+        try:
+            written = self.library.export(ids, fmt, path)
+        except Exception as error:
+            self.app.call_from_thread(self.notify, f"Export failed: {error}", severity="error", markup=False)
+            return
+        self.app.call_from_thread(self.notify, f"Exported {len(ids)} articles to {written}", markup=False)
+
+    def action_open_browser(self) -> None:
+        url = getattr(self.article, "url", None)
+        if not url:
+            row_id = self._target_id()
+            if row_id is not None:
+                article = self._call("Cannot open the article", self.library.article, row_id)
+                url = getattr(article, "url", None)
+        if not url:
+            self.notify("This article has no web address.")
+            return
+        self._open_url(str(url))
+
+    @work(thread=True, group="browser")
+    def _open_url(self, url: str) -> None:
+        try:
+            opened = webbrowser.open(url)
+        except Exception:
+            opened = False
+        if not opened:
+            self.app.call_from_thread(self.notify, f"No browser available. Address: {url}", severity="warning", markup=False)
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.reader.keymap))
+
+    def action_refresh_sources(self) -> None:
+        if not self._writable():
+            return
+        self.reader.start_refresh()
+
+    # --- progress (called by the app's workers) ----------------------------
+
+    def show_progress(self, done: int | None, total: int | None, message: str = "") -> None:
+        bar = self.query_one("#progress", ProgressBar)
+        if done is None:
+            bar.display = False
+        else:
+            bar.display = True
+            bar.update(total=total or None, progress=done)
+        self.status = message

@@ -1,0 +1,337 @@
+"""A virtual article list that stays instant at tens of thousands of rows.
+
+The list holds only article ids.  Rows are drawn with the Line API and are
+fetched from a ``row_source`` callable (provided by the screen) a window at a
+time, only for the rows that are on screen.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Protocol, Sequence
+
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from ...text import strip_controls
+from ..commands import bindings_for
+
+__all__ = ["ArticleList", "RowLike", "format_date"]
+
+
+class RowLike(Protocol):
+    id: str
+    title: str
+    site: str
+    published: str | None
+    read: bool
+    bookmarked: bool
+
+
+RowSource = Callable[[list[str]], Sequence[RowLike]]
+
+UNREAD_MARK = "●"
+BOOKMARK_MARK = "★"
+SITE_WIDTH = 18
+DATE_WIDTH = 10
+
+
+def format_date(published: str | None) -> str:
+    """``2022-07-29T10:00:00+07:00`` → ``29/07/2022``; anything unparsable → ``""``."""
+    if not published or len(published) < 10:
+        return ""
+    year, month, day = published[0:4], published[5:7], published[8:10]
+    if not (year.isdigit() and month.isdigit() and day.isdigit()):
+        return ""
+    return f"{day}/{month}/{year}"
+
+
+def _fit(text: str, width: int) -> Text:
+    """Single-line ``Text`` truncated with an ellipsis to ``width`` cells."""
+    line = Text(text, no_wrap=True, overflow="ellipsis", end="")
+    line.truncate(max(width, 0), overflow="ellipsis")
+    return line
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """Article ids in display order with a cursor; rows are fetched lazily."""
+
+    BINDINGS = [
+        *bindings_for("list"),
+        Binding("down", "cursor_down", show=False),
+        Binding("up", "cursor_up", show=False),
+        Binding("home", "first", show=False),
+        Binding("end", "last", show=False),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article-list--cursor",
+        "article-list--unread",
+        "article-list--read",
+        "article-list--mark",
+        "article-list--bookmark",
+        "article-list--meta",
+        "article-list--empty",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList {
+        background: $surface;
+        overflow-x: hidden;
+        overflow-y: auto;
+    }
+    ArticleList > .article-list--cursor {
+        background: $panel-lighten-1;
+    }
+    ArticleList:focus > .article-list--cursor {
+        background: $primary 40%;
+    }
+    ArticleList > .article-list--unread {
+        text-style: bold;
+    }
+    ArticleList > .article-list--read {
+        color: $text-muted;
+    }
+    ArticleList > .article-list--mark {
+        color: $accent;
+    }
+    ArticleList > .article-list--bookmark {
+        color: $warning;
+    }
+    ArticleList > .article-list--meta {
+        color: $text-muted;
+    }
+    ArticleList > .article-list--empty {
+        color: $text-muted;
+        text-style: italic;
+    }
+    """
+
+    ids: reactive[list[str]] = reactive(list, always_update=True)
+    cursor: reactive[int] = reactive(0)
+    empty_message: reactive[str] = reactive("No articles in this view.")
+
+    class Highlighted(Message):
+        """The cursor moved onto an article."""
+
+        def __init__(self, article_list: ArticleList, article_id: str | None, index: int) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.article_id = article_id
+            self.index = index
+
+    class Opened(Message):
+        """The user asked to open an article (Enter or click)."""
+
+        def __init__(self, article_list: ArticleList, article_id: str, index: int) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.article_id = article_id
+            self.index = index
+
+    def __init__(
+        self,
+        row_source: RowSource,
+        *,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._row_source = row_source
+        self._rows: dict[str, RowLike] = {}
+        self._failed: set[str] = set()
+
+    # --- data -------------------------------------------------------------
+
+    @property
+    def current_id(self) -> str | None:
+        """The id under the cursor, if any."""
+        if 0 <= self.cursor < len(self.ids):
+            return self.ids[self.cursor]
+        return None
+
+    def invalidate(self, ids: Sequence[str] | None = None) -> None:
+        """Forget cached rows (all, or the given ids) so they are fetched again."""
+        if ids is None:
+            self._rows.clear()
+            self._failed.clear()
+        else:
+            for article_id in ids:
+                self._rows.pop(article_id, None)
+                self._failed.discard(article_id)
+        self.refresh()
+
+    def row(self, index: int) -> RowLike | None:
+        """The row at ``index``, fetching the visible window around it if needed."""
+        if not 0 <= index < len(self.ids):
+            return None
+        article_id = self.ids[index]
+        if article_id not in self._rows and article_id not in self._failed:
+            top = int(self.scroll_y)
+            height = max(self.size.height, 1)
+            start = min(index, top)
+            end = max(index + 1, top + height)
+            wanted = [i for i in self.ids[start:end] if i not in self._rows and i not in self._failed]
+            try:
+                fetched = self._row_source(wanted)
+            except Exception as error:  # a bad row must not take the reader down
+                self.log.error(f"row source failed: {error!r}")
+                fetched = []
+            for fetched_row in fetched:
+                self._rows[fetched_row.id] = fetched_row
+            self._failed.update(i for i in wanted if i not in self._rows)
+        return self._rows.get(article_id)
+
+    def watch_ids(self, old_ids: list[str], new_ids: list[str]) -> None:
+        previous = old_ids[self.cursor] if 0 <= self.cursor < len(old_ids) else None
+        self._rows.clear()
+        self._failed.clear()
+        self.virtual_size = Size(self.size.width, len(new_ids))
+        index = 0
+        if previous is not None:
+            try:
+                index = new_ids.index(previous)
+            except ValueError:
+                index = min(self.cursor, max(len(new_ids) - 1, 0))
+        self.set_reactive(ArticleList.cursor, index)
+        if old_ids is not new_ids:
+            self.scroll_to(y=max(0, index - self.size.height // 2), animate=False, immediate=True)
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self.post_message(self.Highlighted(self, self.current_id, index))
+
+    def validate_cursor(self, cursor: int) -> int:
+        return max(0, min(cursor, len(self.ids) - 1)) if self.ids else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self._scroll_cursor_into_view()
+        self.post_message(self.Highlighted(self, self.current_id, new))
+
+    def move_to(self, article_id: str) -> bool:
+        """Put the cursor on ``article_id``; False if it is not in the list."""
+        try:
+            self.cursor = self.ids.index(article_id)
+        except ValueError:
+            return False
+        return True
+
+    def _scroll_cursor_into_view(self) -> None:
+        height = self.scrollable_content_region.height
+        if height <= 0:
+            return
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self.ids))
+        self._scroll_cursor_into_view()
+
+    # --- actions ----------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(self.scrollable_content_region.height - 1, 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(self.scrollable_content_region.height - 1, 1)
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self.ids) - 1
+
+    def action_open(self) -> None:
+        article_id = self.current_id
+        if article_id is not None:
+            self.post_message(self.Opened(self, article_id, self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = offset.y + int(self.scroll_y)
+        if 0 <= index < len(self.ids):
+            self.focus()
+            self.cursor = index
+            self.action_open()
+
+    # --- rendering --------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        index = int(self.scroll_y) + y
+        if not self.ids:
+            if y == 0:
+                message = _fit("  " + self.empty_message, width)
+                message.stylize(self.get_component_rich_style("article-list--empty", partial=True))
+                return self._strip(message, width, base)
+            return Strip.blank(width, base)
+        row = self.row(index)
+        if index >= len(self.ids):
+            return Strip.blank(width, base)
+        line = self._render_row(row, self.ids[index], width)
+        if index == self.cursor:
+            line.stylize(self.get_component_rich_style("article-list--cursor", partial=True))
+        return self._strip(line, width, base)
+
+    def _strip(self, line: Text, width: int, base: Style) -> Strip:
+        segments = list(line.render(self.app.console))
+        return Strip(segments).adjust_cell_length(width, base).apply_style(base)
+
+    def _render_row(self, row: RowLike | None, article_id: str, width: int) -> Text:
+        if row is None:
+            return _fit(f"    (article {article_id} is unavailable)", width)
+        mark_style = self.get_component_rich_style("article-list--mark", partial=True)
+        meta_style = self.get_component_rich_style("article-list--meta", partial=True)
+        title_style = self.get_component_rich_style("article-list--read" if row.read else "article-list--unread", partial=True)
+        line = Text(no_wrap=True, end="")
+        line.append(" ")
+        line.append(UNREAD_MARK if not row.read else " ", mark_style)
+        line.append(BOOKMARK_MARK if row.bookmarked else " ", self.get_component_rich_style("article-list--bookmark", partial=True))
+        line.append(" ")
+        site = strip_controls(row.site or "").replace("\n", " ")
+        date = format_date(row.published)
+        meta_width = 0
+        if width >= 60:
+            meta_width = SITE_WIDTH + 2 + DATE_WIDTH + 1
+        elif width >= 40:
+            meta_width = DATE_WIDTH + 1
+        title_width = max(width - line.cell_len - meta_width - 1, 1)
+        title = _fit(strip_controls(row.title or "").replace("\n", " "), title_width)
+        title.stylize(title_style)
+        title.pad_right(title_width - title.cell_len)
+        line.append_text(title)
+        line.append(" ")
+        if meta_width > DATE_WIDTH + 1:
+            site_text = _fit(site, SITE_WIDTH)
+            site_text.pad_right(SITE_WIDTH - site_text.cell_len)
+            site_text.stylize(meta_style)
+            line.append_text(site_text)
+            line.append("  ")
+        if meta_width:
+            line.append(date.rjust(DATE_WIDTH), meta_style)
+        return line
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self.refresh()
+

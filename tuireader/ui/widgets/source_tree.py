@@ -1,0 +1,128 @@
+"""The sources pane: views, tags, sites and feeds, saved searches, entity feeds.
+
+Fed with a list of source entries (objects with ``kind``, ``label``,
+``query``, ``unread``, ``total`` and ``section``); entries with an empty
+section are shown at the top, the others grouped under their section.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, Sequence
+
+from rich.text import Text
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Tree
+from textual.widgets.tree import TreeNode
+
+from ...text import strip_controls
+
+__all__ = ["SourceTree", "SourceLike"]
+
+
+class SourceLike(Protocol):
+    kind: str
+    label: str
+    query: str
+    unread: int
+    total: int
+    section: str
+
+
+class SourceTree(Tree[Any]):
+    """A tree of sources; selecting one posts ``SourceTree.Selected``."""
+
+    COMPONENT_CLASSES = {"source-tree--count", "source-tree--section"}
+
+    DEFAULT_CSS = """
+    SourceTree {
+        background: $surface;
+        padding: 0 1 0 0;
+    }
+    SourceTree > .source-tree--count {
+        color: $text-accent;
+    }
+    SourceTree > .source-tree--section {
+        color: $text-muted;
+        text-style: bold;
+    }
+    """
+
+    entries: reactive[list[Any]] = reactive(list, always_update=True)
+    current_query: reactive[str] = reactive("")
+
+    class Selected(Message):
+        """The user chose a source; ``query`` is the view query to show."""
+
+        def __init__(self, source_tree: SourceTree, entry: Any) -> None:
+            super().__init__()
+            self.source_tree = source_tree
+            self.entry = entry
+
+        @property
+        def query(self) -> str:
+            return self.entry.query
+
+    def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__("Sources", name=name, id=id, classes=classes)
+        self.show_root = False
+        self.guide_depth = 2
+        self._collapsed_sections: set[str] = set()
+        self._section_nodes: dict[str, TreeNode[Any]] = {}
+
+    def _label(self, entry: Any) -> Text:
+        label = Text(strip_controls(str(entry.label)).replace("\n", " "), no_wrap=True)
+        count_style = self.get_component_rich_style("source-tree--count", partial=True)
+        unread = getattr(entry, "unread", 0) or 0
+        if unread:
+            label.append(f" {unread}", count_style)
+        return label
+
+    def watch_entries(self, entries: Sequence[Any]) -> None:
+        self._collapsed_sections = {name for name, node in self._section_nodes.items() if not node.is_expanded}
+        cursor_query = self.current_query
+        self.clear()
+        sections: dict[str, TreeNode[Any]] = {}
+        cursor_node: TreeNode[Any] | None = None
+        for entry in entries:
+            section = getattr(entry, "section", "") or ""
+            if section:
+                parent = sections.get(section)
+                if parent is None:
+                    parent = self.root.add(Text(section, style=self.get_component_rich_style("source-tree--section", partial=True)), data=None)
+                    sections[section] = parent
+            else:
+                parent = self.root
+            node = parent.add_leaf(self._label(entry), data=entry)
+            if cursor_node is None and entry.query == cursor_query:
+                cursor_node = node
+        for section, node in sections.items():
+            if section not in self._collapsed_sections:
+                node.expand()
+        self._section_nodes = sections
+        if cursor_node is not None:
+            self.move_cursor(cursor_node)
+
+    def watch_current_query(self, query: str) -> None:
+        node = self._find(query)
+        if node is not None and self.cursor_node is not node:
+            self.move_cursor(node)
+
+    def _find(self, query: str) -> TreeNode[Any] | None:
+        stack = list(self.root.children)
+        while stack:
+            node = stack.pop(0)
+            if node.data is not None and node.data.query == query:
+                return node
+            stack[0:0] = list(node.children)
+        return None
+
+    @property
+    def highlighted_entry(self) -> Any | None:
+        node = self.cursor_node
+        return node.data if node is not None else None
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected[Any]) -> None:
+        event.stop()
+        if event.node.data is not None:
+            self.post_message(self.Selected(self, event.node.data))

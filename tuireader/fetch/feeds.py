@@ -355,7 +355,7 @@ def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None 
     entries = parsed.get("entries") or []
     warnings: list[str] = []
     if parsed.get("bozo"):
-        problem = parsed.get("bozo_exception")
+        problem = str(parsed.get("bozo_exception") or "unknown error").replace("<unknown>:", "line ")
         if not entries:
             if not parsed.get("version") and _looks_like_html(text):
                 raise FeedError("not an RSS or Atom feed (the document is an HTML page)")

@@ -21,6 +21,7 @@ import asyncio
 import email.utils
 import time
 from dataclasses import dataclass
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -223,13 +224,17 @@ class Fetcher:
             headers["If-Modified-Since"] = last_modified
         async with self._overall, self._host_semaphore(url):
             self.requests_made += 1
+            progress = _Progress()
             try:
                 async with asyncio.timeout(self.timeout):
-                    return await self._stream(client, url, headers)
-            except TimeoutError:
-                raise _Retry(FetchError(url, f"timed out after {_format_seconds(self.timeout)}")) from None
-            except httpx.TimeoutException:
-                raise _Retry(FetchError(url, f"timed out after {_format_seconds(self.timeout)}")) from None
+                    return await self._stream(client, url, headers, progress)
+            except (TimeoutError, httpx.TimeoutException):
+                limit = _format_seconds(self.timeout)
+                if progress.body_started:
+                    cause = f"server too slow: response not complete after {limit} (timed out)"
+                else:
+                    cause = f"timed out after {limit}"
+                raise _Retry(FetchError(url, cause)) from None
             except (httpx.ConnectError, httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
                 reason = str(exc) or type(exc).__name__
                 raise _Retry(FetchError(url, f"connection failed ({reason})")) from None
@@ -238,8 +243,11 @@ class Fetcher:
             except httpx.HTTPError as exc:
                 raise FetchError(url, f"request failed ({exc or type(exc).__name__})") from None
 
-    async def _stream(self, client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> FetchResult | str:
+    async def _stream(
+        self, client: httpx.AsyncClient, url: str, headers: dict[str, str], progress: _Progress
+    ) -> FetchResult | str:
         async with client.stream("GET", url, headers=headers) as response:
+            progress.body_started = True
             status = response.status_code
             if status in _REDIRECT_STATUSES:
                 location = response.headers.get("Location")
@@ -257,7 +265,7 @@ class Fetcher:
                     not_modified=True,
                 )
             if status >= 400 or status < 200:
-                reason = response.reason_phrase or ""
+                reason = _reason(status) or response.reason_phrase or ""
                 error = FetchError(url, f"HTTP {status} {reason}".rstrip(), status=status)
                 if status in _RETRY_STATUSES:
                     raise _Retry(error, parse_retry_after(response.headers.get("Retry-After")))
@@ -281,6 +289,19 @@ class Fetcher:
                 last_modified=response.headers.get("Last-Modified"),
                 not_modified=False,
             )
+
+
+class _Progress:
+    """How far a request got, to tell a silent server from a trickling one."""
+
+    body_started = False
+
+
+def _reason(status: int) -> str | None:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return None
 
 
 class _Retry(Exception):

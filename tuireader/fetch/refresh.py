@@ -208,8 +208,10 @@ class _Refresh:
             await self._refresh_source(source, report)
         except asyncio.CancelledError:
             raise
-        except (FetchError, FeedError) as exc:
+        except FetchError as exc:
             report.status, report.error = "error", _describe(exc)
+        except FeedError as exc:
+            report.status, report.error = "error", f"could not read the feed at {source.url}: {_describe(exc)}"
         except Exception as exc:  # a broken sink or cleaner must not take the other sources down
             report.status, report.error = "error", f"unexpected {type(exc).__name__}: {_describe(exc)}"
         self.done += 1

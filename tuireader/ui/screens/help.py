@@ -55,18 +55,19 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
         self._keymap = keymap or {}
+        self.rows: list[tuple[str, str, str]] = []
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_header=True, header_style="bold", pad_edge=False)
         table.add_column("Phím / Keys", no_wrap=True, style="bold", min_width=14)
         table.add_column("Command", no_wrap=True)
         table.add_column("What it does", ratio=1)
-        for command in COMMANDS:
-            table.add_row(
-                Text(key_display(self.app, command, self._keymap)),
-                Text(command.title),
-                Text(command.help + _SCOPE_NOTE.get(command.scope, ""), style="dim"),
-            )
+        self.rows = [
+            (key_display(self.app, command, self._keymap), command.title, command.help + _SCOPE_NOTE.get(command.scope, ""))
+            for command in COMMANDS
+        ]
+        for keys, title, help_text in self.rows:
+            table.add_row(Text(keys), Text(title), Text(help_text, style="dim"))
         scroll = VerticalScroll(Static(table, id="help-table"))
         scroll.border_title = "Help — Esc closes"
         yield scroll

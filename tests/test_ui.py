@@ -1,0 +1,459 @@
+"""Pilot tests of the reader UI on a real library holding the sample corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from rich.text import Text
+
+from test_ui_support import MARKUP_TITLE, UI_SIZE, _library_template, library_path, strip_lines  # noqa: F401
+from tuireader.library import Library
+from tuireader.ui.app import TuiReaderApp
+from tuireader.ui.commands import COMMANDS
+from tuireader.ui.screens.help import HelpScreen
+from tuireader.ui.screens.main import MainScreen
+from tuireader.ui.widgets.article_list import ArticleList
+from tuireader.ui.widgets.article_view import ArticleView
+from tuireader.ui.widgets.entity_panel import EntityPanel
+from tuireader.ui.widgets.source_tree import SourceTree
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+def make_app(library: Library, tmp_path: Path, config: str | None = None) -> TuiReaderApp:
+    config_path = tmp_path / "config.toml"
+    if config is not None:
+        config_path.write_text(config, encoding="utf-8")
+    return TuiReaderApp(library, config_path=config_path, import_samples=False)
+
+
+@pytest.fixture
+def library(library_path: Path):
+    lib = Library.open(library_path)
+    yield lib
+    lib.close()
+
+
+def main_screen(app: TuiReaderApp) -> MainScreen:
+    screen = app.main_screen
+    assert screen is not None
+    return screen
+
+
+async def test_opens_showing_every_article_title(library, tmp_path):
+    ids = library.query_ids("")
+    titles = [row.title for row in library.summaries(ids)]
+    assert len(titles) == 6
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        articles = pilot.app.screen.query_one(ArticleList)
+        assert articles.ids == ids
+        shown = "\n".join(strip_lines(articles))
+        for title in titles:
+            assert title[:30] in shown
+        assert pilot.app.focused is articles
+
+
+async def test_j_and_k_move_the_cursor(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        articles = pilot.app.screen.query_one(ArticleList)
+        assert articles.cursor == 0
+        await pilot.press("j", "j")
+        assert articles.cursor == 2
+        await pilot.press("k")
+        assert articles.cursor == 1
+        await pilot.press("down")
+        assert articles.cursor == 2
+        assert main_screen(pilot.app).current_id == articles.ids[2]
+        await pilot.press("k", "k", "k", "k")
+        assert articles.cursor == 0
+
+
+async def test_enter_opens_article_with_body_and_entities_and_marks_it_read(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        articles = screen.query_one(ArticleList)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        opened_id = articles.ids[1]
+        article = library.article(opened_id)
+        view = screen.query_one(ArticleView)
+        assert view.article.id == opened_id
+        shown = " ".join(" ".join(view.plain_lines()).split())
+        first_paragraph = next(p for p in article.text.split("\n") if len(p.split()) > 8)
+        assert " ".join(first_paragraph.split()[:8]) in shown
+        panel = screen.query_one(EntityPanel)
+        entity_names = {str(e["text"]) for e in article.entities}
+        assert entity_names, "the sample article should have entities"
+        shown_options = [panel.get_option_at_index(i) for i in range(panel.option_count)]
+        shown_names = {opt.prompt.plain.rsplit(" ×", 1)[0] for opt in shown_options if opt.id}
+        assert shown_names == entity_names
+        assert library.summaries([opened_id])[0].read is True
+        row_text = strip_lines(articles)[1]
+        assert "●" not in row_text
+
+
+async def test_read_state_survives_a_restart(library_path, tmp_path):
+    lib = Library.open(library_path)
+    async with make_app(lib, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        articles = pilot.app.screen.query_one(ArticleList)
+        await pilot.press("j", "j", "enter")
+        await pilot.pause()
+        opened_id = articles.ids[2]
+        await pilot.press("q")
+    lib.close()
+
+    reopened = Library.open(library_path)
+    try:
+        async with make_app(reopened, tmp_path).run_test(size=UI_SIZE) as pilot:
+            await pilot.pause()
+            articles = pilot.app.screen.query_one(ArticleList)
+            index = articles.ids.index(opened_id)
+            lines = strip_lines(articles)
+            assert "●" not in lines[index]
+            assert all("●" in line for i, line in enumerate(lines[: len(articles.ids)]) if i != index)
+    finally:
+        reopened.close()
+
+
+async def test_n_and_p_walk_the_unread_articles(library, tmp_path):
+    ids = library.query_ids("")
+    library.set_read([ids[1]], True)
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        await pilot.press("n")  # nothing open yet: the unread article under the cursor
+        assert screen.article.id == ids[0]
+        await pilot.press("n")  # skips ids[1], already read
+        assert screen.article.id == ids[2]
+        await pilot.press("p")  # ids[1] is read, ids[0] was read by opening it
+        assert screen.article.id == ids[2]
+        library.set_read([ids[0]], False)
+        await pilot.press("p")
+        assert screen.article.id == ids[0]
+
+
+async def test_bookmark_read_toggle_and_mark_view_read_with_undo(library, tmp_path):
+    ids = library.query_ids("")
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        articles = pilot.app.screen.query_one(ArticleList)
+        await pilot.press("b")
+        assert library.summaries([ids[0]])[0].bookmarked is True
+        assert "★" in strip_lines(articles)[0]
+        await pilot.press("b")
+        assert library.summaries([ids[0]])[0].bookmarked is False
+
+        await pilot.press("r")
+        assert library.summaries([ids[0]])[0].read is True
+        await pilot.press("r")
+        assert library.summaries([ids[0]])[0].read is False
+
+        await pilot.press("R")
+        assert all(row.read for row in library.summaries(ids))
+        assert not any("●" in line for line in strip_lines(articles))
+        await pilot.press("u")
+        assert not any(row.read for row in library.summaries(ids))
+
+
+async def test_tags_dialog_adds_and_removes_tags(library, tmp_path):
+    ids = library.query_ids("")
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"ngoai-giao, nga", "enter")
+        await pilot.pause()
+        assert set(library.summaries([ids[0]])[0].tags) == {"ngoai-giao", "nga"}
+        tree = pilot.app.screen.query_one(SourceTree)
+        assert any(entry.kind == "tag" and entry.label == "nga" for entry in tree.entries)
+        await pilot.press("t")
+        await pilot.pause()
+        await pilot.press(*"-nga", "enter")
+        await pilot.pause()
+        assert library.summaries([ids[0]])[0].tags == ("ngoai-giao",)
+        # Completion: typing the start of a known tag suggests the rest.
+        await pilot.press("j", "t")
+        await pilot.pause()
+        await pilot.press(*"ngo", "right", "enter")
+        await pilot.pause()
+        assert library.summaries([ids[1]])[0].tags == ("ngoai-giao",)
+
+
+async def test_search_is_diacritic_insensitive_and_highlights_matches(library, tmp_path):
+    expected = library.query_ids("belousov")
+    assert expected
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        await pilot.press("slash", *"vuong nghi")
+        await pilot.pause(0.3)
+        assert screen.search_text == "vuong nghi"
+        assert screen.article_ids == library.query_ids("vuong nghi")
+        await pilot.press("enter")  # back to the list
+        assert isinstance(pilot.app.focused, ArticleList)
+        await pilot.press("enter")
+        await pilot.pause()
+        view = screen.query_one(ArticleView)
+        text = view.article.text
+        assert view.matches
+        highlighted = {text[start:end].lower() for start, end in view.matches}
+        assert highlighted & {"vương", "nghị"}
+        await pilot.press("escape")
+        assert screen.search_text == ""
+        assert len(screen.article_ids) == 6
+
+
+async def test_search_finds_accented_words_from_plain_query(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        await pilot.press("slash", *"hoan kiem")
+        await pilot.pause(0.3)
+        titles = [row.title for row in library.summaries(screen.article_ids)]
+        assert titles == [MARKUP_TITLE]
+
+
+async def test_tab_and_number_keys_switch_regions(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        app = pilot.app
+        for key, widget_id in (("1", "sources"), ("3", "article"), ("4", "entities"), ("2", "articles")):
+            await pilot.press(key)
+            assert app.focused is not None and app.focused.id == widget_id
+        await pilot.press("tab")
+        assert app.focused.id == "article"
+        await pilot.press("tab")
+        assert app.focused.id == "entities"
+        await pilot.press("shift+tab", "shift+tab")
+        assert app.focused.id == "articles"
+
+
+async def test_selecting_a_source_shows_its_articles(library, tmp_path):
+    site_query = "site:sggp.org.vn"
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        tree = screen.query_one(SourceTree)
+        await pilot.press("1")
+        for _ in range(30):
+            entry = tree.highlighted_entry
+            if entry is not None and entry.query == site_query:
+                break
+            await pilot.press("j")
+        await pilot.press("enter")
+        assert screen.view_query == site_query
+        assert screen.article_ids == library.query_ids(site_query)
+
+
+async def test_help_lists_every_command(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, HelpScreen)
+        rows = {title: keys for keys, title, _help in pilot.app.screen.rows}
+        for command in COMMANDS:
+            assert command.title in rows
+        assert rows["Down"] == "j, ↓"
+        assert rows["Search"] == "/"
+        await pilot.press("escape")
+        assert isinstance(pilot.app.screen, MainScreen)
+
+
+async def test_keymap_from_config_remaps_commands(library, tmp_path):
+    config = '[keymap]\nnext-unread = "x"\nhelp = "f1"\n'
+    async with make_app(library, tmp_path, config).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        await pilot.press("n")
+        assert screen.article is None
+        await pilot.press("x")
+        assert screen.article is not None
+        await pilot.press("f1")
+        assert isinstance(pilot.app.screen, HelpScreen)
+        rows = {title: keys for keys, title, _help in pilot.app.screen.rows}
+        assert rows["Next unread"] == "x"
+        assert rows["Help"] == "f1"
+
+
+async def test_bad_config_is_reported_not_fatal(library, tmp_path):
+    async with make_app(library, tmp_path, "theme = [\n").run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        assert any("not valid TOML" in n.message for n in pilot.app._notifications)
+        assert isinstance(pilot.app.screen, MainScreen)
+
+
+async def test_theme_change_is_saved_to_config(library, tmp_path):
+    config = '[keymap]\nquit = "q"\n'
+    async with make_app(library, tmp_path, config).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        pilot.app.theme = "nord"
+        await pilot.pause()
+    saved = (tmp_path / "config.toml").read_text(encoding="utf-8")
+    assert saved.startswith('theme = "nord"')
+    assert '[keymap]\nquit = "q"' in saved
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        assert pilot.app.theme == "nord"
+
+
+async def test_markup_like_title_shows_literally_everywhere(library, tmp_path):
+    [markup_id] = library.query_ids("hoan kiem")
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        articles = screen.query_one(ArticleList)
+        assert articles.move_to(markup_id)
+        await pilot.pause()
+        row = strip_lines(articles)[articles.cursor]
+        assert MARKUP_TITLE[:40] in row
+        await pilot.press("enter")
+        await pilot.pause()
+        lines = screen.query_one(ArticleView).plain_lines()
+        assert lines[0] == MARKUP_TITLE
+        assert "[i]site[/i]" in lines[1]
+        assert any("[bold]thời tiết[/bold]" in line for line in lines)
+
+
+async def test_entity_panel_shows_markup_like_names_literally(tmp_path):
+    from textual.app import App
+
+    class PanelApp(App[None]):
+        def compose(self):
+            yield EntityPanel()
+
+    entities = [
+        {"text": "[red]Độc[/red]", "type": "PER", "count": 2, "key": "PER:x", "mentions": [[0, 3], [5, 8]]},
+        {"text": "Hà Nội", "type": "LOC", "count": 5, "key": "LOC:ha noi", "mentions": [[10, 16]]},
+        {"text": "Hải Phòng", "type": "LOC", "count": 7, "key": "LOC:hai phong", "mentions": [[20, 29]]},
+    ]
+    async with PanelApp().run_test(size=(40, 20)) as pilot:
+        panel = pilot.app.query_one(EntityPanel)
+        panel.entities = entities
+        await pilot.pause()
+        prompts = [panel.get_option_at_index(i).prompt for i in range(panel.option_count)]
+        plain = [p.plain if isinstance(p, Text) else str(p) for p in prompts]
+        assert plain[0].startswith("Người")
+        assert plain[1] == "[red]Độc[/red] ×2"
+        # Locations: most mentioned first.
+        location_rows = [p for p in plain if p.startswith(("Hà", "Hải"))]
+        assert location_rows == ["Hải Phòng ×7", "Hà Nội ×5"]
+
+
+async def test_entity_selection_highlights_mentions_and_pivot_opens_feed(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        await pilot.press("enter", "4", "down")
+        await pilot.pause()
+        panel = screen.query_one(EntityPanel)
+        entity = panel.highlighted_entity
+        assert entity is not None
+        view = screen.query_one(ArticleView)
+        text = view.article.text
+        assert view.mentions
+        assert all(text[s:e] for s, e in view.mentions)
+        assert view.active == 0
+        await pilot.press("m")
+        assert view.active == (1 if len(view.mentions) > 1 else 0)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.view_query.startswith("entity:")
+        assert screen.article_ids == library.query_ids(screen.view_query)
+        assert view.article.id in screen.article_ids
+        tree = screen.query_one(SourceTree)
+        assert any(entry.query == screen.view_query for entry in tree.entries)
+        # Save the entity feed as a view.
+        await pilot.press("s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any(view["query"] == screen.view_query for view in library.views())
+
+
+async def test_read_only_library_refuses_changes_with_a_message(library_path, tmp_path):
+    owner = Library.open(library_path)
+    second = Library.open(library_path)
+    try:
+        assert second.read_only
+        ids = second.query_ids("")
+        async with make_app(second, tmp_path).run_test(size=UI_SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("b", "enter")
+            await pilot.pause()
+            messages = [n.message for n in pilot.app._notifications]
+            assert any("read-only" in message for message in messages)
+            assert main_screen(pilot.app).article.id == ids[0]
+        assert not owner.summaries([ids[0]])[0].bookmarked
+        assert not owner.summaries([ids[0]])[0].read
+    finally:
+        second.close()
+        owner.close()
+
+
+async def test_article_list_fetches_only_visible_rows_of_a_huge_list(tmp_path):
+    from dataclasses import dataclass
+
+    from textual.app import App
+
+    @dataclass
+    class Row:
+        id: str
+        title: str
+        site: str
+        published: str | None
+        read: bool
+        bookmarked: bool
+
+    requested: list[int] = []
+
+    def rows(ids: list[str]) -> list[Row]:
+        requested.append(len(ids))
+        return [Row(i, f"Tin số {i}", "vnexpress.net", "2024-05-31T08:00:00", False, False) for i in ids]
+
+    class ListApp(App[None]):
+        def compose(self):
+            yield ArticleList(rows)
+
+    ids = [str(n) for n in range(50_000)]
+    async with ListApp().run_test(size=(100, 30)) as pilot:
+        articles = pilot.app.query_one(ArticleList)
+        articles.ids = ids
+        await pilot.pause()
+        assert "Tin số 0" in strip_lines(articles)[0]
+        assert "31/05/2024" in strip_lines(articles)[0]
+        await pilot.press("end")
+        await pilot.pause()
+        assert articles.cursor == 49_999
+        assert "Tin số 49999" in strip_lines(articles)[-1]
+        assert sum(requested) <= 4 * 30
+        assert max(requested) <= 30
+
+
+async def test_open_in_browser_without_url_notifies(library, tmp_path, monkeypatch):
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    [with_url] = [i for i in library.query_ids("") if library.article(i).url][:1] or [None]
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        [no_url] = [i for i in screen.article_ids if not library.article(i).url][:1]
+        screen.query_one(ArticleList).move_to(no_url)
+        await pilot.press("o")
+        await pilot.pause()
+        assert any("no web address" in n.message for n in pilot.app._notifications)
+        if with_url is not None:
+            screen.query_one(ArticleList).move_to(with_url)
+            await pilot.press("o")
+            await pilot.app.workers.wait_for_complete()
+            assert opened == [library.article(with_url).url]

@@ -1,0 +1,82 @@
+"""Helpers for the UI tests: a real library with the sample corpus, and screen readers.
+
+Holds no tests itself.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tuireader.library import Library
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_CORPUS = REPO / "sample_corpus" if (REPO / "sample_corpus").is_dir() else REPO.parent / "shared" / "seeds"
+UI_SIZE = (160, 48)
+
+# A title made to look like Rich/Textual markup: it must show literally.
+MARKUP_TITLE = "[red]Độc[/red] [link=http://x]hại[/link] [b]Hà Nội"
+
+
+def _stand_in_entities(text: str) -> tuple[list[dict], str]:
+    """Capitalised word runs as entities: used only while the extractor package is incomplete."""
+    import re
+
+    found: dict[str, dict] = {}
+    for match in re.finditer(r"[A-ZĐ]\w+(?: [A-ZĐ]\w+)+", text):
+        name = match.group()
+        entity = found.setdefault(
+            name, {"text": name, "type": "PER", "count": 0, "aliases": [], "mentions": [], "key": f"PER:{name.lower()}"}
+        )
+        entity["count"] += 1
+        entity["mentions"].append([match.start(), match.end()])
+    return list(found.values()), "stand-in"
+
+
+def build_sample_library(root: Path, *, with_markup_article: bool = True) -> Path:
+    """A library at ``root`` with the sample corpus (and one markup-titled article)."""
+    import tuireader.entities
+    import tuireader.library
+
+    if not hasattr(tuireader.entities, "extract"):
+        tuireader.library.entities_for = _stand_in_entities
+    library = Library.open(root)
+    try:
+        library.import_paths([SAMPLE_CORPUS], source="Sample corpus")
+        if with_markup_article:
+            extra = root.parent / f"{root.name}-extra"
+            extra.mkdir()
+            (extra / "markup.txt").write_text(
+                MARKUP_TITLE + "\n\nNgười dân Hà Nội đọc tin về [bold]thời tiết[/bold] sáng nay ở thủ đô.\n\n"
+                "Trời Hà Nội mát, nhiều người đi dạo quanh hồ Hoàn Kiếm vào buổi sáng.\n",
+                encoding="utf-8",
+            )
+            (extra / "index.json").write_text(
+                json.dumps({"files": {"markup.txt": {"title": MARKUP_TITLE, "site": "[i]site[/i]"}}}), encoding="utf-8"
+            )
+            library.import_paths([extra], source="Tests")
+    finally:
+        library.close()
+    return root
+
+
+@pytest.fixture(scope="session")
+def _library_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_sample_library(tmp_path_factory.mktemp("template") / "library")
+
+
+@pytest.fixture
+def library_path(_library_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the sample library for one test."""
+    target = tmp_path / "library"
+    shutil.copytree(_library_template, target, ignore=shutil.ignore_patterns("*.lock", "lock"))
+    return target
+
+
+def strip_lines(widget) -> list[str]:
+    """What a Line-API widget shows right now, one string per row."""
+    height = widget.scrollable_content_region.height
+    return [widget.render_line(y).text.rstrip() for y in range(height)]

@@ -140,7 +140,7 @@ def element_blocks(root: Any) -> list[Block]:
             elif tag in ("td", "th"):
                 out.add(" ")  # cells of a row share one line
             elif tag == "br":
-                out.add("\n" if not out.pre else "\n")
+                out.parts.append("\n")  # a hard line break, not collapsible space
             elif tag == "a":
                 out.link += 1
             elif tag == "img":

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Regenerate the README screenshots from the real reader.
+
+Builds a throw-away library, lets the app import the bundled sample corpus
+as it does on first start, opens an article, selects an entity and saves
+``screenshots/main.svg`` and ``screenshots/help.svg`` (and PNG copies when
+``cairosvg`` is installed).
+
+    python scripts/screenshots.py [--out screenshots] [--size 160x48]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from tuireader.library import Library  # noqa: E402
+from tuireader.ui.app import TuiReaderApp  # noqa: E402
+
+
+async def capture(out: Path, size: tuple[int, int]) -> list[Path]:
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="tuireader-shots-") as tmp:
+        library = Library.open(Path(tmp) / "library")
+        try:
+            app = TuiReaderApp(library, config_path=Path(tmp) / "config.toml")
+            async with app.run_test(size=size) as pilot:
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+                if not app.main_screen or not app.main_screen.article_ids:
+                    problems = "; ".join(n.message for n in app._notifications) or "no articles"
+                    raise SystemExit(f"The sample corpus did not import ({problems}); nothing to show.")
+                await pilot.press("j", "enter", "4", "down")
+                await pilot.pause()
+                written.append(Path(app.save_screenshot("main.svg", str(out))))
+                await pilot.press("question_mark")
+                await pilot.pause()
+                written.append(Path(app.save_screenshot("help.svg", str(out))))
+        finally:
+            library.close()
+    return written
+
+
+def to_png(svgs: list[Path]) -> list[Path]:
+    try:
+        import cairosvg
+    except ImportError:
+        print("cairosvg is not installed: SVG only.", file=sys.stderr)
+        return []
+    pngs = []
+    for svg in svgs:
+        png = svg.with_suffix(".png")
+        cairosvg.svg2png(url=str(svg), write_to=str(png))
+        pngs.append(png)
+    return pngs
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=REPO / "screenshots", help="output folder")
+    parser.add_argument("--size", default="160x48", help="terminal size COLSxROWS (default 160x48)")
+    parser.add_argument("--no-png", action="store_true", help="write SVG only")
+    args = parser.parse_args()
+    try:
+        columns, rows = (int(part) for part in args.size.lower().split("x"))
+    except ValueError:
+        parser.error("--size must look like 160x48")
+    args.out.mkdir(parents=True, exist_ok=True)
+    files = asyncio.run(capture(args.out, (columns, rows)))
+    if not args.no_png:
+        files += to_png(files)
+    for path in files:
+        print(path.relative_to(REPO) if path.is_relative_to(REPO) else path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

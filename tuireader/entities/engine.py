@@ -1,0 +1,504 @@
+"""Rule engine that finds entity mentions in Vietnamese text.
+
+The text is cut into words that remember their capitalisation and what
+separates them from the previous word.  Dates are found first with regular
+expressions; then a left-to-right scan tries, at each capitalised word:
+
+1. a title of office or an occupation ("Ngoại trưởng", "ca sĩ"), which is not
+   part of any name but announces one, possibly after a country or an
+   organisation ("Ngoại trưởng Nga Sergei Lavrov");
+2. an organisation: a known one, or one opened by a head word ("Bộ",
+   "Công ty", "UBND" ...) and followed by its name and an optional place
+   ("Bộ Quốc phòng Nga", "UBND tỉnh Quảng Nam");
+3. a known place;
+4. otherwise a run of capitalised words, classified by the words before it
+   (honorifics, place prefixes, "tờ"/"hãng" ...), by Vietnamese family names
+   and by shape (acronyms).
+
+The result is a flat list of :class:`Mention`; grouping mentions into
+entities and resolving aliases happens in :mod:`tuireader.entities.resolve`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from tuireader.entities.dates import find_dates
+from tuireader.entities.lexicon import TOKEN_RE, GazetteerEntry, Lexicon, load, match_key
+
+
+@dataclass(slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    key: str
+    cap: bool  # starts with a capital letter
+    upper: bool  # an all-capital acronym ("NATO", "G20")
+    gap: str  # separator before it: start | space | dot | hyphen | break
+    sent: bool  # first word of a sentence
+    blocked: bool = False  # inside a date or a work title
+
+
+@dataclass(slots=True)
+class Mention:
+    type: str
+    canonical: str
+    start: int
+    end: int
+    known: bool = False  # canonical comes from a gazetteer
+    single: bool = False  # a lone capitalised word that is only kept if it names a known person
+
+
+_SENTENCE_BREAK = re.compile(r"[.!?…:;\n“\"'‘«]")
+_QUOTE_OPEN = "“\"'‘«"
+_QUOTE_CLOSE = {"“": "”", '"': '"', "'": "'", "‘": "’", "«": "»"}
+_DASHES = ("-", "–", "—")
+_ADMIN_PREFIXES = {"tỉnh", "thành phố", "tp", "tp.", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
+_VOWELS = "aăâeêioôơuưyáắấéếíóốớúứýàằầèềìòồờùừỳảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
+_VIET_SYLLABLE = re.compile(
+    rf"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_VOWELS}]{{1,3}}(?:ng|nh|ch|[cmnpt])?$"
+)
+
+
+def looks_vietnamese(word: str) -> bool:
+    """True when ``word`` could be one Vietnamese syllable ("Tâm", not "Lavrov")."""
+    return bool(_VIET_SYLLABLE.match(word.lower()))
+
+
+def tokenize(text: str, lex: Lexicon) -> list[Token]:
+    tokens: list[Token] = []
+    prev_end = 0
+    for m in TOKEN_RE.finditer(text):
+        word = m.group(0)
+        pieces = [(m.start(), m.end(), word)]
+        if "-" in word or "‐" in word:
+            parts = list(re.finditer(r"[^\-‐]+", word))
+            # "Nga-Mỹ", "Nga-Ukraine": split a hyphenated word made of known names.
+            if all(p.group(0)[0].isupper() and (match_key(p.group(0)),) in lex.phrases for p in parts):
+                pieces = [(m.start() + p.start(), m.start() + p.end(), p.group(0)) for p in parts]
+        for start, end, piece in pieces:
+            between = text[prev_end:start]
+            prev = tokens[-1] if tokens else None
+            stripped = between.strip()
+            if prev is None:
+                gap = "start"
+            elif not stripped and "\n" not in between:
+                gap = "space" if between else ("hyphen" if start > m.start() else "space")
+            elif stripped == "." and prev.text in ("TP", "Tp"):
+                gap = "dot"
+            elif stripped == "." and len(prev.text) == 1 and prev.cap and between != ".":
+                gap = "space"  # an initial: "Patrick S. Ryder"
+            elif stripped == "." and between == "." and prev.upper:
+                gap = "dot"
+            elif stripped in _DASHES and "\n" not in between:
+                gap = "hyphen"
+            else:
+                gap = "break"
+            sent = prev is None or (gap == "break" and bool(_SENTENCE_BREAK.search(between)))
+            tokens.append(
+                Token(
+                    start=start,
+                    end=end,
+                    text=piece,
+                    key=match_key(piece),
+                    cap=piece[0].isupper(),
+                    upper=len(piece) > 1 and piece.isupper(),
+                    gap=gap,
+                    sent=sent,
+                )
+            )
+            prev_end = end
+    return tokens
+
+
+class _Scanner:
+    """One pass over the tokens of one text."""
+
+    def __init__(self, text: str, lex: Lexicon) -> None:
+        self.text = text
+        self.lex = lex
+        self.toks = tokenize(text, lex)
+        self.mentions: list[Mention] = []
+        dates = find_dates(text)
+        for start, end, canonical in dates:
+            self.mentions.append(Mention("DATE", canonical, start, end, known=True))
+        if dates:
+            self._block_spans([(s, e) for s, e, _ in dates])
+
+    # --- helpers ------------------------------------------------------------
+
+    def _block_spans(self, spans: list[tuple[int, int]]) -> None:
+        for tok in self.toks:
+            for s, e in spans:
+                if tok.start < e and s < tok.end:
+                    tok.blocked = True
+                    break
+
+    def _joined(self, i: int) -> bool:
+        """Token ``i`` continues the phrase of token ``i - 1``."""
+        return self.toks[i].gap in ("space", "dot")
+
+    def section_at(self, name: str, i: int, need_cap: bool | None = None) -> int:
+        """Length of the longest phrase of section ``name`` starting at ``i`` (0 if none)."""
+        toks = self.toks
+        limit = self.lex.section_max.get(name, 0)
+        phrases = self.lex.sections.get(name, ())
+        best = 0
+        keys: list[str] = []
+        for j in range(i, min(len(toks), i + limit)):
+            if j > i and not self._joined(j):
+                break
+            if toks[j].blocked:
+                break
+            keys.append(toks[j].key)
+            if tuple(keys) in phrases:
+                best = j - i + 1
+        if best and need_cap is not None and toks[i].cap != need_cap:
+            return 0
+        return best
+
+    def section_before(self, name: str, i: int) -> int:
+        """Length of a phrase of section ``name`` ending just before token ``i``."""
+        toks = self.toks
+        if i == 0 or not self._joined(i) and toks[i].gap != "break":
+            return 0
+        if toks[i].gap == "break" and not self.text[toks[i - 1].end : toks[i].start].strip() in _QUOTE_OPEN:
+            return 0
+        phrases = self.lex.sections.get(name, ())
+        keys: list[str] = []
+        for j in range(i - 1, max(-1, i - 1 - self.lex.section_max.get(name, 0)), -1):
+            keys.insert(0, toks[j].key)
+            if tuple(keys) in phrases:
+                return i - j
+            if not self._joined(j):
+                break
+        return 0
+
+    def gazetteer_at(self, i: int) -> tuple[int, GazetteerEntry | None]:
+        toks = self.toks
+        first = toks[i].key
+        limit = self.lex.max_len.get(first, 0)
+        best: tuple[int, GazetteerEntry | None] = (0, None)
+        keys: list[str] = []
+        for j in range(i, min(len(toks), i + limit)):
+            tok = toks[j]
+            if tok.blocked or (j > i and tok.gap == "break"):
+                break
+            keys.append(tok.key)
+            entry = self.lex.phrases.get(tuple(keys))
+            if entry is not None and self._caps_fit(i, entry):
+                best = (j - i + 1, entry)
+        return best
+
+    def _caps_fit(self, i: int, entry: GazetteerEntry) -> bool:
+        for offset, must_cap in enumerate(entry.caps):
+            tok = self.toks[i + offset]
+            if must_cap and not tok.cap:
+                return False
+        # A lower-case first word ("châu Âu") may be written capitalised too.
+        return True
+
+    def cap_run(self, i: int, stop_at_known: bool = True, limit: int = 6) -> int:
+        """Length of the run of capitalised words starting at ``i``."""
+        toks = self.toks
+        j = i
+        while j < len(toks) and j - i < limit:
+            tok = toks[j]
+            if tok.blocked or not tok.cap or (j > i and not self._joined(j)):
+                break
+            if j > i and stop_at_known and (self.gazetteer_at(j)[0] >= 1 or self.title_at(j)):
+                break
+            j += 1
+        return j - i
+
+    def title_at(self, i: int) -> int:
+        if not self.toks[i].cap:
+            return 0
+        return max(self.section_at("office_titles", i), self.section_at("occupations", i))
+
+    def span_text(self, i: int, j: int) -> str:
+        return self.text[self.toks[i].start : self.toks[j - 1].end]
+
+    def add(self, type_: str, i: int, j: int, canonical: str | None = None, known: bool = False, single: bool = False) -> None:
+        toks = self.toks
+        surface = self.span_text(i, j)
+        self.mentions.append(
+            Mention(type_, canonical or " ".join(surface.split()), toks[i].start, toks[j - 1].end, known, single)
+        )
+
+    # --- organisations ----------------------------------------------------
+
+    def org_at(self, i: int) -> int:
+        """End of an organisation name opened by a head word at ``i`` (``i`` if none)."""
+        toks = self.toks
+        if not toks[i].cap:
+            return i
+        head = self.section_at("org_heads", i)
+        if not head:
+            return i
+        j = i + head
+        name_start = j
+        while j < len(toks) and self._joined(j) and not toks[j].blocked:
+            tok = toks[j]
+            if tok.cap:
+                if j > name_start and self.title_at(j):
+                    break
+                if j > name_start:
+                    length, entry = self.gazetteer_at(j)
+                    if entry is not None and entry.type == "LOC":
+                        break  # the place qualifies the body: "Bộ Quốc phòng | Nga"
+                j += 1
+                continue
+            if tok.key == "và" and j + 1 < len(toks) and toks[j - 1].cap and toks[j + 1].cap and self._joined(j + 1):
+                j += 1  # "Bộ Giáo dục và Đào tạo"
+                continue
+            compound = self.section_at("org_lower_compounds", j)
+            if compound:
+                j += compound
+                continue
+            if toks[j - 1].cap and j > i and self.lex.in_section("org_lower_words", (tok.key,)):
+                j += 1
+                continue
+            break
+        if j == name_start and head == 1:
+            # A bare head word ("Bộ", "Sở") names nothing; a known acronym head does.
+            return i if not toks[i].upper else j
+        return j
+
+    def org_qualifier(self, j: int) -> int:
+        """Extend an organisation ending at ``j`` by a place: "... Nga", "... tỉnh Quảng Nam"."""
+        toks = self.toks
+        if j >= len(toks) or not self._joined(j) or toks[j].blocked:
+            return j
+        prefix = self.section_at("loc_prefix_drop", j)
+        admin = prefix and " ".join(t.key for t in toks[j : j + prefix]) in _ADMIN_PREFIXES
+        if admin:
+            k = j + prefix
+            if k < len(toks) and toks[k].cap and self._joined(k):
+                length, entry = self.gazetteer_at(k)
+                if entry is not None and entry.type == "LOC":
+                    return k + length
+                run = self.cap_run(k, stop_at_known=False, limit=4)
+                return k + run if run else j
+            return j
+        length, entry = self.gazetteer_at(j)
+        if entry is not None and entry.type == "LOC" and toks[j].cap:
+            return j + length
+        return j
+
+    # --- the scan -----------------------------------------------------------
+
+    def run(self) -> list[Mention]:
+        self._block_work_titles()
+        toks = self.toks
+        i = 0
+        while i < len(toks):
+            tok = toks[i]
+            if tok.blocked:
+                i += 1
+                continue
+            if not tok.cap:
+                length, entry = self.gazetteer_at(i)
+                if entry is not None and not entry.caps[0]:
+                    self.add(entry.type, i, i + length, entry.canonical, known=True)
+                    i += length
+                    continue
+                i += 1
+                continue
+            i = self.at_capital(i)
+        return self.mentions
+
+    def _block_work_titles(self) -> None:
+        """Hide titles of films, songs and shows: quoted or capitalised after a cue."""
+        toks = self.toks
+        spans: list[tuple[int, int]] = []
+        for i in range(len(toks)):
+            cue = self.section_before("work_title_cues", i)
+            if not cue or (toks[i - cue].cap and not toks[i - cue].sent):
+                continue
+            between = self.text[toks[i - 1].end : toks[i].start]
+            quote = next((c for c in between if c in _QUOTE_OPEN), None)
+            if quote:
+                close = self.text.find(_QUOTE_CLOSE[quote], toks[i].start)
+                if close != -1 and close - toks[i].start < 120:
+                    spans.append((toks[i].start, close))
+            elif toks[i].cap:
+                j = i
+                while j < len(toks) and toks[j].cap and (j == i or self._joined(j)):
+                    j += 1
+                spans.append((toks[i].start, toks[j - 1].end))
+        if spans:
+            self._block_spans(spans)
+
+    def at_capital(self, i: int) -> int:
+        toks = self.toks
+        tok = toks[i]
+        title = self.title_at(i)
+        org_end = self.org_at(i)
+        gaz_len, entry = self.gazetteer_at(i)
+        known_len = max(title, org_end - i, gaz_len)
+
+        if tok.sent or toks[i].gap == "start":
+            stop = self.section_at("sentence_start_words", i)
+            if stop and stop >= known_len:
+                return i + stop
+            honorific = self.section_at("honorifics", i)
+            if honorific and i + honorific < len(toks) and toks[i + honorific].cap and self._joined(i + honorific):
+                if known_len <= honorific:
+                    return self.person_after(i + honorific)
+            if honorific and gaz_len == honorific and not title:
+                # "Anh nhớ ..." at a sentence start is a pronoun, not the country.
+                return i + honorific
+
+        if title and title >= gaz_len and title >= org_end - i:
+            return self.after_title(i, title)
+        if org_end > i and org_end - i > gaz_len:
+            return self.emit_org(i, org_end, None)
+        if entry is not None:
+            if entry.type == "ORG":
+                return self.emit_org(i, i + gaz_len, entry)
+            # "Anh hùng", "Mỹ nhân": a country name that is the first half of a word.
+            if gaz_len == 1 and self.section_at("sentence_start_words", i) > 1:
+                return i + self.section_at("sentence_start_words", i)
+            canonical = entry.canonical
+            keep = self.section_before("loc_prefix_keep", i)
+            if keep and not entry.caps[0] is False and canonical[0].isupper() and toks[i - keep].key in ("sông", "biển", "hồ", "núi", "vịnh"):
+                canonical = f"{self.span_text(i - keep, i)} {canonical}"
+                self.add("LOC", i - keep, i + gaz_len, canonical, known=False)
+            else:
+                self.add(entry.type, i, i + gaz_len, canonical, known=True)
+            return i + gaz_len
+        return self.unknown_run(i)
+
+    def emit_org(self, i: int, end: int, entry: GazetteerEntry | None) -> int:
+        toks = self.toks
+        qualified = self.org_qualifier(end) if (entry is None or self.section_at("org_heads", i)) else end
+        if entry is None and qualified == end:
+            # "Hãng tin Reuters", "Tập đoàn Vingroup": a head before a known name.
+            head = self.section_at("org_heads", i)
+            name_len, named = self.gazetteer_at(i + head) if i + head < end else (0, None)
+            if named is not None and named.type == "ORG" and i + head + name_len == end:
+                entry = named
+        if qualified > end:
+            self.add("ORG", i, qualified)
+        elif entry is not None:
+            self.add("ORG", i, end, entry.canonical, known=True)
+        else:
+            self.add("ORG", i, end)
+        end = qualified
+        # "Tổ chức Y tế Thế giới (WHO)": an acronym in brackets names the same body.
+        if end < len(toks) and self.text[toks[end - 1].end : toks[end].start].strip() == "(" and toks[end].upper:
+            close = end + 1
+            while close < len(toks) and self._joined(close) and toks[close].cap:
+                close += 1
+            if self.text[toks[close - 1].end : toks[close - 1].end + 1] == ")":
+                owner = self.mentions[-1]
+                self.mentions.append(Mention("ORG", owner.canonical, toks[end].start, toks[close - 1].end, owner.known))
+                return close
+        return end
+
+    def after_title(self, i: int, title: int) -> int:
+        """Handle what follows a title: portfolio, organisation, country, then the name."""
+        toks = self.toks
+        occupation = self.section_at("occupations", i) == title and not self.section_at("office_titles", i) == title
+        k = i + title
+        if k < len(toks) and self._joined(k) and toks[k].cap:
+            k += self.section_at("portfolios", k)
+        pending: list[tuple[int, int, GazetteerEntry]] = []
+        for _ in range(2):
+            if k >= len(toks) or not self._joined(k) or toks[k].blocked:
+                break
+            if not toks[k].cap:
+                prefix = self.section_at("loc_prefix_drop", k)
+                if prefix and k + prefix < len(toks) and toks[k + prefix].cap and self._joined(k + prefix):
+                    run = self.cap_run(k + prefix, stop_at_known=False)
+                    if run >= 3:
+                        # "Thống đốc bang Florida Ron DeSantis"
+                        self.add("LOC", k + prefix, k + prefix + 1)
+                        k = k + prefix + 1
+                break
+            org_end = self.org_at(k)
+            gaz_len, entry = self.gazetteer_at(k)
+            if org_end > k and org_end - k >= gaz_len:
+                k = self.emit_org(k, org_end, None)
+                continue
+            if entry is not None and entry.type == "ORG":
+                k = self.emit_org(k, k + gaz_len, entry)
+                continue
+            if entry is not None:
+                pending.append((k, k + gaz_len, entry))
+                k += gaz_len
+                continue
+            break
+        run = self.cap_run(k, stop_at_known=False) if k < len(toks) and self._joined(k) else 0
+        if run and pending and occupation:
+            start, end, entry = pending[-1]
+            if run == 1 and end - start == 1 and looks_vietnamese(toks[k].text):
+                # "ca sĩ Mỹ Tâm": the country word is part of the name.
+                pending.pop()
+                for s, e, ent in pending:
+                    self.add("LOC", s, e, ent.canonical, known=True)
+                self.add("PER", start, k + 1)
+                return k + 1
+        for s, e, ent in pending:
+            self.add(ent.type, s, e, ent.canonical, known=True)
+        if run:
+            self.add("PER", k, k + run)
+            return k + run
+        return max(k, i + title)
+
+    def person_after(self, k: int) -> int:
+        run = self.cap_run(k, stop_at_known=False, limit=5)
+        if run:
+            self.add("PER", k, k + run)
+        return k + max(run, 1)
+
+    def unknown_run(self, i: int) -> int:
+        toks = self.toks
+        tok = toks[i]
+        surname_first = tok.key in self.lex.surnames and not tok.upper
+        run = self.cap_run(i, stop_at_known=not surname_first, limit=5 if surname_first else 6)
+        if run == 0:
+            return i + 1
+        end = i + run
+        if self.section_before("work_title_cues", i):
+            return end
+        if (
+            self.section_before("honorifics", i)
+            or self.section_before("person_context", i)
+        ):
+            self.add("PER", i, end)
+            return end
+        if self.section_before("org_context", i):
+            self.add("ORG", i, end)
+            return end
+        keep = self.section_before("loc_prefix_keep", i)
+        if keep:
+            self.add("LOC", i - keep, end)
+            return end
+        if self.section_before("loc_prefix_drop", i):
+            self.add("LOC", i, end)
+            return end
+        if self.section_before("loc_context", i) and not (surname_first and run >= 2):
+            if run >= 2 or not tok.upper:
+                self.add("LOC", i, end)
+                return end
+        if run == 1:
+            if tok.upper and not self.lex.in_section("not_acronyms", (tok.key,)) and not tok.text.isdigit():
+                if any(ch.isalpha() for ch in tok.text):
+                    self.add("ORG", i, end)
+                return end
+            if re.search(r"[a-zà-ỹ][A-ZÀ-Ỹ]", tok.text):
+                self.add("ORG", i, end)  # "TikTok", "VinFast"
+                return end
+            self.add("PER", i, end, single=True)
+            return end
+        self.add("PER", i, end)
+        return end
+
+
+def scan(text: str) -> list[Mention]:
+    """Find all mentions in ``text`` (already NFC), in no particular order."""
+    return _Scanner(text, load()).run()

@@ -1,0 +1,127 @@
+"""Gazetteers and cue-word lists for the entity extractor.
+
+The data lives in plain text files under ``data/`` (one entry a line,
+``Canonical | alias | alias``; ``#`` starts a comment).  Everything is loaded
+once, on first use, into lookup tables keyed by :func:`match_key`, which
+folds case, tone-mark placement and the i/y spelling variation
+("Thụy Sĩ" / "Thụy Sỹ").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from tuireader.text import nfc, tone_key
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# A word: letters/digits, possibly joined by hyphens or apostrophes ("Jean-Noël").
+TOKEN_RE = re.compile(r"\w+(?:['’\-‐]\w+)*")
+
+_Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
+_CONSONANTS = "bcdđghklmnpqrstvx"
+# A syllable made of consonants and a final y: "sỹ", "mỹ", "kỳ", "lý" (not "thụy").
+_CONSONANT_Y = re.compile(rf"\b([{_CONSONANTS}]+)([yýỳỷỹỵ])\b")
+
+
+@lru_cache(maxsize=65536)
+def match_key(text: str) -> str:
+    """Comparison key: :func:`tone_key` plus i/y folding and unified dashes."""
+    key = tone_key(text.replace("–", "-").replace("—", "-").replace("‐", "-").replace("’", "'"))
+    return _CONSONANT_Y.sub(lambda m: m.group(1) + m.group(2).translate(_Y_TO_I), key)
+
+
+def token_keys(text: str) -> tuple[str, ...]:
+    """The match keys of the words of ``text``, as used for phrase lookup."""
+    return tuple(match_key(m.group(0)) for m in TOKEN_RE.finditer(nfc(text)))
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    type: str  # LOC or ORG
+    canonical: str
+    caps: tuple[bool, ...]  # which words must be capitalised in running text
+    source: str  # data file stem, e.g. "countries"
+
+
+@dataclass
+class Lexicon:
+    phrases: dict[tuple[str, ...], GazetteerEntry] = field(default_factory=dict)
+    max_len: dict[str, int] = field(default_factory=dict)  # first key -> longest phrase
+    sections: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
+    section_max: dict[str, int] = field(default_factory=dict)
+    surnames: set[str] = field(default_factory=set)
+    portfolios: set[tuple[str, ...]] = field(default_factory=set)
+
+    def add_phrase(self, surface: str, entry: GazetteerEntry) -> None:
+        keys = token_keys(surface)
+        if not keys or keys in self.phrases:
+            return
+        caps = tuple(m.group(0)[0].isupper() for m in TOKEN_RE.finditer(surface))
+        self.phrases[keys] = GazetteerEntry(entry.type, entry.canonical, caps, entry.source)
+        if len(keys) > self.max_len.get(keys[0], 0):
+            self.max_len[keys[0]] = len(keys)
+
+    def in_section(self, name: str, keys: tuple[str, ...]) -> bool:
+        return keys in self.sections.get(name, ())
+
+
+def _entries(path: Path) -> list[list[str]]:
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            rows.append([nfc(part.strip()) for part in line.split("|") if part.strip()])
+    return rows
+
+
+def _sections(path: Path) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    current = None
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            out.setdefault(current, [])
+        elif current is not None:
+            out[current].append(nfc(line))
+    return out
+
+
+# Extra ministerial portfolios that may follow "Bộ trưởng" without being listed
+# as ministries of their own ("Bộ trưởng Kinh tế Đức").
+_EXTRA_PORTFOLIOS = (
+    "Kinh tế", "Thương mại", "Năng lượng", "An ninh Nội địa", "Ngoại thương",
+    "Quốc phòng", "Ngoại giao", "Tài chính", "Nội vụ", "Tư pháp", "Y tế",
+    "Giáo dục", "Lao động", "Văn hóa", "Môi trường", "Nông nghiệp", "Giao thông",
+    "Công nghiệp", "Khoa học", "Thông tin",
+)
+
+
+@lru_cache(maxsize=1)
+def load() -> Lexicon:
+    """Load every data file once."""
+    lex = Lexicon()
+    for stem, etype in (("countries", "LOC"), ("provinces_vn", "LOC"), ("places", "LOC"), ("orgs", "ORG")):
+        for row in _entries(DATA_DIR / f"{stem}.txt"):
+            entry = GazetteerEntry(etype, row[0], (), stem)
+            for surface in row:
+                lex.add_phrase(surface, entry)
+    for name, phrases in _sections(DATA_DIR / "lexicon.txt").items():
+        keyed = {token_keys(p) for p in phrases}
+        keyed.discard(())
+        lex.sections[name] = keyed
+        lex.section_max[name] = max((len(k) for k in keyed), default=0)
+    lex.surnames = {match_key(row[0]) for row in _entries(DATA_DIR / "surnames.txt")}
+    for keys, entry in list(lex.phrases.items()):
+        if entry.type == "ORG" and len(keys) > 1 and keys[0] == "bộ":
+            lex.portfolios.add(keys[1:])
+    lex.portfolios.update(token_keys(p) for p in _EXTRA_PORTFOLIOS)
+    lex.section_max["portfolios"] = max(len(k) for k in lex.portfolios)
+    lex.sections["portfolios"] = lex.portfolios
+    return lex

@@ -1,0 +1,114 @@
+"""Group mentions into entities and resolve aliases.
+
+* Known names are already canonical (gazetteer aliases such as "Hoa Kỳ" →
+  "Mỹ" are applied by the scanner); other names are grouped by
+  :func:`~tuireader.entities.lexicon.match_key`, so tone-mark and i/y
+  variants fall together.
+* A shorter person name joins the one longer person name that contains all
+  its words ("Blinken", "ông Vương" → "Antony Blinken", "Vương Nghị").
+  When two longer names could claim it, it stays on its own.
+* Lone capitalised words found without any cue are kept only when they
+  name a person already found in the text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tuireader.entities.engine import Mention
+from tuireader.entities.lexicon import match_key
+
+TYPE_ORDER = {"PER": 0, "LOC": 1, "ORG": 2, "DATE": 3}
+
+
+@dataclass
+class Group:
+    type: str
+    canonical: str
+    known: bool
+    words: tuple[str, ...]
+    mentions: list[Mention] = field(default_factory=list)
+
+    @property
+    def first(self) -> int:
+        return min(m.start for m in self.mentions)
+
+
+def _words(name: str) -> tuple[str, ...]:
+    return tuple(match_key(name).split())
+
+
+def _contains(long: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    n = len(short)
+    return any(long[k : k + n] == short for k in range(len(long) - n + 1))
+
+
+def group_mentions(mentions: list[Mention]) -> list[Group]:
+    # Drop mentions that overlap an earlier, longer one (the scanner can emit
+    # a date and a name over the same characters only by mistake, but be safe).
+    mentions = sorted(mentions, key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Mention] = []
+    last_end = -1
+    for m in mentions:
+        if m.start >= last_end:
+            kept.append(m)
+            last_end = m.end
+    groups: dict[tuple[str, str], Group] = {}
+    singles: list[Mention] = []
+    for m in kept:
+        if m.single:
+            singles.append(m)
+            continue
+        key = (m.type, match_key(m.canonical))
+        group = groups.get(key)
+        if group is None:
+            groups[key] = group = Group(m.type, m.canonical, m.known, _words(m.canonical))
+        elif m.known and not group.known:
+            group.canonical, group.known = m.canonical, True
+        group.mentions.append(m)
+
+    persons = sorted((g for g in groups.values() if g.type == "PER"), key=lambda g: -len(g.words))
+    merged: set[int] = set()
+    for short in sorted(persons, key=lambda g: len(g.words)):
+        longer = [g for g in persons if len(g.words) > len(short.words) and id(g) not in merged and _contains(g.words, short.words)]
+        if not longer:
+            continue
+        best = max(len(g.words) for g in longer)
+        targets = [g for g in longer if len(g.words) == best]
+        owners = {id(_root(g, longer)) for g in targets}
+        if len(targets) == 1 or len(owners) == 1:
+            targets[0].mentions.extend(short.mentions)
+            merged.add(id(short))
+    result = [g for g in groups.values() if id(g) not in merged]
+
+    people = [g for g in result if g.type == "PER"]
+    for m in singles:
+        word = (match_key(m.canonical),)
+        owners = [g for g in people if _contains(g.words, word)]
+        if len(owners) == 1:
+            owners[0].mentions.append(m)
+    return result
+
+
+def _root(group: Group, candidates: list[Group]) -> Group:
+    """The longest candidate containing ``group`` (itself if none)."""
+    best = group
+    for g in candidates:
+        if len(g.words) > len(best.words) and _contains(g.words, group.words):
+            best = g
+    return best
+
+
+def display_name(group: Group, text: str) -> tuple[str, list[str]]:
+    """Canonical text and sorted aliases of a group."""
+    surfaces: list[str] = []
+    for m in sorted(group.mentions, key=lambda m: m.start):
+        surface = " ".join(text[m.start : m.end].split())
+        if surface not in surfaces:
+            surfaces.append(surface)
+    canonical = group.canonical
+    if group.type == "PER":
+        # The fullest form seen, e.g. "Antony Blinken" rather than "Blinken".
+        canonical = max(surfaces, key=lambda s: (len(s.split()), -surfaces.index(s)))
+    aliases = sorted({s for s in surfaces if s != canonical})
+    return canonical, aliases

@@ -457,3 +457,54 @@ async def test_open_in_browser_without_url_notifies(library, tmp_path, monkeypat
             await pilot.press("o")
             await pilot.app.workers.wait_for_complete()
             assert opened == [library.article(with_url).url]
+
+
+async def test_export_writes_the_view_as_markdown_or_json(library, tmp_path):
+    from textual.widgets import Input
+
+    target = tmp_path / "out" / "view.json"
+    target.parent.mkdir()
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    import json
+
+    exported = json.loads(target.read_text(encoding="utf-8"))
+    assert sorted(item["id"] for item in exported) == sorted(library.query_ids(""))
+
+
+async def test_command_palette_runs_registry_commands(library, tmp_path):
+    first = library.query_ids("")[0]
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Bookmark")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert library.summaries([first])[0].bookmarked is True
+
+
+async def test_mouse_click_opens_an_article_and_selects_a_source(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        articles = screen.query_one(ArticleList)
+        content = articles.content_region
+        await pilot.click(offset=(content.x + 10, content.y + 2))
+        await pilot.pause()
+        assert screen.article is not None and screen.article.id == articles.ids[2]
+        tree = screen.query_one(SourceTree)
+        line = next(
+            y for y in range(tree.last_line + 1)
+            if tree.get_node_at_line(y) is not None and getattr(tree.get_node_at_line(y).data, "kind", "") == "unread"
+        )
+        await pilot.click(offset=(tree.content_region.x + 6, tree.content_region.y + line))
+        await pilot.pause()
+        assert screen.view_query == "is:unread"

@@ -15,6 +15,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.markup import escape
 from textual.theme import Theme
 
 from .commands import COMMANDS_BY_ID, Command, bindings_for, palette_commands
@@ -32,7 +33,9 @@ class ReaderCommands(Provider):
 
         app: TuiReaderApp = self.app  # type: ignore[assignment]
         keys = key_display(app, command, app.keymap)
-        return command.title, f"{command.help}  [{keys}]" if keys else command.help
+        help_text = f"{command.help}  ({keys})" if keys else command.help
+        # The palette reads help as markup; key names such as "[" must stay literal.
+        return command.title, escape(help_text)
 
     def _runner(self, command: Command):
         app: TuiReaderApp = self.app  # type: ignore[assignment]

@@ -24,12 +24,16 @@ __all__ = ["MAX_HTML_CHARS", "clean_html"]
 
 # Pages above this size (after dropping scripts and styles) are cut: the work
 # of readability grows faster than linearly with the page.
-MAX_HTML_CHARS = 3_000_000
+MAX_HTML_CHARS = 1_500_000
 # libxml2 stops at this nesting depth and drops what lies deeper.
 _LIBXML_MAX_DEPTH = 255
 
 _SCRIPTS = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[a-zA-Z!/?]")
+# Long runs of opening or closing tags with nothing between them: the shape
+# of pathologically nested markup.  Collapsing them keeps the text.
+_OPEN_RUN = re.compile(r"(?:<[a-zA-Z][\w:-]*(?:\s[^<>]*)?>\s*){40,}")
+_CLOSE_RUN = re.compile(r"(?:</[a-zA-Z][\w:-]*\s*>\s*){40,}")
 
 # Class/id words of page furniture, matched against whole words of the
 # attribute (split on spaces, dashes and underscores).  Strong words name the
@@ -184,6 +188,9 @@ def _pick_title(meta: PageMeta, doc: Any) -> str | None:
 
 
 def _same_text(a: str, b: str) -> bool:
+    """Loose equality of a block and the title (case, tone placement, punctuation)."""
+    if abs(len(a) - len(b)) > 40:
+        return False  # cheap exit: most blocks are nowhere near the title's length
     ka, kb = _normal_title(a), _normal_title(b)
     return bool(ka) and (ka == kb or (len(ka) > 20 and (ka in kb or kb in ka) and abs(len(ka) - len(kb)) < 25))
 
@@ -337,7 +344,12 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         article.warnings.append("no article found: the page could not be parsed")
         return article
     if _tree_depth_hit(doc):
-        article.warnings.append("page nested too deeply: content below the nesting limit was dropped")
+        flat = _parse(_CLOSE_RUN.sub("</div>", _OPEN_RUN.sub("<div>", html)))
+        if flat is not None and not _tree_depth_hit(flat):
+            doc = flat
+            article.warnings.append("page nested too deeply: the nesting was flattened")
+        else:
+            article.warnings.append("page nested too deeply: content below the nesting limit was dropped")
 
     meta = extract_meta(doc, url)
     title = _pick_title(meta, doc)
@@ -355,6 +367,8 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         if length > 1.6 * chosen_length + 200:
             chosen, chosen_length = filtered, length
 
+    if not any(_words(b.text) >= 6 and b.link_density < 0.5 for b in chosen):
+        chosen = []  # menus and link lists only: there is no article here
     text = clean_input(blocks_to_text(chosen)).strip()
     article.title = title
     article.author = meta.author
@@ -366,5 +380,5 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
     article.lead = meta.description or first_paragraph
     article.lang = meta.lang or guess_lang(text)
     if not text:
-        article.warnings.append("no article found: no block of readable text on the page")
+        article.warnings.append("no article found: no paragraph of readable text on the page")
     return article

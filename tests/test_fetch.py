@@ -307,6 +307,27 @@ def test_failing_page_keeps_item_with_summary(server, threads):
     assert cleaned is None and item.summary == ARTICLES[2].summary
 
 
+class ExplodingSink(MemorySink):
+    def store(self, source, item, cleaned, page_url):
+        if source.id == "bad":
+            raise OSError("disk full")
+        return super().store(source, item, cleaned, page_url)
+
+
+def test_sink_failure_is_a_source_error_and_progress_failure_is_ignored(server, threads):
+    bad_url = serve_site(server, "bad", ARTICLES[:2], full_content=True)
+    good_url = serve_site(server, "fine", ARTICLES[:2], full_content=True)
+    sink = ExplodingSink()
+
+    def broken_progress(*args):
+        raise RuntimeError("display gone")
+
+    reports = run(refresh_sources([FeedSource("bad", bad_url), FeedSource("fine", good_url)], sink,
+                                  fetcher=fast_fetcher(), executor=threads, on_progress=broken_progress))
+    assert reports[0].status == "error" and "disk full" in reports[0].error
+    assert reports[1].status == "ok" and reports[1].new == 2
+
+
 def test_default_executor_and_cleaner(server):
     """No executor or clean given: the real cleaner runs in the default pool."""
     feed_url = serve_site(server, "d", ARTICLES[:2])

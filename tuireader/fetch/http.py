@@ -136,6 +136,8 @@ class Fetcher:
         self._overall: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self.requests_made = 0
+        # Seconds spent with a request in flight (after waiting for a slot).
+        self.busy_seconds = 0.0
 
     # -- lifecycle ------------------------------------------------------------
 
@@ -222,9 +224,12 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
-        async with self._overall, self._host_semaphore(url):
+        # Host slot first: a task queued behind a busy host must not hold
+        # one of the overall slots that other hosts could use.
+        async with self._host_semaphore(url), self._overall:
             self.requests_made += 1
             progress = _Progress()
+            started = time.perf_counter()
             try:
                 async with asyncio.timeout(self.timeout):
                     return await self._stream(client, url, headers, progress)
@@ -242,6 +247,8 @@ class Fetcher:
                 raise FetchError(url, f"could not decode the response body ({exc})") from None
             except httpx.HTTPError as exc:
                 raise FetchError(url, f"request failed ({exc or type(exc).__name__})") from None
+            finally:
+                self.busy_seconds += time.perf_counter() - started
 
     async def _stream(
         self, client: httpx.AsyncClient, url: str, headers: dict[str, str], progress: _Progress

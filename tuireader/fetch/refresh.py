@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
+import logging
+import multiprocessing
 import os
 import pickle
 import time
@@ -41,6 +43,8 @@ __all__ = [
     "refresh_sources",
     "refresh_sources_sync",
 ]
+
+_log = logging.getLogger(__name__)
 
 CleanFunction = Callable[..., "CleanedArticle"]
 ProgressCallback = Callable[[str, str, int, int], None]
@@ -99,9 +103,10 @@ class RefreshSink(Protocol):
 class RefreshStats:
     """Work counters and time sums, filled in when passed to :func:`refresh_sources`.
 
-    ``fetch_seconds`` sums the time spent awaiting HTTP responses and
-    ``clean_seconds`` the time spent inside parse and clean calls; with
-    overlap their sum exceeds the wall time.
+    ``fetch_seconds`` sums the time spent awaiting HTTP responses (queueing
+    for a connection slot included), ``network_seconds`` the part with the
+    request actually in flight, and ``clean_seconds`` the time spent inside
+    parse and clean calls; with overlap these sums exceed the wall time.
     """
 
     feeds_fetched: int = 0
@@ -109,6 +114,7 @@ class RefreshStats:
     pages_cleaned: int = 0
     contents_cleaned: int = 0
     fetch_seconds: float = 0.0
+    network_seconds: float = 0.0
     clean_seconds: float = 0.0
 
 
@@ -148,7 +154,11 @@ def make_executor(clean: CleanFunction, kind: str = "auto") -> concurrent.future
     if kind == "auto":
         kind = "process" if cores > 1 and _picklable(clean) else "thread"
     if kind == "process":
-        return concurrent.futures.ProcessPoolExecutor(max_workers=cores)
+        # Not plain fork: the caller (a TUI, a test server) may be running
+        # threads, and forking a threaded process can copy a held lock.
+        methods = multiprocessing.get_all_start_methods()
+        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+        return concurrent.futures.ProcessPoolExecutor(max_workers=cores, mp_context=context)
     if kind == "thread":
         return concurrent.futures.ThreadPoolExecutor(max_workers=max(2, cores), thread_name_prefix="tuireader-clean")
     raise ValueError(f"unknown executor kind {kind!r} (auto, process or thread)")
@@ -184,8 +194,12 @@ class _Refresh:
         self.pages: dict[str, asyncio.Future[tuple[CleanedArticle, str]]] = {}
 
     def progress(self, source_id: str, state: str) -> None:
-        if self.on_progress is not None:
+        if self.on_progress is None:
+            return
+        try:
             self.on_progress(source_id, state, self.done, self.total)
+        except Exception:  # a broken progress display must not stop the refresh
+            _log.exception("progress callback failed")
 
     async def in_executor(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
@@ -245,7 +259,13 @@ class _Refresh:
                 finished += 1
                 self.progress(source.id, f"cleaning {finished}/{count}")
 
-        for outcome in await asyncio.gather(*(one(item) for item in feed.items)):
+        # Every item finishes before a failure (say, of the sink) is raised,
+        # so nothing keeps storing after the source was reported.
+        outcomes = await asyncio.gather(*(one(item) for item in feed.items), return_exceptions=True)
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+        for outcome in outcomes:
             if outcome == "new":
                 report.new += 1
             elif outcome == "updated":
@@ -317,9 +337,11 @@ async def refresh_sources(
     active_fetcher = fetcher if fetcher is not None else Fetcher()
     active_executor = executor if executor is not None else make_executor(clean)
     run = _Refresh(sink, active_fetcher, clean, active_executor, on_progress, stats, len(sources))
+    busy_before = active_fetcher.busy_seconds
     try:
         return list(await asyncio.gather(*(run.run_source(source) for source in sources)))
     finally:
+        stats.network_seconds += active_fetcher.busy_seconds - busy_before
         for future in run.pages.values():
             if future.done() and not future.cancelled():
                 future.exception()  # consumed: failures were reported per item

@@ -1,0 +1,241 @@
+"""Refresh benchmark: many feeds and pages from a local server, real cleaner.
+
+A server process on 127.0.0.1 serves ``--feeds`` RSS feeds of
+``--items`` items each; every item links to its own HTML page built from the
+sample corpus (paragraphs rotated and trimmed per page, so no two pages are
+alike).  Feeds carry summaries only, so every page is fetched and cleaned.
+
+The refresh runs with the real cleaner and an in-memory sink, once with
+cleaning in worker processes and once in threads, and prints wall time,
+pages per second and how the work split between waiting on the network and
+cleaning.  A serial baseline (fetch one page, clean it, next) over the first
+``--serial`` pages runs in the same process for comparison.
+
+    python benchmarks/refresh.py [--data DIR] [--feeds 20] [--items 50] [--serial 150]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import concurrent.futures
+import html
+import multiprocessing
+import os
+import sys
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def _default_data() -> Path:
+    local = REPO / "sample_corpus"
+    if any(local.glob("*.txt")):
+        return local
+    return REPO.parent / "shared" / "seeds"
+
+
+def load_seeds(folder: Path) -> list[tuple[str, list[str]]]:
+    seeds = []
+    for path in sorted(folder.glob("*.txt")):
+        lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        if len(lines) > 2:
+            seeds.append((lines[0], lines[1:]))
+    if not seeds:
+        raise SystemExit(f"no .txt seed pages in {folder}")
+    return seeds
+
+
+def build_site(seeds: list[tuple[str, list[str]]], feeds: int, items: int, base: str) -> dict[str, bytes]:
+    """Every path the server answers, with its body."""
+    site: dict[str, bytes] = {}
+    number = 0
+    for f in range(feeds):
+        entries = []
+        for i in range(items):
+            title, paragraphs = seeds[number % len(seeds)]
+            # Vary each page: rotate the body and drop a few paragraphs.
+            shift = (number // len(seeds)) % max(1, len(paragraphs))
+            body = paragraphs[shift:] + paragraphs[:shift]
+            body = body[: max(4, len(body) - (number % 4))]
+            page_title = f"{title} ({number})"
+            path = f"/site{f}/bai-{number}.html"
+            url = base + path
+            paragraphs_html = "".join(f"<p>{html.escape(p)}</p>" for p in body)
+            site[path] = (
+                '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+                f"<title>{html.escape(page_title)}</title><link rel=\"canonical\" href=\"{url}\"></head><body>"
+                '<header><nav><a href="/">Trang chủ</a> <a href="/the-gioi">Thế giới</a> '
+                '<a href="/kinh-te">Kinh tế</a></nav></header>'
+                f'<main><article><h1>{html.escape(page_title)}</h1><p class="lead">Bài số {number}.</p>'
+                f"{paragraphs_html}</article>"
+                '<aside><h3>Tin liên quan</h3><ul><li><a href="/x">Tin khác</a></li></ul></aside></main>'
+                "<footer>© Báo điện tử</footer></body></html>"
+            ).encode("utf-8")
+            entries.append(
+                f"<item><title>{html.escape(page_title)}</title><link>{url}</link><guid>{url}</guid>"
+                f"<description>{html.escape(body[0][:200])}</description>"
+                "<pubDate>Sat, 30 Jul 2022 08:15:00 +0700</pubDate></item>"
+            )
+            number += 1
+        site[f"/site{f}/rss.xml"] = (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+            f"<title>Báo {f}</title><link>{base}/site{f}/</link>" + "".join(entries) + "</channel></rss>"
+        ).encode("utf-8")
+    return site
+
+
+def serve(data: str, feeds: int, items: int, port_queue) -> None:
+    """Server process: builds the site and answers GETs until killed."""
+    seeds = load_seeds(Path(data))
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+        # Headers and body go out in two writes; with Nagle on, the body
+        # would wait for a delayed ACK (~40 ms a response on loopback).
+        disable_nagle_algorithm = True
+        site: dict[str, bytes] = {}
+
+        def do_GET(self) -> None:  # noqa: N802 (http.server API)
+            body = self.site.get(self.path)
+            if body is None:
+                self.send_error(404)
+                return
+            self.send_response(200)
+            kind = "application/rss+xml" if self.path.endswith(".xml") else "text/html; charset=utf-8"
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    port = server.server_address[1]
+    Handler.site = build_site(seeds, feeds, items, f"http://127.0.0.1:{port}")
+    port_queue.put(port)
+    server.serve_forever()
+
+
+class MemorySink:
+    def __init__(self) -> None:
+        self.articles: dict[str, object] = {}
+
+    def is_known(self, url: str) -> bool:
+        return url in self.articles
+
+    def store(self, source, item, cleaned, page_url) -> str:
+        key = page_url or item.url or item.guid
+        state = "updated" if key in self.articles else "new"
+        self.articles[key] = cleaned
+        return state
+
+
+async def refresh_once(base: str, feeds: int, executor, per_host: int):
+    from tuireader.fetch import FeedSource, Fetcher, RefreshStats, refresh_sources
+
+    sources = [FeedSource(id=f"site{f}", url=f"{base}/site{f}/rss.xml") for f in range(feeds)]
+    sink = MemorySink()
+    stats = RefreshStats()
+    async with Fetcher(timeout=30, per_host=per_host, concurrency=max(16, per_host)) as fetcher:
+        start = time.perf_counter()
+        reports = await refresh_sources(sources, sink, fetcher=fetcher, executor=executor, stats=stats)
+        wall = time.perf_counter() - start
+    cleaned = sum(1 for article in sink.articles.values() if article is not None)
+    errors = [r.error for r in reports if r.status == "error"] + [w for r in reports for w in r.warnings]
+    return wall, stats, cleaned, errors
+
+
+async def serial_baseline(base: str, feeds: int, items: int, limit: int):
+    """Fetch a page, clean it, then the next: no overlap at all."""
+    from tuireader.clean import clean_source
+    from tuireader.fetch import Fetcher
+
+    urls = [f"{base}/site{n // items}/bai-{n}.html" for n in range(min(limit, feeds * items))]
+    fetch_seconds = clean_seconds = 0.0
+    async with Fetcher(timeout=30) as fetcher:
+        start = time.perf_counter()
+        for url in urls:
+            t0 = time.perf_counter()
+            result = await fetcher.get(url)
+            t1 = time.perf_counter()
+            if url == urls[0]:
+                clean_source(result.content, url=result.url)  # warm up imports outside the timing
+            clean_source(result.content, url=result.url, content_type=result.content_type)
+            t2 = time.perf_counter()
+            fetch_seconds += t1 - t0
+            clean_seconds += t2 - t1
+        wall = time.perf_counter() - start
+    return wall, len(urls), fetch_seconds, clean_seconds
+
+
+def report(label: str, wall: float, pages: int, fetch_s: float, clean_s: float) -> float:
+    rate = pages / wall if wall else 0.0
+    busy = fetch_s + clean_s
+    share = (fetch_s / busy * 100) if busy else 0.0
+    print(f"{label:<28} {wall:7.2f} s  {rate:7.1f} pages/s   network wait {fetch_s:7.2f} s "
+          f"({share:4.1f}%)  cleaning {clean_s:7.2f} s ({100 - share:4.1f}%)")
+    return rate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=_default_data(), help="folder of .txt seed pages")
+    parser.add_argument("--feeds", type=int, default=20)
+    parser.add_argument("--items", type=int, default=50, help="items (pages) per feed")
+    parser.add_argument("--serial", type=int, default=150, help="pages in the serial baseline (0: skip)")
+    parser.add_argument("--per-host", type=int, default=8, help="connections per host (all feeds share one host)")
+    parser.add_argument("--skip-threads", action="store_true", help="only run the process-pool refresh")
+    args = parser.parse_args(argv)
+    if args.feeds < 1 or args.items < 1:
+        parser.error("--feeds and --items must be at least 1")
+
+    from tuireader.fetch.refresh import default_clean, make_executor
+
+    ctx = multiprocessing.get_context("spawn")  # the server must not share this process's GIL
+    queue = ctx.Queue()
+    server = ctx.Process(target=serve, args=(str(args.data), args.feeds, args.items, queue), daemon=True)
+    server.start()
+    try:
+        port = queue.get(timeout=60)
+        base = f"http://127.0.0.1:{port}"
+        pages = args.feeds * args.items
+        print(f"{args.feeds} feeds x {args.items} items = {pages} pages from {base}, "
+              f"{os.cpu_count()} CPU cores, per-host limit {args.per_host}")
+
+        rates: dict[str, float] = {}
+        runs = [("process", "refresh, clean in processes")]
+        if not args.skip_threads:
+            runs.append(("thread", "refresh, clean in threads"))
+        for kind, label in runs:
+            executor: concurrent.futures.Executor = make_executor(default_clean, kind)
+            with executor:
+                wall, stats, cleaned, errors = asyncio.run(refresh_once(base, args.feeds, executor, args.per_host))
+            if errors:
+                print(f"  {len(errors)} errors, first: {errors[0]}")
+            rates[kind] = report(label, wall, stats.pages_fetched, stats.network_seconds, stats.clean_seconds)
+            print(f"{'':<28} {cleaned} pages cleaned, {stats.feeds_fetched} feeds; awaiting fetches "
+                  f"(queueing for a connection included) {stats.fetch_seconds:.2f} s in total")
+
+        if args.serial:
+            wall, count, fetch_s, clean_s = asyncio.run(serial_baseline(base, args.feeds, args.items, args.serial))
+            rates["serial"] = report("serial fetch+clean", wall, count, fetch_s, clean_s)
+            for kind in ("process", "thread"):
+                if kind in rates and rates["serial"]:
+                    print(f"speed-up of the {kind} refresh over serial: {rates[kind] / rates['serial']:.2f}x")
+            if clean_s:
+                print(f"cleaning-bound ceiling on this machine: {count / clean_s * (os.cpu_count() or 1):.1f} pages/s "
+                      f"({count / clean_s:.1f} per core)")
+    finally:
+        server.terminate()
+        server.join(timeout=5)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -206,11 +206,31 @@ _CAPTION = re.compile(
     re.IGNORECASE,
 )
 _LABEL_LINE = re.compile(
-    r"^(?:tags?|từ khóa|từ khoá|keywords?|topics?|filed under|categories|chủ đề|see more|read more|"
+    r"^[\[(]?(?:also on|also|tags?|từ khóa|từ khoá|keywords?|topics?|filed under|categories|chủ đề|see more|read more|"
     r"read next|read also|also read|xem thêm|đọc thêm|don'?t miss|related|more|click here|"
     r"citation|tin liên quan)\b\s*:?",
     re.IGNORECASE,
 )
+# Credit and promotion lines that close many articles: reporting credits,
+# "follow us", newsletter and subscription pitches, contact addresses.
+_TAIL_LINE = re.compile(
+    r"^(?:\(?(?:additional |with )?reporting by|editing by|writing by|compiled by|\w+(?: \w+){0,3} contributed"
+    r"(?: reporting)?|(?:associated press|ap) writers?\b|reach (?:the )?(?:reporter|writer|author)s?\b|"
+    r"contact (?:the )?(?:reporter|writer|author)|have a tip\b|follow (?:us|him|her|them|me|@?\w+) on\b|"
+    r"sign up\b|subscribe\b|get (?:\w+ ){0,4}(?:delivered|on the go)|like this (?:story|article)|"
+    r"(?:click|tap) here\b|listen (?:to|live)\b|theo dõi .{1,40} trên|đăng ký nhận)"
+    r"|@\w+\.\w{2,}\s*$|^(?:https?://)?(?:www\.)?(?:twitter|facebook|instagram)\.com/\S+$",
+    re.IGNORECASE,
+)
+_LEADING_LINE = re.compile(
+    r"^(?:by|bởi)\s+\S|^(?:tempo de leitura|reading time|lesezeit|thời gian đọc)\b|\b\d+\s*min(?:ute)?s?\s+read\b",
+    re.IGNORECASE,
+)
+_CREDIT_ONLY = re.compile(
+    r"\b(?:getty images|shutterstock|ap photo|afp photo|reuters/|epa-efe|ttxvn|istock)\b|\((?:\w+ )?photo/[^)]*\)\s*$",
+    re.IGNORECASE,
+)
+_ONE_WORD_FURNITURE = {"advert", "advertisement", "ad", "close", "subscribe", "sponsored", "quảng cáo", "loading"}
 _COPYRIGHT = re.compile(
     r"^(?:©|\(c\)|copyright\b)|all rights reserved|bản quyền thuộc|this (?:document|material|article) "
     r"(?:is subject to copyright|may not be (?:published|reproduced))",
@@ -240,6 +260,14 @@ def _is_furniture_line(block: Block, index: int, title: str | None, author: str 
             block.link_density > 0.3 or words <= 4 or ":" in text[:20] or "|" in text))):
         return True
     if _SHARE_ONLY.match(text):
+        return True
+    if words <= 2 and text.lower().strip(".:!") in _ONE_WORD_FURNITURE:
+        return True
+    if words <= 50 and _TAIL_LINE.search(text):
+        return True
+    if words <= 16 and _CREDIT_ONLY.search(text):
+        return True
+    if index < 4 and words <= 14 and _LEADING_LINE.search(text):
         return True
     if index < 6 and words <= 14:
         if author and author.split(",")[0].strip().lower() in text.lower():

@@ -22,6 +22,7 @@ entities and resolving aliases happens in :mod:`tuireader.entities.resolve`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from tuireader.entities.dates import find_dates
@@ -81,6 +82,10 @@ def tokenize(text: str, lex: Lexicon) -> list[Token]:
         for start, end, piece in pieces:
             between = text[prev_end:start]
             prev = tokens[-1] if tokens else None
+            if between == " " and prev is not None:
+                tokens.append(Token(start, end, piece, match_key(piece), piece[0].isupper(), len(piece) > 1 and piece.isupper(), "space", False))
+                prev_end = end
+                continue
             stripped = between.strip()
             if prev is None:
                 gap = "start"
@@ -121,6 +126,7 @@ class _Scanner:
         self.lex = lex
         self.toks = tokenize(text, lex)
         self.mentions: list[Mention] = []
+        self._gaz_memo: dict[int, tuple[int, GazetteerEntry | None]] = {}
         dates = find_dates(text)
         for start, end, canonical in dates:
             self.mentions.append(Mention("DATE", canonical, start, end, known=True))
@@ -130,11 +136,13 @@ class _Scanner:
     # --- helpers ------------------------------------------------------------
 
     def _block_spans(self, spans: list[tuple[int, int]]) -> None:
-        for tok in self.toks:
-            for s, e in spans:
-                if tok.start < e and s < tok.end:
-                    tok.blocked = True
-                    break
+        starts = [t.start for t in self.toks]
+        for s, e in spans:
+            k = max(0, bisect_right(starts, s) - 1)
+            while k < len(self.toks) and self.toks[k].start < e:
+                if s < self.toks[k].end:
+                    self.toks[k].blocked = True
+                k += 1
 
     def _joined(self, i: int) -> bool:
         """Token ``i`` continues the phrase of token ``i - 1``."""
@@ -143,6 +151,8 @@ class _Scanner:
     def section_at(self, name: str, i: int, need_cap: bool | None = None) -> int:
         """Length of the longest phrase of section ``name`` starting at ``i`` (0 if none)."""
         toks = self.toks
+        if toks[i].key not in self.lex.section_first.get(name, ()):
+            return 0
         limit = self.lex.section_max.get(name, 0)
         phrases = self.lex.sections.get(name, ())
         best = 0
@@ -162,7 +172,9 @@ class _Scanner:
     def section_before(self, name: str, i: int) -> int:
         """Length of a phrase of section ``name`` ending just before token ``i``."""
         toks = self.toks
-        if i == 0 or not self._joined(i) and toks[i].gap != "break":
+        if i == 0 or toks[i - 1].key not in self.lex.section_last.get(name, ()):
+            return 0
+        if not self._joined(i) and toks[i].gap != "break":
             return 0
         if toks[i].gap == "break" and not self.text[toks[i - 1].end : toks[i].start].strip() in _QUOTE_OPEN:
             return 0
@@ -177,10 +189,16 @@ class _Scanner:
         return 0
 
     def gazetteer_at(self, i: int) -> tuple[int, GazetteerEntry | None]:
+        """Longest known name starting at ``i``: (length, entry), or (0, None)."""
         toks = self.toks
         first = toks[i].key
         limit = self.lex.max_len.get(first, 0)
         best: tuple[int, GazetteerEntry | None] = (0, None)
+        if not limit:
+            return best
+        cached = self._gaz_memo.get(i)
+        if cached is not None:
+            return cached
         keys: list[str] = []
         for j in range(i, min(len(toks), i + limit)):
             tok = toks[j]
@@ -190,6 +208,7 @@ class _Scanner:
             entry = self.lex.phrases.get(tuple(keys))
             if entry is not None and self._caps_fit(i, entry):
                 best = (j - i + 1, entry)
+        self._gaz_memo[i] = best
         return best
 
     def _caps_fit(self, i: int, entry: GazetteerEntry) -> bool:
@@ -262,9 +281,9 @@ class _Scanner:
                 j += 1
                 continue
             break
-        if j == name_start and head == 1:
-            # A bare head word ("Bộ", "Sở") names nothing; a known acronym head does.
-            return i if not toks[i].upper else j
+        if j == name_start:
+            # A bare head word ("Bộ", "Lực lượng") names nothing; an acronym head does.
+            return j if toks[i].upper and head == 1 else i
         return j
 
     def org_qualifier(self, j: int) -> int:
@@ -348,6 +367,18 @@ class _Scanner:
             if honorific and i + honorific < len(toks) and toks[i + honorific].cap and self._joined(i + honorific):
                 if known_len <= honorific:
                     return self.person_after(i + honorific)
+            if not known_len and i + 1 < len(toks) and toks[i + 1].cap and self._joined(i + 1):
+                # "Trang Avia Pro ...", "Tờ New York Times ...": a cue word opens the sentence.
+                for section, kind in (("org_context", "ORG"), ("loc_context", "LOC")):
+                    cue = self.section_at(section, i)
+                    if cue == 1:
+                        k = i + 1
+                        length, entry = self.gazetteer_at(k)
+                        if entry is not None:
+                            return k
+                        run = self.cap_run(k)
+                        self.add(kind, k, k + run)
+                        return k + run
             if honorific and gaz_len == honorific and not title:
                 # "Anh nhớ ..." at a sentence start is a pronoun, not the country.
                 return i + honorific
@@ -374,7 +405,10 @@ class _Scanner:
 
     def emit_org(self, i: int, end: int, entry: GazetteerEntry | None) -> int:
         toks = self.toks
-        qualified = self.org_qualifier(end) if (entry is None or self.section_at("org_heads", i)) else end
+        qualified = end
+        if entry is None or self.section_at("org_heads", i):
+            # "Ủy ban MTTQ Việt Nam tỉnh Quảng Trị": a country, then a province.
+            qualified = self.org_qualifier(self.org_qualifier(end))
         if entry is None and qualified == end:
             # "Hãng tin Reuters", "Tập đoàn Vingroup": a head before a known name.
             head = self.section_at("org_heads", i)
@@ -433,6 +467,8 @@ class _Scanner:
                 continue
             break
         run = self.cap_run(k, stop_at_known=False) if k < len(toks) and self._joined(k) else 0
+        if run and self.is_common(k, run):
+            run = 0
         if run and pending and occupation:
             start, end, entry = pending[-1]
             if run == 1 and end - start == 1 and looks_vietnamese(toks[k].text):
@@ -449,6 +485,14 @@ class _Scanner:
             return k + run
         return max(k, i + title)
 
+    def is_common(self, i: int, run: int) -> bool:
+        """The capitalised run at ``i`` starts with an ordinary word ("Nhóm", "Hội nghị")."""
+        common = max(self.section_at("sentence_start_words", i), self.section_at("org_heads", i))
+        if common >= run:
+            return True
+        # A common two-word expression that the run cuts in half: "Thông | tư".
+        return common > 0 and i + common < len(self.toks) and not self.toks[i + common - 1].cap
+
     def person_after(self, k: int) -> int:
         run = self.cap_run(k, stop_at_known=False, limit=5)
         if run:
@@ -459,9 +503,20 @@ class _Scanner:
         toks = self.toks
         tok = toks[i]
         surname_first = tok.key in self.lex.surnames and not tok.upper
+        if self.section_before("loc_prefix_drop", i) or self.section_before("loc_prefix_keep", i):
+            # "xã Gio Mỹ", "sông Hương": the whole run is the place.
+            run = self.cap_run(i, stop_at_known=False, limit=4)
+            keep = self.section_before("loc_prefix_keep", i)
+            self.add("LOC", i - keep, i + run)
+            return i + run
+        common = self.section_at("sentence_start_words", i)
+        if common and (common > 1 or not (i + 1 < len(toks) and toks[i + 1].cap and self._joined(i + 1))):
+            return i + common
         run = self.cap_run(i, stop_at_known=not surname_first, limit=5 if surname_first else 6)
         if run == 0:
             return i + 1
+        if self.is_common(i, run):
+            return i + run
         end = i + run
         if self.section_before("work_title_cues", i):
             return end
@@ -474,13 +529,6 @@ class _Scanner:
         if self.section_before("org_context", i):
             self.add("ORG", i, end)
             return end
-        keep = self.section_before("loc_prefix_keep", i)
-        if keep:
-            self.add("LOC", i - keep, end)
-            return end
-        if self.section_before("loc_prefix_drop", i):
-            self.add("LOC", i, end)
-            return end
         if self.section_before("loc_context", i) and not (surname_first and run >= 2):
             if run >= 2 or not tok.upper:
                 self.add("LOC", i, end)
@@ -490,7 +538,7 @@ class _Scanner:
                 if any(ch.isalpha() for ch in tok.text):
                     self.add("ORG", i, end)
                 return end
-            if re.search(r"[a-zà-ỹ][A-ZÀ-Ỹ]", tok.text):
+            if any(a.islower() and b.isupper() for a, b in zip(tok.text, tok.text[1:])):
                 self.add("ORG", i, end)  # "TikTok", "VinFast"
                 return end
             self.add("PER", i, end, single=True)

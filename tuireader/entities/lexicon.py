@@ -53,6 +53,8 @@ class Lexicon:
     max_len: dict[str, int] = field(default_factory=dict)  # first key -> longest phrase
     sections: dict[str, set[tuple[str, ...]]] = field(default_factory=dict)
     section_max: dict[str, int] = field(default_factory=dict)
+    section_last: dict[str, set[str]] = field(default_factory=dict)  # last word of each phrase
+    section_first: dict[str, set[str]] = field(default_factory=dict)
     surnames: set[str] = field(default_factory=set)
     portfolios: set[tuple[str, ...]] = field(default_factory=set)
 
@@ -120,8 +122,14 @@ def load() -> Lexicon:
     lex.surnames = {match_key(row[0]) for row in _entries(DATA_DIR / "surnames.txt")}
     for keys, entry in list(lex.phrases.items()):
         if entry.type == "ORG" and len(keys) > 1 and keys[0] == "bộ":
-            lex.portfolios.add(keys[1:])
+            tail = keys[1:]
+            # "Bộ Ngoại giao Nga" does not make "Ngoại giao Nga" a portfolio.
+            if not any(lex.phrases.get(tail[k:], entry).type == "LOC" for k in range(1, len(tail))):
+                lex.portfolios.add(tail)
     lex.portfolios.update(token_keys(p) for p in _EXTRA_PORTFOLIOS)
     lex.section_max["portfolios"] = max(len(k) for k in lex.portfolios)
     lex.sections["portfolios"] = lex.portfolios
+    for name, keyed in lex.sections.items():
+        lex.section_last[name] = {k[-1] for k in keyed}
+        lex.section_first[name] = {k[0] for k in keyed}
     return lex

@@ -70,6 +70,8 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     persons = sorted((g for g in groups.values() if g.type == "PER"), key=lambda g: -len(g.words))
     merged: set[int] = set()
     for short in sorted(persons, key=lambda g: len(g.words)):
+        if len(short.words) >= len(persons[0].words):
+            continue
         longer = [g for g in persons if len(g.words) > len(short.words) and id(g) not in merged and _contains(g.words, short.words)]
         if not longer:
             continue
@@ -81,10 +83,13 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
             merged.add(id(short))
     result = [g for g in groups.values() if id(g) not in merged]
 
-    people = [g for g in result if g.type == "PER"]
+    by_word: dict[str, list[Group]] = {}
+    for g in result:
+        if g.type == "PER":
+            for w in set(g.words):
+                by_word.setdefault(w, []).append(g)
     for m in singles:
-        word = (match_key(m.canonical),)
-        owners = [g for g in people if _contains(g.words, word)]
+        owners = by_word.get(match_key(m.canonical), [])
         if len(owners) == 1:
             owners[0].mentions.append(m)
     return result

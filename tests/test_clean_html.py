@@ -156,3 +156,15 @@ def test_import_is_cheap() -> None:
             "print(any(m in sys.modules for m in ('lxml', 'readability', 'textual', 'httpx', 'feedparser')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "False"
+
+
+def test_site_name_removed_from_title_but_inner_dash_kept() -> None:
+    headline = "Ngoại trưởng Mỹ: Thượng đỉnh Biden - Putin có lợi cho cả hai bên"
+    head = "<meta property='og:site_name' content='Kinh tế Đô thị'>"
+    for raw in (f"{headline} - Kinh tế Đô thị", f"{headline} | Kinh tế Đô thị", headline):
+        html = (f"<html><head><title>{raw}</title>{head}</head><body><div><p>{PARA1}</p>"
+                f"<p>{PARA2}</p></div></body></html>")
+        assert clean_html(html).title == headline
+    html = (f"<html><head><title>{headline} - Kinhtedothi.vn</title></head><body><div><p>{PARA1}</p>"
+            f"<p>{PARA2}</p></div></body></html>")
+    assert clean_html(html, url="https://kinhtedothi.vn/bai-viet.html").title == headline

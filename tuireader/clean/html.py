@@ -175,16 +175,40 @@ def _pick_title(meta: PageMeta, doc: Any) -> str | None:
         if key and any(key in _normal_title(c) for c in candidates):
             return heading
     if candidates:
-        best = candidates[0]
-        for sep in (" | ", " - ", " – ", " — ", " :: ", " « ", " » "):
-            if sep in best:
-                parts = best.split(sep)
-                longest = max(parts, key=len)
-                if len(longest) >= 15:
-                    best = longest
-                break
-        return best.strip() or None
+        return _strip_site_name(candidates[0], meta) or None
     return headings[0] if headings else None
+
+
+def _strip_site_name(title: str, meta: PageMeta) -> str:
+    """Drop a site name glued to a title ("Headline - VnExpress", "Site | Headline").
+
+    A dash inside a headline ("Biden - Putin") is left alone unless the part
+    it separates names the site.
+    """
+    site_keys = {_normal_title(meta.site or "")}
+    host = (meta.url or "").split("//")[-1].split("/")[0].removeprefix("www.")
+    if host:
+        site_keys.add(host.split(".")[0].lower())
+        site_keys.add(_normal_title(host))
+    site_keys.discard("")
+
+    def names_site(part: str) -> bool:
+        key = _normal_title(part)
+        compact = key.replace(" ", "")
+        return bool(key) and any(k == key or k == compact or (len(k) > 3 and k in compact) for k in site_keys)
+
+    for sep in (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " / "):
+        if sep not in title:
+            continue
+        parts = [p.strip() for p in title.split(sep)]
+        if names_site(parts[-1]):
+            parts = parts[:-1]
+        elif names_site(parts[0]):
+            parts = parts[1:]
+        elif sep in (" | ", " :: ", " « ", " » ") and len(parts[-1].split()) <= 5:
+            parts = parts[:-1]  # these separators almost never sit inside a headline
+        title = sep.join(parts)
+    return title.strip()
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -246,13 +270,13 @@ _DATE_WORDS = re.compile(
 )
 
 
-def _is_furniture_line(block: Block, index: int, title: str | None, author: str | None) -> bool:
+def _is_furniture_line(block: Block, index: int, titles: list[str], author: str | None) -> bool:
     """Lines that are page furniture wherever they stand."""
     text = block.text.strip()
     words = _words(text)
     if block.kind == "caption":
         return True
-    if title and _same_text(text, title):
+    if any(_same_text(text, title) for title in titles):
         return True
     if words <= 40 and _CAPTION.search(text):
         return True
@@ -277,7 +301,8 @@ def _is_furniture_line(block: Block, index: int, title: str | None, author: str 
     return False
 
 
-def _filter_blocks(blocks: list[Block], title: str | None, author: str | None = None) -> list[Block]:
+def _filter_blocks(blocks: list[Block], titles: list[str], author: str | None = None) -> list[Block]:
+    """Drop furniture blocks; ``titles`` are the spellings of the headline the page uses."""
     kept: list[Block] = []
     dropping_box = False
     recent: list[str] = []
@@ -291,7 +316,7 @@ def _filter_blocks(blocks: list[Block], title: str | None, author: str | None = 
             if block.link_density > 0.5 or _words(text) < 12 or block.kind in ("li", "heading"):
                 continue
             dropping_box = False
-        if _is_furniture_line(block, index, title, author):
+        if _is_furniture_line(block, index, titles, author):
             continue
         key = " ".join(text.split()).lower()
         if key in recent:
@@ -302,9 +327,10 @@ def _filter_blocks(blocks: list[Block], title: str | None, author: str | None = 
 
 
 def _container_candidates(doc: Any) -> list[Any]:
-    found = []
-    for xpath in (".//*[@itemprop='articleBody']", ".//article", ".//main"):
-        found.extend(doc.iterfind(xpath) if not xpath.startswith(".//*[") else doc.xpath(xpath))
+    """Elements the page itself marks as the article."""
+    found: list[Any] = []
+    for xpath in ("//*[@itemprop='articleBody']", "//article", "//main"):
+        found.extend(doc.xpath(xpath))
     return found
 
 
@@ -381,15 +407,16 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
 
     meta = extract_meta(doc, url)
     title = _pick_title(meta, doc)
+    titles = list(dict.fromkeys([t for t in [title, *meta.title_candidates] if t]))
     _preclean(doc)
     containers = _container_candidates(doc)
     container_blocks = [element_blocks(el) for el in containers[:3]]
 
     blocks = _readability_blocks(doc, url)
-    chosen = _filter_blocks(blocks, title, meta.author)
+    chosen = _filter_blocks(blocks, titles, meta.author)
     chosen_length = _text_length(chosen)
     for candidate in container_blocks:
-        filtered = _filter_blocks(candidate, title, meta.author)
+        filtered = _filter_blocks(candidate, titles, meta.author)
         length = _text_length(filtered)
         # Readability sometimes settles on one part of a split article.
         if length > 1.6 * chosen_length + 200:

@@ -144,8 +144,11 @@ async def refresh_once(base: str, feeds: int, executor, per_host: int):
     stats = RefreshStats()
     async with Fetcher(timeout=30, per_host=per_host, concurrency=max(16, per_host)) as fetcher:
         start = time.perf_counter()
+        cpu_start = time.process_time()
         reports = await refresh_sources(sources, sink, fetcher=fetcher, executor=executor, stats=stats)
         wall = time.perf_counter() - start
+        print(f"{'':<28} CPU time of this process (event loop, and threads if any): "
+              f"{time.process_time() - cpu_start:.2f} s")
     cleaned = sum(1 for article in sink.articles.values() if article is not None)
     errors = [r.error for r in reports if r.status == "error"] + [w for r in reports for w in r.warnings]
     return wall, stats, cleaned, errors
@@ -174,12 +177,14 @@ async def serial_baseline(base: str, feeds: int, items: int, limit: int):
     return wall, len(urls), fetch_seconds, clean_seconds
 
 
-def report(label: str, wall: float, pages: int, fetch_s: float, clean_s: float) -> float:
+def report(label: str, wall: float, pages: int, fetch_s: float, clean_s: float, workers: int = 1) -> float:
     rate = pages / wall if wall else 0.0
     busy = fetch_s + clean_s
     share = (fetch_s / busy * 100) if busy else 0.0
     print(f"{label:<28} {wall:7.2f} s  {rate:7.1f} pages/s   network wait {fetch_s:7.2f} s "
           f"({share:4.1f}%)  cleaning {clean_s:7.2f} s ({100 - share:4.1f}%)")
+    if workers > 1 and wall:
+        print(f"{'':<28} the {workers} cleaning workers were busy {clean_s / (workers * wall) * 100:.0f}% of the wall time")
     return rate
 
 
@@ -218,7 +223,8 @@ def main(argv: list[str] | None = None) -> int:
                 wall, stats, cleaned, errors = asyncio.run(refresh_once(base, args.feeds, executor, args.per_host))
             if errors:
                 print(f"  {len(errors)} errors, first: {errors[0]}")
-            rates[kind] = report(label, wall, stats.pages_fetched, stats.network_seconds, stats.clean_seconds)
+            workers = getattr(executor, "_max_workers", 1)
+            rates[kind] = report(label, wall, stats.pages_fetched, stats.network_seconds, stats.clean_seconds, workers)
             print(f"{'':<28} {cleaned} pages cleaned, {stats.feeds_fetched} feeds; awaiting fetches "
                   f"(queueing for a connection included) {stats.fetch_seconds:.2f} s in total")
 

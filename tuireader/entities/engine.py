@@ -56,6 +56,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?…:;\n“\"'‘«]")
 _QUOTE_OPEN = "“\"'‘«"
 _QUOTE_CLOSE = {"“": "”", '"': '"', "'": "'", "‘": "’", "«": "»"}
 _DASHES = ("-", "–", "—")
+_BRAND_HEADS = {"tập đoàn", "hãng", "hãng tin", "hãng thông tấn", "hãng hàng không"}
 _ADMIN_PREFIXES = {"tỉnh", "thành phố", "tp", "tp.", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 _VOWELS = "aăâeêioôơuưyáắấéếíóốớúứýàằầèềìòồờùừỳảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
 _VIET_SYLLABLE = re.compile(
@@ -95,7 +96,7 @@ def tokenize(text: str, lex: Lexicon) -> list[Token]:
                 gap = "dot"
             elif stripped == "." and len(prev.text) == 1 and prev.cap and between != ".":
                 gap = "space"  # an initial: "Patrick S. Ryder"
-            elif stripped == "." and between == "." and prev.upper:
+            elif between == "." and (prev.upper or (len(prev.text) == 1 and prev.cap)):
                 gap = "dot"
             elif stripped in _DASHES and "\n" not in between:
                 gap = "hyphen"
@@ -157,13 +158,18 @@ class _Scanner:
         phrases = self.lex.sections.get(name, ())
         best = 0
         keys: list[str] = []
+        lower = self.lex.section_lower.get(name, {})
         for j in range(i, min(len(toks), i + limit)):
             if j > i and not self._joined(j):
                 break
             if toks[j].blocked:
                 break
             keys.append(toks[j].key)
-            if tuple(keys) in phrases:
+            phrase = tuple(keys)
+            if phrase in phrases:
+                must_lower = lower.get(phrase)
+                if must_lower and any(m and toks[i + k].cap for k, m in enumerate(must_lower)):
+                    continue  # "Anh Hùng" is a name, "Anh hùng" a word
                 best = j - i + 1
         if best and need_cap is not None and toks[i].cap != need_cap:
             return 0
@@ -249,8 +255,13 @@ class _Scanner:
 
     # --- organisations ----------------------------------------------------
 
-    def org_at(self, i: int) -> int:
-        """End of an organisation name opened by a head word at ``i`` (``i`` if none)."""
+    def org_at(self, i: int, before_person: bool = False) -> int:
+        """End of an organisation name opened by a head word at ``i`` (``i`` if none).
+
+        With ``before_person`` (after a title) the name stops where a
+        Vietnamese personal name closes the capitalised run:
+        "Chủ tịch Tập đoàn Sovico | Nguyễn Thanh Hùng".
+        """
         toks = self.toks
         if not toks[i].cap:
             return i
@@ -268,6 +279,10 @@ class _Scanner:
                     length, entry = self.gazetteer_at(j)
                     if entry is not None and entry.type == "LOC":
                         break  # the place qualifies the body: "Bộ Quốc phòng | Nga"
+                    if before_person and tok.key in self.lex.surnames:
+                        rest = self.cap_run(j, stop_at_known=False)
+                        if 2 <= rest <= 4 and not (j + rest < len(toks) and toks[j + rest].cap and self._joined(j + rest)):
+                            break
                 j += 1
                 continue
             if tok.key == "và" and j + 1 < len(toks) and toks[j - 1].cap and toks[j + 1].cap and self._joined(j + 1):
@@ -282,8 +297,11 @@ class _Scanner:
                 continue
             break
         if j == name_start:
-            # A bare head word ("Bộ", "Lực lượng") names nothing; an acronym head does.
-            return j if toks[i].upper and head == 1 else i
+            # A bare head word ("Bộ", "Lực lượng") names nothing; an acronym head
+            # does, and so does one qualified by a place ("Tòa án nhân dân tỉnh X").
+            if toks[i].upper and head == 1:
+                return j
+            return j if head > 1 and self.org_qualifier(j) > j else i
         return j
 
     def org_qualifier(self, j: int) -> int:
@@ -380,13 +398,20 @@ class _Scanner:
                         self.add(kind, k, k + run)
                         return k + run
             if honorific and gaz_len == honorific and not title:
-                # "Anh nhớ ..." at a sentence start is a pronoun, not the country.
-                return i + honorific
+                nxt = toks[i + honorific] if i + honorific < len(toks) else None
+                if not (nxt is not None and (nxt.key == "và" or nxt.gap == "hyphen" or self.text[toks[i].end : nxt.start].strip() == ",")):
+                    # "Anh nhớ ..." at a sentence start is a pronoun, not the country.
+                    return i + honorific
 
         if title and title >= gaz_len and title >= org_end - i:
             return self.after_title(i, title)
         if org_end > i and org_end - i > gaz_len:
             return self.emit_org(i, org_end, None)
+        if entry is not None and entry.type == "LOC" and (
+            self.section_before("loc_prefix_drop", i) or self.section_before("loc_prefix_keep", i)
+        ):
+            if self.cap_run(i, stop_at_known=False, limit=4) > gaz_len:
+                return self.unknown_run(i)  # "sân Mỹ Đình", "xã Gio Mỹ"
         if entry is not None:
             if entry.type == "ORG":
                 return self.emit_org(i, i + gaz_len, entry)
@@ -417,18 +442,37 @@ class _Scanner:
                 entry = named
         if qualified > end:
             self.add("ORG", i, qualified)
+        elif entry is None and " ".join(t.key for t in toks[i : i + self.section_at("org_heads", i)]) in _BRAND_HEADS:
+            # "Tập đoàn Sovico" is the group Sovico: keep the brand as the name.
+            head = self.section_at("org_heads", i)
+            self.add("ORG", i, end, self.span_text(i + head, end))
         elif entry is not None:
-            self.add("ORG", i, end, entry.canonical, known=True)
+            suffix = end
+            while suffix < len(toks) and self._joined(suffix) and toks[suffix].cap and not toks[suffix].blocked:
+                suffix += 1
+            if suffix > end and self.lex.in_section("org_suffixes", (toks[suffix - 1].key,)) and suffix - end <= 2:
+                self.add("ORG", i, suffix)  # "ASEAN Cup"
+                end = qualified = suffix
+            else:
+                self.add("ORG", i, end, entry.canonical, known=True)
         else:
             self.add("ORG", i, end)
         end = qualified
         # "Tổ chức Y tế Thế giới (WHO)": an acronym in brackets names the same body.
-        if end < len(toks) and self.text[toks[end - 1].end : toks[end].start].strip() == "(" and toks[end].upper:
+        if (
+            end < len(toks)
+            and self.text[toks[end - 1].end : toks[end].start].strip() == "("
+            and (toks[end].upper or (self.gazetteer_at(end)[1] or entry or GazetteerEntry("", "", (), "")).type == "ORG")
+        ):
             close = end + 1
             while close < len(toks) and self._joined(close) and toks[close].cap:
                 close += 1
             if self.text[toks[close - 1].end : toks[close - 1].end + 1] == ")":
                 owner = self.mentions[-1]
+                length, named = self.gazetteer_at(end)
+                if named is not None and named.type == "ORG" and end + length == close and not owner.known:
+                    # "Ngân hàng TMCP Ngoại thương Việt Nam (Vietcombank)": the known name wins.
+                    owner.canonical, owner.known = named.canonical, True
                 self.mentions.append(Mention("ORG", owner.canonical, toks[end].start, toks[close - 1].end, owner.known))
                 return close
         return end
@@ -453,7 +497,7 @@ class _Scanner:
                         self.add("LOC", k + prefix, k + prefix + 1)
                         k = k + prefix + 1
                 break
-            org_end = self.org_at(k)
+            org_end = self.org_at(k, before_person=True)
             gaz_len, entry = self.gazetteer_at(k)
             if org_end > k and org_end - k >= gaz_len:
                 k = self.emit_org(k, org_end, None)
@@ -533,6 +577,12 @@ class _Scanner:
             if run >= 2 or not tok.upper:
                 self.add("LOC", i, end)
                 return end
+        if run > 1 and (
+            (tok.upper and not self.lex.in_section("not_acronyms", (tok.key,)))
+            or self.lex.in_section("org_suffixes", (toks[end - 1].key,))
+        ):
+            self.add("ORG", i, end)  # "ASEAN Cup", "Samsung Electronics"
+            return end
         if run == 1:
             if tok.upper and not self.lex.in_section("not_acronyms", (tok.key,)) and not tok.text.isdigit():
                 if any(ch.isalpha() for ch in tok.text):

@@ -55,6 +55,9 @@ class Lexicon:
     section_max: dict[str, int] = field(default_factory=dict)
     section_last: dict[str, set[str]] = field(default_factory=dict)  # last word of each phrase
     section_first: dict[str, set[str]] = field(default_factory=dict)
+    # For phrases whose later words are written in lower case in the lexicon:
+    # which words must not be capitalised in running text ("Anh hùng" is not "Anh Hùng").
+    section_lower: dict[str, dict[tuple[str, ...], tuple[bool, ...]]] = field(default_factory=dict)
     surnames: set[str] = field(default_factory=set)
     portfolios: set[tuple[str, ...]] = field(default_factory=set)
 
@@ -115,6 +118,11 @@ def load() -> Lexicon:
             for surface in row:
                 lex.add_phrase(surface, entry)
     for name, phrases in _sections(DATA_DIR / "lexicon.txt").items():
+        lower = lex.section_lower.setdefault(name, {})
+        for p in phrases:
+            words = [m.group(0) for m in TOKEN_RE.finditer(p)]
+            if len(words) > 1:
+                lower[token_keys(p)] = tuple(k > 0 and w[0].islower() for k, w in enumerate(words))
         keyed = {token_keys(p) for p in phrases}
         keyed.discard(())
         lex.sections[name] = keyed

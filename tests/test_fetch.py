@@ -291,6 +291,20 @@ def test_article_in_two_feeds_is_fetched_once(server, threads):
     assert {page_url for *_, page_url in sink.stored} == {url}
 
 
+def test_same_article_at_two_urls_reaches_the_sink_under_its_canonical_url(server, threads):
+    canonical = server.url_for("/news/story.html")
+    page = page_html(ARTICLES[4], canonical)
+    server.expect_request("/news/story.html").respond_with_data(page, content_type="text/html")
+    server.expect_request("/m/story.html").respond_with_data(page, content_type="text/html")
+    server.expect_request("/desktop.xml").respond_with_data(rss_feed("d", [(canonical, ARTICLES[4])]))
+    server.expect_request("/mobile.xml").respond_with_data(rss_feed("m", [(server.url_for("/m/story.html"), ARTICLES[4])]))
+    sink = MemorySink()
+    sources = [FeedSource("d", server.url_for("/desktop.xml")), FeedSource("m", server.url_for("/mobile.xml"))]
+    run(refresh_sources(sources, sink, fetcher=fast_fetcher(), executor=threads))
+    assert len(sink.stored) == 2
+    assert {page_url for *_, page_url in sink.stored} == {canonical}
+
+
 def test_failing_page_keeps_item_with_summary(server, threads):
     good = server.url_for("/ok.html")
     missing = server.url_for("/gone.html")
@@ -628,6 +642,23 @@ def test_latin_text_in_windows_1252_is_not_turned_vietnamese():
     title = "Café crème à la française, naïve über façade"
     feed = parse_feed(_one_item_rss(title.encode("cp1252"), "utf-8"))
     assert feed.items[0].title == title
+
+
+def test_rss091_with_public_doctype_and_image_teaser():
+    doc = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "http://my.netscape.com/publish/formats/rss-0.91.dtd">
+<rss version="0.91"><channel><title>Tin mới nhất</title><link>https://news.example</link>
+<item><title>Một tuần Hà Nội có 1.400 người bệnh</title>
+<description><![CDATA[<a href="https://news.example/a-1.html"><img width=130 src="https://img.example/x.jpg" ></a></br>Từ ngày 17-23/7, Hà Nội ghi nhận 1.400 ca.]]></description>
+<pubDate>Wed, 26 Jul 2017 19:41:14 +0700</pubDate>
+<link>
+https://news.example/a-1.html
+</link></item></channel></rss>""".encode()
+    (item,) = parse_feed(doc).items
+    assert item.url == "https://news.example/a-1.html" and item.guid
+    assert item.summary == "Từ ngày 17-23/7, Hà Nội ghi nhận 1.400 ca."
+    assert item.published == "2017-07-26T12:41:14+00:00"
+    assert item.content_html is None and not item_has_full_text(item)
 
 
 def test_rss1_rdf_feed():

@@ -227,3 +227,35 @@ def test_dump_without_prose_warns() -> None:
     article = clean_text_dump("Trang chủ\nĐăng nhập\nTin mới\n")
     assert article.text == ""
     assert any("no article found" in w for w in article.warnings)
+
+
+def test_header_date_byline_at_the_end_and_breadcrumb_with_separators() -> None:
+    second = ("Theo Sở Giao thông vận tải, công trình giúp giảm đáng kể thời gian di chuyển "
+              "của người dân vào giờ cao điểm buổi sáng.")
+    dump = "\n".join([
+        "Trang chủ > Thời sự > Giao thông",
+        "Thứ hai, 04/11/2024 10:05 (GMT+7)",
+        "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây",
+        PROSE,
+        second,
+        "Minh Anh (TTXVN)",
+        "Tin cùng chuyên mục",
+        "Giá vàng hôm nay tăng mạnh phiên đầu tuần",
+    ])
+    article = clean_text_dump(dump, url="https://baomau.vn/giao-thong/cau-vuot.html")
+    assert article.title == "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây"
+    assert article.published == "2024-11-04T10:05:00"
+    assert article.author == "Minh Anh (TTXVN)"
+    assert article.text == PROSE + "\n\n" + second
+    assert article.site == "baomau.vn"
+    assert article.url == "https://baomau.vn/giao-thong/cau-vuot.html"
+
+
+def test_hard_wrapped_lines_are_joined() -> None:
+    dump = "\n".join([
+        "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây",
+        "",
+        "Phóng viên ghi nhận tại hiện trường cho thấy lực lượng chức năng",
+        "đã có mặt từ sớm để phân luồng giao thông và hỗ trợ người dân trong khu vực.",
+    ])
+    assert clean_text_dump(dump).text == PROSE

@@ -49,7 +49,10 @@ _CREDIT_END = re.compile(
 )
 _CREDIT_START = re.compile(r"^\(?(?:ảnh|photo|ảnh minh họa|ảnh minh hoạ)\s*:", re.IGNORECASE)
 _SOURCE_URL = re.compile(r"^(?:nguồn|source|link bài viết|link gốc)\s*:\s*(https?://\S+)\s*$", re.IGNORECASE)
-_ATTRIBUTION = re.compile(r"^\((?:theo|nguồn|source)\b[^()]{1,120}\)\.?$", re.IGNORECASE)
+_ATTRIBUTION = re.compile(
+    r"^\((?:theo|nguồn|source)\b[^()]{1,120}\)\.?$|^(?:theo|nguồn|source:?)\s+[^\s.!?]+(?:\s+[^\s.!?]+){0,4}$",
+    re.IGNORECASE,
+)
 _FOLLOW = re.compile(r"^theo dõi\s+(.{1,40}?)\s+trên(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
 _SITE_PREFIX = re.compile(r"^([A-ZĐ][\w.&]{1,24}(?: [A-ZĐ][\w.&]{1,15})?)\s+[-–—]\s+\S")
 _FEEDBACK = re.compile(r"bài viết (?:này )?có hữu ích|có hữu ích không|đánh giá bài viết", re.IGNORECASE)
@@ -65,6 +68,8 @@ _DATE_FILLER = re.compile(
     r"cập nhật|đăng|updated|published|mon|tue|wed|thu|fri|sat|sun)\b",
     re.IGNORECASE,
 )
+_NAV_SEPARATOR = re.compile(r"\s*[|>»›]\s*|\s+/\s+")
+_AGENCY_SUFFIX = re.compile(r"\s*[(\[][^()\[\]]{1,30}[)\]]\s*$")
 _BULLET = re.compile(r"^(?:[•·▪●◦*-]|\d{1,2}[.)])\s+")
 
 # Words of site furniture, compared on the folded line (no diacritics, lower
@@ -79,6 +84,9 @@ _SECTION_HEADERS = {
     "tags", "tag", "tu khoa", "chu de", "video noi bat", "tin xem nhieu", "tin anh", "tin video",
     "su kien", "goc nhin", "tin tuc lien quan", "chuyen muc", "phien ban di dong", "tro ve dau trang",
     "tin cung su kien", "bai cung chuyen muc",
+    "related", "related articles", "related stories", "related news", "read more", "more stories",
+    "most read", "most popular", "trending", "comments", "you may also like", "recommended",
+    "latest news", "more from", "see also",
 }
 _DROP_ONLY = {
     "video dang hot", "video", "logo", "trang chu", "quang cao", "advertisement", "chia se",
@@ -153,10 +161,10 @@ def _is_furniture(line: _Line) -> bool:
         return True
     if _FOLLOW.match(line.text):
         return True
-    if "|" in line.text and line.words <= 16:
-        parts = [p.strip() for p in line.text.split("|")]
-        if all(0 < len(p.split()) <= 5 and not p.endswith(_SENTENCE_END) for p in parts):
-            return True  # a navigation bar: "Đăng ký mua gói ấn phẩm|Đăng nhập"
+    if line.words <= 16 and _NAV_SEPARATOR.search(line.text):
+        parts = [p.strip() for p in _NAV_SEPARATOR.split(line.text)]
+        if len(parts) > 1 and all(0 < len(p.split()) <= 5 and not p.endswith(_SENTENCE_END) for p in parts):
+            return True  # a navigation bar: "Đăng ký mua gói ấn phẩm|Đăng nhập", "Trang chủ > Thế giới"
     return False
 
 
@@ -175,14 +183,14 @@ def _is_prose(line: _Line) -> bool:
 
 
 def _is_headline_like(line: _Line) -> bool:
-    return 4 <= line.words <= 40 and len(line.text) >= 20 and not line.text.endswith((".", ";", ",")) \
+    return 4 <= line.words <= 40 and len(line.text) >= 12 and not line.text.endswith((".", ";", ",")) \
         and not _is_breadcrumb(line.text) and not _is_glued_repeat(line.text)
 
 
 def _is_name_like(line: _Line) -> bool:
     """"Việt Hà", "KHÁNH HƯNG", "Nguyễn Văn A - Trần B": a byline."""
-    text = line.text.strip()
-    if not 1 <= line.words <= 6 or len(text) > 50 or any(ch.isdigit() for ch in text):
+    text = _AGENCY_SUFFIX.sub("", line.text.strip())
+    if not 1 <= len(text.split()) <= 6 or len(text) > 50 or any(ch.isdigit() for ch in text):
         return False
     if text.endswith(_TERMINAL) or ":" in text or _is_section_header(line) or _is_furniture(line):
         return False
@@ -257,7 +265,9 @@ def _join_broken(paragraphs: list[str]) -> list[str]:
     for text in paragraphs:
         if out:
             previous = out[-1]
-            broken = (len(previous.split()) >= 15 and not previous.endswith(_TERMINAL)) or previous.endswith(",")
+            open_end = not previous.endswith(_TERMINAL)
+            broken = (open_end and len(previous.split()) >= 15) or previous.endswith(",") or (
+                open_end and len(previous.split()) >= 5 and text[:1].islower())
             if broken and text[:1].isalnum():
                 out[-1] = previous + " " + text
                 continue
@@ -284,10 +294,17 @@ def clean_text_dump(text: str, *, url: str | None = None) -> CleanedArticle:
     if len(raw_lines) > _MAX_LINES:
         raw_lines = raw_lines[:_MAX_LINES]
         article.warnings.append(f"truncated: more than {_MAX_LINES} lines")
-    lines: list[_Line | None] = []
+    stripped_lines: list[str] = []
     for raw in raw_lines:
         stripped = " ".join(raw[:_MAX_LINE].split())
-        lines.append(_make_line(stripped) if stripped else None)
+        previous = stripped_lines[-1] if stripped_lines else ""
+        # A hard-wrapped paragraph: the next line carries on in lower case.
+        if (stripped[:1].islower() and previous and not previous.endswith(_TERMINAL)
+                and len(previous.split()) >= 5 and len(previous) < _MAX_LINE):
+            stripped_lines[-1] = previous + " " + stripped
+            continue
+        stripped_lines.append(stripped)
+    lines: list[_Line | None] = [_make_line(t) if t else None for t in stripped_lines]
 
     source_url = None
     for line in lines:
@@ -340,6 +357,11 @@ def clean_text_dump(text: str, *, url: str | None = None) -> CleanedArticle:
                 if _is_caps_byline(line) and author is None:
                     author = line.text
                 break
+            if paragraphs and _is_name_like(line):
+                nxt = _next_nonblank(lines, index + 1)
+                if nxt is None or _ends_article(lines, nxt, title):
+                    author = author or line.text  # a byline under the last paragraph
+                    break
             if not usable(line) or (title and _same_headline(line.text, title)):
                 continue
             if line.key == previous_key:

@@ -539,10 +539,22 @@ def test_connection_refused_is_a_clear_error():
     assert url in str(info.value)
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/feed", "file:///etc/passwd", "not a url", ""])
-def test_unfetchable_urls_are_refused(url):
-    with pytest.raises(FetchError):
-        run(_get(fast_fetcher(), url))
+@pytest.mark.parametrize(
+    ("url", "phrase"),
+    [
+        ("ftp://example.com/feed", "unsupported URL scheme"),
+        ("file:///etc/passwd", "unsupported URL scheme"),
+        ("not a url", "unsupported URL scheme"),
+        ("", "not a URL"),
+        ("http:///path-only", "no host name"),
+        ("http://[::1/", "not a valid URL"),
+        ("http://127.0.0.1:99999/", "not a valid URL"),
+        ("http://xn--/", "not a valid URL"),
+    ],
+)
+def test_unfetchable_urls_are_refused(url, phrase):
+    with pytest.raises(FetchError, match=phrase):
+        run(_get(fast_fetcher(retries=0), url))
 
 
 def test_concurrency_per_host_is_bounded(server):

@@ -90,11 +90,15 @@ def _check_url(url: str) -> str:
     if not isinstance(url, str) or not url.strip():
         raise FetchError(repr(url), "not a URL")
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        host, _port = parts.hostname, parts.port
+    except ValueError as exc:
+        raise FetchError(url, f"not a valid URL ({exc})") from None
     if parts.scheme not in ("http", "https"):
         shown = parts.scheme or "no scheme"
         raise FetchError(url, f"unsupported URL scheme ({shown}); only http and https can be fetched")
-    if not parts.hostname:
+    if not host:
         raise FetchError(url, "the URL has no host name")
     return url
 
@@ -247,6 +251,12 @@ class Fetcher:
                 raise FetchError(url, f"could not decode the response body ({exc})") from None
             except httpx.HTTPError as exc:
                 raise FetchError(url, f"request failed ({exc or type(exc).__name__})") from None
+            except (FetchError, _Retry):
+                raise
+            except (httpx.InvalidURL, ValueError) as exc:  # IDNA errors are ValueErrors too
+                raise FetchError(url, f"not a valid URL ({exc})") from None
+            except Exception as exc:  # the contract is FetchError, whatever the transport throws
+                raise FetchError(url, f"request failed ({type(exc).__name__}: {exc})") from None
             finally:
                 self.busy_seconds += time.perf_counter() - started
 

@@ -37,6 +37,7 @@ __all__ = ["clean_text_dump"]
 # per-line regular expressions stay cheap.
 _MAX_LINE = 20_000
 _MAX_LINES = 50_000
+_MAX_CHARS = 2_000_000
 
 _TERMINAL = tuple(".!?…:;\"'”’»)]")
 _SENTENCE_END = tuple(".!?…\"”’»")
@@ -241,7 +242,8 @@ def _ends_article(lines: list[_Line | None], index: int, title: str | None) -> b
         return False
     # An embedded article of another story: its own picture follows shortly.
     seen = 0
-    for later in lines[index + 1:]:
+    for position in range(index + 1, len(lines)):
+        later = lines[position]
         if later is None:
             continue
         seen += 1
@@ -289,6 +291,9 @@ def clean_text_dump(text: str, *, url: str | None = None) -> CleanedArticle:
     article = CleanedArticle(url=url)
     if not isinstance(text, str):
         text = str(text)
+    if len(text) > _MAX_CHARS:
+        text = text[:_MAX_CHARS]
+        article.warnings.append(f"truncated: text larger than {_MAX_CHARS // 1_000_000} MB")
     text = clean_input(text)
     raw_lines = text.split("\n")
     if len(raw_lines) > _MAX_LINES:

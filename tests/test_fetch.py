@@ -735,8 +735,10 @@ def test_malformed_feed_with_recoverable_items_is_accepted():
         (b"<!doctype html><html><body><p>Trang chu</p></body></html>", "HTML page"),
         (BOMB, "entities"),
         (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&x;</title></channel></rss>', "entities"),
+        (BOMB.decode().replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="utf-16"?>').encode("utf-16"), "entities"),
+        (str(Path(__file__).resolve()).encode(), "not an RSS or Atom feed|malformed"),  # never opened as a path
     ],
-    ids=["empty", "blank", "binary", "html-page", "entity-bomb", "external-entity"],
+    ids=["empty", "blank", "binary", "html-page", "entity-bomb", "external-entity", "utf16-entity-bomb", "a-file-path"],
 )
 def test_unusable_documents_raise_clear_feed_errors(data, phrase):
     with pytest.raises(FeedError, match=phrase):

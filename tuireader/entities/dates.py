@@ -123,7 +123,8 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
             d0 = int(m.group("d0"))
             if not 1 <= d0 < d:
                 start = m.start("d")
-        if not _has_cue(text, start, found):
+        # A day range ("11-13/6") is a date by its shape; a bare d/m needs a cue.
+        if start == m.start("d") and not _has_cue(text, start, found):
             continue
         sep = m.group("sep")
         core = f"{d}{sep}{mo}"

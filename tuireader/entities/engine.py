@@ -405,6 +405,12 @@ class _Scanner:
 
         if title and title >= gaz_len and title >= org_end - i:
             return self.after_title(i, title)
+        prefix = self.section_at("loc_prefix_drop", i)
+        if prefix and prefix >= known_len and " ".join(t.key for t in toks[i : i + prefix]) in _ADMIN_PREFIXES:
+            k = i + prefix
+            if k < len(toks) and toks[k].cap and self._joined(k) and not toks[k].blocked:
+                # "TP Vũng Tàu", "Tỉnh Quảng Nam": the prefix is not part of the name.
+                return self.unknown_run(k)
         if org_end > i and org_end - i > gaz_len:
             return self.emit_org(i, org_end, None)
         if entry is not None and entry.type == "LOC" and (

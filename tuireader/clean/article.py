@@ -29,8 +29,6 @@ class CleanedArticle:
 
     def to_json(self) -> dict:
         """The article fields as a JSON-ready dict; missing values are ``None``."""
-        out: dict = {}
-        for name in _JSON_FIELDS:
-            value = getattr(self, name)
-            out[name] = value if value not in ("",) or name == "text" else None
+        out: dict = {name: getattr(self, name) or None for name in _JSON_FIELDS}
+        out["text"] = self.text or ""
         return out

@@ -111,12 +111,10 @@ def element_blocks(root: Any) -> list[Block]:
         tag = _tag(el)
         if event == "start":
             if not tag or tag in SKIP_TAGS:
-                if tag:
-                    walker.skip_subtree()
-                    out.add(el.tail)
-                else:
-                    out.add(el.tail)  # comment or processing instruction
-                    walker.skip_subtree()
+                # Scripts, form controls, comments: no text of theirs, but the
+                # text after them belongs to the parent.
+                walker.skip_subtree()
+                out.add(el.tail)
                 continue
             if tag in BLOCK_TAGS:
                 out.flush()
@@ -143,8 +141,6 @@ def element_blocks(root: Any) -> list[Block]:
                 out.parts.append("\n")  # a hard line break, not collapsible space
             elif tag == "a":
                 out.link += 1
-            elif tag == "img":
-                pass
             out.add(el.text)
         else:
             if not tag or tag in SKIP_TAGS:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from tuireader.text import clean_input, fold, tone_key
+from tuireader.text import clean_input, fold
 
 from .article import CleanedArticle
 from .metadata import find_visible_date, guess_lang, host_of

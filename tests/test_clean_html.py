@@ -168,3 +168,24 @@ def test_site_name_removed_from_title_but_inner_dash_kept() -> None:
     html = (f"<html><head><title>{headline} - Kinhtedothi.vn</title></head><body><div><p>{PARA1}</p>"
             f"<p>{PARA2}</p></div></body></html>")
     assert clean_html(html, url="https://kinhtedothi.vn/bai-viet.html").title == headline
+
+
+def test_realistic_news_page() -> None:
+    from pathlib import Path
+
+    path = Path(__file__).parent / "data" / "clean" / "news_page.html"
+    article = clean_source(path.read_bytes(), filename=path.name)
+    assert article.title == "Hà Nội mở rộng tuyến xe buýt điện đến các huyện ngoại thành"
+    assert article.author == "Minh Anh"  # the byline under the last paragraph
+    assert article.site == "Báo Điện tử Mẫu"
+    assert article.url == "https://baomau.vn/thoi-su/xe-buyt-dien-4821.html"
+    assert article.published == "2024-05-14T07:30:00+07:00"
+    text = article.text
+    assert text.startswith("Từ tháng sau, bốn tuyến xe buýt điện mới")  # the sapo
+    assert "phục vụ khoảng 20.000 lượt khách mỗi ngày." in text
+    assert "\"Chúng tôi ưu tiên những khu vực" in text
+    assert text.endswith("- Năm 2025: 30% đoàn xe\n- Năm 2030: toàn bộ đoàn xe")
+    for furniture in ("Trang chủ", "Facebook", "Zalo", "Tin liên quan", "Xe buýt điện đầu tiên", "Ảnh: Ngọc Thành",
+                      "Từ khóa", "xe buýt\n", "Ý kiến bạn đọc", "Rất mong", "Xem nhiều", "Giá vàng", "Giấy phép",
+                      "GMT", "Minh Anh", "var ads"):
+        assert furniture not in text, furniture

@@ -31,7 +31,7 @@ from tuireader.text import clean_input, fold
 from .article import CleanedArticle
 from .metadata import find_visible_date, guess_lang, host_of
 
-__all__ = ["clean_text_dump"]
+__all__ = ["clean_text_dump", "is_byline"]
 
 # Lines longer than this are cut: nothing legitimate is that long, and the
 # per-line regular expressions stay cheap.
@@ -199,6 +199,11 @@ def _is_name_like(line: _Line) -> bool:
     if len(words) < 2 and not text.isupper():
         return False
     return all(w[0].isupper() for w in words)
+
+
+def is_byline(text: str) -> bool:
+    """True for a line that is only an author's name ("Việt Hà", "KHÁNH HƯNG (TTXVN)")."""
+    return _is_name_like(_make_line(" ".join(text.split())))
 
 
 def _is_caps_byline(line: _Line) -> bool:

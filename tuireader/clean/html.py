@@ -17,6 +17,7 @@ from tuireader.text import clean_input, tone_key
 
 from .article import CleanedArticle
 from .blocks import Block, blocks_to_text, element_blocks
+from .dump import is_byline
 from .encoding import decode_bytes
 from .metadata import PageMeta, extract_meta, guess_lang
 
@@ -422,11 +423,16 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         if length > 1.6 * chosen_length + 200:
             chosen, chosen_length = filtered, length
 
+    author = meta.author
+    if len(chosen) > 1 and is_byline(chosen[-1].text):
+        # "Minh Anh" or "KHÁNH HƯNG" under the last paragraph: the author.
+        author = author or chosen[-1].text
+        chosen = chosen[:-1]
     if not any(_words(b.text) >= 6 and b.link_density < 0.5 for b in chosen):
         chosen = []  # menus and link lists only: there is no article here
     text = clean_input(blocks_to_text(chosen)).strip()
     article.title = title
-    article.author = meta.author
+    article.author = author
     article.site = meta.site
     article.url = meta.url
     article.published = meta.published

@@ -31,8 +31,10 @@ class Terminal:
         self.socket = str(tmp / f"tmux-{uuid.uuid4().hex[:8]}.sock")
         self.session = "tuireader_e2e"
         env_args = " ".join(f"{k}={shlex.quote(v)}" for k, v in env.items())
-        shell_cmd = f"env {env_args} {shlex.join(command)}; echo EXITED:$?; sleep 30"
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", self.session, "-x", "140", "-y", "40", shell_cmd)
+        shell_cmd = f"env -u COLUMNS -u LINES {env_args} {shlex.join(command)}; echo EXITED:$?; sleep 30"
+        config = tmp / "tmux.conf"
+        config.write_text("set -g default-size 140x40\nset -g status off\nset -sg escape-time 0\n")
+        self.tmux("-f", str(config), "new-session", "-d", "-s", self.session, "-x", "140", "-y", "40", shell_cmd)
 
     def tmux(self, *args: str) -> str:
         out = subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, timeout=20)
@@ -43,6 +45,14 @@ class Terminal:
 
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", self.session, *keys)
+
+    def wait_until_gone(self, pattern: str, timeout: float = 10.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if not re.search(pattern, self.screen()):
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"{pattern!r} is still on screen:\n{self.screen()}")
 
     def wait_for(self, pattern: str, timeout: float = 30.0) -> str:
         deadline = time.monotonic() + timeout
@@ -89,8 +99,9 @@ def test_reader_opens_on_sample_corpus_reads_and_remembers(tmp_path, terminal_en
         term.wait_for(r"Người")
         # Help lists the keys, escape closes it.
         term.keys("?")
-        term.wait_for(r"(?i)next unread")
+        term.wait_for(r"Esc closes.*Open the next unread article")
         term.keys("Escape")
+        term.wait_until_gone(r"Esc closes")
         term.keys("q")
         term.wait_for(r"EXITED:0", timeout=20)
     finally:

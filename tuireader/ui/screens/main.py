@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
@@ -62,6 +62,10 @@ class MainScreen(Screen[None]):
     """Sources, the article list, the article and its entities."""
 
     BINDINGS = bindings_for("main")
+    # Narrow terminals give the sources pane's room (and below 80 columns the
+    # entity panel's too) to the list and the article; a hidden pane comes
+    # back while focused (1 or 4).
+    HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (80, "-narrow"), (120, "-wide")]
 
     view_query: reactive[str] = reactive("")
     view_label: reactive[str] = reactive("All")
@@ -307,8 +311,20 @@ class MainScreen(Screen[None]):
 
     def action_focus_region(self, region: str) -> None:
         target = {"sources": "#sources", "list": "#articles", "article": "#article", "entities": "#entities"}.get(region)
-        if target:
-            self.query_one(target, Widget).focus()
+        if not target:
+            return
+        self.set_class(region == "sources", "-show-sources")
+        self.set_class(region == "entities", "-show-entities")
+        widget = self.query_one(target, Widget)
+        self.call_after_refresh(widget.focus)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # A side pane shown on demand in a narrow terminal hides again when focus leaves it.
+        focused_id = event.widget.id
+        if focused_id != "sources":
+            self.remove_class("-show-sources")
+        if focused_id != "entities":
+            self.remove_class("-show-entities")
 
     def _target_id(self) -> str | None:
         current = self.query_one(ArticleList).current_id

@@ -310,10 +310,11 @@ class ArticleList(ScrollView, can_focus=True):
         line.append(" ")
         site = strip_controls(row.site or "").replace("\n", " ")
         date = format_date(row.published)
+        # Narrow lists give the title the room of the site and date columns.
         meta_width = 0
-        if width >= 60:
+        if width >= 90:
             meta_width = SITE_WIDTH + 2 + DATE_WIDTH + 1
-        elif width >= 40:
+        elif width >= 70:
             meta_width = DATE_WIDTH + 1
         title_width = max(width - line.cell_len - meta_width - 1, 1)
         title = _fit(strip_controls(row.title or "").replace("\n", " "), title_width)

@@ -35,17 +35,26 @@ def _readability_text(html: str) -> str:
     return blocks_to_text(element_blocks(lxml.html.fragment_fromstring(summary, create_parent="div")))
 
 
-def _score(score_py: Path, predictions: dict[str, str], worst: int) -> dict:
+def _write_temp(data: dict) -> str:
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as handle:
-        json.dump(predictions, handle, ensure_ascii=False)
-        path = handle.name
+        json.dump(data, handle, ensure_ascii=False)
+        return handle.name
+
+
+def _score(data_dir: Path, predictions: dict[str, str], worst: int) -> dict:
+    """Score ``predictions`` with the benchmark's score.py, on the scored pages only."""
+    gold = json.loads((data_dir / "ground-truth.json").read_text(encoding="utf-8"))
+    gold = {page_id: value for page_id, value in gold.items() if page_id in predictions}
+    gold_path, pred_path = _write_temp(gold), _write_temp(predictions)
     try:
-        args = [sys.executable, str(score_py), path, "--bootstrap", "0", "--json"]
+        args = [sys.executable, str(data_dir / "score.py"), pred_path, "--ground-truth", gold_path,
+                "--bootstrap", "0", "--json"]
         if worst:
             args += ["--worst", str(worst)]
         done = subprocess.run(args, capture_output=True, text=True, check=True)
     finally:
-        Path(path).unlink(missing_ok=True)
+        Path(gold_path).unlink(missing_ok=True)
+        Path(pred_path).unlink(missing_ok=True)
     return json.loads(done.stdout)
 
 
@@ -81,15 +90,14 @@ def main(argv: list[str] | None = None) -> int:
         time_ours += time.perf_counter() - start
         plain[page_id] = _readability_text(html)
 
-    score_py = args.data / "score.py"
     for name, predictions in (("cleaner", ours), ("readability", plain)):
-        result = _score(score_py, predictions if not args.limit else predictions, 0)
+        result = _score(args.data, predictions, 0)
         print(f"{name:<12} F1 {result['f1']:.4f}  (P {result['precision']:.4f}  R {result['recall']:.4f})  "
               f"accuracy {result['accuracy']:.3f}")
     print(f"time: cleaner {time_ours:.2f} s, readability summary {time_summary:.2f} s, "
           f"ratio {time_ours / max(time_summary, 1e-9):.2f} over {len(pages)} pages")
     if args.worst:
-        result = _score(score_py, ours, args.worst)
+        result = _score(args.data, ours, args.worst)
         per_page = sorted(result["per_page"].items(), key=lambda kv: kv[1]["precision"] + kv[1]["recall"])
         for page_id, m in per_page[: args.worst]:
             print(f"  {page_id}  P {m['precision']:.3f}  R {m['recall']:.3f}")

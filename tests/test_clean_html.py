@@ -189,3 +189,11 @@ def test_realistic_news_page() -> None:
                       "Từ khóa", "xe buýt\n", "Ý kiến bạn đọc", "Rất mong", "Xem nhiều", "Giá vàng", "Giấy phép",
                       "GMT", "Minh Anh", "var ads"):
         assert furniture not in text, furniture
+
+
+def test_visible_date_when_no_meta() -> None:
+    body = (f"<div class='article'><h1>{TITLE}</h1><div class='post-date'>Cập nhật: 08:15 ngày 12/03/2024</div>"
+            f"<p>{PARA1}</p><p>{PARA2}</p></div>")
+    article = clean_html(page(body))
+    assert article.published == "2024-03-12T08:15:00"
+    assert "Cập nhật" not in article.text

@@ -197,6 +197,24 @@ def _read_json_ld(doc: Any, meta: PageMeta) -> None:
                 meta.article_body = clean_input(body)
 
 
+_DATE_CLASS = re.compile(r"date|time|publish|posted|ngay|thoigian", re.IGNORECASE)
+
+
+def _visible_date(doc: Any) -> str | None:
+    """A date printed in an element whose class or id says it holds the date."""
+    for el in doc.iter():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "head"):
+            continue
+        marker = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if marker.strip() and _DATE_CLASS.search(marker):
+            text = el.text_content()
+            if len(text) <= 120:
+                date = find_visible_date(text)
+                if date:
+                    return date
+    return None
+
+
 def extract_meta(doc: Any, base_url: str | None = None) -> PageMeta:
     """Read metadata from a parsed page (before scripts are removed)."""
     meta = PageMeta()
@@ -246,6 +264,9 @@ def extract_meta(doc: Any, base_url: str | None = None) -> PageMeta:
             if date:
                 meta.published = date
                 break
+
+    if not meta.published:
+        meta.published = _visible_date(doc)
 
     if not meta.site:
         meta.site = _text(tags.get("og:site_name") or tags.get("application-name"))

@@ -47,7 +47,7 @@ _DAY_MONTH = re.compile(
 _CUES = {
     "ngày", "hôm", "sáng", "trưa", "chiều", "tối", "đêm", "khuya", "rạng", "từ", "đến", "tới",
     "vào", "trước", "sau", "qua", "nay", "lễ", "dịp", "mùng", "mồng", "hạn", "cuối", "đầu",
-    "giữa", "kể", "(", "hôm nay", "thứ", "tuần", "hết", "lúc", "chiếu", "ra", "hết",
+    "giữa", "kể", "(", "phiên", "chiều", "tuần", "hôm nay", "thứ", "tuần", "hết", "lúc", "chiếu", "ra", "hết",
 }
 _PREV_WORD = re.compile(r"(\w+|\()\s*$")
 

@@ -50,13 +50,19 @@ class Mention:
     end: int
     known: bool = False  # canonical comes from a gazetteer
     single: bool = False  # a lone capitalised word that is only kept if it names a known person
+    fallback: str | None = None  # type to give a lone word that names no known person
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?…:;\n“\"'‘«]")
 _QUOTE_OPEN = "“\"'‘«"
 _QUOTE_CLOSE = {"“": "”", '"': '"', "'": "'", "‘": "’", "«": "»"}
 _DASHES = ("-", "–", "—")
-_BRAND_HEADS = {"tập đoàn", "hãng", "hãng tin", "hãng thông tấn", "hãng hàng không"}
+_BRAND_HEADS = {"tập đoàn", "hãng", "hãng tin", "hãng thông tấn", "hãng hàng không", "báo", "tạp chí"}
+# Words that end an unquoted work title: "phim Nhà bà Nữ | của Trấn Thành".
+_TITLE_ENDERS = {
+    "của", "do", "được", "đã", "đang", "sẽ", "vừa", "với", "là", "trên", "tại", "ở", "và", "cho", "từ",
+    "khi", "thu", "đạt", "gây", "lên", "ra", "có", "không", "bị", "vượt", "mới", "này", "nhận", "sau",
+}
 _ADMIN_PREFIXES = {"tỉnh", "thành phố", "tp", "tp.", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 _VOWELS = "aăâeêioôơuưyáắấéếíóốớúứýàằầèềìòồờùừỳảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
 _VIET_SYLLABLE = re.compile(
@@ -353,6 +359,9 @@ class _Scanner:
         spans: list[tuple[int, int]] = []
         for i in range(len(toks)):
             cue = self.section_before("work_title_cues", i)
+            plain = 0
+            if not cue:
+                plain = cue = self.section_before("not_entity_cues", i)
             if not cue or (toks[i - cue].cap and not toks[i - cue].sent):
                 continue
             between = self.text[toks[i - 1].end : toks[i].start]
@@ -361,9 +370,13 @@ class _Scanner:
                 close = self.text.find(_QUOTE_CLOSE[quote], toks[i].start)
                 if close != -1 and close - toks[i].start < 120:
                     spans.append((toks[i].start, close))
+            elif toks[i].cap and plain:
+                spans.append((toks[i].start, toks[i + self.cap_run(i, stop_at_known=False) - 1].end))
             elif toks[i].cap:
-                j = i
-                while j < len(toks) and toks[j].cap and (j == i or self._joined(j)):
+                # Titles are written in sentence case ("Nhà bà Nữ"): run on to a
+                # joining word or punctuation.
+                j = i + 1
+                while j < len(toks) and j - i < 6 and self._joined(j) and toks[j].key not in _TITLE_ENDERS:
                     j += 1
                 spans.append((toks[i].start, toks[j - 1].end))
         if spans:
@@ -418,6 +431,11 @@ class _Scanner:
         ):
             if self.cap_run(i, stop_at_known=False, limit=4) > gaz_len:
                 return self.unknown_run(i)  # "sân Mỹ Đình", "xã Gio Mỹ"
+        if entry is not None and entry.type == "LOC":
+            tail = self._suffix_extension(i + gaz_len)
+            if tail:
+                self.add("ORG", i, tail)  # "Bangkok United", "Hà Nội FC"
+                return tail
         if entry is not None:
             if entry.type == "ORG":
                 return self.emit_org(i, i + gaz_len, entry)
@@ -453,11 +471,9 @@ class _Scanner:
             head = self.section_at("org_heads", i)
             self.add("ORG", i, end, self.span_text(i + head, end))
         elif entry is not None:
-            suffix = end
-            while suffix < len(toks) and self._joined(suffix) and toks[suffix].cap and not toks[suffix].blocked:
-                suffix += 1
-            if suffix > end and self.lex.in_section("org_suffixes", (toks[suffix - 1].key,)) and suffix - end <= 2:
-                self.add("ORG", i, suffix)  # "ASEAN Cup"
+            suffix = self._suffix_extension(end)
+            if suffix:
+                self.add("ORG", i, suffix)  # "ASEAN Cup", "AFC Champions League"
                 end = qualified = suffix
             else:
                 self.add("ORG", i, end, entry.canonical, known=True)
@@ -535,6 +551,16 @@ class _Scanner:
             return k + run
         return max(k, i + title)
 
+    def _suffix_extension(self, end: int) -> int:
+        """End of up to three capitalised words after ``end`` that contain an
+        organisation suffix ("United", "Cup", "FC"), or 0."""
+        toks = self.toks
+        k = end
+        while k < len(toks) and k - end < 3 and self._joined(k) and toks[k].cap and not toks[k].blocked:
+            k += 1
+        suffixes = [j for j in range(end, k) if self.lex.in_section("org_suffixes", (toks[j].key,))]
+        return k if suffixes else 0
+
     def is_common(self, i: int, run: int) -> bool:
         """The capitalised run at ``i`` starts with an ordinary word ("Nhóm", "Hội nghị")."""
         common = max(self.section_at("sentence_start_words", i), self.section_at("org_heads", i))
@@ -567,8 +593,13 @@ class _Scanner:
             return i + 1
         if self.is_common(i, run):
             return i + run
+        if run == 1 and tok.upper and not self.lex.in_section("not_acronyms", (tok.key,)) and i + 1 < len(toks):
+            length, entry = self.gazetteer_at(i + 1) if self._joined(i + 1) else (0, None)
+            if entry is not None and entry.type == "LOC" and entry.source == "provinces_vn":
+                self.add("ORG", i, i + 1 + length)  # "SHB Đà Nẵng": a sponsor and a city make a club
+                return i + 1 + length
         end = i + run
-        if self.section_before("work_title_cues", i):
+        if self.section_before("work_title_cues", i) or self.section_before("not_entity_cues", i):
             return end
         if (
             self.section_before("honorifics", i)
@@ -598,6 +629,12 @@ class _Scanner:
                 self.add("ORG", i, end)  # "TikTok", "VinFast"
                 return end
             self.add("PER", i, end, single=True)
+            if len(tok.text) > 2 and not (
+                tok.sent or tok.upper or looks_vietnamese(tok.text) or self.lex.in_section("not_names", (tok.key,))
+            ):
+                # A lone foreign word that is no person named in the text is
+                # most often a company or brand: "Microsoft và OpenAI".
+                self.mentions[-1].fallback = "ORG"
             return end
         self.add("PER", i, end)
         return end

@@ -63,9 +63,16 @@ class Lexicon:
 
     def add_phrase(self, surface: str, entry: GazetteerEntry) -> None:
         keys = token_keys(surface)
-        if not keys or keys in self.phrases:
+        if not keys:
             return
         caps = tuple(m.group(0)[0].isupper() for m in TOKEN_RE.finditer(surface))
+        known = self.phrases.get(keys)
+        if known is not None:
+            # Two spellings differing only in case: demand only the capitals both have.
+            if known.canonical == entry.canonical:
+                merged = tuple(a and b for a, b in zip(known.caps, caps))
+                self.phrases[keys] = GazetteerEntry(known.type, known.canonical, merged, known.source)
+            return
         self.phrases[keys] = GazetteerEntry(entry.type, entry.canonical, caps, entry.source)
         if len(keys) > self.max_len.get(keys[0], 0):
             self.max_len[keys[0]] = len(keys)

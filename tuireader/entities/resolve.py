@@ -88,10 +88,18 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if g.type == "PER":
             for w in set(g.words):
                 by_word.setdefault(w, []).append(g)
+    fallback: dict[tuple[str, str], Group] = {}
     for m in singles:
         owners = by_word.get(match_key(m.canonical), [])
         if len(owners) == 1:
             owners[0].mentions.append(m)
+        elif not owners and m.fallback:
+            key = (m.fallback, match_key(m.canonical))
+            group = groups.get(key) or fallback.get(key)
+            if group is None:
+                fallback[key] = group = Group(m.fallback, m.canonical, False, _words(m.canonical))
+                result.append(group)
+            group.mentions.append(m)
     return result
 
 

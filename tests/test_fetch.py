@@ -650,6 +650,12 @@ def test_wrong_declared_charset_still_reads(encode, declared):
     assert unicodedata.is_normalized("NFC", feed.items[0].title)
 
 
+def test_utf8_feed_with_a_few_broken_bytes_stays_utf8():
+    title = "Thủ tướng: Hà Nội sẽ khởi công đường vành đai"
+    feed = parse_feed(_one_item_rss(title.encode("utf-8") + b" \xff\xfe end", "utf-8"))
+    assert feed.items[0].title.startswith(title)
+
+
 def test_latin_text_in_windows_1252_is_not_turned_vietnamese():
     title = "Café crème à la française, naïve über façade"
     feed = parse_feed(_one_item_rss(title.encode("cp1252"), "utf-8"))

@@ -133,9 +133,10 @@ def decode_xml_bytes(data: bytes, content_type: str | None = None) -> tuple[str,
     """Decode an XML document, returning ``(text, encoding used)``.
 
     Valid UTF-8 wins over any declaration (a stray byte sequence that happens
-    to be valid UTF-8 is vanishingly rare); otherwise the declared charsets
-    and the usual Vietnamese legacy ones are tried and the reading with the
-    fewest implausible words is kept, the declared one winning ties.
+    to be valid UTF-8 is vanishingly rare); otherwise the declared charsets,
+    the usual Vietnamese legacy ones and UTF-8 with broken bytes replaced are
+    tried, and the reading with the fewest implausible words is kept, the
+    declared one winning ties.
     """
     for bom, encoding in (
         (codecs.BOM_UTF32_LE, "utf-32"),
@@ -168,17 +169,18 @@ def decode_xml_bytes(data: bytes, content_type: str | None = None) -> tuple[str,
     for name in [*declared, *(_codec_name(e) for e in _FALLBACK_ENCODINGS)]:
         if name and name not in candidates and not name.startswith("utf"):
             candidates.append(name)
-    best: tuple[int, int, str, str] | None = None
+    # Mostly UTF-8 with a few broken bytes is common too: that reading pays
+    # one point per replaced byte.
+    lenient = data.decode("utf-8", errors="replace")
+    best = (_implausible_words(lenient) + lenient.count("\ufffd"), len(candidates), lenient, "utf-8")
     for rank, name in enumerate(candidates):
         try:
             text = data.decode(name)
         except (UnicodeDecodeError, LookupError):
             continue
         score = _implausible_words(text)
-        if best is None or (score, rank) < best[:2]:
+        if (score, rank) < best[:2]:
             best = (score, rank, text, name)
-    if best is None:
-        return data.decode("utf-8", errors="replace"), "utf-8"
     return best[2], best[3]
 
 

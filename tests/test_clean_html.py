@@ -197,3 +197,11 @@ def test_visible_date_when_no_meta() -> None:
     article = clean_html(page(body))
     assert article.published == "2024-03-12T08:15:00"
     assert "Cập nhật" not in article.text
+
+
+def test_xhtml_with_xml_declaration() -> None:
+    html = ("<?xml version='1.0' encoding='utf-8'?><!DOCTYPE html><html xmlns='http://www.w3.org/1999/xhtml'>"
+            f"<head><title>{TITLE}</title></head><body><p>{PARA1}</p><p>{PARA2}</p></body></html>")
+    for article in (clean_html(html), clean_source(html.encode("utf-8"))):
+        assert article.title == TITLE
+        assert article.text == PARA1 + "\n\n" + PARA2

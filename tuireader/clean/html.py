@@ -31,6 +31,7 @@ _LIBXML_MAX_DEPTH = 255
 
 _SCRIPTS = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[a-zA-Z!/?]")
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Long runs of opening or closing tags with nothing between them: the shape
 # of pathologically nested markup.  Collapsing them keeps the text.
 _OPEN_RUN = re.compile(r"(?:<[a-zA-Z][\w:-]*(?:\s[^<>]*)?>\s*){40,}")
@@ -354,6 +355,8 @@ def _parse(html: str) -> Any:
     import lxml.html
     from lxml import etree
 
+    # lxml refuses str input that still declares its byte encoding.
+    html = _XML_DECLARATION.sub("", html, count=1)
     try:
         return lxml.html.document_fromstring(html)
     except (etree.ParserError, ValueError):

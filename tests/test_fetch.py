@@ -581,6 +581,14 @@ def test_concurrency_per_host_is_bounded(server):
     assert peak[0] == 2
 
 
+def test_one_fetcher_serves_successive_event_loops(server):
+    server.expect_request("/again").respond_with_data("ok")
+    fetcher = fast_fetcher()
+    first = asyncio.run(fetcher.get(server.url_for("/again")))
+    second = asyncio.run(fetcher.get(server.url_for("/again")))
+    assert first.content == second.content == b"ok"
+
+
 def test_fetch_article_cleans_one_page(server):
     url = server.url_for("/one.html")
     server.expect_request("/one.html").respond_with_data(page_html(ARTICLES[3], url), content_type="text/html; charset=utf-8")

@@ -137,6 +137,7 @@ class Fetcher:
         self.max_retry_after = max_retry_after
         self.user_agent = user_agent
         self._client: httpx.AsyncClient | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
         self._overall: asyncio.Semaphore | None = None
         self._hosts: dict[str, asyncio.Semaphore] = {}
         self.requests_made = 0
@@ -158,7 +159,14 @@ class Fetcher:
             await client.aclose()
 
     def _ensure_client(self) -> httpx.AsyncClient:
+        loop = asyncio.get_running_loop()
+        if self._client is not None and self._loop is not loop:
+            # Used again under a new event loop (say, a second asyncio.run):
+            # the old client and semaphores belong to the finished loop.
+            self._client = None
+            self._hosts.clear()
         if self._client is None:
+            self._loop = loop
             import httpx
 
             self._client = httpx.AsyncClient(

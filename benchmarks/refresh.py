@@ -212,6 +212,8 @@ def main(argv: list[str] | None = None) -> int:
         pages = args.feeds * args.items
         print(f"{args.feeds} feeds x {args.items} items = {pages} pages from {base}, "
               f"{os.cpu_count()} CPU cores, per-host limit {args.per_host}")
+        if hasattr(os, "getloadavg"):
+            print(f"load average before the run: {os.getloadavg()[0]:.2f} (other work on the machine skews the figures)")
 
         rates: dict[str, float] = {}
         runs = [("process", "refresh, clean in processes")]

@@ -261,7 +261,7 @@ class _Scanner:
 
     # --- organisations ----------------------------------------------------
 
-    def org_at(self, i: int, before_person: bool = False) -> int:
+    def org_at(self, i: int, before_person: bool = False, heads: str = "org_heads") -> int:
         """End of an organisation name opened by a head word at ``i`` (``i`` if none).
 
         With ``before_person`` (after a title) the name stops where a
@@ -271,7 +271,7 @@ class _Scanner:
         toks = self.toks
         if not toks[i].cap:
             return i
-        head = self.section_at("org_heads", i)
+        head = self.section_at(heads, i)
         if not head:
             return i
         j = i + head
@@ -285,7 +285,7 @@ class _Scanner:
                     length, entry = self.gazetteer_at(j)
                     if entry is not None and entry.type == "LOC":
                         break  # the place qualifies the body: "Bộ Quốc phòng | Nga"
-                    if before_person and tok.key in self.lex.surnames:
+                    if before_person and tok.key in self.lex.surnames and any(t.cap for t in toks[name_start:j]):
                         rest = self.cap_run(j, stop_at_known=False)
                         if 2 <= rest <= 4 and not (j + rest < len(toks) and toks[j + rest].cap and self._joined(j + rest)):
                             break
@@ -418,8 +418,12 @@ class _Scanner:
 
         if title and title >= gaz_len and title >= org_end - i:
             return self.after_title(i, title)
+        venue_end = self.org_at(i, heads="loc_heads")
+        if venue_end > i + 1 and venue_end - i > gaz_len and venue_end >= org_end:
+            self.add("LOC", i, self.org_qualifier(venue_end))  # "Nhà hát Lớn Hà Nội"
+            return self.org_qualifier(venue_end)
         prefix = self.section_at("loc_prefix_drop", i)
-        if prefix and prefix >= known_len and " ".join(t.key for t in toks[i : i + prefix]) in _ADMIN_PREFIXES:
+        if prefix and prefix >= known_len:
             k = i + prefix
             if k < len(toks) and toks[k].cap and self._joined(k) and not toks[k].blocked:
                 # "TP Vũng Tàu", "Tỉnh Quảng Nam": the prefix is not part of the name.
@@ -503,6 +507,15 @@ class _Scanner:
         """Handle what follows a title: portfolio, organisation, country, then the name."""
         toks = self.toks
         occupation = self.section_at("occupations", i) == title and not self.section_at("office_titles", i) == title
+        # "Ông Nguyễn Xuân Thắng, Giám đốc Học viện ...": a title in apposition
+        # after a name describes that person; no second name follows.
+        appositive = (
+            i > 0
+            and self.text[toks[i - 1].end : toks[i].start].strip() == ","
+            and bool(self.mentions)
+            and self.mentions[-1].type == "PER"
+            and self.mentions[-1].end == toks[i - 1].end
+        )
         k = i + title
         if k < len(toks) and self._joined(k) and toks[k].cap:
             k += self.section_at("portfolios", k)
@@ -519,7 +532,7 @@ class _Scanner:
                         self.add("LOC", k + prefix, k + prefix + 1)
                         k = k + prefix + 1
                 break
-            org_end = self.org_at(k, before_person=True)
+            org_end = self.org_at(k, before_person=not appositive)
             gaz_len, entry = self.gazetteer_at(k)
             if org_end > k and org_end - k >= gaz_len:
                 k = self.emit_org(k, org_end, None)
@@ -585,6 +598,13 @@ class _Scanner:
             keep = self.section_before("loc_prefix_keep", i)
             self.add("LOC", i - keep, i + run)
             return i + run
+        if tok.gap == "hyphen" and self.mentions and self.mentions[-1].type == "LOC" and self.mentions[-1].end == toks[i - 1].end:
+            # "Bến Thành - Suối Tiên", "Hà Nội - Côn Đảo": the other end of a route.
+            run = self.cap_run(i, stop_at_known=False, limit=4)
+            self.add("LOC", i, i + run)
+            return i + run
+        if self.lex.in_section("not_names", (tok.key,)):
+            return i + self.cap_run(i, stop_at_known=False)
         common = self.section_at("sentence_start_words", i)
         if common and (common > 1 or not (i + 1 < len(toks) and toks[i + 1].cap and self._joined(i + 1))):
             return i + common

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -79,15 +80,19 @@ def main(argv: list[str] | None = None) -> int:
     ours: dict[str, str] = {}
     plain: dict[str, str] = {}
     time_ours = time_summary = 0.0
+    ratios: list[float] = []
     for page in pages:
         page_id = page.name.split(".")[0]
         html = gzip.decompress(page.read_bytes()).decode("utf-8", "replace")
         start = time.perf_counter()
         Document(html).summary()
-        time_summary += time.perf_counter() - start
+        spent_summary = time.perf_counter() - start
         start = time.perf_counter()
         ours[page_id] = clean_html(html).text
-        time_ours += time.perf_counter() - start
+        spent_ours = time.perf_counter() - start
+        time_summary += spent_summary
+        time_ours += spent_ours
+        ratios.append(spent_ours / max(spent_summary, 1e-9))
         plain[page_id] = _readability_text(html)
 
     for name, predictions in (("cleaner", ours), ("readability", plain)):
@@ -96,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
               f"accuracy {result['accuracy']:.3f}")
     print(f"time: cleaner {time_ours:.2f} s, readability summary {time_summary:.2f} s, "
           f"ratio {time_ours / max(time_summary, 1e-9):.2f} over {len(pages)} pages")
+    ratios.sort()
+    print(f"per-page ratio: median {statistics.median(ratios):.2f}, "
+          f"90th percentile {ratios[int(0.9 * (len(ratios) - 1))]:.2f}, max {ratios[-1]:.2f}")
     if args.worst:
         result = _score(args.data, ours, args.worst)
         per_page = sorted(result["per_page"].items(), key=lambda kv: kv[1]["precision"] + kv[1]["recall"])

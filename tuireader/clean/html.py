@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from tuireader.text import clean_input, tone_key
+from tuireader.text import clean_input
 
 from .article import CleanedArticle
 from .blocks import Block, blocks_to_text, element_blocks
@@ -31,6 +31,7 @@ _LIBXML_MAX_DEPTH = 255
 
 _SCRIPTS = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r"<[a-zA-Z!/?]")
+_PARSER_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Long runs of opening or closing tags with nothing between them: the shape
 # of pathologically nested markup.  Collapsing them keeps the text.
@@ -54,6 +55,13 @@ _WEAK_WORDS = {"sidebar", "widget", "footer", "navbar", "nav", "menu", "banner",
 # Elements that are page furniture by definition, unless a site wraps the
 # whole page in one of them (ASP.NET pages sit inside a <form>).
 _FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "form"})
+_WORDS = re.compile(r"\w+")
+# Quick pre-check: a class or id without any of these cannot name furniture.
+_BOX_HINT = re.compile(
+    "shar|soci|relat|lienquan|recommend|comment|binhluan|disqus|subscri|newsletter|signup|paywall|"
+    "ad|sponsor|promo|breadcrumb|tag|popup|modal|cookie|consent|outbrain|taboola|sidebar|widget|"
+    "footer|nav|menu|banner|toolbar"
+)
 _SPLIT_WORDS = re.compile(r"[\s_\-]+")
 
 # Headings that open a box of other articles or page furniture.
@@ -78,7 +86,7 @@ _SHARE_ONLY = re.compile(
 
 def _class_words(el: Any) -> set[str]:
     value = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    if not value.strip():
+    if not value.strip() or not _BOX_HINT.search(value):
         return set()
     words = set(_SPLIT_WORDS.split(value))
     words.update(value.split())
@@ -161,7 +169,8 @@ def _drop_keep_tail(el: Any) -> None:
 
 
 def _normal_title(text: str) -> str:
-    return " ".join(re.sub(r"[^\w\s]", " ", tone_key(text)).split())
+    """Comparison key: case and punctuation ignored (tone placement is the page's own)."""
+    return " ".join(_WORDS.findall(text.casefold()))
 
 
 def _pick_title(meta: PageMeta, doc: Any) -> str | None:
@@ -387,7 +396,10 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
     if isinstance(html, (bytes, bytearray)):
         html = decode_bytes(bytes(html), content_type=content_type)
     else:
-        html = clean_input(html)
+        # The output is normalised at the end; here only what would stop
+        # the parser (NUL and other C0 controls) has to go.
+        if _PARSER_UNSAFE.search(html):
+            html = clean_input(html)
     if len(html) > MAX_HTML_CHARS:
         html = _SCRIPTS.sub(" ", html)
         if len(html) > MAX_HTML_CHARS:
@@ -414,12 +426,16 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
     titles = list(dict.fromkeys([t for t in [title, *meta.title_candidates] if t]))
     _preclean(doc)
     containers = _container_candidates(doc)
-    container_blocks = [element_blocks(el) for el in containers[:3]]
+    # Readability may drop attributes it dislikes, so the page's own article
+    # containers are converted before it runs (only when big enough to matter).
+    container_blocks = [element_blocks(el) for el in containers[:3] if len(el.text_content()) > 200]
 
     blocks = _readability_blocks(doc, url)
     chosen = _filter_blocks(blocks, titles, meta.author)
     chosen_length = _text_length(chosen)
     for candidate in container_blocks:
+        if _text_length(candidate) <= 1.6 * chosen_length + 200:
+            continue  # cannot win even before filtering
         filtered = _filter_blocks(candidate, titles, meta.author)
         length = _text_length(filtered)
         # Readability sometimes settles on one part of a split article.

@@ -51,6 +51,8 @@ _STRONG_WORDS = {
     "breadcrumb", "breadcrumbs", "taglist", "popup", "modal", "cookie", "consent",
     "outbrain", "taboola",
 }
+# Embedded posts (tweets, Facebook or Instagram posts) quoted by the article.
+_EMBED_WORDS = {"embed", "embedded", "tweet", "twitter-tweet", "instagram-media", "tiktok-embed", "fb-post"}
 _WEAK_WORDS = {"sidebar", "widget", "footer", "navbar", "nav", "menu", "banner", "tags", "toolbar"}
 # Elements that are page furniture by definition, unless a site wraps the
 # whole page in one of them (ASP.NET pages sit inside a <form>).
@@ -58,7 +60,7 @@ _FURNITURE_TAGS = frozenset({"nav", "aside", "footer", "form"})
 _WORDS = re.compile(r"\w+")
 # Quick pre-check: a class or id without any of these cannot name furniture.
 _BOX_HINT = re.compile(
-    "shar|soci|relat|lienquan|recommend|comment|binhluan|disqus|subscri|newsletter|signup|paywall|"
+    "embed|tweet|shar|soci|relat|lienquan|recommend|comment|binhluan|disqus|subscri|newsletter|signup|paywall|"
     "ad|sponsor|promo|breadcrumb|tag|popup|modal|cookie|consent|outbrain|taboola|sidebar|widget|"
     "footer|nav|menu|banner|toolbar"
 )
@@ -110,7 +112,7 @@ def _holds_article(el: Any) -> bool:
 
 def _is_boilerplate_box(el: Any, page_chars: int, page_prose: int) -> bool:
     words = _class_words(el)
-    if not words:
+    if not words or words & _EMBED_WORDS:
         return False
     if words & _STRONG_WORDS:
         share = 0.4

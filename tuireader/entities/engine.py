@@ -57,6 +57,8 @@ _SENTENCE_BREAK = re.compile(r"[.!?…:;\n“\"'‘«]")
 _QUOTE_OPEN = "“\"'‘«"
 _QUOTE_CLOSE = {"“": "”", '"': '"', "'": "'", "‘": "’", "«": "»"}
 _DASHES = ("-", "–", "—")
+# Lower-case particles inside foreign names.
+_NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "del", "della", "dos", "du", "bin", "ibn", "al", "el", "le", "la"}
 _BRAND_HEADS = {"tập đoàn", "hãng", "hãng tin", "hãng thông tấn", "hãng hàng không", "báo", "tạp chí"}
 # Words that end an unquoted work title: "phim Nhà bà Nữ | của Trấn Thành".
 _TITLE_ENDERS = {
@@ -237,6 +239,13 @@ class _Scanner:
         j = i
         while j < len(toks) and j - i < limit:
             tok = toks[j]
+            if j > i and tok.key in _NAME_PARTICLES and not toks[j - 1].upper:
+                k = j
+                while k < len(toks) and k - j < 3 and toks[k].key in _NAME_PARTICLES and self._joined(k) and not toks[k].blocked:
+                    k += 1
+                if k < len(toks) and k > j and toks[k].cap and self._joined(k) and not toks[k].blocked:
+                    j = k  # "Ursula von der Leyen", "Rio de Janeiro"
+                    continue
             if tok.blocked or not tok.cap or (j > i and not self._joined(j)):
                 break
             if j > i and stop_at_known and (self.gazetteer_at(j)[0] >= 1 or self.title_at(j)):
@@ -395,7 +404,9 @@ class _Scanner:
             if stop and stop >= known_len:
                 return i + stop
             honorific = self.section_at("honorifics", i)
-            if honorific and i + honorific < len(toks) and toks[i + honorific].cap and self._joined(i + honorific):
+            if honorific and i + honorific < len(toks) and self._joined(i + honorific) and (
+                toks[i + honorific].cap or self._particles_then_capital(i + honorific)
+            ):
                 if known_len <= honorific:
                     return self.person_after(i + honorific)
             if not known_len and i + 1 < len(toks) and toks[i + 1].cap and self._joined(i + 1):
@@ -582,7 +593,20 @@ class _Scanner:
         # A common two-word expression that the run cuts in half: "Thông | tư".
         return common > 0 and i + common < len(self.toks) and not self.toks[i + common - 1].cap
 
+    def _particles_then_capital(self, k: int) -> int:
+        """Number of name particles at ``k`` when a capitalised word follows them ("von der Leyen")."""
+        toks = self.toks
+        j = k
+        while j < len(toks) and j - k < 3 and toks[j].key in _NAME_PARTICLES and (j == k or self._joined(j)):
+            j += 1
+        return j - k if j > k and j < len(toks) and toks[j].cap and self._joined(j) else 0
+
     def person_after(self, k: int) -> int:
+        particles = self._particles_then_capital(k)
+        run = self.cap_run(k + particles, stop_at_known=False, limit=5) + particles if particles else 0
+        if particles:
+            self.add("PER", k, k + run)
+            return k + run
         run = self.cap_run(k, stop_at_known=False, limit=5)
         if run:
             self.add("PER", k, k + run)

@@ -81,6 +81,30 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if len(targets) == 1 or len(owners) == 1:
             targets[0].mentions.extend(short.mentions)
             merged.add(id(short))
+    # The same name with its words in another order ("Nguyễn Filip" / "Filip Nguyễn").
+    by_bag: dict[tuple[str, ...], Group] = {}
+    for g in persons:
+        if id(g) in merged or len(g.words) < 2:
+            continue
+        bag = tuple(sorted(g.words))
+        if bag in by_bag:
+            by_bag[bag].mentions.extend(g.mentions)
+            merged.add(id(g))
+        else:
+            by_bag[bag] = g
+    # "Công ty Hoàng Long" is the "Công ty TNHH Thương mại Hoàng Long" of the same text.
+    orgs = sorted((g for g in groups.values() if g.type == "ORG" and not g.known), key=lambda g: -len(g.words))
+    for short in reversed(orgs):
+        if len(short.words) < 2:
+            continue
+        longer = [
+            g for g in orgs
+            if len(g.words) > len(short.words) and id(g) not in merged and g.words[0] == short.words[0]
+            and _subsequence(g.words, short.words)
+        ]
+        if len(longer) == 1 or (longer and all(_subsequence(longer[0].words, g.words) for g in longer[1:])):
+            longer[0].mentions.extend(short.mentions)
+            merged.add(id(short))
     result = [g for g in groups.values() if id(g) not in merged]
 
     by_word: dict[str, list[Group]] = {}
@@ -101,6 +125,11 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
                 result.append(group)
             group.mentions.append(m)
     return result
+
+
+def _subsequence(long: tuple[str, ...], short: tuple[str, ...]) -> bool:
+    it = iter(long)
+    return all(any(w == x for x in it) for w in short)
 
 
 def _root(group: Group, candidates: list[Group]) -> Group:

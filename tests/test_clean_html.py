@@ -205,3 +205,12 @@ def test_xhtml_with_xml_declaration() -> None:
     for article in (clean_html(html), clean_source(html.encode("utf-8"))):
         assert article.title == TITLE
         assert article.text == PARA1 + "\n\n" + PARA2
+
+
+def test_embedded_post_quoted_by_the_article_is_kept() -> None:
+    tweet = ("<div class='social-media-embed'><blockquote class='twitter-tweet'><p>Chúng tôi đã sẵn sàng cho "
+             "mùa giải mới cùng người hâm mộ <a href='https://t.co/x'>pic.twitter.com/x</a></p>— Câu lạc bộ "
+             "(@clb) <a href='https://twitter.com/clb/status/1'>12/3/2024</a></blockquote></div>")
+    text = clean_html(page(article_body(tweet))).text
+    assert "Chúng tôi đã sẵn sàng cho mùa giải mới cùng người hâm mộ" in text
+    assert text.startswith(PARA1) and text.endswith(PARA3)

@@ -52,7 +52,8 @@ _STRONG_WORDS = {
     "outbrain", "taboola",
 }
 # Embedded posts (tweets, Facebook or Instagram posts) quoted by the article.
-_EMBED_WORDS = {"embed", "embedded", "tweet", "twitter-tweet", "instagram-media", "tiktok-embed", "fb-post"}
+_EMBED_WORDS = {"embed", "embedded", "tweet", "twitter-tweet", "instagram-media", "tiktok-embed", "fb-post",
+                "fb-xfbml-parse-ignore"}
 _WEAK_WORDS = {"sidebar", "widget", "footer", "navbar", "nav", "menu", "banner", "tags", "toolbar"}
 # Elements that are page furniture by definition, unless a site wraps the
 # whole page in one of them (ASP.NET pages sit inside a <form>).
@@ -129,6 +130,24 @@ def _is_boilerplate_box(el: Any, page_chars: int, page_prose: int) -> bool:
     return not _holds_article(el)
 
 
+def _unwrap_embedded_posts(doc: Any) -> None:
+    """Turn quoted tweets and posts into plain paragraphs.
+
+    Their markup is mostly links, so readability would throw away text the
+    article quotes on purpose.
+    """
+    for quote in list(doc.iter("blockquote")):
+        if not (_class_words(quote) & _EMBED_WORDS):
+            continue
+        for link in list(quote.iter("a")):
+            link.drop_tag()
+        quote.tag = "div"
+        # Readability also judges by class names ("tweet", "social").
+        for el in (quote, quote.getparent()):
+            if el is not None and el.get("class") is not None:
+                el.set("class", "embedded-post")
+
+
 def _preclean(doc: Any) -> None:
     """Remove page furniture the markup itself identifies."""
     doomed = []
@@ -145,6 +164,7 @@ def _preclean(doc: Any) -> None:
             doomed.append(el)
     for el in doomed:
         _drop_keep_tail(el)
+    _unwrap_embedded_posts(doc)
     body = doc.find(".//body")
     page_chars = len((body if body is not None else doc).text_content())
     page_prose = _prose_chars(doc)

@@ -59,6 +59,8 @@ _QUOTE_CLOSE = {"“": "”", '"': '"', "'": "'", "‘": "’", "«": "»"}
 _DASHES = ("-", "–", "—")
 # Lower-case particles inside foreign names.
 _NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "del", "della", "dos", "du", "bin", "ibn", "al", "el", "le", "la"}
+# A model number or a numbered edition ends a product name: "S25", "A321", "II".
+_MODEL = re.compile(r"^(?:[A-Za-z]{0,3}\d+[A-Za-z]?|I{2,3}|IV|V|VI{1,3}|IX|X)$")
 _BRAND_HEADS = {"tập đoàn", "hãng", "hãng tin", "hãng thông tấn", "hãng hàng không", "báo", "tạp chí"}
 # Words that end an unquoted work title: "phim Nhà bà Nữ | của Trấn Thành".
 _TITLE_ENDERS = {
@@ -287,6 +289,10 @@ class _Scanner:
         name_start = j
         while j < len(toks) and self._joined(j) and not toks[j].blocked:
             tok = toks[j]
+            compound = self.section_at("org_lower_compounds", j)
+            if compound and tok.cap and not toks[j + compound - 1].cap:
+                j += compound  # "Hàng không", "Nhân dân" written with one capital
+                continue
             if tok.cap:
                 if j > name_start and self.title_at(j):
                     break
@@ -658,9 +664,13 @@ class _Scanner:
             if run >= 2 or not tok.upper:
                 self.add("LOC", i, end)
                 return end
+        last = toks[end - 1]
+        if run > 1 and (_MODEL.match(last.text) or self.lex.in_section("not_names", (tok.key,))):
+            return end  # "Galaxy S25", "Artemis II": a product, not an entity
         if run > 1 and (
             (tok.upper and not self.lex.in_section("not_acronyms", (tok.key,)))
-            or self.lex.in_section("org_suffixes", (toks[end - 1].key,))
+            or self.lex.in_section("org_suffixes", (last.key,))
+            or (last.upper and "-" not in last.text and not self.lex.in_section("not_acronyms", (last.key,)))
         ):
             self.add("ORG", i, end)  # "ASEAN Cup", "Samsung Electronics"
             return end
@@ -673,8 +683,10 @@ class _Scanner:
                 self.add("ORG", i, end)  # "TikTok", "VinFast"
                 return end
             self.add("PER", i, end, single=True)
-            if len(tok.text) > 2 and not (
-                tok.sent or tok.upper or looks_vietnamese(tok.text) or self.lex.in_section("not_names", (tok.key,))
+            follows_name = bool(self.mentions) and self.mentions[-1].end == toks[i - 1].end and tok.gap == "space"
+            opens_sentence = tok.sent and i + 1 < len(toks) and not toks[i + 1].cap
+            if len(tok.text) > 2 and (opens_sentence or not tok.sent) and not (
+                follows_name or tok.upper or looks_vietnamese(tok.text) or self.lex.in_section("not_names", (tok.key,))
             ):
                 # A lone foreign word that is no person named in the text is
                 # most often a company or brand: "Microsoft và OpenAI".

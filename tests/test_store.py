@@ -120,12 +120,15 @@ def test_corrupt_shard_is_kept_aside_and_restored_from_last_good_copy(tmp_path):
     record = make_record(5)
     s.put_articles([record])
     s.update_meta([record.id], lambda m: {"read": True})  # leaves a .bak of the previous version
+    s.update_meta([record.id], lambda m: {"bookmarked": True})  # newer than the .bak
     s.close()
     shard = lib / "articles" / f"{record.id[:2]}.json"
     shard.write_bytes(b'{"_default": {"1": {"id": ')  # torn write by some other tool
     s = Store.open(lib)
     try:
-        assert s.get_meta(record.id)["title"] == "Tin số 5"
+        meta = s.get_meta(record.id)
+        assert meta["title"] == "Tin số 5"
+        assert meta["read"] is True and meta["bookmarked"] is True  # no completed change lost
         assert any("damaged" in n for n in s.notices)
         assert list(lib.glob("articles/*.corrupt-*")), "the damaged file must be kept, not deleted"
     finally:

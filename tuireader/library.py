@@ -229,12 +229,14 @@ class Library:
         for raw in paths:
             path = Path(raw)
             if path.is_dir():
-                found = sorted(
-                    p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(IMPORTABLE_SUFFIXES)
-                )
+                found = sorted(p for p in path.rglob("*") if p.name.lower().endswith(IMPORTABLE_SUFFIXES))
                 if not found:
                     problems.append((str(path), "no .txt or .html files in this folder"))
-                files.extend(found)
+                for candidate in found:
+                    if candidate.is_file():
+                        files.append(candidate)
+                    elif not candidate.is_dir():
+                        problems.append((str(candidate), "cannot read: not a regular file (a broken link?)"))
             elif path.is_file():
                 files.append(path)
             elif path.exists():
@@ -389,12 +391,12 @@ class Library:
         params: list[Any] = []
         for flag in parsed.flags:
             where.append({"unread": "a.read = 0", "read": "a.read = 1", "bookmarked": "a.bookmarked = 1"}[flag])
-        for tag in parsed.tags:
-            where.append("a.num IN (SELECT num FROM article_tags WHERE tag_key = ?)")
-            params.append(tone_key(tag))
-        for tag in parsed.not_tags:
-            where.append("a.num NOT IN (SELECT num FROM article_tags WHERE tag_key = ?)")
-            params.append(tone_key(tag))
+        for tags, op in ((parsed.tags, "IN"), (parsed.not_tags, "NOT IN")):
+            for tag in tags:
+                # Typed without any diacritics, a tag matches every spelling that folds to it.
+                column, value = ("tag_f", fold(tag)) if tag.isascii() else ("tag_key", tone_key(tag))
+                where.append(f"a.num {op} (SELECT num FROM article_tags WHERE {column} = ?)")
+                params.append(value)
         for site in parsed.sites:
             where.append("(lower(a.site) = lower(?) OR a.site LIKE ?)")
             params.extend([site, f"%{site}%"])
@@ -403,11 +405,15 @@ class Library:
             params.append(source)
         for name in parsed.entities:
             keys = self.entity_keys_for(name)
+            placeholders = ",".join("?" * len(keys)) or "NULL"
+            plain = fold(name.split(":", 1)[1] if _looks_like_key(name) else name).strip()
+            # A full name, or a short one the text used for it ("Blinken" for "Antony Blinken").
             where.append(
-                "a.num IN (SELECT num FROM article_entities WHERE key IN (%s) OR name_f = ?)"
-                % ",".join("?" * len(keys) or "NULL")
+                f"a.num IN (SELECT num FROM article_entities WHERE key IN ({placeholders})"
+                " OR name_f = ? OR name_f LIKE ? ESCAPE '\\')"
             )
-            params.extend([*keys, fold(name.split(":", 1)[1] if _looks_like_key(name) else name)])
+            escaped = plain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            params.extend([*keys, plain, f"% {escaped}"])
         if parsed.before:
             where.append("substr(a.sort_key, 1, 10) < ?")
             params.append(parsed.before)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = [
     "clean_input",
@@ -72,6 +73,7 @@ _MARKED_VOWELS = set("ăâêôơưĂÂÊÔƠƯ")
 _SYLLABLE = re.compile(r"\w+")
 
 
+@lru_cache(maxsize=65536)
 def _place_tone(syllable: str) -> str:
     """Put the tone mark of one syllable on its canonical vowel."""
     decomposed = unicodedata.normalize("NFD", syllable)
@@ -128,11 +130,30 @@ def _fold_char(ch: str) -> str:
     return base.translate(_FOLD_EXTRA).casefold()
 
 
+def _build_fold_table() -> dict[int, str | None]:
+    # Precomputed for the Latin blocks Vietnamese uses; other scripts pass through.
+    table: dict[int, str | None] = {}
+    for start, end in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):
+        for code in range(start, end):
+            folded = _fold_char(chr(code))
+            if folded != chr(code):
+                table[code] = folded
+    for code in range(0x0300, 0x0370):  # stray combining marks
+        table[code] = None
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
 def fold(text: str) -> str:
     """Drop diacritics (``đ`` → ``d``) and case: the search key."""
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.translate(_FOLD_EXTRA).casefold()
+    folded = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE).casefold()
+    if folded.isascii():
+        return folded
+    # Letters outside the precomputed blocks (Greek, Cyrillic with marks...): the slow, general way.
+    stripped = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+    return stripped.translate(_FOLD_EXTRA)
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..text import fold, tone_key
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -40,8 +40,9 @@ CREATE INDEX IF NOT EXISTS articles_order ON articles (sort_key DESC, num DESC);
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
 CREATE INDEX IF NOT EXISTS articles_hash ON articles (content_hash);
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
-CREATE TABLE IF NOT EXISTS article_tags (num INTEGER NOT NULL, tag_key TEXT NOT NULL, tag TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS article_tags (num INTEGER NOT NULL, tag_key TEXT NOT NULL, tag_f TEXT NOT NULL, tag TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS article_tags_key ON article_tags (tag_key, num);
+CREATE INDEX IF NOT EXISTS article_tags_folded ON article_tags (tag_f, num);
 CREATE INDEX IF NOT EXISTS article_tags_num ON article_tags (num);
 CREATE TABLE IF NOT EXISTS article_entities (num INTEGER NOT NULL, key TEXT NOT NULL, name_f TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS article_entities_key ON article_entities (key, num);
@@ -195,8 +196,8 @@ class SearchIndex:
 
     def _write_tags(self, num: int, tags: Sequence[str]) -> None:
         self.db.executemany(
-            "INSERT INTO article_tags (num, tag_key, tag) VALUES (?,?,?)",
-            [(num, tone_key(tag), tag) for tag in tags],
+            "INSERT INTO article_tags (num, tag_key, tag_f, tag) VALUES (?,?,?,?)",
+            [(num, tone_key(tag), fold(tag), tag) for tag in tags],
         )
 
     def update_state(self, article_id: str, *, read: bool | None = None, bookmarked: bool | None = None) -> None:

@@ -8,7 +8,7 @@ behind.  This storage:
 * keeps the last document it read or wrote in memory, so a write does not
   re-read the file (the library lock guarantees a single writer);
 * writes atomically: temporary file, flush, fsync, rename, then fsync of the
-  directory; the previous version is kept as ``<name>.bak``;
+  directory; a good copy at most a minute old is kept as ``<name>.bak``;
 * raises :class:`CorruptFileError` on a file it cannot parse instead of
   silently starting empty.
 """
@@ -16,6 +16,7 @@ behind.  This storage:
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,32 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
+BACKUP_EVERY_SECONDS = 60.0
+
+
+def _refresh_backup(path: Path) -> None:
+    """Keep ``<name>.bak``, a good copy at most a minute older than the file.
+
+    Refreshing it on every write would cost a file deletion per keypress;
+    once a minute bounds what a damaged file can lose to that minute.
+    """
+    backup = path.with_name(path.name + ".bak")
+    try:
+        if time.time() - backup.stat().st_mtime < BACKUP_EVERY_SECONDS:
+            return
+    except FileNotFoundError:
+        pass
+    try:
+        # A hard link keeps the old copy without a window where ``path`` is missing.
+        tmp_link = path.with_name(f".{path.name}.{os.getpid()}.bak")
+        tmp_link.unlink(missing_ok=True)
+        os.link(path, tmp_link)
+        os.utime(tmp_link)
+        os.replace(tmp_link, backup)
+    except OSError:
+        pass
+
+
 def atomic_write_bytes(path: Path, data: bytes, *, keep_backup: bool = True, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` so that a crash leaves the old or the new file."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
@@ -53,15 +80,9 @@ def atomic_write_bytes(path: Path, data: bytes, *, keep_backup: bool = True, dur
         handle.write(data)
         handle.flush()
         if durable:
-            os.fsync(handle.fileno())
+            os.fdatasync(handle.fileno())
     if keep_backup and path.exists():
-        # A hard link keeps the old copy without a window where ``path`` is missing.
-        backup = path.with_name(path.name + ".bak")
-        try:
-            backup.unlink(missing_ok=True)
-            os.link(path, backup)
-        except OSError:
-            pass
+        _refresh_backup(path)
     os.replace(tmp, path)
     if durable:
         _fsync_directory(path.parent)

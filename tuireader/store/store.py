@@ -207,6 +207,13 @@ class Store:
             raise LibraryError(f"{reason}; open the library once without another reader running to repair it.")
         self._set_aside(path, reason)
         if self._restore_backup(path, reason="damaged"):
+            if path.parent.name == "articles":
+                # The backup may be up to a minute old; the index saw every later change.
+                data = read_json_file(path)
+                state = self._index_state(path.stem)
+                for doc in (data.get("_default") or {}).values():
+                    doc.update(state.get(doc.get("id"), {}))
+                path.write_bytes(_dumps(data))
             return
         rebuilt = self._rebuild_shard(path)
         self.notices.append(f"{path.name} had no good copy; rebuilt {rebuilt} articles from what is intact.")
@@ -223,19 +230,7 @@ class Store:
             twin_data = read_json_file(twin) if twin.exists() else {}
         except CorruptFileError:
             twin_data = {}
-        state: dict[str, dict[str, Any]] = {}
-        index_path = self.root / INDEX_FILE
-        if kind == "articles" and index_path.exists():
-            try:
-                idx = SearchIndex(index_path, read_only=True)
-                for art_id, read, bookmarked, tags in idx.db.execute(
-                    "SELECT id, read, bookmarked, tags FROM articles WHERE substr(id,1,2) = ?", (path.stem,)
-                ):
-                    state[art_id] = {"read": bool(read), "bookmarked": bool(bookmarked),
-                                     "tags": [t for t in tags.split("\x1f") if t]}
-                idx.close()
-            except Exception:
-                state = {}
+        state = self._index_state(path.stem) if kind == "articles" else {}
         for doc_id, doc in (twin_data.get("_default") or {}).items():
             if kind == "articles":
                 meta = dict(doc.get("meta") or {})
@@ -247,6 +242,26 @@ class Store:
                 docs[doc_id] = {"id": doc.get("id"), "text": "", "lead": None, "lost": True}
         path.write_bytes(_dumps({"_default": docs}))
         return len(docs)
+
+    def _index_state(self, shard: str) -> dict[str, dict[str, Any]]:
+        """Reading state of a shard's articles as the derived index last saw it."""
+        index_path = self.root / INDEX_FILE
+        state: dict[str, dict[str, Any]] = {}
+        if not index_path.exists():
+            return state
+        try:
+            idx = SearchIndex(index_path, read_only=True)
+            try:
+                for art_id, read, bookmarked, tags in idx.db.execute(
+                    "SELECT id, read, bookmarked, tags FROM articles WHERE substr(id,1,2) = ?", (shard,)
+                ):
+                    state[art_id] = {"read": bool(read), "bookmarked": bool(bookmarked),
+                                     "tags": [t for t in tags.split("\x1f") if t]}
+            finally:
+                idx.close()
+        except Exception:  # an unreadable index only means less to recover
+            return {}
+        return state
 
     def _check_schema(self) -> None:
         assert self.main is not None

@@ -1,0 +1,168 @@
+"""Use cases on a real library folder: import, views, search, tags, export."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from tuireader.library import Library, LibraryError
+
+
+@pytest.fixture
+def library(tmp_path):
+    lib = Library.open(tmp_path / "lib")
+    assert lib.ensure_sample_corpus() == 5
+    yield lib
+    lib.close()
+
+
+def titles(lib: Library, query: str) -> list[str]:
+    return [s.title for s in lib.summaries(lib.query_ids(query))]
+
+
+def test_sample_corpus_has_the_real_titles(library):
+    all_titles = titles(library, "")
+    assert len(all_titles) == 5
+    assert "Bộ trưởng Quốc phòng Nga, Mỹ điện đàm" in all_titles
+    assert "Ngoại trưởng Mỹ: Thượng đỉnh Biden - Putin có lợi cho cả Washington và Moscow" in all_titles
+    assert not any(t.startswith("Trang chủ") or t.startswith("Đại hội đại biểu") for t in all_titles)
+
+
+def test_sample_corpus_is_imported_once(library):
+    assert library.ensure_sample_corpus() == 0
+    report = library.import_paths([library_sample()])
+    assert report.imported == [] and len(report.duplicates) == 5
+    assert library.count("")[1] == 5
+
+
+def library_sample():
+    from tuireader.library import sample_corpus_path
+
+    return sample_corpus_path()
+
+
+def to_cp1258(text: str) -> bytes:
+    """Encode as legacy windows-1258 does: tone marks as separate combining characters."""
+    import unicodedata
+
+    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+    out = []
+    for ch in text:
+        parts = unicodedata.normalize("NFD", ch)
+        marks = [c for c in parts if c in tones]
+        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones)) + "".join(marks))
+    return "".join(out).encode("cp1258")
+
+
+def test_bad_files_are_reported_by_name_and_the_rest_imports(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (folder / "dangling.txt").symlink_to(folder / "missing-target.txt")
+    good = "Giá vàng tăng mạnh\n\nSáng 3/3, giá vàng trong nước tăng mạnh theo giá thế giới, các doanh nghiệp cho biết.\n"
+    (folder / "good.txt").write_text(good, encoding="utf-8")
+    legacy_page = (
+        "<html><head><meta charset='windows-1258'><title>Thời tiết</title></head><body><article>"
+        "<h1>Thời tiết Hà Nội</h1><p>Hà Nội hôm nay có mưa rào rải rác, nhiệt độ thấp nhất khoảng 18 độ C "
+        "và cao nhất 24 độ C, theo Trung tâm Dự báo khí tượng thủy văn quốc gia.</p></article></body></html>"
+    )
+    (folder / "legacy.html.gz").write_bytes(gzip.compress(to_cp1258(legacy_page)))
+    with Library.open(tmp_path / "lib") as lib:
+        report = lib.import_paths([folder, tmp_path / "nope.txt"])
+        failed = {p.rsplit("/", 1)[-1] for p, _ in report.failed}
+        assert {"empty.txt", "binary.txt", "dangling.txt", "nope.txt"} <= failed
+        assert all(reason for _, reason in report.failed)
+        got = titles(lib, "")
+        assert "Giá vàng tăng mạnh" in got
+        assert any("Thời tiết" in t for t in got)
+
+
+def test_search_ignores_diacritics_and_ranks_exact_title_first(library):
+    hits = titles(library, "ngoai truong")
+    assert len(hits) >= 3
+    assert titles(library, "Ngoại trưởng")[0].count("Ngoại trưởng") >= 1
+    assert titles(library, "dien dam")  # finds "điện đàm"
+    assert set(titles(library, "DIEN DAM")) == set(titles(library, "điện đàm"))
+    # Title matches come before body-only matches.
+    ranked = titles(library, "điện đàm")
+    in_title = [("điện đàm" in t.lower()) for t in ranked]
+    assert in_title == sorted(in_title, reverse=True)
+
+
+def test_search_prefix_while_typing(library):
+    assert titles(library, "thuong din")  # "thượng đỉnh" as it is being typed
+
+
+def test_entity_view_finds_every_article_mentioning_it(library):
+    blinken = titles(library, 'entity:"Antony Blinken"')
+    assert len(blinken) >= 3
+    assert set(titles(library, "entity:Blinken")) == set(blinken)
+    assert titles(library, 'entity:"Hoa Kỳ"') == titles(library, "entity:Mỹ")
+
+
+def test_tags_compare_case_and_tone_insensitively(library):
+    ids = library.query_ids("")
+    library.add_tags([ids[0]], ["Kinh tế", "ngoại giao"])
+    library.add_tags([ids[1]], ["KINH TẾ"])
+    tags = dict(library.all_tags())
+    assert tags == {"Kinh tế": 2, "ngoại giao": 1}
+    assert len(library.query_ids('tag:"kinh tế"')) == 2
+    assert len(library.query_ids('tag:"kinh te"')) == 2  # typed without diacritics
+    library.add_tags([ids[2]], ["hoà bình"])
+    assert len(library.query_ids('tag:"hòa bình"')) == 1  # other tone-mark placement
+    library.remove_tags([ids[0]], ["KINH TẾ"])
+    assert dict(library.all_tags())["Kinh tế"] == 1
+
+
+def test_read_bookmark_and_views_persist(tmp_path):
+    with Library.open(tmp_path / "lib") as lib:
+        lib.ensure_sample_corpus()
+        first = lib.query_ids("")[0]
+        lib.set_read([first])
+        lib.set_bookmarked([first])
+        lib.save_view("Nga", "nga is:unread")
+    with Library.open(tmp_path / "lib") as lib:
+        assert lib.count("is:unread") == (4, 4)
+        assert lib.query_ids("is:bookmarked") == [first]
+        entry = next(e for e in lib.source_tree() if e.label == "Nga")
+        assert entry.section == "Saved" and entry.total >= 1
+
+
+def test_source_tree_counts(library):
+    entries = {(e.section, e.label): e for e in library.source_tree()}
+    assert entries[("Library", "All")].total == 5
+    assert entries[("Library", "Unread")].unread == 5
+    assert entries[("Sites", "VGT")].total == 2
+
+
+def test_export_markdown_and_json_with_safe_names(library, tmp_path):
+    art_id = library.query_ids("")[0]
+    library.store.update_meta([art_id], lambda m: {"title": "../../etc/passwd [red]x[/red]"})
+    out = tmp_path / "out"
+    out.mkdir()
+    path = library.export([art_id], "md", out, name=library.article(art_id).title)
+    assert path.parent == out and path.name.endswith(".md") and "/" not in path.name[:-3]
+    assert path.read_text(encoding="utf-8").startswith("# ../../etc/passwd [red]x[/red]")
+    path = library.export(library.query_ids(""), "json", out, name="all")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert len(data) == 5 and {"title", "url", "site", "tags", "entities", "text"} <= set(data[0])
+
+
+def test_read_only_second_library_refuses_changes(tmp_path):
+    with Library.open(tmp_path / "lib") as first:
+        first.ensure_sample_corpus()
+        with Library.open(tmp_path / "lib") as second:
+            assert second.read_only and "read-only" in (second.notice or "")
+            with pytest.raises(LibraryError):
+                second.set_read(second.query_ids(""))
+
+
+def test_query_errors_are_reported(library):
+    from tuireader.store.query import parse_query
+
+    assert parse_query("before:soon").errors
+    assert parse_query("is:sleeping").errors
+    assert library.query_ids('"unterminated') is not None

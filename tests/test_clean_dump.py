@@ -259,3 +259,29 @@ def test_hard_wrapped_lines_are_joined() -> None:
         "đã có mặt từ sớm để phân luồng giao thông và hỗ trợ người dân trong khu vực.",
     ])
     assert clean_text_dump(dump).text == PROSE
+
+
+def test_other_site_layouts() -> None:
+    lead = "Từ tháng sau, bốn tuyến xe buýt điện mới sẽ nối trung tâm thành phố với các huyện ngoại thành."
+    body = ("Sở Giao thông vận tải Hà Nội cho biết bốn tuyến xe buýt điện mới sẽ đi vào hoạt động "
+            "từ ngày 1/6, phục vụ khoảng 20.000 lượt khách mỗi ngày.")
+    quote = ("\"Chúng tôi ưu tiên những khu vực chưa có phương tiện công cộng chất lượng cao\", "
+             "ông Nguyễn Văn Bình, Phó giám đốc Sở, nói.")
+    title = "Hà Nội mở rộng tuyến xe buýt điện đến các huyện ngoại thành"
+    first = clean_text_dump("\n".join([
+        "Thời sự", "Giao thông", "Thứ ba, 14/5/2024, 07:30 (GMT+7)", title, lead, "", body,
+        "Xe buýt điện trên phố Kim Mã. Ảnh: Ngọc Thành", "Xe buýt điện trên phố Kim Mã. Ảnh: Ngọc Thành",
+        quote, "Minh Anh", "Xem thêm:", "Xe buýt điện đầu tiên lăn bánh ở Thủ đô", "Trở lại Thời sự", "Chia sẻ",
+    ]))
+    assert (first.title, first.author, first.published) == (title, "Minh Anh", "2024-05-14T07:30:00")
+    assert first.text == "\n\n".join([lead, body, quote])
+
+    second = clean_text_dump("\n".join([
+        "Dân trí", "Thứ ba, 14/05/2024 - 07:30", title, "(Dân trí) - " + lead, body,
+        "Theo kế hoạch, đến năm 2030 toàn bộ xe buýt nội đô sẽ chuyển sang dùng điện:",
+        "- Năm 2025: 30% đoàn xe", "- Năm 2030: toàn bộ đoàn xe", "Nguyễn Minh", "Tin liên quan",
+        "Xe buýt điện đầu tiên lăn bánh ở Thủ đô",
+    ]))
+    assert (second.title, second.author, second.site) == (title, "Nguyễn Minh", "Dân trí")
+    assert second.text.endswith("dùng điện:\n\n- Năm 2025: 30% đoàn xe\n- Năm 2030: toàn bộ đoàn xe")
+    assert "Tin liên quan" not in second.text

@@ -55,7 +55,9 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _FOLLOW = re.compile(r"^theo dõi\s+(.{1,40}?)\s+trên(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
-_SITE_PREFIX = re.compile(r"^([A-ZĐ][\w.&]{1,24}(?: [A-ZĐ][\w.&]{1,15})?)\s+[-–—]\s+\S")
+_SITE_PREFIX = re.compile(
+    r"^\(?([A-ZĐ][\w.&]{1,24}(?: [A-ZĐa-zđ][\w.&]{1,15})?)\)?\s+[-–—]\s+\S"
+)
 _FEEDBACK = re.compile(r"bài viết (?:này )?có hữu ích|có hữu ích không|đánh giá bài viết", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2})?\s*(?:am|pm|sa|ch)?\b", re.IGNORECASE)
 _DATE = re.compile(
@@ -71,6 +73,7 @@ _DATE_FILLER = re.compile(
 )
 _NAV_SEPARATOR = re.compile(r"\s*[|>»›]\s*|\s+/\s+")
 _AGENCY_SUFFIX = re.compile(r"\s*[(\[][^()\[\]]{1,30}[)\]]\s*$")
+_LIST_ITEM = re.compile(r"^(?:[-•·▪●◦*+–]|\d{1,3}[.)])\s+\S")
 _BULLET = re.compile(r"^(?:[•·▪●◦*-]|\d{1,2}[.)])\s+")
 
 # Words of site furniture, compared on the folded line (no diacritics, lower
@@ -282,6 +285,17 @@ def _join_broken(paragraphs: list[str]) -> list[str]:
     return out
 
 
+def _group_list_items(paragraphs: list[str]) -> list[str]:
+    """Consecutive bullet lines form one list block, one item per line."""
+    out: list[str] = []
+    for text in paragraphs:
+        if out and _LIST_ITEM.match(text) and _LIST_ITEM.match(out[-1].rsplit("\n", 1)[-1]):
+            out[-1] += "\n" + text
+        else:
+            out.append(text)
+    return out
+
+
 def _site_from_follow(lines: list[_Line | None]) -> str | None:
     for line in lines:
         if line is not None:
@@ -378,7 +392,7 @@ def clean_text_dump(text: str, *, url: str | None = None) -> CleanedArticle:
                 continue
             previous_key = line.key
             paragraphs.append(line.text)
-    paragraphs = _join_broken(paragraphs)
+    paragraphs = _group_list_items(_join_broken(paragraphs))
 
     body = "\n\n".join(paragraphs)
     site = host_of(source_url) or _site_from_follow(lines)

@@ -285,3 +285,9 @@ def test_other_site_layouts() -> None:
     assert (second.title, second.author, second.site) == (title, "Nguyễn Minh", "Dân trí")
     assert second.text.endswith("dùng điện:\n\n- Năm 2025: 30% đoàn xe\n- Năm 2030: toàn bộ đoàn xe")
     assert "Tin liên quan" not in second.text
+
+
+def test_camel_case_brand_names_are_not_breadcrumbs() -> None:
+    title = "Apple ra mắt iPhone mới tại cửa hàng McDonald ở Hà Nội"
+    article = clean_text_dump(title + "\n\n" + PROSE)
+    assert article.title == title

@@ -136,7 +136,9 @@ def _is_glued_repeat(text: str) -> bool:
 def _is_breadcrumb(text: str) -> bool:
     if text.endswith(_SENTENCE_END):
         return False
-    glued = sum(1 for a, b in zip(text, text[1:]) if b.isupper() and a.islower())
+    # "chủNews", "giớiBộ": a lower-case word running into a capital.  The
+    # letter before must be lower case too, so "iPhone" or "McDonald" do not count.
+    glued = sum(1 for a, b, c in zip(text, text[1:], text[2:]) if c.isupper() and b.islower() and a.islower())
     return glued >= 2
 
 

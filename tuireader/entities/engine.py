@@ -61,6 +61,9 @@ _DASHES = ("-", "–", "—")
 _NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "del", "della", "dos", "du", "bin", "ibn", "al", "el", "le", "la"}
 # A model number or a numbered edition ends a product name: "S25", "A321", "II".
 _MODEL = re.compile(r"^(?:[A-Za-z]{0,3}\d+[A-Za-z]?|I{2,3}|IV|V|VI{1,3}|IX|X)$")
+_MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
+# Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
+_SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
 _BRAND_HEADS = {"tập đoàn", "hãng", "hãng tin", "hãng thông tấn", "hãng hàng không", "báo", "tạp chí"}
 # Words that end an unquoted work title: "phim Nhà bà Nữ | của Trấn Thành".
 _TITLE_ENDERS = {
@@ -316,6 +319,8 @@ class _Scanner:
             if toks[j - 1].cap and j > i and self.lex.in_section("org_lower_words", (tok.key,)):
                 j += 1
                 continue
+            if tok.text.isdigit() and len(tok.text) <= 2 and toks[j - 1].cap and j > name_start:
+                j += 1  # "Bệnh viện Nhi Đồng 1"
             break
         if j == name_start:
             # A bare head word ("Bộ", "Lực lượng") names nothing; an acronym head
@@ -329,6 +334,12 @@ class _Scanner:
         """Extend an organisation ending at ``j`` by a place: "... Nga", "... tỉnh Quảng Nam"."""
         toks = self.toks
         if j >= len(toks) or not self._joined(j) or toks[j].blocked:
+            return j
+        if toks[j].key == "tại" and j + 1 < len(toks) and self._joined(j + 1) and self._embassy_before(j):
+            # "Đại sứ quán Việt Nam tại Hàn Quốc"
+            length, entry = self.gazetteer_at(j + 1)
+            if entry is not None and entry.type == "LOC":
+                return j + 1 + length
             return j
         prefix = self.section_at("loc_prefix_drop", j)
         admin = prefix and " ".join(t.key for t in toks[j : j + prefix]) in _ADMIN_PREFIXES
@@ -345,6 +356,14 @@ class _Scanner:
         if entry is not None and entry.type == "LOC" and toks[j].cap:
             return j + length
         return j
+
+    def _embassy_before(self, j: int) -> bool:
+        """A diplomatic mission's head word stands a few words before ``j``."""
+        for k in range(max(0, j - 6), j):
+            for n in (1, 2, 3, 4):
+                if k + n <= j and " ".join(t.key for t in self.toks[k : k + n]) in _MISSION_HEADS:
+                    return True
+        return False
 
     # --- the scan -----------------------------------------------------------
 
@@ -626,8 +645,11 @@ class _Scanner:
             # "xã Gio Mỹ", "sông Hương": the whole run is the place.
             run = self.cap_run(i, stop_at_known=False, limit=4)
             keep = self.section_before("loc_prefix_keep", i)
-            self.add("LOC", i - keep, i + run)
-            return i + run
+            end = i + run
+            if end < len(toks) and toks[end].text.isdigit() and len(toks[end].text) <= 2 and self._joined(end):
+                end += 1  # "cầu Thủ Thiêm 4"
+            self.add("LOC", i - keep, end)
+            return end
         if tok.gap == "hyphen" and self.mentions and self.mentions[-1].type == "LOC" and self.mentions[-1].end == toks[i - 1].end:
             # "Bến Thành - Suối Tiên", "Hà Nội - Côn Đảo": the other end of a route.
             run = self.cap_run(i, stop_at_known=False, limit=4)
@@ -685,7 +707,7 @@ class _Scanner:
             self.add("PER", i, end, single=True)
             follows_name = bool(self.mentions) and self.mentions[-1].end == toks[i - 1].end and tok.gap == "space"
             opens_sentence = tok.sent and i + 1 < len(toks) and not toks[i + 1].cap
-            if len(tok.text) > 2 and (opens_sentence or not tok.sent) and not (
+            if len(tok.text) > 2 and (opens_sentence or not tok.sent) and not tok.key.endswith(_SURNAME_ENDINGS) and not (
                 follows_name or tok.upper or looks_vietnamese(tok.text) or self.lex.in_section("not_names", (tok.key,))
             ):
                 # A lone foreign word that is no person named in the text is

@@ -1,0 +1,119 @@
+"""First paint and key-to-paint of the real reader in tmux, against a minimal Textual app.
+
+    python benchmarks/ttfp.py --sizes 10000 50000 [--keep DIR] [--runs 5]
+
+Uses the shared ``ttfp.py`` harness (time to first meaningful paint in a
+tmux pane).  For each library size it builds a synthetic library (or reuses
+one kept in --keep), then measures in the same run:
+
+* the minimal Textual app's first paint (the baseline),
+* tuireader's first paint with the article list filled, and the ratio,
+* key-to-paint of ``j`` in the article list (move and show the next article),
+* the reader's resident memory once idle.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+HARNESS = REPO.parent / "shared" / "bench" / "ttfp.py"
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+
+def harness(args: list[str], command: list[str], env: dict[str, str]) -> dict:
+    env_args = [f"--env={k}={v}" for k, v in env.items()]
+    out = subprocess.run(
+        [sys.executable, str(HARNESS), "--json", *env_args, *args, "--", *command],
+        capture_output=True, text=True, timeout=900,
+    )
+    if out.returncode != 0:
+        raise SystemExit(f"ttfp failed:\n{out.stdout}\n{out.stderr}")
+    return json.loads(out.stdout)
+
+
+def median_ms(result: dict, key: str) -> float:
+    """The harness reports seconds under ``ttfp_s`` and ``key_to_paint_s``."""
+    block = result.get(key) or {}
+    value = block.get("median")
+    return float(value) * 1000 if value is not None else float("nan")
+
+
+def reader_memory_mb(library: Path, env: dict[str, str]) -> float:
+    """Start the reader in tmux, wait until it is idle, read its RSS from /proc."""
+    with tempfile.TemporaryDirectory() as tmp:
+        sock = str(Path(tmp) / "s")
+        exe = shutil.which("tuireader") or "tuireader"
+        cmd = " ".join([*(f"{k}={v}" for k, v in env.items()), exe, "--library", str(library)])
+        subprocess.run(["tmux", "-S", sock, "-f", "/dev/null", "new-session", "-d", "-s", "m", "-x", "160",
+                        "-y", "48", f"env -u COLUMNS -u LINES {cmd}"], check=True)
+        try:
+            time.sleep(6)
+            pane_pid = subprocess.run(["tmux", "-S", sock, "display", "-p", "-t", "m", "#{pane_pid}"],
+                                      capture_output=True, text=True).stdout.strip()
+            pids = [pane_pid] + subprocess.run(["pgrep", "-P", pane_pid], capture_output=True,
+                                               text=True).stdout.split()
+            rss = 0
+            for pid in pids:
+                try:
+                    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            rss = max(rss, int(line.split()[1]))
+                except OSError:
+                    pass
+            return rss / 1024
+        finally:
+            subprocess.run(["tmux", "-S", sock, "kill-server"], capture_output=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
+    parser.add_argument("--keep", type=Path)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    if not HARNESS.exists():
+        raise SystemExit(f"the ttfp harness is missing: {HARNESS}")
+    from make_library import build
+
+    exe = shutil.which("tuireader")
+    if exe is None:
+        raise SystemExit("install the reader first: python3 -m pip install -e .")
+    with tempfile.TemporaryDirectory() as tmp:
+        root = args.keep or Path(tmp)
+        home = Path(tmp) / "home"
+        env = {"HOME": str(home), "XDG_CONFIG_HOME": str(home / "config"), "XDG_DATA_HOME": str(home / "data")}
+        minimal = harness(["--runs", str(args.runs), "--expect", "minimal app ready"],
+                          [sys.executable, str(REPO / "benchmarks" / "minimal_app.py")], env)
+        base = median_ms(minimal, "ttfp_s")
+        print(f"minimal Textual app first paint: {base:7.1f} ms")
+        for size in args.sizes:
+            library = root / f"lib{size}"
+            if not (library / "tuireader.json").exists():
+                print(f"building {size} articles ...", flush=True)
+                build(library, size)
+            # Open once so the derived index is current (as after any earlier session).
+            subprocess.run([exe, "--library", str(library), "list", "--limit", "1"], capture_output=True)
+            paint = harness(["--runs", str(args.runs), "--expect", r"(?s)Sources.*\(\d+\)"],
+                            [exe, "--library", str(library)], env)
+            first = median_ms(paint, "ttfp_s")
+            keys = harness(["--runs", str(max(2, args.runs // 2)), "--expect", r"(?s)Sources.*\(\d+\)",
+                            "--then-keys", "j", "--key-repeats", "5", "--settle", "1.5", "--idle"],
+                           [exe, "--library", str(library)], env)
+            key = median_ms(keys, "key_to_paint_s")
+            memory = reader_memory_mb(library, env)
+            print(f"{size:>6} articles: first paint {first:7.1f} ms ({first / base:.2f}x the minimal app), "
+                  f"j key-to-paint {key:6.1f} ms, memory {memory:.0f} MB")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("LANG", "C.UTF-8")
+    main()

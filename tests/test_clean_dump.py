@@ -291,3 +291,26 @@ def test_camel_case_brand_names_are_not_breadcrumbs() -> None:
     title = "Apple ra mắt iPhone mới tại cửa hàng McDonald ở Hà Nội"
     article = clean_text_dump(title + "\n\n" + PROSE)
     assert article.title == title
+
+
+def test_cookie_notice_and_teaser_box_above_the_article() -> None:
+    title = "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây"
+    second = ("Theo Sở Giao thông vận tải, công trình giúp giảm đáng kể thời gian di chuyển "
+              "của người dân vào giờ cao điểm buổi sáng.")
+    dump = "\n".join([
+        "Logo",
+        "Chúng tôi sử dụng cookie để cải thiện trải nghiệm của bạn, bằng cách tiếp tục truy cập trang web "
+        "và các dịch vụ liên quan của chúng tôi, bạn đồng ý với chính sách bảo mật và điều khoản sử dụng này.",
+        "Tin nóng",
+        "Giá vàng hôm nay tăng mạnh phiên đầu tuần",
+        "Giá vàng trong nước sáng nay đồng loạt tăng theo đà của thị trường thế giới khi nhu cầu trú ẩn tăng cao.",
+        "Mưa lớn kéo dài ở các tỉnh miền Trung",
+        "Nhiều tuyến đường ở Quảng Nam bị ngập sâu sau ba ngày mưa lớn liên tục, giao thông bị chia cắt.",
+        title,
+        PROSE,
+        second,
+        "Tin liên quan",
+    ])
+    article = clean_text_dump(dump)
+    assert article.title == title
+    assert article.text == PROSE + "\n\n" + second

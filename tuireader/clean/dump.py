@@ -271,6 +271,57 @@ def _ends_article(lines: list[_Line | None], index: int, title: str | None) -> b
     return False
 
 
+def _body_start(lines: list[_Line | None], usable) -> int | None:
+    """Index of the first line of the article body.
+
+    The page is cut into runs of prose, each ending where a page-tail signal
+    stands; the body is the first run holding at least half as many words
+    as the longest one, so a cookie notice or a block of teasers above the
+    article is passed over while an embedded article further down never
+    wins over the real one.
+    """
+    runs: list[tuple[int, int, int]] = []  # (start index, prose words, prose lines)
+    start = None
+    words = count = 0
+    in_box = False  # after a section header: headline + teaser pairs
+    for index, line in enumerate(lines):
+        if line is None or _is_caption(line) or _is_furniture(line):
+            continue
+        if _ends_article(lines, index, None):
+            if start is not None:
+                runs.append((start, words, count))
+            start, words, count, in_box = None, 0, 0, True
+            continue
+        if _is_prose(line) and usable(line):
+            if start is None:
+                if in_box and not _prose_follows(lines, index, usable):
+                    continue  # a teaser: one prose line, then the next headline
+                start, in_box = index, False
+            words += line.words
+            count += 1
+    if start is not None:
+        runs.append((start, words, count))
+    if not runs:
+        return None
+    longest = max(words for _, words, _ in runs)
+    # A lone prose line (a cookie notice, a slogan) is not an article body
+    # while a run of several paragraphs exists.
+    for start, words, count in runs:
+        if words * 2 >= longest and (count >= 2 or all(c < 2 for _, _, c in runs)):
+            return start
+    return max(runs, key=lambda run: run[1])[0]
+
+
+def _prose_follows(lines: list[_Line | None], index: int, usable) -> bool:
+    """True when the next usable line after ``index`` is prose too."""
+    for position in range(index + 1, len(lines)):
+        line = lines[position]
+        if line is None or _is_caption(line) or _is_furniture(line) or not usable(line):
+            continue
+        return _is_prose(line)
+    return False
+
+
 def _join_broken(paragraphs: list[str]) -> list[str]:
     """Rejoin a paragraph the scraper split in mid-sentence."""
     out: list[str] = []
@@ -344,7 +395,7 @@ def clean_text_dump(text: str, *, url: str | None = None) -> CleanedArticle:
         return not (_is_furniture(line) or _is_caption(line) or _is_breadcrumb(line.text)
                     or _is_glued_repeat(line.text) or _is_timestamp(line) or _is_section_header(line))
 
-    start = next((i for i, line in enumerate(lines) if line is not None and _is_prose(line) and usable(line)), None)
+    start = _body_start(lines, usable)
 
     title_index = None
     author = None

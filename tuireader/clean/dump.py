@@ -9,9 +9,11 @@ is page furniture.  The steps:
    together), a headline glued to itself, site furniture (follow/subscribe
    lines, section headers such as "Tin liên quan", rating and feedback
    widgets), "Nguồn: URL".
-2. The body starts at the first prose line; the title is the nearest
-   headline-like line above it (so a site banner or a breadcrumb higher up
-   is never taken), and a name-like line between them is the byline.
+2. The body starts at the first substantial run of prose lines (a lone
+   cookie notice or a box of teasers above the article does not count);
+   the title is the nearest headline-like line above it (so a site banner
+   or a breadcrumb higher up is never taken), and a name-like line between
+   them is the byline.
 3. The body ends at the first sign of the page tail: a section header, the
    feedback widget, "Nguồn:", a byline in capitals, a timestamp, a headline
    repeated on the next line or glued to itself, or an embedded article of

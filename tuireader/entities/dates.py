@@ -45,9 +45,9 @@ _DAY_MONTH = re.compile(
 
 # Words right before a bare d/m that make it a date.
 _CUES = {
-    "ngày", "hôm", "sáng", "trưa", "chiều", "tối", "đêm", "khuya", "rạng", "từ", "đến", "tới",
-    "vào", "trước", "sau", "qua", "nay", "lễ", "dịp", "mùng", "mồng", "hạn", "cuối", "đầu",
-    "giữa", "kể", "(", "phiên", "chiều", "tuần", "hôm nay", "thứ", "tuần", "hết", "lúc", "chiếu", "ra", "hết",
+    "ngày", "hôm", "sáng", "trưa", "chiều", "tối", "đêm", "khuya", "rạng", "từ", "đến", "tới", "vào",
+    "trước", "sau", "qua", "nay", "lễ", "dịp", "mùng", "mồng", "hạn", "cuối", "đầu", "giữa", "kể", "(",
+    "thứ", "tuần", "hết", "lúc", "chiếu", "ra", "phiên",
 }
 _PREV_WORD = re.compile(r"(\w+|\()\s*$")
 

@@ -195,7 +195,7 @@ class _Scanner:
             return 0
         if not self._joined(i) and toks[i].gap != "break":
             return 0
-        if toks[i].gap == "break" and not self.text[toks[i - 1].end : toks[i].start].strip() in _QUOTE_OPEN:
+        if toks[i].gap == "break" and self.text[toks[i - 1].end : toks[i].start].strip() not in _QUOTE_OPEN:
             return 0
         phrases = self.lex.sections.get(name, ())
         keys: list[str] = []
@@ -482,62 +482,59 @@ class _Scanner:
             # "Anh hùng", "Mỹ nhân": a country name that is the first half of a word.
             if gaz_len == 1 and self.section_at("sentence_start_words", i) > 1:
                 return i + self.section_at("sentence_start_words", i)
-            canonical = entry.canonical
-            keep = self.section_before("loc_prefix_keep", i)
-            if keep and not entry.caps[0] is False and canonical[0].isupper() and toks[i - keep].key in ("sông", "biển", "hồ", "núi", "vịnh"):
-                canonical = f"{self.span_text(i - keep, i)} {canonical}"
-                self.add("LOC", i - keep, i + gaz_len, canonical, known=False)
-            else:
-                self.add(entry.type, i, i + gaz_len, canonical, known=True)
+            self.add(entry.type, i, i + gaz_len, entry.canonical, known=True)
             return i + gaz_len
         return self.unknown_run(i)
 
     def emit_org(self, i: int, end: int, entry: GazetteerEntry | None) -> int:
+        """Record the organisation ``i..end`` (``entry`` if known) with its qualifier and bracketed alias."""
         toks = self.toks
+        head = self.section_at("org_heads", i)
         qualified = end
-        if entry is None or self.section_at("org_heads", i):
+        if entry is None or head:
             # "Ủy ban MTTQ Việt Nam tỉnh Quảng Trị": a country, then a province.
             qualified = self.org_qualifier(self.org_qualifier(end))
-        if entry is None and qualified == end:
+        if entry is None and qualified == end and i + head < end:
             # "Hãng tin Reuters", "Tập đoàn Vingroup": a head before a known name.
-            head = self.section_at("org_heads", i)
-            name_len, named = self.gazetteer_at(i + head) if i + head < end else (0, None)
+            name_len, named = self.gazetteer_at(i + head)
             if named is not None and named.type == "ORG" and i + head + name_len == end:
                 entry = named
         if qualified > end:
             self.add("ORG", i, qualified)
-        elif entry is None and " ".join(t.key for t in toks[i : i + self.section_at("org_heads", i)]) in _BRAND_HEADS:
+        elif entry is None and " ".join(t.key for t in toks[i : i + head]) in _BRAND_HEADS:
             # "Tập đoàn Sovico" is the group Sovico: keep the brand as the name.
-            head = self.section_at("org_heads", i)
             self.add("ORG", i, end, self.span_text(i + head, end))
         elif entry is not None:
             suffix = self._suffix_extension(end)
             if suffix:
                 self.add("ORG", i, suffix)  # "ASEAN Cup", "AFC Champions League"
-                end = qualified = suffix
+                qualified = suffix
             else:
                 self.add("ORG", i, end, entry.canonical, known=True)
         else:
             self.add("ORG", i, end)
-        end = qualified
-        # "Tổ chức Y tế Thế giới (WHO)": an acronym in brackets names the same body.
-        if (
-            end < len(toks)
-            and self.text[toks[end - 1].end : toks[end].start].strip() == "("
-            and (toks[end].upper or (self.gazetteer_at(end)[1] or entry or GazetteerEntry("", "", (), "")).type == "ORG")
-        ):
-            close = end + 1
-            while close < len(toks) and self._joined(close) and toks[close].cap:
-                close += 1
-            if self.text[toks[close - 1].end : toks[close - 1].end + 1] == ")":
-                owner = self.mentions[-1]
-                length, named = self.gazetteer_at(end)
-                if named is not None and named.type == "ORG" and end + length == close and not owner.known:
-                    # "Ngân hàng TMCP Ngoại thương Việt Nam (Vietcombank)": the known name wins.
-                    owner.canonical, owner.known = named.canonical, True
-                self.mentions.append(Mention("ORG", owner.canonical, toks[end].start, toks[close - 1].end, owner.known))
-                return close
-        return end
+        return self._bracketed_alias(qualified)
+
+    def _bracketed_alias(self, end: int) -> int:
+        """After an organisation ending at ``end``, take "(WHO)" or "(Vietcombank)" as its alias."""
+        toks = self.toks
+        if end >= len(toks) or self.text[toks[end - 1].end : toks[end].start].strip() != "(":
+            return end
+        length, named = self.gazetteer_at(end)
+        known = named is not None and named.type == "ORG"
+        if not (toks[end].upper or known):
+            return end
+        close = end + 1
+        while close < len(toks) and self._joined(close) and toks[close].cap:
+            close += 1
+        if self.text[toks[close - 1].end : toks[close - 1].end + 1] != ")":
+            return end
+        owner = self.mentions[-1]
+        if known and end + length == close and not owner.known:
+            # "Ngân hàng TMCP Ngoại thương Việt Nam (Vietcombank)": the known name wins.
+            owner.canonical, owner.known = named.canonical, True
+        self.mentions.append(Mention("ORG", owner.canonical, toks[end].start, toks[close - 1].end, owner.known))
+        return close
 
     def after_title(self, i: int, title: int) -> int:
         """Handle what follows a title: portfolio, organisation, country, then the name."""

@@ -33,9 +33,6 @@ def resolve_name(name: str, type_: str | None) -> tuple[str, str] | None:
     entry = load().phrases.get(keys)
     if entry is not None and type_ in (None, entry.type):
         return entry.type, entry.canonical
-    candidates = [c for c in _folded_index().get(fold(" ".join(keys)), []) if type_ in (None, c[0])]
-    if len(candidates) == 1 or len({c for c in candidates}) == 1:
-        return candidates[0]
-    if candidates and fold(name) != name.casefold():
-        return None
-    return candidates[0] if len(candidates) == 1 else None
+    # Without diacritics a name may be ambiguous ("ha nam"); answer only when it is not.
+    candidates = {c for c in _folded_index().get(fold(" ".join(keys)), []) if type_ in (None, c[0])}
+    return candidates.pop() if len(candidates) == 1 else None

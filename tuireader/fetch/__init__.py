@@ -2,7 +2,17 @@
 
 Importing this package is cheap: httpx, feedparser and lxml are imported
 inside the functions that first need them.  Nothing here imports the store
-or the UI; the store plugs in through :class:`RefreshSink`.
+or the UI; the store plugs in through :class:`RefreshSink`::
+
+    reports = refresh_sources_sync(
+        [FeedSource(id="vnexpress", url=find_preset("vnexpress").url)], sink,
+        on_progress=lambda source_id, state, done, total: ...,
+    )
+
+Each report says ``ok``, ``unchanged`` (the server answered 304) or
+``error`` with a one-sentence reason; keep its ``etag``/``last_modified``
+for the next refresh.  Pages are cleaned in worker processes by default
+(one per core), so fetching overlaps cleaning; pass ``executor=`` to choose.
 """
 
 from __future__ import annotations

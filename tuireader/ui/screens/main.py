@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["MainScreen"]
 
 SEARCH_DEBOUNCE = 0.15
+SOURCES_RECOUNT_DELAY = 1.0
 ENTITY_SECTION = "Entity feeds"
 
 
@@ -125,8 +126,10 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#progress", ProgressBar).display = False
-        self.reload(sources=True)
+        self.reload()
         self.query_one(ArticleList).focus()
+        # Source counts are not needed for the first paint.
+        self.call_after_refresh(self.reload_sources)
 
     # --- library access ---------------------------------------------------
 
@@ -165,8 +168,7 @@ class MainScreen(Screen[None]):
         """Recompute the ids of the view (and the source tree)."""
         ids = self._call("Search failed", self.library.query_ids, self.full_query)
         self.article_ids = list(ids or [])
-        unread = self._call("Search failed", self.library.query_ids, join_query(self.full_query, "is:unread"))
-        self._unread_in_view = len(unread or [])
+        self._count_unread()
         if sources:
             self.reload_sources()
         self._update_status()
@@ -180,14 +182,23 @@ class MainScreen(Screen[None]):
     def _reload_sources_soon(self) -> None:
         if self._sources_timer is not None:
             self._sources_timer.stop()
-        self._sources_timer = self.set_timer(0.3, self.reload_sources)
+        # Counting every source costs a few hundred ms on a large library:
+        # wait until the reader pauses rather than recount on every keypress.
+        self._sources_timer = self.set_timer(SOURCES_RECOUNT_DELAY, self.reload_sources)
 
     def _refresh_rows(self, ids: Sequence[str]) -> None:
         self.query_one(ArticleList).invalidate(ids)
-        unread = self._call("Search failed", self.library.query_ids, join_query(self.full_query, "is:unread"))
-        self._unread_in_view = len(unread or [])
+        self._count_unread()
         self._update_status()
         self._reload_sources_soon()
+
+    def _count_unread(self) -> None:
+        counter = getattr(self.library, "count", None)
+        if counter is not None:
+            counts = self._call("Counting failed", counter, self.full_query)
+            self._unread_in_view = counts[0] if counts else 0
+        else:
+            self._unread_in_view = len(self._unread_ids())
 
     def _update_status(self) -> None:
         parts = [self.view_label or "All", f"{len(self.article_ids)} articles", f"{self._unread_in_view} unread"]

@@ -410,10 +410,9 @@ class Library:
             # A full name, or a short one the text used for it ("Blinken" for "Antony Blinken").
             where.append(
                 f"a.num IN (SELECT num FROM article_entities WHERE key IN ({placeholders})"
-                " OR name_f = ? OR name_f LIKE ? ESCAPE '\\')"
+                " OR name_f = ? OR last_f = ?)"
             )
-            escaped = plain.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            params.extend([*keys, plain, f"% {escaped}"])
+            params.extend([*keys, plain, plain])
         if parsed.before:
             where.append("substr(a.sort_key, 1, 10) < ?")
             params.append(parsed.before)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..text import fold, tone_key
 
-INDEX_VERSION = 3
+INDEX_VERSION = 4
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -44,9 +44,13 @@ CREATE TABLE IF NOT EXISTS article_tags (num INTEGER NOT NULL, tag_key TEXT NOT 
 CREATE INDEX IF NOT EXISTS article_tags_key ON article_tags (tag_key, num);
 CREATE INDEX IF NOT EXISTS article_tags_folded ON article_tags (tag_f, num);
 CREATE INDEX IF NOT EXISTS article_tags_num ON article_tags (num);
-CREATE TABLE IF NOT EXISTS article_entities (num INTEGER NOT NULL, key TEXT NOT NULL, name_f TEXT NOT NULL, type TEXT NOT NULL, name TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS article_entities (
+    num INTEGER NOT NULL, key TEXT NOT NULL, name_f TEXT NOT NULL, last_f TEXT NOT NULL, type TEXT NOT NULL,
+    name TEXT NOT NULL
+);
 CREATE INDEX IF NOT EXISTS article_entities_key ON article_entities (key, num);
 CREATE INDEX IF NOT EXISTS article_entities_name ON article_entities (name_f, num);
+CREATE INDEX IF NOT EXISTS article_entities_last ON article_entities (last_f, num);
 CREATE INDEX IF NOT EXISTS article_entities_num ON article_entities (num);
 CREATE TABLE IF NOT EXISTS text_indexed (num INTEGER PRIMARY KEY);
 CREATE VIRTUAL TABLE IF NOT EXISTS text_fts USING fts5 (
@@ -79,6 +83,12 @@ class IndexRow:
     @property
     def num(self) -> int:
         return int(self.id, 16)
+
+
+def _last_word(folded: str) -> str:
+    """The short form a text uses for a full name: "Blinken" for "Antony Blinken"."""
+    words = folded.split()
+    return words[-1] if len(words) > 1 else ""
 
 
 def _text_columns(row: IndexRow) -> tuple[str, str, str, str]:
@@ -180,8 +190,8 @@ class SearchIndex:
             )
             self._write_tags(num, row.tags)
             self.db.executemany(
-                "INSERT INTO article_entities (num, key, name_f, type, name) VALUES (?,?,?,?,?)",
-                [(num, key, fold(name), etype, name) for key, etype, name in row.entities],
+                "INSERT INTO article_entities (num, key, name_f, last_f, type, name) VALUES (?,?,?,?,?,?)",
+                [(num, key, fold(name), _last_word(fold(name)), etype, name) for key, etype, name in row.entities],
             )
             self.db.execute(
                 "INSERT INTO extra_fts (rowid, extra_f, extra_t) VALUES (?,?,?)",

@@ -309,8 +309,16 @@ class _Scanner:
                             break
                 j += 1
                 continue
-            if tok.key == "và" and j + 1 < len(toks) and toks[j - 1].cap and toks[j + 1].cap and self._joined(j + 1):
-                j += 1  # "Bộ Giáo dục và Đào tạo"
+            if (
+                tok.key == "và"
+                and j + 1 < len(toks)
+                and toks[j - 1].cap
+                and toks[j + 1].cap
+                and self._joined(j + 1)
+                and not self.section_at("org_heads", j + 1)
+                and not self.gazetteer_at(j + 1)[0]
+            ):
+                j += 1  # "Bộ Giáo dục và Đào tạo", but not "Vietcombank và Ngân hàng BIDV"
                 continue
             compound = self.section_at("org_lower_compounds", j)
             if compound:
@@ -653,7 +661,7 @@ class _Scanner:
             self.add("LOC", i, i + run)
             return i + run
         if self.lex.in_section("not_names", (tok.key,)):
-            return i + self.cap_run(i, stop_at_known=False)
+            return i + 1  # "Olympic | Paris 2024"
         common = self.section_at("sentence_start_words", i)
         if common and (common > 1 or not (i + 1 < len(toks) and toks[i + 1].cap and self._joined(i + 1))):
             return i + common

@@ -122,3 +122,10 @@ def test_fuzz_clean_source_only_raises_clean_error(data: bytes) -> None:
         assert str(error)
     else:
         assert isinstance(article.text, str)
+
+
+def test_page_with_too_many_elements_is_bounded() -> None:
+    html = "<html><body><article>" + "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + "<span>x</span>" * 300_000
+    article = clean_html(html + "</article></body></html>")
+    assert any("more than" in w and "elements" in w for w in article.warnings)
+    assert PARAGRAPHS[0] in article.text and PARAGRAPHS[-1] in article.text

@@ -21,16 +21,20 @@ from .dump import is_byline
 from .encoding import decode_bytes
 from .metadata import PageMeta, extract_meta, guess_lang
 
-__all__ = ["MAX_HTML_CHARS", "clean_html"]
+__all__ = ["MAX_HTML_CHARS", "MAX_HTML_ELEMENTS", "clean_html"]
 
 # Pages above this size (after dropping scripts and styles) are cut: the work
 # of readability grows faster than linearly with the page.
 MAX_HTML_CHARS = 1_500_000
+# Readability's cost follows the number of elements more than the bytes;
+# real article pages have a few thousand.
+MAX_HTML_ELEMENTS = 20_000
 # libxml2 stops at this nesting depth and drops what lies deeper.
 _LIBXML_MAX_DEPTH = 255
 
-_SCRIPTS = re.compile(r"<(script|style|svg)\b[^>]*>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+_SCRIPT_OPEN = re.compile(r"<(script|style|svg)\b", re.IGNORECASE)
 _TAG = re.compile(r"<[a-zA-Z!/?]")
+_ELEMENT_START = re.compile(r"<[a-zA-Z]")
 _PARSER_UNSAFE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # Long runs of opening or closing tags with nothing between them: the shape
@@ -71,7 +75,7 @@ _SPLIT_WORDS = re.compile(r"[\s_\-]+")
 _SECTION_LABELS = re.compile(
     r"^(?:tin|bài|bài viết|video|tin tức)?\s*(?:liên quan|cùng chủ đề|cùng chuyên mục|cùng tác giả|"
     r"đọc (?:thêm|nhiều)|xem thêm|mới nhất|tin mới|đừng bỏ lỡ|nổi bật|có thể bạn quan tâm|"
-    r"bình luận(?: \(\d+\))?|ý kiến bạn đọc|tiêu điểm)\s*:?$"
+    r"bình luận|ý kiến bạn đọc|tiêu điểm)(?:\s*\(\d+\))?\s*:?$"
     r"|^(?:related(?: (?:articles|stories|posts|news|content|coverage|reading))?|read (?:more|next|also)|"
     r"more (?:from|on|stories|news)\b.*|recommended(?: for you)?|you (?:may|might) (?:also )?like.*|"
     r"popular(?: now| stories)?|most (?:read|popular|viewed)|trending(?: now)?|comments?(?: \(\d+\))?|"
@@ -382,6 +386,33 @@ def _tree_depth_hit(doc: Any) -> bool:
     return False
 
 
+def _element_limit_offset(html: str) -> int | None:
+    """Where the element after ``MAX_HTML_ELEMENTS`` starts, or None if there are fewer."""
+    for count, found in enumerate(_ELEMENT_START.finditer(html), start=1):
+        if count > MAX_HTML_ELEMENTS:
+            return found.start()
+    return None
+
+
+def _strip_scripts(html: str) -> str:
+    """Remove <script>, <style> and <svg> elements in one linear pass."""
+    lower = html.lower()
+    out: list[str] = []
+    position = 0
+    while True:
+        found = _SCRIPT_OPEN.search(html, position)
+        if not found:
+            out.append(html[position:])
+            break
+        out.append(html[position:found.start()])
+        close = lower.find("</" + found.group(1).lower(), found.end())
+        if close == -1:
+            break  # never closed: the rest is script too
+        end = lower.find(">", close)
+        position = len(html) if end == -1 else end + 1
+    return " ".join(out)
+
+
 def _parse(html: str) -> Any:
     import lxml.html
     from lxml import etree
@@ -423,10 +454,19 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         if _PARSER_UNSAFE.search(html):
             html = clean_input(html)
     if len(html) > MAX_HTML_CHARS:
-        html = _SCRIPTS.sub(" ", html)
+        html = _strip_scripts(html)
         if len(html) > MAX_HTML_CHARS:
             html = html[:MAX_HTML_CHARS]
-            warnings.append(f"truncated: page larger than {MAX_HTML_CHARS // 1_000_000} MB")
+            warnings.append(f"truncated: page larger than {MAX_HTML_CHARS / 1_000_000:g} MB")
+    cut = _element_limit_offset(html)
+    if cut is not None and (_OPEN_RUN.search(html) or _CLOSE_RUN.search(html)):
+        # Thousands of nested wrappers count as elements too: collapse them first.
+        html = _CLOSE_RUN.sub("</div>", _OPEN_RUN.sub("<div>", html))
+        warnings.append("page nested too deeply: the nesting was flattened")
+        cut = _element_limit_offset(html)
+    if cut is not None:
+        html = html[:cut]
+        warnings.append(f"truncated: page has more than {MAX_HTML_ELEMENTS} elements")
     article = CleanedArticle(url=url, warnings=warnings)
     if not html.strip() or not _TAG.search(html):
         article.warnings.append("no article found: the page has no HTML content")

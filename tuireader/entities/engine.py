@@ -477,8 +477,10 @@ class _Scanner:
         if entry is not None and entry.type == "LOC" and (
             self.section_before("loc_prefix_drop", i) or self.section_before("loc_prefix_keep", i)
         ):
-            if self.cap_run(i, stop_at_known=False, limit=4) > gaz_len:
-                return self.unknown_run(i)  # "sân Mỹ Đình", "xã Gio Mỹ"
+            after = i + gaz_len
+            numbered = after < len(toks) and toks[after].text.isdigit() and len(toks[after].text) <= 2 and self._joined(after)
+            if numbered or self.cap_run(i, stop_at_known=False, limit=4) > gaz_len:
+                return self.unknown_run(i)  # "sân Mỹ Đình", "xã Gio Mỹ", "cầu Thủ Thiêm 4"
         if entry is not None and entry.type == "LOC":
             tail = self._suffix_extension(i + gaz_len)
             if tail:

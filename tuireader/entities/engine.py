@@ -61,6 +61,10 @@ _DASHES = ("-", "–", "—")
 _NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "del", "della", "dos", "du", "bin", "ibn", "al", "el", "le", "la"}
 # A model number or a numbered edition ends a product name: "S25", "A321", "II".
 _MODEL = re.compile(r"^(?:[A-Za-z]{0,3}\d+[A-Za-z]?|I{2,3}|IV|V|VI{1,3}|IX|X)$")
+# A match score ("2-0", "1 - 3"); dates were found first, so "25-6" after "ngày" is not one.
+_SCORE = re.compile(r"(?<![\w/.-])\d{1,2}\s?-\s?\d{1,2}(?![\w/-]|[.,]\d)")
+# Words next to a team's name in a match report.
+_RESULT_WORDS = {"thắng", "thua", "hòa", "gặp", "trước", "hạ", "tiếp", "đánh", "đè", "vượt", "giữa", "và", "cầm", "nhận"}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -393,7 +397,45 @@ class _Scanner:
                 i += 1
                 continue
             i = self.at_capital(i)
+        self._clubs_in_match_reports()
         return self.mentions
+
+    def _clubs_in_match_reports(self) -> None:
+        """In a sentence about a match, a Vietnamese city next to a result verb is its club.
+
+        "Nam Định thắng Hà Tĩnh 2-0": both are teams.  Countries stay places
+        (national teams are reported under the country's name).
+        """
+        if not _SCORE.search(self.text):
+            return
+        toks = self.toks
+        starts = [t.start for t in toks]
+        sentence_of = []
+        current = 0
+        for t in toks:
+            if t.sent:
+                current += 1
+            sentence_of.append(current)
+        dates = [(m.start, m.end) for m in self.mentions if m.type == "DATE"]
+        sporty = {
+            sentence_of[bisect_right(starts, m.start()) - 1]
+            for m in _SCORE.finditer(self.text)
+            if m.start() >= starts[0] and not any(s < m.end() and m.start() < e for s, e in dates)
+        }
+        for mention in self.mentions:
+            if mention.type != "LOC" or not mention.known:
+                continue
+            first = bisect_right(starts, mention.start) - 1
+            last = bisect_right(starts, mention.end - 1) - 1
+            if sentence_of[first] not in sporty:
+                continue
+            entry = self.lex.phrases.get(tuple(t.key for t in toks[first : last + 1]))
+            if entry is None or entry.source != "provinces_vn":
+                continue
+            before = toks[first - 1].key if first > 0 and self._joined(first) else ""
+            after = toks[last + 1].key if last + 1 < len(toks) and self._joined(last + 1) else ""
+            if before in _RESULT_WORDS or after in _RESULT_WORDS:
+                mention.type, mention.known = "ORG", False
 
     def _block_work_titles(self) -> None:
         """Hide titles of films, songs and shows: quoted or capitalised after a cue."""

@@ -95,6 +95,12 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     # "Công ty Hoàng Long" is the "Công ty TNHH Thương mại Hoàng Long" of the same text.
     orgs = sorted((g for g in groups.values() if g.type == "ORG" and not g.known), key=lambda g: -len(g.words))
     for short in reversed(orgs):
+        # "Hải Phòng" in a match report is the "CLB Hải Phòng" named before.
+        owners = [g for g in orgs if g is not short and id(g) not in merged and _without_head(g.words) == short.words]
+        if len(owners) == 1:
+            owners[0].mentions.extend(short.mentions)
+            merged.add(id(short))
+            continue
         if len(short.words) < 2:
             continue
         longer = [
@@ -125,6 +131,16 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
                 result.append(group)
             group.mentions.append(m)
     return result
+
+
+_GENERIC_HEADS = (("clb",), ("câu", "lạc", "bộ"), ("đội",), ("đội", "bóng"), ("công", "ty"), ("tập", "đoàn"), ("hãng",))
+
+
+def _without_head(words: tuple[str, ...]) -> tuple[str, ...]:
+    for head in _GENERIC_HEADS:
+        if words[: len(head)] == head and len(words) > len(head):
+            return words[len(head) :]
+    return ()
 
 
 def _subsequence(long: tuple[str, ...], short: tuple[str, ...]) -> bool:

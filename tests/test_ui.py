@@ -511,3 +511,67 @@ async def test_mouse_click_opens_an_article_and_selects_a_source(library, tmp_pa
         await pilot.click(offset=(tree.content_region.x + 6, tree.content_region.y + line))
         await pilot.pause()
         assert screen.view_query == "is:unread"
+
+
+def _feed_xml(base: str) -> str:
+    paragraphs = "".join(
+        f"<p>Đoạn {n}: Thành phố Đà Nẵng khai mạc lễ hội pháo hoa quốc tế với các đội đến từ nhiều nước, "
+        "thu hút hàng chục nghìn người dân và du khách đến xem bên bờ sông Hàn.</p>"
+        for n in range(12)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">
+<channel><title>Tin Đà Nẵng</title><link>{base}/</link><description>tin</description>
+<item><title>Đà Nẵng khai mạc lễ hội pháo hoa</title><link>{base}/bai-1.html</link>
+<guid>{base}/bai-1.html</guid><pubDate>Sat, 01 Jun 2024 08:00:00 +0700</pubDate>
+<description>Lễ hội pháo hoa</description><content:encoded><![CDATA[{paragraphs}]]></content:encoded></item>
+</channel></rss>"""
+
+
+async def test_refresh_fetches_feeds_in_the_background_and_shows_new_articles(library, tmp_path, httpserver):
+    base = httpserver.url_for("").rstrip("/")
+    httpserver.expect_request("/feed.xml").respond_with_data(_feed_xml(base), content_type="application/rss+xml")
+    httpserver.expect_request("/bai-1.html").respond_with_data("<html><body><p>x</p></body></html>", content_type="text/html")
+    feed = library.add_feed(httpserver.url_for("/feed.xml"), title="Tin Đà Nẵng")
+    before = set(library.query_ids(""))
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        await pilot.press("ctrl+r")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        new_ids = set(screen.article_ids) - before
+        assert len(new_ids) == 1
+        [new_id] = new_ids
+        assert library.summaries([new_id])[0].title == "Đà Nẵng khai mạc lễ hội pháo hoa"
+        tree = screen.query_one(SourceTree)
+        assert any(entry.kind == "feed" and entry.id == feed["id"] and entry.unread == 1 for entry in tree.entries)
+        assert not screen.query_one("#progress").display
+        assert any("1 new" in n.message for n in pilot.app._notifications)
+
+
+async def test_changes_made_during_a_refresh_are_saved_after_it(library, tmp_path, monkeypatch):
+    import threading
+
+    release = threading.Event()
+
+    def slow_refresh(names=None, *, on_progress=None, **options):
+        release.wait(10)
+        return []
+
+    library.add_feed("http://localhost:9/feed.xml")
+    monkeypatch.setattr(library, "refresh", slow_refresh)
+    first = library.query_ids("")[0]
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert pilot.app.library_busy
+        assert pilot.app.main_screen.query_one("#progress").display
+        await pilot.press("b")
+        assert library.summaries([first])[0].bookmarked is False
+        release.set()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not pilot.app.library_busy
+        assert library.summaries([first])[0].bookmarked is True

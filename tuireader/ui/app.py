@@ -7,6 +7,8 @@ refreshing feeds) in thread workers with visible progress.
 
 from __future__ import annotations
 
+import os
+import sys
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
@@ -81,6 +83,7 @@ class TuiReaderApp(App[None]):
         self.keymap: dict[str, str] = dict(self.config.keymap)
         self._import_samples = import_samples
         self._theme_ready = False
+        self._library_jobs = 0
 
     # --- startup ----------------------------------------------------------
 
@@ -101,7 +104,7 @@ class TuiReaderApp(App[None]):
         if notice:
             self.notify(notice, severity="warning", timeout=8, markup=False)
         if self._import_samples and not getattr(self.library, "read_only", False):
-            self._import_sample_corpus()
+            self._start_sample_import()
 
     def on_unmount(self) -> None:
         if self._owns_library:
@@ -139,9 +142,31 @@ class TuiReaderApp(App[None]):
 
     # --- background work --------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="library")
+    @property
+    def library_busy(self) -> bool:
+        """True while a worker thread is writing to the library."""
+        return self._library_jobs > 0
+
+    def _begin_job(self, message: str) -> None:
+        self._library_jobs += 1
+        self._progress(0, None, message)
+
+    def _end_job(self, changed: bool) -> None:
+        self._library_jobs -= 1
+        self._progress(None, None, "")
+        screen = self.main_screen
+        if screen is not None and screen.is_mounted:
+            screen.flush_deferred()
+            if changed:
+                screen.reload(sources=True)
+
+    def _start_sample_import(self) -> None:
+        self._begin_job("Importing the sample articles…")
+        self._import_sample_corpus()
+
+    @work(thread=True, group="library")
     def _import_sample_corpus(self) -> None:
-        self.call_from_thread(self._progress, 0, None, "Importing the sample articles…")
+        count = 0
         try:
             count = self.library.ensure_sample_corpus(
                 on_progress=lambda done, total, name: self.call_from_thread(
@@ -149,48 +174,67 @@ class TuiReaderApp(App[None]):
                 )
             )
         except Exception as error:
-            self.call_from_thread(self._progress, None, None, "")
             self.call_from_thread(self.notify, f"Could not import the sample articles: {error}", severity="error", markup=False)
-            return
-        self.call_from_thread(self._progress, None, None, "")
-        if count:
-            self.call_from_thread(self._reload_main)
+        finally:
+            self.call_from_thread(self._end_job, bool(count))
 
     def start_refresh(self) -> None:
         if not hasattr(self.library, "refresh"):
             self.notify("Refreshing feeds is not available in this version.", severity="warning")
             return
+        if self.library_busy:
+            self.notify("Already importing or refreshing; wait for it to finish.")
+            return
         feeds = getattr(self.library, "feeds", lambda: [None])()
         if not feeds:
             self.notify("No feeds yet: add one with `tuireader add URL`.", markup=False)
             return
+        _start_resource_tracker()
+        self._begin_job("Refreshing feeds…")
         self._refresh_feeds()
 
-    @work(thread=True, exclusive=True, group="library")
+    @work(thread=True, group="library")
     def _refresh_feeds(self) -> None:
         def progress(source_id: str, state: str, done: int, total: int) -> None:
             self.call_from_thread(self._progress, done, total, f"Refreshing {source_id}: {state}")
 
-        self.call_from_thread(self._progress, 0, None, "Refreshing feeds…")
+        reports = None
         try:
             reports = self.library.refresh(on_progress=progress)
         except Exception as error:
-            self.call_from_thread(self._progress, None, None, "")
             self.call_from_thread(self.notify, f"Refresh failed: {error}", severity="error", markup=False)
-            return
-        self.call_from_thread(self._progress, None, None, "")
-        self.call_from_thread(self._reload_main)
-        self.call_from_thread(self.notify, _summarise_reports(reports), markup=False)
+        finally:
+            self.call_from_thread(self._end_job, True)
+        if reports is not None:
+            self.call_from_thread(self.notify, _summarise_reports(reports), markup=False)
 
     def _progress(self, done: int | None, total: int | None, message: str) -> None:
         screen = self.main_screen
         if screen is not None and screen.is_mounted:
             screen.show_progress(done, total, message)
 
-    def _reload_main(self) -> None:
-        screen = self.main_screen
-        if screen is not None and screen.is_mounted:
-            screen.reload(sources=True)
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a real stderr descriptor.
+
+    Refresh cleans pages in worker processes.  The first process start also
+    starts the resource tracker, which passes ``sys.stderr.fileno()`` to its
+    child; while Textual runs, ``sys.stderr`` is its print capture whose
+    ``fileno()`` is -1, and the start fails.  Starting it here, on the event
+    loop thread with stderr briefly pointing at a real file, avoids that.
+    """
+    import multiprocessing.resource_tracker
+
+    saved = sys.stderr
+    try:
+        with open(os.devnull, "w") as devnull:
+            sys.stderr = devnull
+            multiprocessing.resource_tracker.ensure_running()
+    except OSError:
+        pass  # refresh will report its own failure
+    finally:
+        sys.stderr = saved
 
 
 def _summarise_reports(reports: Any) -> str:

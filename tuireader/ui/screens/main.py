@@ -86,6 +86,7 @@ class MainScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self._sources_timer: Timer | None = None
         self._undo_ids: list[str] = []
+        self._deferred: list[tuple[str, Callable[..., Any], tuple[Any, ...]]] = []
         self._pending_sources: list[PendingSource] = []
         self._unread_in_view = 0
 
@@ -145,13 +146,34 @@ class MainScreen(Screen[None]):
             return None
 
     def _do(self, what: str, function: Callable[..., Any], *args: Any) -> bool:
-        """Run a library mutation; False (and a notification) if it failed."""
+        """Run a library mutation; False (and a notification) if it failed.
+
+        While a worker thread writes to the library (import, refresh) the
+        change is kept and applied when it finishes: the library takes one
+        writer at a time.
+        """
+        if self.reader.library_busy:
+            if not self._deferred:
+                self.notify("Saving your changes when the refresh finishes.", timeout=3)
+            self._deferred.append((what, function, args))
+            return True
         try:
             function(*args)
         except Exception as error:
             self.notify(f"{what}: {error}", severity="error", markup=False)
             return False
         return True
+
+    def flush_deferred(self) -> None:
+        """Apply the changes made while a worker was writing."""
+        deferred, self._deferred = self._deferred, []
+        for what, function, args in deferred:
+            self._do(what, function, *args)
+        if deferred:
+            self.query_one(ArticleList).invalidate()
+            self._count_unread()
+            self._update_status()
+            self._reload_sources_soon()
 
     def _writable(self) -> bool:
         if getattr(self.library, "read_only", False):

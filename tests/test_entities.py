@@ -330,3 +330,44 @@ def test_import_is_cheap_and_headless() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# --- organisations, places and names in context -------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("UBND tỉnh Quảng Nam phê duyệt dự án.", {("ORG", "UBND tỉnh Quảng Nam")}),
+        ("Theo Bộ Giáo dục và Đào tạo, kỳ thi diễn ra an toàn.", {("ORG", "Bộ Giáo dục và Đào tạo")}),
+        ("Tòa án nhân dân tỉnh Khánh Hòa xét xử vụ án.", {("ORG", "Tòa án nhân dân tỉnh Khánh Hòa")}),
+        ("Đại sứ quán Việt Nam tại Hàn Quốc khuyến cáo công dân.", {("ORG", "Đại sứ quán Việt Nam tại Hàn Quốc")}),
+        ("Tập đoàn Sovico mở thêm đường bay.", {("ORG", "Sovico")}),
+        ("Ca sĩ biểu diễn ở Nhà hát Lớn Hà Nội.", {("LOC", "Nhà hát Lớn Hà Nội")}),
+        ("Người dân xã Gio Mỹ, huyện Gio Linh đón Tết.", {("LOC", "Gio Mỹ"), ("LOC", "Gio Linh")}),
+        ("Hà Nội FC thua Bangkok United trên sân nhà.", {("ORG", "Hà Nội FC"), ("ORG", "Bangkok United")}),
+        ("Nam Định thắng Hà Tĩnh 2-0 ở vòng 5.", {("ORG", "Nam Định"), ("ORG", "Hà Tĩnh")}),
+        ("Bà Ursula von der Leyen tái đắc cử.", {("PER", "Ursula von der Leyen")}),
+        (
+            "Chủ tịch Tập đoàn Sovico Nguyễn Thanh Hùng cho biết.",
+            {("ORG", "Sovico"), ("PER", "Nguyễn Thanh Hùng")},
+        ),
+    ],
+)
+def test_names_in_context(text: str, expected: set[tuple[str, str]]) -> None:
+    assert expected <= found(text)
+
+
+def test_a_city_is_a_place_outside_match_reports() -> None:
+    assert ("LOC", "Hà Nội") in found("Ngày 25-6, đoàn công tác đến Hà Nội và Huế.")
+
+
+def test_products_and_storms_are_not_entities() -> None:
+    entities = found("Bão Yagi đổ bộ vào Quảng Ninh. Samsung ra mắt Galaxy S25 tại Việt Nam.")
+    names = {name for _, name in entities}
+    assert "Yagi" not in names and "Galaxy S25" not in names
+    assert ("LOC", "Quảng Ninh") in entities
+
+
+def test_a_company_short_name_joins_its_full_name() -> None:
+    orgs = [e for e in extract("Công ty TNHH Thương mại Hoàng Long bị phạt. Công ty Hoàng Long xin lỗi.") if e.type == "ORG"]
+    assert [(e.text, e.aliases) for e in orgs] == [("Công ty TNHH Thương mại Hoàng Long", ["Công ty Hoàng Long"])]

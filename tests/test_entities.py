@@ -371,3 +371,11 @@ def test_products_and_storms_are_not_entities() -> None:
 def test_a_company_short_name_joins_its_full_name() -> None:
     orgs = [e for e in extract("Công ty TNHH Thương mại Hoàng Long bị phạt. Công ty Hoàng Long xin lỗi.") if e.type == "ORG"]
     assert [(e.text, e.aliases) for e in orgs] == [("Công ty TNHH Thương mại Hoàng Long", ["Công ty Hoàng Long"])]
+
+
+def test_countries_by_first_syllable_in_pairs() -> None:
+    entities = by_text("Quan hệ Mỹ - Trung căng thẳng, còn hợp tác Việt - Nhật phát triển.")
+    assert entities["Trung Quốc"].aliases == ["Trung"]
+    assert entities["Việt Nam"].aliases == ["Việt"]
+    assert entities["Nhật Bản"].type == "LOC"
+    assert ("PER", "Trung") in found("Ông Trung - giám đốc - cho biết.")

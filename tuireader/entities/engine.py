@@ -65,6 +65,11 @@ _MODEL = re.compile(r"^(?:[A-Za-z]{0,3}\d+[A-Za-z]?|I{2,3}|IV|V|VI{1,3}|IX|X)$")
 _SCORE = re.compile(r"(?<![\w/.-])\d{1,2}\s?-\s?\d{1,2}(?![\w/-]|[.,]\d)")
 # Words next to a team's name in a match report.
 _RESULT_WORDS = {"thắng", "thua", "hòa", "gặp", "trước", "hạ", "tiếp", "đánh", "đè", "vượt", "giữa", "và", "cầm", "nhận"}
+# Countries by their first syllable, as in "quan hệ Mỹ - Trung", "hợp tác Việt - Nhật".
+_SHORT_COUNTRIES = {
+    "trung": "Trung Quốc", "việt": "Việt Nam", "nhật": "Nhật Bản", "hàn": "Hàn Quốc", "triều": "Triều Tiên",
+    "thái": "Thái Lan", "ấn": "Ấn Độ",
+}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -700,10 +705,18 @@ class _Scanner:
             self.add("LOC", i - keep, end)
             return end
         if tok.gap == "hyphen" and self.mentions and self.mentions[-1].type == "LOC" and self.mentions[-1].end == toks[i - 1].end:
-            # "Bến Thành - Suối Tiên", "Hà Nội - Côn Đảo": the other end of a route.
+            # "Bến Thành - Suối Tiên", "Hà Nội - Côn Đảo": the other end of a route;
+            # "Mỹ - Trung": a country by its first syllable.
             run = self.cap_run(i, stop_at_known=False, limit=4)
-            self.add("LOC", i, i + run)
+            short = _SHORT_COUNTRIES.get(tok.key) if run == 1 else None
+            self.add("LOC", i, i + run, short, known=short is not None)
             return i + run
+        if tok.key in _SHORT_COUNTRIES and i + 1 < len(toks) and toks[i + 1].gap == "hyphen":
+            nxt = toks[i + 1]
+            length, entry = self.gazetteer_at(i + 1)
+            if nxt.key in _SHORT_COUNTRIES or (entry is not None and entry.source == "countries"):
+                self.add("LOC", i, i + 1, _SHORT_COUNTRIES[tok.key], known=True)  # "Việt - Nhật"
+                return i + 1
         if self.lex.in_section("not_names", (tok.key,)):
             return i + 1  # "Olympic | Paris 2024"
         common = self.section_at("sentence_start_words", i)

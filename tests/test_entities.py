@@ -379,3 +379,8 @@ def test_countries_by_first_syllable_in_pairs() -> None:
     assert entities["Việt Nam"].aliases == ["Việt"]
     assert entities["Nhật Bản"].type == "LOC"
     assert ("PER", "Trung") in found("Ông Trung - giám đốc - cho biết.")
+
+
+def test_lines_in_capitals_are_skipped() -> None:
+    entities = found("HỎI ĐÁP THÔNG MINH\nBộ Y tế cho biết số ca mắc giảm.\nKHÁNH HƯNG")
+    assert entities == {("ORG", "Bộ Y tế")}

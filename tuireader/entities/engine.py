@@ -384,7 +384,18 @@ class _Scanner:
 
     # --- the scan -----------------------------------------------------------
 
+    def _block_shouting(self) -> None:
+        """Lines written all in capitals (headings, bylines) carry no case cues: skip them."""
+        spans = []
+        for line in re.finditer(r"[^\n]+", self.text):
+            words = re.findall(r"[^\W\d_]+", line.group(0))
+            if len(words) >= 2 and all(w.isupper() for w in words) and sum(len(w) > 1 for w in words) >= 2:
+                spans.append((line.start(), line.end()))
+        if spans:
+            self._block_spans(spans)
+
     def run(self) -> list[Mention]:
+        self._block_shouting()
         self._block_work_titles()
         toks = self.toks
         i = 0

@@ -40,6 +40,7 @@ __all__ = ["MainScreen"]
 
 SEARCH_DEBOUNCE = 0.15
 SOURCES_RECOUNT_DELAY = 1.0
+EMPTY_VIEW = "No articles in this view."
 ENTITY_SECTION = "Entity feeds"
 
 
@@ -586,6 +587,8 @@ class MainScreen(Screen[None]):
     # --- progress (called by the app's workers) ----------------------------
 
     def show_progress(self, done: int | None, total: int | None, message: str = "") -> None:
+        articles = self.query_one(ArticleList)
+        articles.empty_message = message or EMPTY_VIEW
         bar = self.query_one("#progress", ProgressBar)
         if done is None:
             bar.display = False

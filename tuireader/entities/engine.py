@@ -308,11 +308,12 @@ class _Scanner:
             if tok.cap:
                 if j > name_start and self.title_at(j):
                     break
-                if j > name_start:
+                if j > name_start or (before_person and self.gazetteer_at(i)[0] == head):
                     length, entry = self.gazetteer_at(j)
                     if entry is not None and entry.type == "LOC":
                         break  # the place qualifies the body: "Bộ Quốc phòng | Nga"
-                    if before_person and tok.key in self.lex.surnames and any(t.cap for t in toks[name_start:j]):
+                    named = any(t.cap for t in toks[name_start:j]) or self.gazetteer_at(i)[0] == head
+                    if before_person and tok.key in self.lex.surnames and named:
                         rest = self.cap_run(j, stop_at_known=False)
                         if 2 <= rest <= 4 and not (j + rest < len(toks) and toks[j + rest].cap and self._joined(j + rest)):
                             break
@@ -321,7 +322,7 @@ class _Scanner:
             if (
                 tok.key == "và"
                 and j + 1 < len(toks)
-                and toks[j - 1].cap
+                and j > name_start
                 and toks[j + 1].cap
                 and self._joined(j + 1)
                 and not self.section_at("org_heads", j + 1)
@@ -358,6 +359,9 @@ class _Scanner:
             if entry is not None and entry.type == "LOC":
                 return j + 1 + length
             return j
+        length, entry = self.gazetteer_at(j)
+        if entry is not None and entry.type == "LOC" and toks[j].cap and length > 1:
+            return j + length  # "TP.HCM", before "TP" is read as a prefix
         prefix = self.section_at("loc_prefix_drop", j)
         admin = prefix and " ".join(t.key for t in toks[j : j + prefix]) in _ADMIN_PREFIXES
         if admin:
@@ -367,6 +371,11 @@ class _Scanner:
                 if entry is not None and entry.type == "LOC":
                     return k + length
                 run = self.cap_run(k, stop_at_known=False, limit=4)
+                # Place names are short: "huyện Bình Chánh | Nguyễn Văn A" is a name after the place.
+                for cut in range(k + 1, k + run):
+                    if toks[cut].key in self.lex.surnames and run - (cut - k) >= 2:
+                        run = cut - k
+                        break
                 return k + run if run else j
             return j
         length, entry = self.gazetteer_at(j)

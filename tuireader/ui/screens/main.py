@@ -56,6 +56,15 @@ class PendingSource:
     section: str = ENTITY_SECTION
 
 
+def query_problems(query: str) -> list[str]:
+    """What the query language could not understand in ``query`` (shown, not fatal)."""
+    try:
+        from ...store.query import parse_query
+    except ImportError:
+        return []
+    return list(parse_query(query).errors)
+
+
 def join_query(*parts: str) -> str:
     return " ".join(part.strip() for part in parts if part and part.strip())
 
@@ -227,6 +236,7 @@ class MainScreen(Screen[None]):
         parts = [self.view_label or "All", f"{len(self.article_ids)} articles", f"{self._unread_in_view} unread"]
         if self.search_text:
             parts.append(f"search: {self.search_text}")
+            parts.extend(query_problems(self.search_text))
         if getattr(self.library, "read_only", False):
             parts.append(getattr(self.library, "notice", None) or "read-only")
         if self.status:
@@ -268,7 +278,7 @@ class MainScreen(Screen[None]):
     @on(EntityPanel.Pivot)
     def _entity_pivot(self, event: EntityPanel.Pivot) -> None:
         entity = event.entity
-        key = str(entity.get("key") or entity.get("text"))
+        key = str(entity.get("key") or entity.get("text")).replace('"', "")
         query = f"entity:{key}" if " " not in key else f'entity:"{key}"'
         label = strip_controls(str(entity.get("text") or key))
         if not any(getattr(source, "query", None) == query for source in self.sources):

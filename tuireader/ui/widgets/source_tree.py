@@ -80,7 +80,10 @@ class SourceTree(Tree[Any]):
 
     def watch_entries(self, entries: Sequence[Any]) -> None:
         self._collapsed_sections = {name for name, node in self._section_nodes.items() if not node.is_expanded}
-        cursor_query = self.current_query
+        # Keep the reader's place while they move in the tree; otherwise show the open view.
+        highlighted = self.highlighted_entry
+        cursor_query = highlighted.query if self.has_focus and highlighted is not None else self.current_query
+        scroll_y = self.scroll_y
         self.clear()
         sections: dict[str, TreeNode[Any]] = {}
         cursor_node: TreeNode[Any] | None = None
@@ -102,6 +105,7 @@ class SourceTree(Tree[Any]):
         self._section_nodes = sections
         if cursor_node is not None:
             self.move_cursor(cursor_node)
+        self.scroll_to(y=scroll_y, animate=False)
 
     def watch_current_query(self, query: str) -> None:
         node = self._find(query)

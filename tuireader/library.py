@@ -460,14 +460,15 @@ class Library:
                     ranks.append("(a.num IN (SELECT rowid FROM text_fts WHERE text_fts MATCH ?)) DESC")
                     order_params.append(match)
             order = ranks + order
-        sql = "SELECT a.id FROM articles a"
+        # Ids are the rowid in hex: reading the rowid keeps the scan on the index alone.
+        sql = "SELECT a.num FROM articles a"
         if where:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY " + ", ".join(order)
         if limit:
             sql += f" LIMIT {int(limit)}"
         try:
-            return [row[0] for row in self.store.index.db.execute(sql, [*params, *order_params])]
+            return [f"{row[0]:012x}" for row in self.store.index.db.execute(sql, [*params, *order_params])]
         except Exception as exc:  # an FTS syntax corner case must not break the view
             import sqlite3
 
@@ -584,24 +585,36 @@ class Library:
         assert self.store.index is not None
         db = self.store.index.db
         entries: list[SourceEntry] = []
-        for kind, label, query in (("all", "All", ""), ("unread", "Unread", "is:unread"),
-                                   ("bookmarks", "Bookmarks", "is:bookmarked")):
-            unread, total = self.count(query)
-            entries.append(SourceEntry(kind, label, query, unread, total, section="Library"))
-        for feed in self.feeds():
-            query = f"source:{quote_value(feed['id'])}"
-            unread, total = self.count(query)
-            entries.append(SourceEntry("feed", feed.get("title") or feed["url"], query, unread, total,
-                                       section="Feeds", id=feed["id"], error=feed.get("last_error")))
-        for site, unread, total in db.execute(
-            "SELECT site, sum(1 - read), count(*) FROM articles WHERE site IS NOT NULL AND site != ''"
-            " GROUP BY site ORDER BY lower(site)"
+        # One pass over the articles gives the library, feed and site counts.
+        by_site: dict[str, list[int]] = {}
+        by_source: dict[str, list[int]] = {}
+        totals = [0, 0, 0, 0]  # total, unread, bookmarked, bookmarked unread
+        for site, source, total, unread, marked, marked_unread in db.execute(
+            "SELECT site, source, count(*), total(1 - read), total(bookmarked), total(bookmarked * (1 - read))"
+            " FROM articles GROUP BY site, source"
         ):
-            entries.append(SourceEntry("site", site, f"site:{quote_value(site)}", int(unread), int(total),
-                                       section="Sites"))
+            counts = [int(total), int(unread), int(marked), int(marked_unread)]
+            totals = [a + b for a, b in zip(totals, counts)]
+            if site:
+                by_site.setdefault(site, [0, 0])
+                by_site[site][0] += counts[0]
+                by_site[site][1] += counts[1]
+            if source:
+                by_source.setdefault(source, [0, 0])
+                by_source[source][0] += counts[0]
+                by_source[source][1] += counts[1]
+        entries.append(SourceEntry("all", "All", "", totals[1], totals[0], section="Library"))
+        entries.append(SourceEntry("unread", "Unread", "is:unread", totals[1], totals[1], section="Library"))
+        entries.append(SourceEntry("bookmarks", "Bookmarks", "is:bookmarked", totals[3], totals[2], section="Library"))
+        for feed in self.feeds():
+            total, unread = by_source.get(feed["id"], [0, 0])
+            entries.append(SourceEntry("feed", feed.get("title") or feed["url"], f"source:{quote_value(feed['id'])}",
+                                       unread, total, section="Feeds", id=feed["id"], error=feed.get("last_error")))
+        for site in sorted(by_site, key=str.lower):
+            total, unread = by_site[site]
+            entries.append(SourceEntry("site", site, f"site:{quote_value(site)}", unread, total, section="Sites"))
         for tag, unread, total in db.execute(
-            "SELECT min(t.tag), sum(1 - a.read), count(*) FROM article_tags t JOIN articles a ON a.num = t.num"
-            " GROUP BY t.tag_key ORDER BY t.tag_key"
+            "SELECT min(tag), total(1 - read), count(*) FROM article_tags GROUP BY tag_key ORDER BY tag_key"
         ):
             entries.append(SourceEntry("tag", tag, f"tag:{quote_value(tag)}", int(unread), int(total),
                                        section="Tags"))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..text import fold, tone_key
 
-INDEX_VERSION = 4
+INDEX_VERSION = 5
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -38,10 +38,14 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_order ON articles (sort_key DESC, num DESC);
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
+CREATE INDEX IF NOT EXISTS articles_counts ON articles (site, source, read, bookmarked);
 CREATE INDEX IF NOT EXISTS articles_hash ON articles (content_hash);
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url);
-CREATE TABLE IF NOT EXISTS article_tags (num INTEGER NOT NULL, tag_key TEXT NOT NULL, tag_f TEXT NOT NULL, tag TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS article_tags (
+    num INTEGER NOT NULL, tag_key TEXT NOT NULL, tag_f TEXT NOT NULL, tag TEXT NOT NULL, read INTEGER NOT NULL
+);
 CREATE INDEX IF NOT EXISTS article_tags_key ON article_tags (tag_key, num);
+CREATE INDEX IF NOT EXISTS article_tags_counts ON article_tags (tag_key, read, tag);
 CREATE INDEX IF NOT EXISTS article_tags_folded ON article_tags (tag_f, num);
 CREATE INDEX IF NOT EXISTS article_tags_num ON article_tags (num);
 CREATE TABLE IF NOT EXISTS article_entities (
@@ -110,6 +114,8 @@ class SearchIndex:
         uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA busy_timeout = 5000")
+        self.db.execute("PRAGMA cache_size = -65536")
+        self.db.execute("PRAGMA mmap_size = 268435456")
         if not read_only:
             self.db.execute("PRAGMA journal_mode = WAL")
             # The index is derived: losing its last transaction costs a re-index, never data.
@@ -188,7 +194,7 @@ class SearchIndex:
                     "\x1f".join(row.tags), row.content_hash, row.url,
                 ),
             )
-            self._write_tags(num, row.tags)
+            self._write_tags(num, row.tags, row.read)
             self.db.executemany(
                 "INSERT INTO article_entities (num, key, name_f, last_f, type, name) VALUES (?,?,?,?,?,?)",
                 [(num, key, fold(name), _last_word(fold(name)), etype, name) for key, etype, name in row.entities],
@@ -204,16 +210,17 @@ class SearchIndex:
                 )
                 self.db.execute("INSERT OR IGNORE INTO text_indexed (num) VALUES (?)", (num,))
 
-    def _write_tags(self, num: int, tags: Sequence[str]) -> None:
+    def _write_tags(self, num: int, tags: Sequence[str], read: bool) -> None:
         self.db.executemany(
-            "INSERT INTO article_tags (num, tag_key, tag_f, tag) VALUES (?,?,?,?)",
-            [(num, tone_key(tag), fold(tag), tag) for tag in tags],
+            "INSERT INTO article_tags (num, tag_key, tag_f, tag, read) VALUES (?,?,?,?,?)",
+            [(num, tone_key(tag), fold(tag), tag, int(read)) for tag in tags],
         )
 
     def update_state(self, article_id: str, *, read: bool | None = None, bookmarked: bool | None = None) -> None:
         num = int(article_id, 16)
         if read is not None:
             self.db.execute("UPDATE articles SET read = ? WHERE num = ?", (int(read), num))
+            self.db.execute("UPDATE article_tags SET read = ? WHERE num = ?", (int(read), num))
         if bookmarked is not None:
             self.db.execute("UPDATE articles SET bookmarked = ? WHERE num = ?", (int(bookmarked), num))
 
@@ -221,7 +228,8 @@ class SearchIndex:
         num = int(article_id, 16)
         self.db.execute("UPDATE articles SET tags = ? WHERE num = ?", ("\x1f".join(tags), num))
         self.db.execute("DELETE FROM article_tags WHERE num = ?", (num,))
-        self._write_tags(num, tags)
+        row = self.db.execute("SELECT read FROM articles WHERE num = ?", (num,)).fetchone()
+        self._write_tags(num, tags, bool(row and row[0]))
         self.db.execute("DELETE FROM extra_fts WHERE rowid = ?", (num,))
         self.db.execute(
             "INSERT INTO extra_fts (rowid, extra_f, extra_t) VALUES (?,?,?)", (num, *_extra_columns(tags, entities))

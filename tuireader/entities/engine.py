@@ -644,6 +644,11 @@ class _Scanner:
                 break
             org_end = self.org_at(k, before_person=not appositive)
             gaz_len, entry = self.gazetteer_at(k)
+            if entry is not None and entry.type == "ORG" and org_end > k + gaz_len and not appositive:
+                rest = self.cap_run(k + gaz_len, stop_at_known=False)
+                if rest >= 2 and org_end == k + gaz_len + rest:
+                    # "Người phát ngôn Điện Kremlin | Dmitry Peskov": a known body, then the name.
+                    org_end = k
             if org_end > k and org_end - k >= gaz_len:
                 k = self.emit_org(k, org_end, None)
                 continue

@@ -129,7 +129,12 @@ def load() -> Lexicon:
         for p in phrases:
             words = [m.group(0) for m in TOKEN_RE.finditer(p)]
             if len(words) > 1:
-                lower[token_keys(p)] = tuple(k > 0 and w[0].islower() for k, w in enumerate(words))
+                keys = token_keys(p)
+                pattern = tuple(k > 0 and w[0].islower() for k, w in enumerate(words))
+                # Spellings that differ in case ("Chánh Văn phòng", "Chánh văn phòng"):
+                # a word must be lower case only if it is in every spelling.
+                seen = lower.get(keys)
+                lower[keys] = pattern if seen is None else tuple(a and b for a, b in zip(seen, pattern))
         keyed = {token_keys(p) for p in phrases}
         keyed.discard(())
         lex.sections[name] = keyed

@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import html
+import os
+import signal
 import threading
 import time
 import unicodedata
@@ -41,6 +43,7 @@ from tuireader.fetch import (
     PRESETS,
 )
 from tuireader.fetch.http import parse_retry_after
+from tuireader.fetch.refresh import default_clean
 from tuireader.fetch.xmlsafe import check_no_entity_declarations
 
 REPO = Path(__file__).resolve().parents[1]
@@ -340,6 +343,44 @@ def test_sink_failure_is_a_source_error_and_progress_failure_is_ignored(server, 
                                   fetcher=fast_fetcher(), executor=threads, on_progress=broken_progress))
     assert reports[0].status == "error" and "disk full" in reports[0].error
     assert reports[1].status == "ok" and reports[1].new == 2
+
+
+CRASH_MARKER = "Tin này làm sập tiến trình"
+
+
+def clean_or_crash(data: bytes, **options) -> CleanedArticle:
+    """Cleans like the real cleaner, but kills its worker process on one page."""
+    if CRASH_MARKER.encode() in data:
+        os._exit(1)
+    return default_clean(data, **options)
+
+
+def test_a_page_killing_its_worker_costs_only_that_page(server):
+    crash = Article(CRASH_MARKER, [CRASH_MARKER] + ARTICLES[0].paragraphs)
+    feed_url = serve_site(server, "crash", [ARTICLES[1], crash, ARTICLES[2], ARTICLES[3]])
+    sink = MemorySink()
+    (report,) = run(refresh_sources([FeedSource("crash", feed_url)], sink, fetcher=fast_fetcher(),
+                                    clean=clean_or_crash))
+    assert report.status == "ok" and report.new == 4
+    crashed_url = server.url_for("/crash/article-1.html")
+    cleaned_by_url = {item.url: cleaned for _, item, cleaned, _ in sink.stored}
+    assert cleaned_by_url[crashed_url] is None
+    assert report.page_errors >= 1
+    assert report.page_errors + sum(1 for c in cleaned_by_url.values() if c is not None) == 4
+
+
+def test_a_dead_worker_pool_falls_back_to_a_working_one(server):
+    feed_url = serve_site(server, "dead", ARTICLES[:3])
+    pool = concurrent.futures.ProcessPoolExecutor(max_workers=1)
+    worker = pool.submit(os.getpid).result()
+    os.kill(worker, signal.SIGKILL)
+    with pytest.raises(concurrent.futures.BrokenExecutor):
+        pool.submit(os.getpid).result()
+    sink = MemorySink()
+    (report,) = run(refresh_sources([FeedSource("dead", feed_url)], sink, fetcher=fast_fetcher(), executor=pool))
+    assert report.status == "ok" and report.page_errors == 0
+    assert all(cleaned is not None for _, _, cleaned, _ in sink.stored) and len(sink.stored) == 3
+    pool.shutdown()
 
 
 def test_default_executor_and_cleaner(server):

@@ -134,6 +134,11 @@ def _timed(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any
     return result, time.perf_counter() - start
 
 
+def _probe() -> bool:
+    """A no-op run in a fresh worker pool to see that it works at all."""
+    return True
+
+
 def _picklable(value: Any) -> bool:
     try:
         pickle.dumps(value)
@@ -158,10 +163,21 @@ def make_executor(clean: CleanFunction, kind: str = "auto") -> concurrent.future
         # threads, and forking a threaded process can copy a held lock.
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
-        return concurrent.futures.ProcessPoolExecutor(max_workers=cores, mp_context=context)
+        try:
+            return concurrent.futures.ProcessPoolExecutor(max_workers=cores, mp_context=context)
+        except (OSError, NotImplementedError, ImportError) as exc:  # no semaphores in some sandboxes
+            _log.warning("worker processes unavailable (%s); cleaning in threads", exc)
+            kind = "thread"
     if kind == "thread":
         return concurrent.futures.ThreadPoolExecutor(max_workers=max(2, cores), thread_name_prefix="tuireader-clean")
     raise ValueError(f"unknown executor kind {kind!r} (auto, process or thread)")
+
+
+_MAX_POOL_REPLACEMENTS = 3
+
+
+def _is_process_pool(executor: concurrent.futures.Executor) -> bool:
+    return isinstance(executor, concurrent.futures.ProcessPoolExecutor)
 
 
 def _describe(exc: BaseException) -> str:
@@ -192,6 +208,8 @@ class _Refresh:
         self.done = 0
         # One fetch+clean per page URL per run, even when several feeds link it.
         self.pages: dict[str, asyncio.Future[tuple[CleanedArticle, str]]] = {}
+        self.replacements: list[concurrent.futures.Executor] = []
+        self.replacing = asyncio.Lock()
 
     def progress(self, source_id: str, state: str) -> None:
         if self.on_progress is None:
@@ -204,9 +222,40 @@ class _Refresh:
     async def in_executor(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         loop = asyncio.get_running_loop()
         call = functools.partial(_timed, function, *args, **kwargs)
-        result, seconds = await loop.run_in_executor(self.executor, call)
-        self.stats.clean_seconds += seconds
-        return result
+        for attempt in range(2):
+            executor = self.executor
+            try:
+                result, seconds = await loop.run_in_executor(executor, call)
+            except concurrent.futures.BrokenExecutor:
+                # A worker died and every call in flight failed with it: each
+                # gets one more try on a replacement pool.
+                if attempt or not await self._replace_broken(executor):
+                    raise
+                continue
+            self.stats.clean_seconds += seconds
+            return result
+        raise AssertionError("unreachable")
+
+    async def _replace_broken(self, broken: concurrent.futures.Executor) -> bool:
+        """Swap in a new executor after ``broken`` died; False when giving up."""
+        async with self.replacing:
+            if self.executor is not broken:
+                return True  # another call already replaced it
+            if len(self.replacements) >= _MAX_POOL_REPLACEMENTS:
+                return False
+            replacement = make_executor(self.clean, "process" if _is_process_pool(broken) else "thread")
+            if _is_process_pool(replacement):
+                # A page may have killed its worker (keep isolating pages in
+                # processes), or processes cannot run here at all (use threads).
+                try:
+                    await asyncio.get_running_loop().run_in_executor(replacement, _probe)
+                except concurrent.futures.BrokenExecutor:
+                    _log.warning("worker processes fail here; cleaning in threads")
+                    replacement.shutdown(wait=False, cancel_futures=True)
+                    replacement = make_executor(self.clean, "thread")
+            self.replacements.append(replacement)
+            self.executor = replacement
+            return True
 
     async def fetch(self, url: str, **validators: str | None) -> FetchResult:
         start = time.perf_counter()
@@ -351,6 +400,8 @@ async def refresh_sources(
             await active_fetcher.aclose()
         if own_executor:
             active_executor.shutdown(wait=True, cancel_futures=True)
+        for replacement in run.replacements:
+            replacement.shutdown(wait=True, cancel_futures=True)
 
 
 def refresh_sources_sync(sources: list[FeedSource], sink: RefreshSink, **options: Any) -> list[SourceReport]:

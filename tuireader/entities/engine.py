@@ -571,14 +571,15 @@ class _Scanner:
         if entry is None or head:
             # "Ủy ban MTTQ Việt Nam tỉnh Quảng Trị": a country, then a province.
             qualified = self.org_qualifier(self.org_qualifier(end))
-        if entry is None and qualified == end and i + head < end:
-            # "Hãng tin Reuters", "Tập đoàn Vingroup": a head before a known name.
+        brand_head = " ".join(t.key for t in toks[i : i + head]) in _BRAND_HEADS
+        if entry is None and qualified == end and i + head < end and (brand_head or toks[i].key == "công"):
+            # "Hãng tin Reuters", "Tập đoàn Vingroup", "Công ty FPT": a head before a known name.
             name_len, named = self.gazetteer_at(i + head)
             if named is not None and named.type == "ORG" and i + head + name_len == end:
                 entry = named
         if qualified > end:
             self.add("ORG", i, qualified)
-        elif entry is None and " ".join(t.key for t in toks[i : i + head]) in _BRAND_HEADS:
+        elif entry is None and brand_head:
             # "Tập đoàn Sovico" is the group Sovico: keep the brand as the name.
             self.add("ORG", i, end, self.span_text(i + head, end))
         elif entry is not None:

@@ -70,6 +70,8 @@ _SHORT_COUNTRIES = {
     "trung": "Trung Quốc", "việt": "Việt Nam", "nhật": "Nhật Bản", "hàn": "Hàn Quốc", "triều": "Triều Tiên",
     "thái": "Thái Lan", "ấn": "Ấn Độ",
 }
+# Heads that only say what kind of body a known name is: "Ngân hàng Vietcombank".
+_GENERIC_HEADS = {"công ty", "công ty cổ phần", "công ty cp", "công ty tnhh", "ngân hàng", "clb", "câu lạc bộ"}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -571,8 +573,9 @@ class _Scanner:
         if entry is None or head:
             # "Ủy ban MTTQ Việt Nam tỉnh Quảng Trị": a country, then a province.
             qualified = self.org_qualifier(self.org_qualifier(end))
-        brand_head = " ".join(t.key for t in toks[i : i + head]) in _BRAND_HEADS
-        if entry is None and qualified == end and i + head < end and (brand_head or toks[i].key == "công"):
+        head_words = " ".join(t.key for t in toks[i : i + head])
+        brand_head = head_words in _BRAND_HEADS
+        if entry is None and qualified == end and i + head < end and (brand_head or head_words in _GENERIC_HEADS):
             # "Hãng tin Reuters", "Tập đoàn Vingroup", "Công ty FPT": a head before a known name.
             name_len, named = self.gazetteer_at(i + head)
             if named is not None and named.type == "ORG" and i + head + name_len == end:

@@ -6,6 +6,7 @@ found in the folded text and mapped back to ranges of the original text.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any, Iterable
 
 from ..text import fold, fold_with_map
@@ -20,7 +21,7 @@ _FILTER_PREFIXES = ("is:", "tag:", "site:", "feed:", "entity:", "before:", "afte
 
 def search_terms(query: str) -> list[str]:
     """The folded free-text words of a search query (filters left out)."""
-    terms = []
+    terms: list[str] = []
     for word in query.split():
         if word.lower().startswith(_FILTER_PREFIXES):
             continue
@@ -31,18 +32,39 @@ def search_terms(query: str) -> list[str]:
     return terms
 
 
+def _phrase(query: str) -> str | None:
+    """All free words of the query as one phrase, when there are several."""
+    terms = search_terms(query)
+    return " ".join(terms) if len(terms) > 1 else None
+
+
 def search_ranges(text: str, query: str) -> list[Range]:
     """Ranges of ``text`` matching any free word of ``query``, ignoring accents and case."""
     terms = search_terms(query)
     if not terms or not text:
         return []
+    # The last word may be half typed: it matches word starts, like the search.
+    prefixes = {terms[-1]}
+    phrase = _phrase(query)
+    if phrase:
+        terms.append(phrase)  # so "ha noi" lights up "Hà Nội" whole, space included
+        prefixes.add(phrase)
     folded, index = fold_with_map(text)
     found: set[Range] = set()
     for term in terms:
         position = folded.find(term)
         while position >= 0:
             end = position + len(term)
-            found.add((index[position], index[end - 1] + 1))
+            starts_word = position == 0 or not folded[position - 1].isalnum()
+            ends_word = end == len(folded) or not folded[end].isalnum() or term in prefixes
+            if not (starts_word and ends_word):
+                position = folded.find(term, position + 1)
+                continue
+            stop = index[end - 1] + 1
+            # Take the combining marks that belong to the last matched letter.
+            while stop < len(text) and unicodedata.combining(text[stop]):
+                stop += 1
+            found.add((index[position], stop))
             position = folded.find(term, end)
     return _merge(sorted(found))
 

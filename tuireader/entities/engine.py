@@ -71,7 +71,7 @@ _SHORT_COUNTRIES = {
     "thái": "Thái Lan", "ấn": "Ấn Độ",
 }
 # Heads that only say what kind of body a known name is: "Ngân hàng Vietcombank".
-_GENERIC_HEADS = {"công ty", "công ty cổ phần", "công ty cp", "công ty tnhh", "ngân hàng", "clb", "câu lạc bộ"}
+_GENERIC_HEADS = {match_key(h) for h in ("công ty", "công ty cổ phần", "công ty cp", "công ty tnhh", "ngân hàng", "clb", "câu lạc bộ")}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")

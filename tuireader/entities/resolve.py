@@ -133,7 +133,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     return result
 
 
-_GENERIC_HEADS = (("clb",), ("câu", "lạc", "bộ"), ("đội",), ("đội", "bóng"), ("công", "ty"), ("tập", "đoàn"), ("hãng",))
+_GENERIC_HEADS = tuple(_words(h) for h in ("clb", "câu lạc bộ", "đội", "đội bóng", "công ty", "tập đoàn", "hãng"))
 
 
 def _without_head(words: tuple[str, ...]) -> tuple[str, ...]:

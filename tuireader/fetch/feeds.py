@@ -60,6 +60,8 @@ class FeedItem:
     published: str | None
     author: str | None
     tags: list[str] = field(default_factory=list)
+    # Text length of content_html, measured once at parse time (off the event loop).
+    content_chars: int | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass
@@ -317,7 +319,9 @@ def item_has_full_text(item: FeedItem) -> bool:
     """True when the item's own content is long enough to stand for the article."""
     if not item.content_html:
         return False
-    return len(html_to_text(item.content_html)) >= FULL_TEXT_MIN_CHARS
+    if item.content_chars is None:
+        item.content_chars = len(html_to_text(item.content_html))
+    return item.content_chars >= FULL_TEXT_MIN_CHARS
 
 
 # --- parsing ---------------------------------------------------------------------
@@ -372,6 +376,8 @@ def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None 
     base = url
     site_url = _http_url(feed.get("link"), base)
     items = [_item(entry, base) for entry in entries]
+    for item in items:
+        item_has_full_text(item)  # measures content_chars now, in the parsing worker
     return ParsedFeed(
         title=_one_line(feed.get("title"), html=_is_html(feed.get("title_detail"))),
         site_url=site_url,

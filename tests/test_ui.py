@@ -575,3 +575,38 @@ async def test_changes_made_during_a_refresh_are_saved_after_it(library, tmp_pat
         await pilot.pause()
         assert not pilot.app.library_busy
         assert library.summaries([first])[0].bookmarked is True
+
+
+async def test_click_on_entity_shows_mentions_double_click_opens_its_feed(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        await pilot.press("enter")
+        await pilot.pause()
+        panel = screen.query_one(EntityPanel)
+        # Below the border and the first group heading: the first entity.
+        await pilot.click(EntityPanel, offset=(3, 2))
+        await pilot.pause()
+        assert panel.highlighted_entity is not None
+        assert screen.query_one(ArticleView).mentions
+        assert screen.view_query == ""
+        await pilot.click(EntityPanel, offset=(3, 2), times=2)
+        await pilot.pause()
+        assert screen.view_query.startswith("entity:")
+
+
+async def test_space_pages_the_article_then_opens_the_next_unread(library, tmp_path):
+    ids = library.query_ids("")
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        view = screen.query_one(ArticleView)
+        await pilot.press("space")  # nothing open: opens the article under the cursor
+        assert screen.article.id == ids[0]
+        pages = 0
+        while not view.at_end and pages < 50:
+            await pilot.press("space")
+            pages += 1
+        assert view.at_end and screen.article.id == ids[0]
+        await pilot.press("space")
+        assert screen.article.id == ids[1]

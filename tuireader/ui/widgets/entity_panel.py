@@ -2,7 +2,7 @@
 
 Fed with the article's entity list (dicts with ``text``, ``type``, ``count``,
 ``key``, ``mentions``).  Moving onto an entity posts ``EntityPanel.Selected``
-(the screen highlights its mentions); Enter or a click posts
+(the screen highlights its mentions); Enter or a double click posts
 ``EntityPanel.Pivot`` (the screen opens the entity's feed).
 """
 
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from rich.text import Text
+from textual import events
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import OptionList
@@ -132,6 +133,16 @@ class EntityPanel(OptionList):
         if self.highlighted is None:
             return None
         return self.entity(self.get_option_at_index(self.highlighted).id)
+
+    async def _on_click(self, event: events.Click) -> None:
+        """A click shows the entity's mentions; a double click opens its feed."""
+        event.prevent_default()  # not OptionList's click, which selects at once
+        clicked = event.style.meta.get("option")
+        if clicked is None or self.get_option_at_index(clicked).disabled:
+            return
+        self.highlighted = clicked
+        if event.chain >= 2:
+            self.action_select()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()

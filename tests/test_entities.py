@@ -369,7 +369,8 @@ def test_products_and_storms_are_not_entities() -> None:
 
 
 def test_a_company_short_name_joins_its_full_name() -> None:
-    orgs = [e for e in extract("Công ty TNHH Thương mại Hoàng Long bị phạt. Công ty Hoàng Long xin lỗi.") if e.type == "ORG"]
+    text = "Công ty TNHH Thương mại Hoàng Long bị phạt. Công ty Hoàng Long xin lỗi."
+    orgs = [e for e in extract(text) if e.type == "ORG"]
     assert [(e.text, e.aliases) for e in orgs] == [("Công ty TNHH Thương mại Hoàng Long", ["Công ty Hoàng Long"])]
 
 

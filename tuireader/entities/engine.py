@@ -58,20 +58,26 @@ _QUOTE_OPEN = "“\"'‘«"
 _QUOTE_CLOSE = {"“": "”", '"': '"', "'": "'", "‘": "’", "«": "»"}
 _DASHES = ("-", "–", "—")
 # Lower-case particles inside foreign names.
-_NAME_PARTICLES = {"von", "van", "der", "den", "de", "da", "di", "del", "della", "dos", "du", "bin", "ibn", "al", "el", "le", "la"}
+_NAME_PARTICLES = {
+    "von", "van", "der", "den", "de", "da", "di", "del", "della", "dos", "du", "bin", "ibn", "al", "el", "le", "la",
+}
 # A model number or a numbered edition ends a product name: "S25", "A321", "II".
 _MODEL = re.compile(r"^(?:[A-Za-z]{0,3}\d+[A-Za-z]?|I{2,3}|IV|V|VI{1,3}|IX|X)$")
 # A match score ("2-0", "1 - 3"); dates were found first, so "25-6" after "ngày" is not one.
 _SCORE = re.compile(r"(?<![\w/.-])\d{1,2}\s?-\s?\d{1,2}(?![\w/-]|[.,]\d)")
 # Words next to a team's name in a match report.
-_RESULT_WORDS = {"thắng", "thua", "hòa", "gặp", "trước", "hạ", "tiếp", "đánh", "đè", "vượt", "giữa", "và", "cầm", "nhận"}
+_RESULT_WORDS = {
+    "thắng", "thua", "hòa", "gặp", "trước", "hạ", "tiếp", "đánh", "đè", "vượt", "giữa", "và", "cầm", "nhận",
+}
 # Countries by their first syllable, as in "quan hệ Mỹ - Trung", "hợp tác Việt - Nhật".
 _SHORT_COUNTRIES = {
     "trung": "Trung Quốc", "việt": "Việt Nam", "nhật": "Nhật Bản", "hàn": "Hàn Quốc", "triều": "Triều Tiên",
     "thái": "Thái Lan", "ấn": "Ấn Độ",
 }
 # Heads that only say what kind of body a known name is: "Ngân hàng Vietcombank".
-_GENERIC_HEADS = {match_key(h) for h in ("công ty", "công ty cổ phần", "công ty cp", "công ty tnhh", "ngân hàng", "clb", "câu lạc bộ")}
+_GENERIC_HEADS = {
+    match_key(h) for h in ("công ty", "công ty cổ phần", "công ty cp", "công ty tnhh", "ngân hàng", "clb", "câu lạc bộ")
+}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -81,7 +87,7 @@ _TITLE_ENDERS = {
     "của", "do", "được", "đã", "đang", "sẽ", "vừa", "với", "là", "trên", "tại", "ở", "và", "cho", "từ",
     "khi", "thu", "đạt", "gây", "lên", "ra", "có", "không", "bị", "vượt", "mới", "này", "nhận", "sau",
 }
-_ADMIN_PREFIXES = {"tỉnh", "thành phố", "tp", "tp.", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
+_ADMIN_PREFIXES = {"tỉnh", "thành phố", "tp", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 _VOWELS = "aăâeêioôơuưyáắấéếíóốớúứýàằầèềìòồờùừỳảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
 _VIET_SYLLABLE = re.compile(
     rf"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_VOWELS}]{{1,3}}(?:ng|nh|ch|[cmnpt])?$"
@@ -94,6 +100,7 @@ def looks_vietnamese(word: str) -> bool:
 
 
 def tokenize(text: str, lex: Lexicon) -> list[Token]:
+    """Cut ``text`` into words, noting case, the separator before each and sentence starts."""
     tokens: list[Token] = []
     prev_end = 0
     for m in TOKEN_RE.finditer(text):
@@ -107,8 +114,9 @@ def tokenize(text: str, lex: Lexicon) -> list[Token]:
         for start, end, piece in pieces:
             between = text[prev_end:start]
             prev = tokens[-1] if tokens else None
-            if between == " " and prev is not None:
-                tokens.append(Token(start, end, piece, match_key(piece), piece[0].isupper(), len(piece) > 1 and piece.isupper(), "space", False))
+            if between == " " and prev is not None:  # the common case, kept fast
+                upper = len(piece) > 1 and piece.isupper()
+                tokens.append(Token(start, end, piece, match_key(piece), piece[0].isupper(), upper, "space", False))
                 prev_end = end
                 continue
             stripped = between.strip()
@@ -257,7 +265,9 @@ class _Scanner:
             tok = toks[j]
             if j > i and tok.key in _NAME_PARTICLES and not toks[j - 1].upper:
                 k = j
-                while k < len(toks) and k - j < 3 and toks[k].key in _NAME_PARTICLES and self._joined(k) and not toks[k].blocked:
+                while k < len(toks) and k - j < 3 and toks[k].key in _NAME_PARTICLES and self._joined(k):
+                    if toks[k].blocked:
+                        break
                     k += 1
                 if k < len(toks) and k > j and toks[k].cap and self._joined(k) and not toks[k].blocked:
                     j = k  # "Ursula von der Leyen", "Rio de Janeiro"
@@ -277,7 +287,9 @@ class _Scanner:
     def span_text(self, i: int, j: int) -> str:
         return self.text[self.toks[i].start : self.toks[j - 1].end]
 
-    def add(self, type_: str, i: int, j: int, canonical: str | None = None, known: bool = False, single: bool = False) -> None:
+    def add(
+        self, type_: str, i: int, j: int, canonical: str | None = None, known: bool = False, single: bool = False
+    ) -> None:
         toks = self.toks
         surface = self.span_text(i, j)
         self.mentions.append(
@@ -317,7 +329,8 @@ class _Scanner:
                     named = any(t.cap for t in toks[name_start:j]) or self.gazetteer_at(i)[0] == head
                     if before_person and tok.key in self.lex.surnames and named:
                         rest = self.cap_run(j, stop_at_known=False)
-                        if 2 <= rest <= 4 and not (j + rest < len(toks) and toks[j + rest].cap and self._joined(j + rest)):
+                        run_ends = not (j + rest < len(toks) and toks[j + rest].cap and self._joined(j + rest))
+                        if 2 <= rest <= 4 and run_ends:
                             break
                 j += 1
                 continue
@@ -525,7 +538,10 @@ class _Scanner:
                         return k + run
             if honorific and gaz_len == honorific and not title:
                 nxt = toks[i + honorific] if i + honorific < len(toks) else None
-                if not (nxt is not None and (nxt.key == "và" or nxt.gap == "hyphen" or self.text[toks[i].end : nxt.start].strip() == ",")):
+                listed = nxt is not None and (
+                    nxt.key == "và" or nxt.gap == "hyphen" or self.text[toks[i].end : nxt.start].strip() == ","
+                )
+                if not listed:
                     # "Anh nhớ ..." at a sentence start is a pronoun, not the country.
                     return i + honorific
 
@@ -547,7 +563,9 @@ class _Scanner:
             self.section_before("loc_prefix_drop", i) or self.section_before("loc_prefix_keep", i)
         ):
             after = i + gaz_len
-            numbered = after < len(toks) and toks[after].text.isdigit() and len(toks[after].text) <= 2 and self._joined(after)
+            numbered = (
+                after < len(toks) and toks[after].text.isdigit() and len(toks[after].text) <= 2 and self._joined(after)
+            )
             if numbered or self.cap_run(i, stop_at_known=False, limit=4) > gaz_len:
                 return self.unknown_run(i)  # "sân Mỹ Đình", "xã Gio Mỹ", "cầu Thủ Thiêm 4"
         if entry is not None and entry.type == "LOC":
@@ -733,7 +751,8 @@ class _Scanner:
                 end += 1  # "cầu Thủ Thiêm 4"
             self.add("LOC", i - keep, end)
             return end
-        if tok.gap == "hyphen" and self.mentions and self.mentions[-1].type == "LOC" and self.mentions[-1].end == toks[i - 1].end:
+        after_place = bool(self.mentions) and self.mentions[-1].type == "LOC" and self.mentions[-1].end == toks[i - 1].end
+        if tok.gap == "hyphen" and after_place:
             # "Bến Thành - Suối Tiên", "Hà Nội - Côn Đảo": the other end of a route;
             # "Mỹ - Trung": a country by its first syllable.
             run = self.cap_run(i, stop_at_known=False, limit=4)
@@ -798,7 +817,8 @@ class _Scanner:
             self.add("PER", i, end, single=True)
             follows_name = bool(self.mentions) and self.mentions[-1].end == toks[i - 1].end and tok.gap == "space"
             opens_sentence = tok.sent and i + 1 < len(toks) and not toks[i + 1].cap
-            if len(tok.text) > 2 and (opens_sentence or not tok.sent) and not tok.key.endswith(_SURNAME_ENDINGS) and not (
+            surname_like = tok.key.endswith(_SURNAME_ENDINGS)
+            if len(tok.text) > 2 and (opens_sentence or not tok.sent) and not surname_like and not (
                 follows_name or tok.upper or looks_vietnamese(tok.text) or self.lex.in_section("not_names", (tok.key,))
             ):
                 # A lone foreign word that is no person named in the text is

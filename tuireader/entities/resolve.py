@@ -72,7 +72,10 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     for short in sorted(persons, key=lambda g: len(g.words)):
         if len(short.words) >= len(persons[0].words):
             continue
-        longer = [g for g in persons if len(g.words) > len(short.words) and id(g) not in merged and _contains(g.words, short.words)]
+        longer = [
+            g for g in persons
+            if len(g.words) > len(short.words) and id(g) not in merged and _contains(g.words, short.words)
+        ]
         if not longer:
             continue
         best = max(len(g.words) for g in longer)

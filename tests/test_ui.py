@@ -610,3 +610,28 @@ async def test_space_pages_the_article_then_opens_the_next_unread(library, tmp_p
         assert view.at_end and screen.article.id == ids[0]
         await pilot.press("space")
         assert screen.article.id == ids[1]
+
+
+async def test_save_a_search_as_a_view_then_delete_it(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        await pilot.press("slash")
+        screen.query_one("#search", Input).value = "lavrov"
+        await pilot.press("enter", "s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [(v["name"], v["query"]) for v in library.views()] == [("lavrov", "lavrov")]
+        tree = screen.query_one(SourceTree)
+        assert any(entry.kind == "search" and entry.label == "lavrov" for entry in tree.entries)
+        await pilot.press("1")
+        for _ in range(40):
+            entry = tree.highlighted_entry
+            if entry is not None and entry.kind == "search":
+                break
+            await pilot.press("j")
+        await pilot.press("D")
+        await pilot.pause()
+        assert library.views() == []
+        assert not any(entry.kind == "search" for entry in tree.entries)

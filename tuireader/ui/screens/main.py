@@ -534,7 +534,7 @@ class MainScreen(Screen[None]):
             return
         if not self._writable():
             return
-        self._do("Cannot delete the view", self.library.delete_view, entry.label)
+        self._do("Cannot delete the view", self.library.delete_view, getattr(entry, "id", None) or entry.label)
         self.reload_sources()
 
     def action_export(self) -> None:

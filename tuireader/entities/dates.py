@@ -20,6 +20,7 @@ The canonical text drops a leading "ngày"/"hôm" and leading zeros.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 
 _WEEKDAY = r"(?:[Tt]hứ\s+(?:[Hh]ai|[Bb]a|[Tt]ư|[Nn]ăm|[Ss]áu|[Bb]ảy|2|3|4|5|6|7)|[Cc]hủ\s+[Nn]hật|CN)"
 _DM = r"(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})"
@@ -66,12 +67,15 @@ def _has_cue(text: str, start: int, found: list[tuple[int, int, str]]) -> bool:
     if joined.endswith(("-", "–")):
         joined = joined[:-1].rstrip()
         end_of_previous = start - len(before) + len(joined)
-        return any(e == end_of_previous for _, e, _ in found)
+        k = bisect_left(found, (start, -1, ""))
+        return k > 0 and found[k - 1][1] == end_of_previous
     return False
 
 
 def _overlaps(found: list[tuple[int, int, str]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e, _ in found)
+    """Whether ``start..end`` overlaps a span of ``found`` (sorted, non-overlapping)."""
+    k = bisect_left(found, (start, -1, ""))
+    return (k < len(found) and found[k][0] < end) or (k > 0 and found[k - 1][1] > start)
 
 
 def _strip_zero(number: str) -> str:
@@ -84,8 +88,7 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
 
     def add(start: int, end: int, canonical: str) -> None:
         if not _overlaps(found, start, end):
-            found.append((start, end, canonical))
-            found.sort()
+            insort(found, (start, end, canonical))
 
     for m in _FULL.finditer(text):
         d, mo = int(m.group("d")), int(m.group("m"))

@@ -39,6 +39,8 @@ def _default_data() -> Path:
 
 
 def load_seeds(folder: Path) -> list[tuple[str, list[str]]]:
+    if not folder.is_dir():
+        raise SystemExit(f"no seed folder at {folder} (give one with --data)")
     seeds = []
     for path in sorted(folder.glob("*.txt")):
         lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -202,12 +204,17 @@ def main(argv: list[str] | None = None) -> int:
 
     from tuireader.fetch.refresh import default_clean, make_executor
 
+    load_seeds(args.data)  # a clear message now rather than a silent server process
+
     ctx = multiprocessing.get_context("spawn")  # the server must not share this process's GIL
     queue = ctx.Queue()
     server = ctx.Process(target=serve, args=(str(args.data), args.feeds, args.items, queue), daemon=True)
     server.start()
     try:
-        port = queue.get(timeout=60)
+        try:
+            port = queue.get(timeout=60)
+        except Exception:
+            raise SystemExit("the benchmark server did not start") from None
         base = f"http://127.0.0.1:{port}"
         pages = args.feeds * args.items
         print(f"{args.feeds} feeds x {args.items} items = {pages} pages from {base}, "

@@ -134,6 +134,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._body_line_starts: list[int] = []  # absolute body offset of each body line
         self._body_line_rows: list[int] = []  # the document row of that line
         self._cache: dict[int, Strip] = {}
+        self._dirty = False
 
     # --- public helpers ---------------------------------------------------
 
@@ -152,10 +153,12 @@ class ArticleView(ScrollView, can_focus=True):
 
     def plain_lines(self) -> list[str]:
         """The laid-out document as plain strings (what the reader sees)."""
+        self._layout_if_dirty()
         return [line.plain for line in self._lines]
 
     def row_of_offset(self, offset: int) -> int:
         """The document row that shows body character ``offset``."""
+        self._layout_if_dirty()
         if not self._body_line_starts:
             return 0
         position = bisect_right(self._body_line_starts, offset) - 1
@@ -184,26 +187,37 @@ class ArticleView(ScrollView, can_focus=True):
 
     def watch_article(self, article: Any) -> None:
         self.set_reactive(ArticleView.active, -1)
-        self._relayout()
+        self._invalidate()
         self.scroll_to(y=0, animate=False, immediate=True)
 
     def watch_mentions(self) -> None:
         self.set_reactive(ArticleView.active, -1)
-        self._relayout()
+        self._invalidate()
 
     def watch_matches(self) -> None:
-        self._relayout()
+        self._invalidate()
 
     def watch_active(self) -> None:
-        self._relayout()
+        self._invalidate()
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width != self._laid_out_width:
-            self._relayout()
+            self._invalidate()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if self.is_mounted:
+            self._invalidate()
+
+    def _invalidate(self) -> None:
+        """Lay out again once, however many of article/highlights changed together."""
+        if not self._dirty:
+            self._dirty = True
+            self.call_later(self._layout_if_dirty)
+
+    def _layout_if_dirty(self) -> None:
+        if self._dirty:
+            self._dirty = False
             self._relayout()
 
     # --- layout -----------------------------------------------------------

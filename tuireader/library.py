@@ -451,8 +451,11 @@ class Library:
         order = ["a.sort_key DESC", "a.num DESC"]
         order_params: list[Any] = []
         if parsed.has_text:
-            exact_title = fts_match(parsed.terms, "title_t", folded=False)
-            exact_any = fts_match(parsed.terms, "title_t body_t", folded=False)
+            # Exact matches of what was typed rank first, then title matches.  Typed
+            # without diacritics, an exact match is a folded one: skip the costly pass.
+            typed_plain = all(fold(t) == t.casefold() for t in parsed.terms)
+            exact_title = None if typed_plain else fts_match(parsed.terms, "title_t", folded=False)
+            exact_any = None if typed_plain else fts_match(parsed.terms, "title_t body_t", folded=False)
             folded_title = fts_match(parsed.terms, "title_f")
             ranks = []
             for match in (exact_title, exact_any, folded_title):

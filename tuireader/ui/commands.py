@@ -38,6 +38,7 @@ class Command:
     show: bool = False
     bind: bool = True
     palette: bool = True
+    group: str = ""
 
     def binding(self) -> Binding:
         return Binding(self.keys, self.action, self.title, show=self.show, id=self.id)
@@ -45,41 +46,41 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     # Navigation
-    Command("move-down", "j,down", "Down", "Move down in the focused pane", "move(1)", palette=False),
-    Command("move-up", "k,up", "Up", "Move up in the focused pane", "move(-1)", palette=False),
-    Command("open-article", "enter", "Open", "Open the highlighted article (marks it read)", "open", scope="list", show=True),
-    Command("next-unread", "n", "Next unread", "Open the next unread article", "next_unread", show=True),
-    Command("prev-unread", "p", "Previous unread", "Open the previous unread article", "prev_unread"),
-    Command("scroll-article", "space,pagedown", "Scroll article", "Page down in the article; at its end go to the next unread", "page_article"),
-    Command("scroll-article-up", "pageup", "Scroll article up", "Page up in the article", "page_article_up"),
-    Command("focus-next", "tab", "Next pane", "Focus the next pane", "app.focus_next", palette=False),
-    Command("focus-previous", "shift+tab", "Previous pane", "Focus the previous pane", "app.focus_previous", palette=False),
-    Command("focus-sources", "1", "Sources", "Focus the sources pane", "focus_region('sources')"),
-    Command("focus-list", "2", "Article list", "Focus the article list", "focus_region('list')"),
-    Command("focus-article", "3", "Article", "Focus the article pane", "focus_region('article')"),
-    Command("focus-entities", "4", "Entities", "Focus the entity panel", "focus_region('entities')"),
+    Command("move-down", "j,down", "Down", "Move down in the focused pane", "move(1)", palette=False, group="Moving around"),
+    Command("move-up", "k,up", "Up", "Move up in the focused pane", "move(-1)", palette=False, group="Moving around"),
+    Command("open-article", "enter", "Open", "Open the highlighted article (marks it read)", "open", scope="list", show=True, group="Moving around"),
+    Command("next-unread", "n", "Next unread", "Open the next unread article", "next_unread", show=True, group="Moving around"),
+    Command("prev-unread", "p", "Previous unread", "Open the previous unread article", "prev_unread", group="Moving around"),
+    Command("scroll-article", "space,pagedown", "Scroll article", "Page down in the article; at its end go to the next unread", "page_article", group="Moving around"),
+    Command("scroll-article-up", "pageup", "Scroll article up", "Page up in the article", "page_article_up", group="Moving around"),
+    Command("focus-next", "tab", "Next pane", "Focus the next pane", "app.focus_next", palette=False, group="Moving around"),
+    Command("focus-previous", "shift+tab", "Previous pane", "Focus the previous pane", "app.focus_previous", palette=False, group="Moving around"),
+    Command("focus-sources", "1", "Sources", "Focus the sources pane", "focus_region('sources')", group="Moving around"),
+    Command("focus-list", "2", "Article list", "Focus the article list", "focus_region('list')", group="Moving around"),
+    Command("focus-article", "3", "Article", "Focus the article pane", "focus_region('article')", group="Moving around"),
+    Command("focus-entities", "4", "Entities", "Focus the entity panel", "focus_region('entities')", group="Moving around"),
     # Article actions
-    Command("open-browser", "o", "Open in browser", "Open the article's web address in the browser", "open_browser"),
-    Command("toggle-read", "r", "Read/unread", "Toggle the read mark of the current article", "toggle_read", show=True),
-    Command("mark-view-read", "R", "Mark view read", "Mark every article of the current view read", "mark_view_read"),
-    Command("undo", "u", "Undo", "Undo the last 'mark view read'", "undo"),
-    Command("bookmark", "b", "Bookmark", "Toggle the bookmark of the current article", "toggle_bookmark", show=True),
-    Command("tags", "t", "Tags", "Edit tags: 'x' adds x, '-x' removes x", "edit_tags", show=True),
-    Command("search", "slash", "Search", "Search the current view (accents optional)", "search", show=True),
-    Command("clear", "escape", "Clear", "Clear the search and mention highlights", "clear", palette=False),
-    Command("save-view", "s", "Save view", "Save the current search or entity feed as a view", "save_view"),
-    Command("delete-view", "D", "Delete view", "Delete the selected saved view", "delete_view"),
-    Command("export", "e", "Export", "Export the current view as Markdown or JSON", "export"),
-    Command("refresh", "ctrl+r", "Refresh", "Fetch new articles from the feeds", "refresh_sources"),
+    Command("open-browser", "o", "Open in browser", "Open the article's web address in the browser", "open_browser", group="Reading and organising"),
+    Command("toggle-read", "r", "Read/unread", "Toggle the read mark of the current article", "toggle_read", show=True, group="Reading and organising"),
+    Command("mark-view-read", "R", "Mark view read", "Mark every article of the current view read", "mark_view_read", group="Reading and organising"),
+    Command("undo", "u", "Undo", "Undo the last 'mark view read'", "undo", group="Reading and organising"),
+    Command("bookmark", "b", "Bookmark", "Toggle the bookmark of the current article", "toggle_bookmark", show=True, group="Reading and organising"),
+    Command("tags", "t", "Tags", "Edit tags: 'x' adds x, '-x' removes x", "edit_tags", show=True, group="Reading and organising"),
+    Command("search", "slash", "Search", "Search the current view (accents optional)", "search", show=True, group="Reading and organising"),
+    Command("clear", "escape", "Clear", "Clear the search and mention highlights", "clear", palette=False, group="Reading and organising"),
+    Command("save-view", "s", "Save view", "Save the current search or entity feed as a view", "save_view", group="Reading and organising"),
+    Command("delete-view", "D", "Delete view", "Delete the selected saved view", "delete_view", group="Reading and organising"),
+    Command("export", "e", "Export", "Export the current view as Markdown or JSON", "export", group="Reading and organising"),
+    Command("refresh", "ctrl+r", "Refresh", "Fetch new articles from the feeds", "refresh_sources", group="Reading and organising"),
     # Entities
-    Command("next-mention", "m", "Next mention", "Jump to the next mention of the selected entity or search match", "mention(1)"),
-    Command("prev-mention", "M", "Previous mention", "Jump to the previous mention", "mention(-1)"),
-    Command("entity-feed", "enter", "Entity feed", "Open the feed of every article mentioning the entity", "pivot", scope="entities", bind=False, palette=False),
+    Command("next-mention", "m", "Next mention", "Jump to the next mention of the selected entity or search match", "mention(1)", group="Entities"),
+    Command("prev-mention", "M", "Previous mention", "Jump to the previous mention", "mention(-1)", group="Entities"),
+    Command("entity-feed", "enter", "Entity feed", "Open the feed of every article mentioning the entity", "pivot", scope="entities", bind=False, palette=False, group="Entities"),
     # Application
-    Command("help", "question_mark", "Help", "Show every key", "help", show=True),
-    Command("command-palette", "ctrl+p", "Commands", "Search every command", "app.command_palette", scope="app", bind=False, palette=False),
-    Command("change-theme", "ctrl+t", "Theme", "Choose a colour theme (remembered)", "app.change_theme", scope="app"),
-    Command("quit", "q", "Quit", "Quit the reader", "app.quit", show=True),
+    Command("help", "question_mark", "Help", "Show every key", "help", show=True, group="Application"),
+    Command("command-palette", "ctrl+p", "Commands", "Search every command", "app.command_palette", scope="app", bind=False, palette=False, group="Application"),
+    Command("change-theme", "ctrl+t", "Theme", "Choose a colour theme (remembered)", "app.change_theme", scope="app", group="Application"),
+    Command("quit", "q", "Quit", "Quit the reader", "app.quit", show=True, group="Application"),
 )
 
 COMMANDS_BY_ID: dict[str, Command] = {command.id: command for command in COMMANDS}

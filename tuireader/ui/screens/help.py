@@ -59,14 +59,18 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_header=True, header_style="bold", pad_edge=False)
-        table.add_column("Phím / Keys", no_wrap=True, style="bold", min_width=14)
+        table.add_column("Keys", no_wrap=True, style="bold", min_width=14)
         table.add_column("Command", no_wrap=True)
         table.add_column("What it does", ratio=1)
         self.rows = [
             (key_display(self.app, command, self._keymap), command.title, command.help + _SCOPE_NOTE.get(command.scope, ""))
             for command in COMMANDS
         ]
-        for keys, title, help_text in self.rows:
+        group = None
+        for command, (keys, title, help_text) in zip(COMMANDS, self.rows):
+            if command.group != group:
+                group = command.group
+                table.add_row(Text(), Text(group, style="bold underline"), Text())
             table.add_row(Text(keys), Text(title), Text(help_text, style="dim"))
         scroll = VerticalScroll(Static(table, id="help-table"))
         scroll.border_title = "Help — Esc closes"

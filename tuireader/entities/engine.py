@@ -22,6 +22,7 @@ entities and resolving aliases happens in :mod:`tuireader.entities.resolve`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from dataclasses import dataclass
 
@@ -87,16 +88,37 @@ _TITLE_ENDERS = {
     "của", "do", "được", "đã", "đang", "sẽ", "vừa", "với", "là", "trên", "tại", "ở", "và", "cho", "từ",
     "khi", "thu", "đạt", "gây", "lên", "ra", "có", "không", "bị", "vượt", "mới", "này", "nhận", "sau",
 }
+# Words that follow a name rather than belong to it (function words and the
+# first syllables of frequent verbs): "Tập đoàn Hòa Phát | công bố".
+_NAME_ENDERS = _TITLE_ENDERS | {
+    "công", "cũng", "tổ", "thông", "khai", "tiếp", "ký", "yêu", "đề", "kêu", "cảnh", "phát", "tuyên", "xác", "nói",
+    "trao", "tặng", "trong", "về", "theo", "vào", "tăng", "giảm", "mở", "đóng", "bắt", "khởi", "bán", "mua", "dự",
+    "đưa", "chỉ", "đặt", "lập", "hỗ", "hợp", "cho", "các", "những", "một", "hai", "ba", "nhiều", "mỗi", "hơn", "gần",
+    "chiều", "sáng", "tối", "trưa", "đêm", "ngày", "hôm", "năm", "tháng", "tuần", "sau", "trước", "khi", "nếu", "thì",
+    "mà", "nhưng", "hay", "hoặc", "để", "vì", "nên", "phải", "cần", "muốn", "xin", "đề", "nhằm", "gồm", "như",
+    "quyết", "thực", "triển", "tổ", "chính", "chủ", "cùng", "đi", "đến", "tới", "sang", "qua", "bằng", "tìm",
+}
 _ADMIN_PREFIXES = {"tỉnh", "thành phố", "tp", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
-_VOWELS = "aăâeêioôơuưyáắấéếíóốớúứýàằầèềìòồờùừỳảẳẩẻểỉỏổởủửỷãẵẫẽễĩõỗỡũữỹạặậẹệịọộợụựỵ"
-_VIET_SYLLABLE = re.compile(
-    rf"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?[{_VOWELS}]{{1,3}}(?:ng|nh|ch|[cmnpt])?$"
+_TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
+_NUCLEI = set(
+    "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi ua uâ uê ui uô uơ ưa ưi ươ ưu uy "
+    "yê iêu oai oay oao oeo uây uôi ươi ươu uya uyê yêu uyu".split()
+)
+_SYLLABLE_SHAPE = re.compile(
+    r"^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?([aăâeêioôơuưy]{1,3})(ng|nh|ch|[cmnpt])?$"
 )
 
 
 def looks_vietnamese(word: str) -> bool:
-    """True when ``word`` could be one Vietnamese syllable ("Tâm", not "Lavrov")."""
-    return bool(_VIET_SYLLABLE.match(word.lower()))
+    """True when ``word`` could be one Vietnamese syllable ("Tâm", not "Lavrov" or "Boeing")."""
+    bare = unicodedata.normalize("NFC", unicodedata.normalize("NFD", word.lower()).translate(_TONE_MARKS))
+    m = _SYLLABLE_SHAPE.match(bare)
+    if not m:
+        return False
+    onset, nucleus = m.group(1) or "", m.group(2)
+    if onset in ("gi", "qu") and nucleus not in _NUCLEI:
+        return True  # "giữa", "quyết": the i/u belongs to the onset
+    return nucleus in _NUCLEI
 
 
 def tokenize(text: str, lex: Lexicon) -> list[Token]:
@@ -352,6 +374,16 @@ class _Scanner:
             if toks[j - 1].cap and j > i and self.lex.in_section("org_lower_words", (tok.key,)):
                 j += 1
                 continue
+            inner = self._lower_inside_name(j)
+            prev = toks[j - 1]
+            # Only the rest of a word begun by one capitalised syllable ("Chữ | thập đỏ"):
+            # after a finished name ("Hòa Phát", "FPT") lower case words are what follows it.
+            single_capital = (
+                prev.cap and not prev.upper and looks_vietnamese(prev.text) and (j - 1 == name_start or not toks[j - 2].cap)
+            )
+            if single_capital and j > name_start and inner:
+                j += inner  # "Hội Chữ thập đỏ Việt Nam", "Viện Hàn lâm Khoa học"
+                continue
             if tok.text.isdigit() and len(tok.text) <= 2 and toks[j - 1].cap and j > name_start:
                 j += 1  # "Bệnh viện Nhi Đồng 1"
             break
@@ -362,6 +394,25 @@ class _Scanner:
                 return j
             return j if head > 1 and self.org_qualifier(j) > j else i
         return j
+
+    def _lower_inside_name(self, j: int) -> int:
+        """Length of one or two lower-case syllables at ``j`` that sit between
+        capitalised words of one name, as in sentence-case names ("Chữ thập đỏ
+        Việt Nam"); 0 when they look like the words after the name."""
+        toks = self.toks
+        k = j
+        while k < len(toks) and k - j < 2 and not toks[k].cap and self._joined(k) and not toks[k].blocked:
+            if toks[k].key in _NAME_ENDERS or not toks[k].key.isalpha():
+                return 0
+            k += 1
+        if k == j or k >= len(toks) or not self._joined(k):
+            return 0
+        nxt = toks[k]
+        if nxt.cap and not nxt.blocked:
+            return k - j
+        if nxt.key == "và" and k + 1 < len(toks) and toks[k + 1].cap and self._joined(k + 1):
+            return k - j  # "Đài Phát thanh | và Truyền hình"
+        return 0
 
     def org_qualifier(self, j: int) -> int:
         """Extend an organisation ending at ``j`` by a place: "... Nga", "... tỉnh Quảng Nam"."""

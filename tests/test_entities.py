@@ -385,3 +385,16 @@ def test_countries_by_first_syllable_in_pairs() -> None:
 def test_lines_in_capitals_are_skipped() -> None:
     entities = found("HỎI ĐÁP THÔNG MINH\nBộ Y tế cho biết số ca mắc giảm.\nKHÁNH HƯNG")
     assert entities == {("ORG", "Bộ Y tế")}
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("Hội Chữ thập đỏ Việt Nam tiếp nhận 5 tỷ đồng.", "Hội Chữ thập đỏ Việt Nam"),
+        ("Tổ chức Ân xá Quốc tế kêu gọi thả các nhà báo.", "Tổ chức Ân xá Quốc tế"),
+        ("Hãng Boeing khuyến cáo Mỹ kiểm tra máy bay.", "Boeing"),
+        ("Tập đoàn Hòa Phát công bố lợi nhuận quý 2.", "Hòa Phát"),
+    ],
+)
+def test_sentence_case_organisation_names_end_before_the_verb(text: str, org: str) -> None:
+    assert [e.text for e in extract(text) if e.type == "ORG"] == [org]

@@ -138,3 +138,18 @@ def test_dates_are_shown_day_first_or_not_at_all():
     assert format_date("2024-05-31") == "31/05/2024"
     assert format_date("hôm qua") == ""
     assert format_date(None) == ""
+
+
+def test_starting_the_ui_module_does_not_load_heavy_parsers():
+    import json
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, json, tuireader.ui.app\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert "textual" in loaded
+    assert not loaded & {"lxml", "readability", "httpx", "feedparser"}

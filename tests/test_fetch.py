@@ -14,6 +14,8 @@ import concurrent.futures
 import html
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 import unicodedata
@@ -381,6 +383,24 @@ def test_a_dead_worker_pool_falls_back_to_a_working_one(server):
     assert report.status == "ok" and report.page_errors == 0
     assert all(cleaned is not None for _, _, cleaned, _ in sink.stored) and len(sink.stored) == 3
     pool.shutdown()
+
+
+def test_worker_processes_start_under_a_tui_that_captures_stderr():
+    """Textual replaces sys.stderr with an object whose fileno() is -1."""
+    script = (
+        "import io, sys\n"
+        "from tuireader.fetch.refresh import make_executor, default_clean, _probe\n"
+        "class Capture(io.TextIOBase):\n"
+        "    def write(self, text): return len(text)\n"
+        "    def fileno(self): return -1\n"
+        "if __name__ == '__main__':\n"
+        "    sys.stderr = Capture()\n"
+        "    pool = make_executor(default_clean, 'process')\n"
+        "    print(type(pool).__name__, pool.submit(_probe).result())\n"
+        "    pool.shutdown()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert done.stdout.split() == ["ProcessPoolExecutor", "True"], done.stdout + done.stderr
 
 
 def test_default_executor_and_cleaner(server):

@@ -16,10 +16,12 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import functools
+import io
 import logging
 import multiprocessing
 import os
 import pickle
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -139,6 +141,35 @@ def _probe() -> bool:
     return True
 
 
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker even when stderr is not a file.
+
+    The tracker is started on the first pool and inherits
+    ``sys.stderr.fileno()``; under a TUI that captures output the descriptor
+    is invalid (Textual reports -1) and the start fails.  Starting it with
+    stderr briefly pointed at the null device avoids that.
+    """
+    if os.name != "posix":
+        return
+    try:
+        valid = sys.stderr is not None and sys.stderr.fileno() >= 0
+        if valid:
+            os.fstat(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        valid = False
+    if valid:
+        return
+    from multiprocessing import resource_tracker
+
+    saved = sys.stderr
+    with open(os.devnull, "w") as devnull:
+        sys.stderr = devnull
+        try:
+            resource_tracker.ensure_running()
+        finally:
+            sys.stderr = saved
+
+
 def _picklable(value: Any) -> bool:
     try:
         pickle.dumps(value)
@@ -164,8 +195,9 @@ def make_executor(clean: CleanFunction, kind: str = "auto") -> concurrent.future
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
         try:
+            _start_resource_tracker()
             return concurrent.futures.ProcessPoolExecutor(max_workers=cores, mp_context=context)
-        except (OSError, NotImplementedError, ImportError) as exc:  # no semaphores in some sandboxes
+        except (OSError, ValueError, NotImplementedError, ImportError) as exc:  # e.g. no semaphores
             _log.warning("worker processes unavailable (%s); cleaning in threads", exc)
             kind = "thread"
     if kind == "thread":

@@ -398,3 +398,8 @@ def test_lines_in_capitals_are_skipped() -> None:
 )
 def test_sentence_case_organisation_names_end_before_the_verb(text: str, org: str) -> None:
     assert [e.text for e in extract(text) if e.type == "ORG"] == [org]
+
+
+def test_anonymised_names_keep_their_initial() -> None:
+    people = [e for e in extract("Bị cáo Trần Văn A. (45 tuổi) khai đã nhận tiền. Ông A. xin giảm án.") if e.type == "PER"]
+    assert [(e.text, e.aliases) for e in people] == [("Trần Văn A.", ["A."])]

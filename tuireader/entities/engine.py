@@ -313,10 +313,12 @@ class _Scanner:
         self, type_: str, i: int, j: int, canonical: str | None = None, known: bool = False, single: bool = False
     ) -> None:
         toks = self.toks
-        surface = self.span_text(i, j)
-        self.mentions.append(
-            Mention(type_, canonical or " ".join(surface.split()), toks[i].start, toks[j - 1].end, known, single)
-        )
+        end = toks[j - 1].end
+        last = toks[j - 1].text
+        if type_ == "PER" and (len(last) == 1 and last.isupper() or last in ("Jr", "Sr")) and self.text[end : end + 1] == ".":
+            end += 1  # "Nguyễn Văn A.", "Ferdinand Marcos Jr."
+        surface = self.text[toks[i].start : end]
+        self.mentions.append(Mention(type_, canonical or " ".join(surface.split()), toks[i].start, end, known, single))
 
     # --- organisations ----------------------------------------------------
 

@@ -635,3 +635,13 @@ async def test_save_a_search_as_a_view_then_delete_it(library, tmp_path):
         await pilot.pause()
         assert library.views() == []
         assert not any(entry.kind == "search" for entry in tree.entries)
+
+
+async def test_notifications_show_untrusted_text_literally(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        pilot.app.notify("Lỗi: [red]tệp[/red] \x1b[31mhỏng\x1b[0m")
+        await pilot.pause()
+        last = list(pilot.app._notifications)[-1]
+        assert last.message == "Lỗi: [red]tệp[/red] hỏng"
+        assert last.markup is False

@@ -18,7 +18,10 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.theme import Theme
+
+from ..text import strip_controls
 
 from .commands import COMMANDS_BY_ID, Command, bindings_for, palette_commands
 from .config import UIConfig, load_config, save_theme
@@ -85,6 +88,18 @@ class TuiReaderApp(App[None]):
         self._theme_ready = False
         self._library_jobs = 0
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications quote library errors, file names and titles: plain text, no controls."""
+        super().notify(strip_controls(str(message)), title=title, severity=severity, timeout=timeout, markup=markup)
+
     # --- startup ----------------------------------------------------------
 
     def on_mount(self) -> None:
@@ -99,10 +114,10 @@ class TuiReaderApp(App[None]):
         self._theme_ready = True
         self.push_screen(MainScreen())
         for problem in self.config.problems:
-            self.notify(problem, severity="warning", timeout=8, markup=False)
+            self.notify(problem, severity="warning", timeout=8)
         notice = getattr(self.library, "notice", None)
         if notice:
-            self.notify(notice, severity="warning", timeout=8, markup=False)
+            self.notify(notice, severity="warning", timeout=8)
         if self._import_samples and not getattr(self.library, "read_only", False):
             self._start_sample_import()
 
@@ -123,7 +138,7 @@ class TuiReaderApp(App[None]):
         try:
             save_theme(self.config.path, theme.name)
         except OSError as error:
-            self.notify(f"Could not save the theme: {error}", severity="warning", markup=False)
+            self.notify(f"Could not save the theme: {error}", severity="warning")
 
     # --- commands ---------------------------------------------------------
 
@@ -174,7 +189,7 @@ class TuiReaderApp(App[None]):
                 )
             )
         except Exception as error:
-            self.call_from_thread(self.notify, f"Could not import the sample articles: {error}", severity="error", markup=False)
+            self.call_from_thread(self.notify, f"Could not import the sample articles: {error}", severity="error")
         finally:
             self.call_from_thread(self._end_job, bool(count))
 
@@ -187,7 +202,7 @@ class TuiReaderApp(App[None]):
             return
         feeds = getattr(self.library, "feeds", lambda: [None])()
         if not feeds:
-            self.notify("No feeds yet: add one with `tuireader add URL`.", markup=False)
+            self.notify("No feeds yet: add one with `tuireader add URL`.")
             return
         _start_resource_tracker()
         self._begin_job("Refreshing feeds…")
@@ -202,11 +217,11 @@ class TuiReaderApp(App[None]):
         try:
             reports = self.library.refresh(on_progress=progress)
         except Exception as error:
-            self.call_from_thread(self.notify, f"Refresh failed: {error}", severity="error", markup=False)
+            self.call_from_thread(self.notify, f"Refresh failed: {error}", severity="error")
         finally:
             self.call_from_thread(self._end_job, True)
         if reports is not None:
-            self.call_from_thread(self.notify, _summarise_reports(reports), markup=False)
+            self.call_from_thread(self.notify, _summarise_reports(reports))
 
     def _progress(self, done: int | None, total: int | None, message: str) -> None:
         screen = self.main_screen

@@ -152,7 +152,7 @@ class MainScreen(Screen[None]):
         try:
             return function(*args, **kwargs)
         except Exception as error:  # the library reports bad input and I/O problems as exceptions
-            self.notify(f"{what}: {error}", severity="error", markup=False)
+            self.notify(f"{what}: {error}", severity="error")
             return None
 
     def _do(self, what: str, function: Callable[..., Any], *args: Any) -> bool:
@@ -170,7 +170,7 @@ class MainScreen(Screen[None]):
         try:
             function(*args)
         except Exception as error:
-            self.notify(f"{what}: {error}", severity="error", markup=False)
+            self.notify(f"{what}: {error}", severity="error")
             return False
         return True
 
@@ -188,7 +188,7 @@ class MainScreen(Screen[None]):
     def _writable(self) -> bool:
         if getattr(self.library, "read_only", False):
             notice = getattr(self.library, "notice", None) or "The library is open read-only."
-            self.notify(notice, severity="warning", markup=False)
+            self.notify(notice, severity="warning")
             return False
         return True
 
@@ -523,7 +523,7 @@ class MainScreen(Screen[None]):
             if not self._do("Cannot save the view", self.library.save_view, name, query):
                 return
             self.reload_sources()
-            self.notify(f"Saved view “{name}”.", timeout=3, markup=False)
+            self.notify(f"Saved view “{name}”.", timeout=3)
 
         self.app.push_screen(PromptScreen("Save view as", value=default, help=f"Query: {query}"), save)
 
@@ -561,9 +561,9 @@ class MainScreen(Screen[None]):
         try:
             written = self.library.export(ids, fmt, path)
         except Exception as error:
-            self.app.call_from_thread(self.notify, f"Export failed: {error}", severity="error", markup=False)
+            self.app.call_from_thread(self.notify, f"Export failed: {error}", severity="error")
             return
-        self.app.call_from_thread(self.notify, f"Exported {len(ids)} articles to {written}", markup=False)
+        self.app.call_from_thread(self.notify, f"Exported {len(ids)} articles to {written}")
 
     def action_open_browser(self) -> None:
         url = getattr(self.article, "url", None)
@@ -584,7 +584,7 @@ class MainScreen(Screen[None]):
         except Exception:
             opened = False
         if not opened:
-            self.app.call_from_thread(self.notify, f"No browser available. Address: {url}", severity="warning", markup=False)
+            self.app.call_from_thread(self.notify, f"No browser available. Address: {url}", severity="warning")
 
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.reader.keymap))

@@ -741,6 +741,8 @@ class Library:
     ) -> list[Any]:
         """Refresh feeds (all when ``names`` is empty).  Blocking: run it in a worker.
 
+        ``fetch_options`` go to :class:`tuireader.fetch.Fetcher` (timeout, retries, ...).
+
         A failed feed keeps everything stored; its error is remembered for the source pane.
         """
         self._writable()
@@ -754,10 +756,16 @@ class Library:
         sources = [FeedSource(id=f["id"], url=f["url"], title=f.get("title"), etag=f.get("etag"),
                               last_modified=f.get("last_modified")) for f in feeds]
         sink = _LibrarySink(self, {f["id"]: f for f in feeds})
+        import asyncio
+
+        from .fetch import Fetcher
+
+        fetcher = Fetcher(**fetch_options)
         try:
-            reports = refresh_sources_sync(sources, sink, on_progress=on_progress, **fetch_options)
+            reports = refresh_sources_sync(sources, sink, on_progress=on_progress, fetcher=fetcher)
         finally:
             sink.flush()
+            asyncio.run(fetcher.aclose())
         table = self.store.table("sources")
         for report in reports:
             changes: dict[str, Any] = {"last_refresh": _now(), "last_error": report.error}

@@ -403,3 +403,10 @@ def test_sentence_case_organisation_names_end_before_the_verb(text: str, org: st
 def test_anonymised_names_keep_their_initial() -> None:
     people = [e for e in extract("Bị cáo Trần Văn A. (45 tuổi) khai đã nhận tiền. Ông A. xin giảm án.") if e.type == "PER"]
     assert [(e.text, e.aliases) for e in people] == [("Trần Văn A.", ["A."])]
+
+
+def test_a_company_branch_in_vietnam_is_one_organisation() -> None:
+    assert found("Samsung Việt Nam báo lãi, Unilever Việt Nam tặng quà.") == {
+        ("ORG", "Samsung Việt Nam"),
+        ("ORG", "Unilever Việt Nam"),
+    }

@@ -657,9 +657,9 @@ class _Scanner:
             # "Tập đoàn Sovico" is the group Sovico: keep the brand as the name.
             self.add("ORG", i, end, self.span_text(i + head, end))
         elif entry is not None:
-            suffix = self._suffix_extension(end)
+            suffix = self._suffix_extension(end) or self._local_branch(end)
             if suffix:
-                self.add("ORG", i, suffix)  # "ASEAN Cup", "AFC Champions League"
+                self.add("ORG", i, suffix)  # "ASEAN Cup", "AFC Champions League", "Samsung Việt Nam"
                 qualified = suffix
             else:
                 self.add("ORG", i, end, entry.canonical, known=True)
@@ -764,6 +764,15 @@ class _Scanner:
         suffixes = [j for j in range(end, k) if self.lex.in_section("org_suffixes", (toks[j].key,))]
         return k if suffixes else 0
 
+    def _local_branch(self, end: int) -> int:
+        """End of "Việt Nam" right after a company name ("Samsung Việt Nam"), or 0."""
+        toks = self.toks
+        if end + 1 < len(toks) and self._joined(end) and toks[end].key == "việt" and toks[end + 1].key == "nam":
+            after = end + 2
+            if after >= len(toks) or not (toks[after].cap and self._joined(after)):
+                return after
+        return 0
+
     def is_common(self, i: int, run: int) -> bool:
         """The capitalised run at ``i`` starts with an ordinary word ("Nhóm", "Hội nghị")."""
         common = max(self.section_at("sentence_start_words", i), self.section_at("org_heads", i))
@@ -859,6 +868,10 @@ class _Scanner:
         ):
             self.add("ORG", i, end)  # "ASEAN Cup", "Samsung Electronics"
             return end
+        branch = self._local_branch(end) if run == 1 and not looks_vietnamese(tok.text) else 0
+        if branch and not self.lex.in_section("not_names", (tok.key,)):
+            self.add("ORG", i, branch)  # "Unilever Việt Nam": a company's branch in Vietnam
+            return branch
         if run == 1:
             if tok.upper and not self.lex.in_section("not_acronyms", (tok.key,)) and not tok.text.isdigit():
                 if any(ch.isalpha() for ch in tok.text):

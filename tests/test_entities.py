@@ -410,3 +410,9 @@ def test_a_company_branch_in_vietnam_is_one_organisation() -> None:
         ("ORG", "Samsung Việt Nam"),
         ("ORG", "Unilever Việt Nam"),
     }
+
+
+def test_lone_foreign_words_by_shape() -> None:
+    assert found("Krasikov đang bị giam giữ tại Đức.") == {("PER", "Krasikov"), ("LOC", "Đức")}
+    assert found("Nhiều người tải Telegram và Signal về máy.") == {("ORG", "Telegram"), ("ORG", "Signal")}
+    assert found("Hãng phim Walt Disney công bố lợi nhuận.") == {("ORG", "Walt Disney")}

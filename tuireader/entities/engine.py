@@ -82,7 +82,10 @@ _GENERIC_HEADS = {
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
-_BRAND_HEADS = {"tập đoàn", "hãng", "hãng tin", "hãng thông tấn", "hãng hàng không", "báo", "tạp chí"}
+_BRAND_HEADS = {
+    "tập đoàn", "hãng", "hãng tin", "hãng thông tấn", "hãng hàng không", "hãng phim", "hãng xe", "hãng bay", "báo",
+    "tạp chí",
+}
 # Words that end an unquoted work title: "phim Nhà bà Nữ | của Trấn Thành".
 _TITLE_ENDERS = {
     "của", "do", "được", "đã", "đang", "sẽ", "vừa", "với", "là", "trên", "tại", "ở", "và", "cho", "từ",
@@ -98,6 +101,8 @@ _NAME_ENDERS = _TITLE_ENDERS | {
     "mà", "nhưng", "hay", "hoặc", "để", "vì", "nên", "phải", "cần", "muốn", "xin", "đề", "nhằm", "gồm", "như",
     "quyết", "thực", "triển", "tổ", "chính", "chủ", "cùng", "đi", "đến", "tới", "sang", "qua", "bằng", "tìm",
 }
+# Words before a work cue that make the phrase a maker of works: "hãng phim", "rạp phim".
+_MAKER_WORDS = {"hãng", "xưởng", "rạp", "đài", "kênh", "nhà"}
 _ADMIN_PREFIXES = {"tỉnh", "thành phố", "tp", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 _TONE_MARKS = dict.fromkeys(map(ord, "\u0300\u0301\u0303\u0309\u0323"))
 _NUCLEI = set(
@@ -536,6 +541,8 @@ class _Scanner:
         spans: list[tuple[int, int]] = []
         for i in range(len(toks)):
             cue = self.section_before("work_title_cues", i)
+            if cue and i - cue > 0 and toks[i - cue - 1].key in _MAKER_WORDS:
+                cue = 0  # "hãng phim Walt Disney" names the studio, not a film
             plain = 0
             if not cue:
                 plain = cue = self.section_before("not_entity_cues", i)
@@ -883,7 +890,10 @@ class _Scanner:
             self.add("PER", i, end, single=True)
             follows_name = bool(self.mentions) and self.mentions[-1].end == toks[i - 1].end and tok.gap == "space"
             opens_sentence = tok.sent and i + 1 < len(toks) and not toks[i + 1].cap
-            surname_like = tok.key.endswith(_SURNAME_ENDINGS)
+            surname_like = tok.key.endswith(_SURNAME_ENDINGS) and len(tok.text) > 4
+            if surname_like and not self.lex.in_section("not_names", (tok.key,)):
+                self.mentions[-1].fallback = "PER"  # "Krasikov đang bị giam giữ", "Lewandowski ghi bàn"
+                return end
             if len(tok.text) > 2 and (opens_sentence or not tok.sent) and not surname_like and not (
                 follows_name or tok.upper or looks_vietnamese(tok.text) or self.lex.in_section("not_names", (tok.key,))
             ):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from test_ui_support import MARKUP_TITLE, UI_SIZE, _library_template, library_path, strip_lines  # noqa: F401
+from .test_ui_support import MARKUP_TITLE, UI_SIZE, _library_template, library_path, strip_lines  # noqa: F401
 from textual.widgets import Input
 
 from tuireader.library import Library
@@ -269,7 +269,7 @@ async def test_help_lists_every_command(library, tmp_path):
         rows = {title: keys for keys, title, _help in pilot.app.screen.rows}
         for command in COMMANDS:
             assert command.title in rows
-        assert rows["Down"] == "j, ↓"
+        assert rows["Next"] == "j, ↓"
         assert rows["Search"] == "/"
         await pilot.press("escape")
         assert isinstance(pilot.app.screen, MainScreen)
@@ -645,3 +645,19 @@ async def test_notifications_show_untrusted_text_literally(library, tmp_path):
         last = list(pilot.app._notifications)[-1]
         assert last.message == "Lỗi: [red]tệp[/red] hỏng"
         assert last.markup is False
+
+
+async def test_export_from_the_article_pane_writes_only_that_article(library, tmp_path):
+    target = tmp_path / "bai.md"
+    first = library.query_ids("")[0]
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "3", "e")
+        await pilot.pause()
+        pilot.app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    markdown = target.read_text(encoding="utf-8")
+    assert markdown.startswith("# " + library.article(first).title)
+    assert "\n---\n" not in markdown

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from test_ui_support import UI_SIZE, _library_template, library_path  # noqa: F401
+from .test_ui_support import UI_SIZE, _library_template, library_path  # noqa: F401
 from tuireader.library import Library
 from tuireader.ui.app import TuiReaderApp
 

@@ -7,8 +7,6 @@ refreshing feeds) in thread workers with visible progress.
 
 from __future__ import annotations
 
-import os
-import sys
 from functools import partial
 from pathlib import Path
 from typing import Any, Iterable
@@ -204,7 +202,6 @@ class TuiReaderApp(App[None]):
         if not feeds:
             self.notify("No feeds yet: add one with `tuireader add URL`.")
             return
-        _start_resource_tracker()
         self._begin_job("Refreshing feeds…")
         self._refresh_feeds()
 
@@ -228,28 +225,6 @@ class TuiReaderApp(App[None]):
         if screen is not None and screen.is_mounted:
             screen.show_progress(done, total, message)
 
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with a real stderr descriptor.
-
-    Refresh cleans pages in worker processes.  The first process start also
-    starts the resource tracker, which passes ``sys.stderr.fileno()`` to its
-    child; while Textual runs, ``sys.stderr`` is its print capture whose
-    ``fileno()`` is -1, and the start fails.  Starting it here, on the event
-    loop thread with stderr briefly pointing at a real file, avoids that.
-    """
-    import multiprocessing.resource_tracker
-
-    saved = sys.stderr
-    try:
-        with open(os.devnull, "w") as devnull:
-            sys.stderr = devnull
-            multiprocessing.resource_tracker.ensure_running()
-    except OSError:
-        pass  # refresh will report its own failure
-    finally:
-        sys.stderr = saved
 
 
 def _summarise_reports(reports: Any) -> str:

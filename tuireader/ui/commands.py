@@ -46,8 +46,8 @@ class Command:
 
 COMMANDS: tuple[Command, ...] = (
     # Navigation
-    Command("move-down", "j,down", "Down", "Move down in the focused pane", "move(1)", palette=False, group="Moving around"),
-    Command("move-up", "k,up", "Up", "Move up in the focused pane", "move(-1)", palette=False, group="Moving around"),
+    Command("next-article", "j,down", "Next", "Next article in the list, or down in the focused pane", "move(1)", palette=False, group="Moving around"),
+    Command("previous-article", "k,up", "Previous", "Previous article in the list, or up in the focused pane", "move(-1)", palette=False, group="Moving around"),
     Command("open-article", "enter", "Open", "Open the highlighted article (marks it read)", "open", scope="list", show=True, group="Moving around"),
     Command("next-unread", "n", "Next unread", "Open the next unread article", "next_unread", show=True, group="Moving around"),
     Command("prev-unread", "p", "Previous unread", "Open the previous unread article", "prev_unread", group="Moving around"),
@@ -70,7 +70,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("clear", "escape", "Clear", "Clear the search and mention highlights", "clear", palette=False, group="Reading and organising"),
     Command("save-view", "s", "Save view", "Save the current search or entity feed as a view", "save_view", group="Reading and organising"),
     Command("delete-view", "D", "Delete view", "Delete the selected saved view", "delete_view", group="Reading and organising"),
-    Command("export", "e", "Export", "Export the current view as Markdown or JSON", "export", group="Reading and organising"),
+    Command("export", "e", "Export", "Export the open article (from the article pane) or the view, as Markdown or JSON", "export", group="Reading and organising"),
     Command("refresh", "ctrl+r", "Refresh", "Fetch new articles from the feeds", "refresh_sources", group="Reading and organising"),
     # Entities
     Command("next-mention", "m", "Next mention", "Jump to the next mention of the selected entity or search match", "mention(1)", group="Entities"),

@@ -538,7 +538,11 @@ class MainScreen(Screen[None]):
         self.reload_sources()
 
     def action_export(self) -> None:
-        ids = list(self.article_ids)
+        # From the article pane: the open article; anywhere else: the whole view.
+        if isinstance(self.focused, ArticleView) and self.article is not None:
+            ids = [self.article.id]
+        else:
+            ids = list(self.article_ids)
         if not ids:
             self.notify("Nothing to export in this view.")
             return
@@ -552,7 +556,7 @@ class MainScreen(Screen[None]):
             self._export(ids, fmt, path)
 
         self.app.push_screen(
-            PromptScreen(f"Export {len(ids)} articles to", value=default, help="A .json path exports JSON, anything else Markdown."),
+            PromptScreen(f"Export {len(ids)} article{'s' if len(ids) != 1 else ''} to", value=default, help="A .json path exports JSON, anything else Markdown."),
             export,
         )
 

@@ -416,3 +416,10 @@ def test_lone_foreign_words_by_shape() -> None:
     assert found("Krasikov đang bị giam giữ tại Đức.") == {("PER", "Krasikov"), ("LOC", "Đức")}
     assert found("Nhiều người tải Telegram và Signal về máy.") == {("ORG", "Telegram"), ("ORG", "Signal")}
     assert found("Hãng phim Walt Disney công bố lợi nhuận.") == {("ORG", "Walt Disney")}
+
+
+def test_a_newspaper_named_after_a_city_is_an_organisation() -> None:
+    assert found("Theo báo Sài Gòn Giải Phóng, người dân Sài Gòn đón Tết sớm.") == {
+        ("ORG", "Sài Gòn Giải Phóng"),
+        ("LOC", "TP.HCM"),
+    }

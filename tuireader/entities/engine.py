@@ -628,6 +628,9 @@ class _Scanner:
             )
             if numbered or self.cap_run(i, stop_at_known=False, limit=4) > gaz_len:
                 return self.unknown_run(i)  # "sân Mỹ Đình", "xã Gio Mỹ", "cầu Thủ Thiêm 4"
+        if entry is not None and self.section_before("org_context", i) and not self.section_before("person_context", i):
+            if self.cap_run(i, stop_at_known=False, limit=5) > gaz_len:
+                return self.unknown_run(i)  # "báo Sài Gòn Giải Phóng": the whole run is the body
         if entry is not None and entry.type == "LOC":
             tail = self._suffix_extension(i + gaz_len)
             if tail:

@@ -772,7 +772,11 @@ class _Scanner:
         while k < len(toks) and k - end < 3 and self._joined(k) and toks[k].cap and not toks[k].blocked:
             k += 1
         suffixes = [j for j in range(end, k) if self.lex.in_section("org_suffixes", (toks[j].key,))]
-        return k if suffixes else 0
+        if not suffixes:
+            return 0
+        if k < len(toks) and self._joined(k) and toks[k].text.isdigit() and len(toks[k].text) <= 4:
+            k += 1  # an edition: "World Cup 2026", "SEA Games 32"
+        return k
 
     def _local_branch(self, end: int) -> int:
         """End of "Việt Nam" right after a company name ("Samsung Việt Nam"), or 0."""
@@ -876,6 +880,9 @@ class _Scanner:
             or self.lex.in_section("org_suffixes", (last.key,))
             or (last.upper and "-" not in last.text and not self.lex.in_section("not_acronyms", (last.key,)))
         ):
+            if self.lex.in_section("org_suffixes", (last.key,)) and end < len(toks) and self._joined(end):
+                if toks[end].text.isdigit() and len(toks[end].text) <= 4:
+                    end += 1  # an edition: "World Cup 2026"
             self.add("ORG", i, end)  # "ASEAN Cup", "Samsung Electronics"
             return end
         branch = self._local_branch(end) if run == 1 and not looks_vietnamese(tok.text) else 0

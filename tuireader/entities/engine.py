@@ -79,6 +79,8 @@ _SHORT_COUNTRIES = {
 _GENERIC_HEADS = {
     match_key(h) for h in ("công ty", "công ty cổ phần", "công ty cp", "công ty tnhh", "ngân hàng", "clb", "câu lạc bộ")
 }
+# Between a name and a title in apposition: "Nguyễn Văn A, nguyên Hiệu trưởng ...".
+_APPOSITION = re.compile(r"\s*,\s*(?:(?:nguyên|cựu|đương kim|tân|hiện là|là)\s+)?$", re.IGNORECASE)
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -705,11 +707,9 @@ class _Scanner:
         # "Ông Nguyễn Xuân Thắng, Giám đốc Học viện ...": a title in apposition
         # after a name describes that person; no second name follows.
         appositive = (
-            i > 0
-            and self.text[toks[i - 1].end : toks[i].start].strip() == ","
-            and bool(self.mentions)
+            bool(self.mentions)
             and self.mentions[-1].type == "PER"
-            and self.mentions[-1].end == toks[i - 1].end
+            and _APPOSITION.match(self.text, self.mentions[-1].end, toks[i].start) is not None
         )
         k = i + title
         if k < len(toks) and self._joined(k) and toks[k].cap:

@@ -6,26 +6,10 @@ import unicodedata
 
 import pytest
 
+from tests.legacy_encoding import to_cp1258
 from tuireader.clean import clean_source, decode_bytes
 
 SENTENCE = "Thủ tướng Chính phủ chỉ đạo các bộ, ngành khẩn trương khắc phục hậu quả cơn bão số 3 ở miền Bắc."
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode Vietnamese text the way windows-1258 pages store it: base letter plus tone byte."""
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        decomposed = unicodedata.normalize("NFD", ch)
-        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _TONES))
-        tones = "".join(c for c in decomposed if c in _TONES)
-        out += (base + tones).encode("cp1258")
-    return bytes(out)
 
 
 def test_cp1258_helper_really_uses_combining_bytes() -> None:

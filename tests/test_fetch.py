@@ -672,23 +672,7 @@ async def _get(fetcher: Fetcher, url: str, **validators):
 
 # --- feed parsing ---------------------------------------------------------------------
 
-_WINDOWS_1258_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-
-
-def encode_windows_1258(text: str) -> bytes:
-    """Encode like Vietnamese legacy sites: base letter, then a combining tone byte."""
-    out = bytearray()
-    for ch in text:
-        try:
-            out += ch.encode("cp1258")
-            continue
-        except UnicodeEncodeError:
-            pass
-        decomposed = unicodedata.normalize("NFD", ch)
-        tones = "".join(c for c in decomposed if c in _WINDOWS_1258_TONES)
-        base = unicodedata.normalize("NFC", "".join(c for c in decomposed if c not in _WINDOWS_1258_TONES))
-        out += (base + tones).encode("cp1258")
-    return bytes(out)
+from tests.legacy_encoding import to_cp1258 as encode_windows_1258  # noqa: E402
 
 
 def _one_item_rss(title_bytes: bytes, declared: str) -> bytes:

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from tests.legacy_encoding import to_cp1258
 from tuireader.library import Library, LibraryError
 
 
@@ -41,19 +42,6 @@ def library_sample():
     from tuireader.library import sample_corpus_path
 
     return sample_corpus_path()
-
-
-def to_cp1258(text: str) -> bytes:
-    """Encode as legacy windows-1258 does: tone marks as separate combining characters."""
-    import unicodedata
-
-    tones = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-    out = []
-    for ch in text:
-        parts = unicodedata.normalize("NFD", ch)
-        marks = [c for c in parts if c in tones]
-        out.append(unicodedata.normalize("NFC", "".join(c for c in parts if c not in tones)) + "".join(marks))
-    return "".join(out).encode("cp1258")
 
 
 def test_bad_files_are_reported_by_name_and_the_rest_imports(tmp_path):

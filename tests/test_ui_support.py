@@ -21,28 +21,8 @@ UI_SIZE = (160, 48)
 MARKUP_TITLE = "[red]Độc[/red] [link=http://x]hại[/link] [b]Hà Nội"
 
 
-def _stand_in_entities(text: str) -> tuple[list[dict], str]:
-    """Capitalised word runs as entities: used only while the extractor package is incomplete."""
-    import re
-
-    found: dict[str, dict] = {}
-    for match in re.finditer(r"[A-ZĐ]\w+(?: [A-ZĐ]\w+)+", text):
-        name = match.group()
-        entity = found.setdefault(
-            name, {"text": name, "type": "PER", "count": 0, "aliases": [], "mentions": [], "key": f"PER:{name.lower()}"}
-        )
-        entity["count"] += 1
-        entity["mentions"].append([match.start(), match.end()])
-    return list(found.values()), "stand-in"
-
-
 def build_sample_library(root: Path, *, with_markup_article: bool = True) -> Path:
     """A library at ``root`` with the sample corpus (and one markup-titled article)."""
-    import tuireader.entities
-    import tuireader.library
-
-    if not hasattr(tuireader.entities, "extract"):
-        tuireader.library.entities_for = _stand_in_entities
     library = Library.open(root)
     try:
         library.import_paths([SAMPLE_CORPUS], source="Sample corpus")

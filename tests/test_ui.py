@@ -661,3 +661,33 @@ async def test_export_from_the_article_pane_writes_only_that_article(library, tm
     markdown = target.read_text(encoding="utf-8")
     assert markdown.startswith("# " + library.article(first).title)
     assert "\n---\n" not in markdown
+
+
+async def test_keymap_clash_is_reported(library, tmp_path):
+    async with make_app(library, tmp_path, '[keymap]\nnext-unread = "j"\n').run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        await pilot.pause()
+        messages = [n.message for n in pilot.app._notifications]
+        assert any("key j is given to 'next-article' and 'next-unread'" in message for message in messages)
+
+
+async def test_feed_with_a_failed_refresh_is_marked_and_explained(library, tmp_path):
+    library.add_feed("http://127.0.0.1:9/feed.xml", title="Tin lỗi")
+    import asyncio
+
+    await asyncio.to_thread(library.refresh)  # nothing listens on port 9: the error is remembered
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        screen = main_screen(pilot.app)
+        tree = screen.query_one(SourceTree)
+        await pilot.press("1")
+        for _ in range(40):
+            entry = tree.highlighted_entry
+            if entry is not None and entry.kind == "feed":
+                break
+            await pilot.press("j")
+        assert tree.cursor_node.label.plain.endswith(" !")
+        assert "Tin lỗi: last refresh failed:" in screen.status
+        await pilot.press("k")
+        assert "last refresh failed" not in screen.status

@@ -19,7 +19,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .commands import COMMANDS_BY_ID
+from .commands import COMMANDS, COMMANDS_BY_ID, effective_keys
 
 __all__ = ["UIConfig", "default_config_path", "load_config", "save_theme"]
 
@@ -82,7 +82,23 @@ def load_config(path: Path | None = None) -> UIConfig:
             config.problems.append(f"Config: keys for '{command_id}' must be a string like \"j,down\".")
             continue
         config.keymap[command_id] = ",".join(key.strip() for key in keys.split(",") if key.strip())
+    config.problems.extend(key_clashes(config.keymap))
     return config
+
+
+def key_clashes(keymap: dict[str, str]) -> list[str]:
+    """Keys the key map gives to more than one command (only one of them will run)."""
+    owners: dict[str, list[str]] = {}
+    for command in COMMANDS:
+        if not command.bind:
+            continue
+        for key in effective_keys(command, keymap):
+            owners.setdefault(key, []).append(command.id)
+    return [
+        f"Config: key {key} is given to {' and '.join(repr(i) for i in ids)}; change one in [keymap]."
+        for key, ids in owners.items()
+        if len(ids) > 1 and any(i in keymap for i in ids)
+    ]
 
 
 _TABLE_HEADER = re.compile(r"^\s*\[")

@@ -253,6 +253,14 @@ class MainScreen(Screen[None]):
     def _source_selected(self, event: SourceTree.Selected) -> None:
         self.show_view(event.entry.query, strip_controls(str(event.entry.label)))
 
+    @on(SourceTree.NodeHighlighted, "#sources")
+    def _source_highlighted(self, event: SourceTree.NodeHighlighted) -> None:
+        error = getattr(event.node.data, "error", None)
+        if error:
+            self.status = f"{strip_controls(str(event.node.data.label))}: last refresh failed: {strip_controls(str(error))}"
+        elif ": last refresh failed: " in self.status:
+            self.status = ""
+
     def show_view(self, query: str, label: str) -> None:
         self.view_label = label
         self.view_query = query

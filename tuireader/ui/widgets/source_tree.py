@@ -32,7 +32,7 @@ class SourceLike(Protocol):
 class SourceTree(Tree[Any]):
     """A tree of sources; selecting one posts ``SourceTree.Selected``."""
 
-    COMPONENT_CLASSES = {"source-tree--count", "source-tree--section"}
+    COMPONENT_CLASSES = {"source-tree--count", "source-tree--section", "source-tree--error"}
 
     DEFAULT_CSS = """
     SourceTree {
@@ -41,6 +41,10 @@ class SourceTree(Tree[Any]):
     }
     SourceTree > .source-tree--count {
         color: $text-accent;
+    }
+    SourceTree > .source-tree--error {
+        color: $text-error;
+        text-style: bold;
     }
     SourceTree > .source-tree--section {
         color: $text-muted;
@@ -76,6 +80,9 @@ class SourceTree(Tree[Any]):
         unread = getattr(entry, "unread", 0) or 0
         if unread:
             label.append(f" {unread}", count_style)
+        if getattr(entry, "error", None):
+            # A feed whose last refresh failed; the error shows in the status line when highlighted.
+            label.append(" !", self.get_component_rich_style("source-tree--error", partial=True))
         return label
 
     def watch_entries(self, entries: Sequence[Any]) -> None:

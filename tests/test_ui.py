@@ -691,3 +691,4 @@ async def test_feed_with_a_failed_refresh_is_marked_and_explained(library, tmp_p
         assert "Tin lỗi: last refresh failed:" in screen.status
         await pilot.press("k")
         assert "last refresh failed" not in screen.status
+

@@ -368,7 +368,12 @@ class MainScreen(Screen[None]):
         self.set_class(region == "sources", "-show-sources")
         self.set_class(region == "entities", "-show-entities")
         widget = self.query_one(target, Widget)
-        self.call_after_refresh(widget.focus)
+        if widget.focusable:
+            # At once, not on the next idle: keys typed right after go to the new pane.
+            self.set_focus(widget)
+        else:
+            # A pane hidden in a narrow terminal becomes focusable once shown.
+            self.call_after_refresh(widget.focus)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # A side pane shown on demand in a narrow terminal hides again when focus leaves it.
@@ -473,7 +478,8 @@ class MainScreen(Screen[None]):
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
         search.display = True
-        search.focus()
+        # At once: the words typed right after "/" belong to the search.
+        self.set_focus(search)
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:

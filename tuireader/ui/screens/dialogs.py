@@ -63,6 +63,7 @@ class PromptScreen(ModalScreen[str | None]):
     """Ask for one line of text; dismisses with the text, or None on escape."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=False)]
+    AUTO_FOCUS = "#prompt-input"
 
     DEFAULT_CSS = """
     PromptScreen {
@@ -108,9 +109,6 @@ class PromptScreen(ModalScreen[str | None]):
             yield Input(value=self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input")
             if self._help:
                 yield Label(Text(self._help), classes="prompt--help", markup=False)
-
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -692,3 +692,20 @@ async def test_feed_with_a_failed_refresh_is_marked_and_explained(library, tmp_p
         await pilot.press("k")
         assert "last refresh failed" not in screen.status
 
+
+
+async def test_first_start_imports_the_sample_corpus_in_the_background(tmp_path):
+    library = Library.open(tmp_path / "empty-library")
+    try:
+        app = TuiReaderApp(library, config_path=tmp_path / "config.toml")
+        async with app.run_test(size=UI_SIZE) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            screen = main_screen(app)
+            assert len(screen.article_ids) == len(library.query_ids("")) == 5
+            assert not screen.query_one("#progress").display
+            assert not app.library_busy
+            assert any(entry.kind == "site" for entry in screen.query_one(SourceTree).entries)
+    finally:
+        library.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Awaitable, Callable, Iterable
 
 from textual import work
 from textual.app import App
@@ -20,9 +20,9 @@ from textual.notifications import SeverityLevel
 from textual.theme import Theme
 
 from ..text import strip_controls
-
 from .commands import COMMANDS_BY_ID, Command, bindings_for, palette_commands
 from .config import UIConfig, load_config, save_theme
+from .screens.help import key_display
 from .screens.main import MainScreen
 
 __all__ = ["TuiReaderApp", "run"]
@@ -32,15 +32,13 @@ class ReaderCommands(Provider):
     """Command palette entries, straight from the command registry."""
 
     def _hit_parts(self, command: Command) -> tuple[str, str]:
-        from .screens.help import key_display
-
         app: TuiReaderApp = self.app  # type: ignore[assignment]
         keys = key_display(app, command, app.keymap)
         help_text = f"{command.help}  ({keys})" if keys else command.help
         # The palette reads help as markup; key names such as "[" must stay literal.
         return command.title, escape(help_text)
 
-    def _runner(self, command: Command):
+    def _runner(self, command: Command) -> Callable[[], Awaitable[None]]:
         app: TuiReaderApp = self.app  # type: ignore[assignment]
         return partial(app.run_command, command.id)
 
@@ -117,7 +115,8 @@ class TuiReaderApp(App[None]):
         if notice:
             self.notify(notice, severity="warning", timeout=8)
         if self._import_samples and not getattr(self.library, "read_only", False):
-            self._start_sample_import()
+            # After the first paint, so the progress shows on the main screen.
+            self.call_after_refresh(self._start_sample_import)
 
     def on_unmount(self) -> None:
         if self._owns_library:

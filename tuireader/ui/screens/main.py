@@ -164,7 +164,7 @@ class MainScreen(Screen[None]):
         """
         if self.reader.library_busy:
             if not self._deferred:
-                self.notify("Saving your changes when the refresh finishes.", timeout=3)
+                self.notify("Your changes are saved when the import or refresh finishes.", timeout=3)
             self._deferred.append((what, function, args))
             return True
         try:

@@ -703,7 +703,7 @@ async def test_first_start_imports_the_sample_corpus_in_the_background(tmp_path)
             await app.workers.wait_for_complete()
             await pilot.pause()
             screen = main_screen(app)
-            assert len(screen.article_ids) == len(library.query_ids("")) == 5
+            assert screen.article_ids == library.query_ids("") and len(screen.article_ids) >= 5
             assert not screen.query_one("#progress").display
             assert not app.library_busy
             assert any(entry.kind == "site" for entry in screen.query_one(SourceTree).entries)

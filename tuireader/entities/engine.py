@@ -52,6 +52,7 @@ class Mention:
     known: bool = False  # canonical comes from a gazetteer
     single: bool = False  # a lone capitalised word that is only kept if it names a known person
     fallback: str | None = None  # type to give a lone word that names no known person
+    surface: str = ""  # the words as written, when they differ from the canonical name
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?…:;\n“\"'‘«]")
@@ -81,6 +82,11 @@ _GENERIC_HEADS = {
 }
 # Between a name and a title in apposition: "Nguyễn Văn A, nguyên Hiệu trưởng ...".
 _APPOSITION = re.compile(r"\s*,\s*(?:(?:nguyên|cựu|đương kim|tân|hiện là|là)\s+)?$", re.IGNORECASE)
+# Lower-case words that close an organisation name: "... khí tượng thủy văn quốc gia".
+_NAME_CLOSERS = {
+    ("quốc", "gia"), ("trung", "ương"), ("nhân", "dân"), ("tối", "cao"), ("quốc", "tế"), ("nhà", "nước"),
+    ("liên", "bang"), ("toàn", "quốc"), ("thường", "trực"),
+}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -325,7 +331,8 @@ class _Scanner:
         if type_ == "PER" and (len(last) == 1 and last.isupper() or last in ("Jr", "Sr")) and self.text[end : end + 1] == ".":
             end += 1  # "Nguyễn Văn A.", "Ferdinand Marcos Jr."
         surface = self.text[toks[i].start : end]
-        self.mentions.append(Mention(type_, canonical or " ".join(surface.split()), toks[i].start, end, known, single))
+        written = " ".join(surface.split())
+        self.mentions.append(Mention(type_, canonical or written, toks[i].start, end, known, single, surface=written))
 
     # --- organisations ----------------------------------------------------
 
@@ -351,7 +358,7 @@ class _Scanner:
                 j += compound  # "Hàng không", "Nhân dân" written with one capital
                 continue
             if tok.cap:
-                if j > name_start and self.title_at(j):
+                if j > name_start and self._title_ends_name(j):
                     break
                 if j > name_start or (before_person and self.gazetteer_at(i)[0] == head):
                     length, entry = self.gazetteer_at(j)
@@ -376,22 +383,23 @@ class _Scanner:
             ):
                 j += 1  # "Bộ Giáo dục và Đào tạo", but not "Vietcombank và Ngân hàng BIDV"
                 continue
-            compound = self.section_at("org_lower_compounds", j)
-            if compound:
-                j += compound
-                continue
-            if toks[j - 1].cap and j > i and self.lex.in_section("org_lower_words", (tok.key,)):
-                j += 1
-                continue
-            inner = self._lower_inside_name(j)
             prev = toks[j - 1]
             # Only the rest of a word begun by one capitalised syllable ("Chữ | thập đỏ"):
             # after a finished name ("Hòa Phát", "FPT") lower case words are what follows it.
             single_capital = (
                 prev.cap and not prev.upper and looks_vietnamese(prev.text) and (j - 1 == name_start or not toks[j - 2].cap)
             )
-            if single_capital and j > name_start and inner:
-                j += inner  # "Hội Chữ thập đỏ Việt Nam", "Viện Hàn lâm Khoa học"
+            within = j > name_start and (single_capital or not prev.cap)
+            compound = self.section_at("org_lower_compounds", j)
+            if compound and (within or self._name_goes_on(j + compound)):
+                j += compound  # "Viện Vệ sinh dịch tễ Trung ương", "Tòa án nhân dân"
+                continue
+            if prev.cap and j > i and self.lex.in_section("org_lower_words", (tok.key,)):
+                j += 1
+                continue
+            inner = self._lower_inside_name(j, single_capital) if within else 0
+            if inner:
+                j += inner  # "Hội Chữ thập đỏ Việt Nam", "Cục Quản lý thị trường tỉnh Lạng Sơn"
                 continue
             if tok.text.isdigit() and len(tok.text) <= 2 and toks[j - 1].cap and j > name_start:
                 j += 1  # "Bệnh viện Nhi Đồng 1"
@@ -404,24 +412,59 @@ class _Scanner:
             return j if head > 1 and self.org_qualifier(j) > j else i
         return j
 
-    def _lower_inside_name(self, j: int) -> int:
-        """Length of one or two lower-case syllables at ``j`` that sit between
-        capitalised words of one name, as in sentence-case names ("Chữ thập đỏ
-        Việt Nam"); 0 when they look like the words after the name."""
+    def _lower_inside_name(self, j: int, word_begun: bool) -> int:
+        """Length of the lower-case syllables at ``j`` that belong to a name written
+        in sentence case ("Cục Quản | lý thị trường | tỉnh Lạng Sơn", "Hội Chữ |
+        thập đỏ | Việt Nam"); 0 when they look like the words after the name.
+
+        They belong to it when the name goes on after them (a capital, "và" and a
+        capital, a place, a bracketed acronym) or when they end with a word that
+        closes names ("quốc gia", "trung ương").  ``word_begun``: the syllable
+        before is the capitalised start of a word, so the first one may be any
+        syllable ("Phát | triển").
+        """
         toks = self.toks
         k = j
-        while k < len(toks) and k - j < 2 and not toks[k].cap and self._joined(k) and not toks[k].blocked:
-            if toks[k].key in _NAME_ENDERS or not toks[k].key.isalpha():
-                return 0
+        closed = 0
+        while k < len(toks) and k - j < 7 and not toks[k].cap and self._joined(k) and not toks[k].blocked:
+            key = toks[k].key
+            if not key.isalpha() or key == "và" or (key in _NAME_ENDERS and not (k == j and word_begun)):
+                break
             k += 1
-        if k == j or k >= len(toks) or not self._joined(k):
+            if k - j >= 2 and (toks[k - 2].key, toks[k - 1].key) in _NAME_CLOSERS:
+                closed = k - j
+        if k == j:
             return 0
+        return k - j if self._name_goes_on(k) else closed
+
+    def _title_ends_name(self, k: int) -> bool:
+        """A title at ``k`` introduces a person after an organisation name
+        ("Sở Y tế | Giám đốc ..."); a title followed by a place or by nothing
+        capitalised is part of the name ("Hội Nhà báo Việt Nam")."""
+        title = self.title_at(k)
+        if not title:
+            return False
+        after = k + title
+        if after >= len(self.toks) or not self._joined(after) or not self.toks[after].cap:
+            return False
+        length, entry = self.gazetteer_at(after)
+        return entry is None or entry.type != "LOC"
+
+    def _name_goes_on(self, k: int) -> bool:
+        """An organisation name continues at ``k``: a capital, "và" and a capital,
+        a place ("tỉnh An Giang", "châu Âu") or a bracketed acronym."""
+        toks = self.toks
+        if k >= len(toks) or toks[k].blocked:
+            return False
+        if not self._joined(k):
+            between = self.text[toks[k - 1].end : toks[k].start]
+            return between.strip() == "(" and toks[k].upper and "\n" not in between
         nxt = toks[k]
-        if nxt.cap and not nxt.blocked:
-            return k - j
-        if nxt.key == "và" and k + 1 < len(toks) and toks[k + 1].cap and self._joined(k + 1):
-            return k - j  # "Đài Phát thanh | và Truyền hình"
-        return 0
+        if nxt.cap:
+            return not self._title_ends_name(k)
+        if nxt.key == "và":
+            return k + 1 < len(toks) and toks[k + 1].cap and self._joined(k + 1) and not toks[k + 1].blocked
+        return self.org_qualifier(k) > k
 
     def org_qualifier(self, j: int) -> int:
         """Extend an organisation ending at ``j`` by a place: "... Nga", "... tỉnh Quảng Nam"."""
@@ -686,7 +729,14 @@ class _Scanner:
             return end
         length, named = self.gazetteer_at(end)
         known = named is not None and named.type == "ORG"
-        if not (toks[end].upper or known):
+        if named is not None and not known:
+            return end  # "Đại học Wageningen (Hà Lan)": a place, not a short name
+        word = toks[end].text
+        # "(HoREA)", "(Vinafruit)": a foreign-looking single word is the body's short name.
+        coined = word[0].isupper() and not looks_vietnamese(word) and word.isalpha() and not (
+            end + 1 < len(toks) and self._joined(end + 1) and toks[end + 1].cap
+        )
+        if not (toks[end].upper or known or coined):
             return end
         close = end + 1
         while close < len(toks) and self._joined(close) and toks[close].cap:
@@ -697,7 +747,8 @@ class _Scanner:
         if known and end + length == close and not owner.known:
             # "Ngân hàng TMCP Ngoại thương Việt Nam (Vietcombank)": the known name wins.
             owner.canonical, owner.known = named.canonical, True
-        self.mentions.append(Mention("ORG", owner.canonical, toks[end].start, toks[close - 1].end, owner.known))
+        alias = self.span_text(end, close)
+        self.mentions.append(Mention("ORG", owner.canonical, toks[end].start, toks[close - 1].end, owner.known, surface=alias))
         return close
 
     def after_title(self, i: int, title: int) -> int:
@@ -759,8 +810,25 @@ class _Scanner:
                 return k + 1
         for s, e, ent in pending:
             self.add(ent.type, s, e, ent.canonical, known=True)
+        if run >= 3 and not occupation:
+            # "Chủ tịch HoREA Lê Hoàng Châu", "CEO VinFast Nguyễn Thị Lan Anh": a foreign
+            # word or an acronym before a Vietnamese name is the body the person leads.
+            for cut in range(k + 1, min(k + 3, k + run - 1)):
+                rest = toks[cut : k + run]
+                if (
+                    toks[cut].key in self.lex.surnames
+                    and 2 <= len(rest) <= 4
+                    and all(looks_vietnamese(t.text) for t in rest)
+                    and not any(looks_vietnamese(t.text) and not t.upper for t in toks[k:cut])
+                ):
+                    self.add("ORG", k, cut)
+                    self.add("PER", cut, k + run)
+                    return k + run
         if run:
-            self.add("PER", k, k + run)
+            # "Warren Buffett, Chủ tịch Berkshire Hathaway": the person is named
+            # already, so what the title governs is the body they lead.
+            body = appositive and not pending and not occupation and toks[k].key not in self.lex.surnames
+            self.add("ORG" if body else "PER", k, k + run)
             return k + run
         return max(k, i + title)
 

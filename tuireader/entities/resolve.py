@@ -114,6 +114,29 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if len(longer) == 1 or (longer and all(_subsequence(longer[0].words, g.words) for g in longer[1:])):
             longer[0].mentions.extend(short.mentions)
             merged.add(id(short))
+    # "HoREA" named again after "Hiệp hội Bất động sản TP.HCM (HoREA)" is that body,
+    # whatever the cues around the later mention suggested.
+    org_forms: dict[str, Group] = {}
+    for g in groups.values():
+        if g.type == "ORG" and id(g) not in merged:
+            for m in g.mentions:
+                if m.surface and match_key(m.surface) != match_key(g.canonical):
+                    org_forms.setdefault(match_key(m.surface), g)  # a short name given in brackets
+    for g in groups.values():
+        if g.type == "ORG" and id(g) not in merged:
+            org_forms.setdefault(match_key(g.canonical), g)
+    if org_forms:
+        for g in groups.values():
+            if not g.known and g.type != "DATE" and id(g) not in merged:
+                owner = org_forms.get(match_key(g.canonical))
+                if owner is not None and owner is not g:
+                    owner.mentions.extend(g.mentions)
+                    merged.add(id(g))
+        for m in singles:
+            if match_key(m.canonical) in org_forms:
+                m.single, m.fallback = False, None
+                org_forms[match_key(m.canonical)].mentions.append(m)
+        singles = [m for m in singles if m.single]
     result = [g for g in groups.values() if id(g) not in merged]
 
     by_word: dict[str, list[Group]] = {}

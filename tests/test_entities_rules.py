@@ -1,0 +1,85 @@
+"""Organisation names, foreign names and alias merging: one test per general rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from tuireader.entities import Entity, extract
+
+
+def found(text: str) -> set[tuple[str, str]]:
+    return {(e.type, e.text) for e in extract(text)}
+
+
+def of_type(text: str, type_: str) -> list[Entity]:
+    return [e for e in extract(text) if e.type == type_]
+
+
+# --- organisation names written in sentence case ------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Cục Quản lý thị trường tỉnh Lạng Sơn thu giữ 2.000 sản phẩm.", "Cục Quản lý thị trường tỉnh Lạng Sơn"),
+        ("Quỹ Bảo vệ môi trường Việt Nam cho vay ưu đãi.", "Quỹ Bảo vệ môi trường Việt Nam"),
+        ("Hiệp hội Chế biến và Xuất khẩu thủy sản Việt Nam dự báo xuất khẩu tăng.",
+         "Hiệp hội Chế biến và Xuất khẩu thủy sản Việt Nam"),
+        ("Trung tâm Dự báo khí tượng thủy văn quốc gia cảnh báo mưa lớn.",
+         "Trung tâm Dự báo khí tượng thủy văn quốc gia"),
+        ("Ngân hàng Nông nghiệp và Phát triển Nông thôn Việt Nam giảm lãi suất.",
+         "Ngân hàng Nông nghiệp và Phát triển Nông thôn Việt Nam"),
+    ],
+)
+def test_lower_case_words_inside_an_organisation_name_belong_to_it(text: str, name: str) -> None:
+    assert ("ORG", name) in found(text)
+
+
+def test_lower_case_words_after_a_finished_name_are_what_it_does() -> None:
+    orgs = {e.text for e in of_type("Tập đoàn Samsung đầu tư thêm 2 tỷ USD vào Bắc Ninh.", "ORG")}
+    assert orgs == {"Samsung"}
+    orgs = {e.text for e in of_type("Bệnh viện Bạch Mai chuyển viện bệnh nhân Nguyễn Văn An.", "ORG")}
+    assert orgs == {"Bệnh viện Bạch Mai"}
+
+
+def test_a_title_inside_a_name_before_a_place_is_part_of_the_name() -> None:
+    assert ("ORG", "Tổ chức Hỗ trợ Sinh viên Nhật Bản") in found("Tổ chức Hỗ trợ Sinh viên Nhật Bản cấp học bổng.")
+    # ... but a title followed by a name introduces a person.
+    entities = found("Giám đốc Sở Y tế Bác sĩ Trần Văn Tâm cho biết.")
+    assert ("ORG", "Sở Y tế") in entities
+
+
+def test_a_place_written_in_lower_case_qualifies_an_organisation() -> None:
+    entities = found("Ngân hàng Trung ương châu Âu (ECB) giữ nguyên lãi suất.")
+    assert ("ORG", "Ngân hàng Trung ương châu Âu") in entities
+    assert ("LOC", "châu Âu") not in entities
+    assert len(of_type("Ngân hàng Trung ương châu Âu (ECB) giữ nguyên lãi suất.", "ORG")) == 1
+
+
+# --- short names in brackets --------------------------------------------------
+
+@pytest.mark.parametrize("short", ["HoREA", "Vinafruit", "JASSO"])
+def test_a_bracketed_short_name_joins_the_organisation(short: str) -> None:
+    text = f"Hiệp hội Rau quả Việt Nam ({short}) kiến nghị. Ông Lê Văn Châu, Chủ tịch {short}, cho biết."
+    orgs = of_type(text, "ORG")
+    assert [e.text for e in orgs] == ["Hiệp hội Rau quả Việt Nam"]
+    assert orgs[0].aliases == [short]
+    assert orgs[0].count == 3
+    assert {(e.type, e.text) for e in of_type(text, "PER")} == {("PER", "Lê Văn Châu")}
+
+
+def test_a_bracketed_place_is_not_a_short_name() -> None:
+    entities = found("Học viện Nông nghiệp ký thỏa thuận với Đại học Wageningen (Hà Lan).")
+    assert ("LOC", "Hà Lan") in entities
+    assert ("ORG", "Đại học Wageningen") in entities
+
+
+def test_a_short_name_used_before_it_is_defined_still_joins() -> None:
+    text = "Chủ tịch HoREA Lê Hoàng Châu cho biết. Hiệp hội Bất động sản TP.HCM (HoREA) kiến nghị."
+    assert found(text) == {("PER", "Lê Hoàng Châu"), ("ORG", "Hiệp hội Bất động sản TP.HCM")}
+
+
+# --- the body a person leads ---------------------------------------------------
+
+def test_a_title_in_apposition_governs_an_organisation() -> None:
+    entities = found("Tỷ phú Warren Buffett, Chủ tịch Berkshire Hathaway, phát biểu.")
+    assert entities == {("PER", "Warren Buffett"), ("ORG", "Berkshire Hathaway")}

@@ -200,9 +200,10 @@ class ArticleList(ScrollView, can_focus=True):
                 index = new_ids.index(previous)
             except ValueError:
                 index = min(self.cursor, max(len(new_ids) - 1, 0))
+        # Keep the cursor's row on screen where it was, so a reload does not jump.
+        screen_row = self.cursor - int(self.scroll_y)
         self.set_reactive(ArticleList.cursor, index)
-        if old_ids is not new_ids:
-            self.scroll_to(y=max(0, index - self.size.height // 2), animate=False, immediate=True)
+        self.scroll_to(y=max(0, index - max(screen_row, 0)), animate=False, immediate=True)
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.Highlighted(self, self.current_id, index))

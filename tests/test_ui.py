@@ -709,3 +709,16 @@ async def test_first_start_imports_the_sample_corpus_in_the_background(tmp_path)
             assert any(entry.kind == "site" for entry in screen.query_one(SourceTree).entries)
     finally:
         library.close()
+
+
+async def test_theme_chosen_with_ctrl_t_is_remembered(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        await pilot.press(*"gruvbox")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert pilot.app.theme == "gruvbox"
+    assert 'theme = "gruvbox"' in (tmp_path / "config.toml").read_text(encoding="utf-8")

@@ -83,3 +83,31 @@ def test_a_short_name_used_before_it_is_defined_still_joins() -> None:
 def test_a_title_in_apposition_governs_an_organisation() -> None:
     entities = found("Tỷ phú Warren Buffett, Chủ tịch Berkshire Hathaway, phát biểu.")
     assert entities == {("PER", "Warren Buffett"), ("ORG", "Berkshire Hathaway")}
+
+
+# --- one entry per organisation -------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "canonical"),
+    [
+        ("Ủy ban Nhân dân tỉnh Nghệ An ban hành quyết định. UBND tỉnh Nghệ An yêu cầu triển khai.",
+         "Ủy ban Nhân dân tỉnh Nghệ An"),
+        ("UBND TP.HCM họp báo. Ủy ban nhân dân Thành phố Hồ Chí Minh cho biết sẽ xử lý.", "UBND TP.HCM"),
+        ("Tòa án nhân dân tỉnh Khánh Hòa xét xử. TAND Khánh Hòa tuyên án.", "Tòa án nhân dân tỉnh Khánh Hòa"),
+        ("Công ty Honda Việt Nam triệu hồi 10.000 xe. Honda cho biết lỗi nằm ở phanh.", "Công ty Honda Việt Nam"),
+        ("Công ty Cổ phần Tập đoàn Phúc Sơn bị điều tra. Phúc Sơn đã trúng nhiều gói thầu.",
+         "Công ty Cổ phần Tập đoàn Phúc Sơn"),
+        ("Nhóm Houthi ở Yemen tấn công tàu hàng. Houthi cho biết sẽ tiếp tục.", "Houthi"),
+    ],
+)
+def test_abbreviated_and_short_forms_of_an_organisation_make_one_entry(text: str, canonical: str) -> None:
+    orgs = of_type(text, "ORG")
+    assert [e.text for e in orgs] == [canonical]
+    assert orgs[0].count == 2
+    assert not of_type(text, "PER")
+
+
+def test_the_press_of_a_country_is_the_country() -> None:
+    assert ("LOC", "Mỹ") in found("Báo Mỹ đưa tin về cuộc gặp.")
+    assert not of_type("Báo Mỹ đưa tin về cuộc gặp.", "ORG")
+    assert ("ORG", "Quảng Ninh") in found("Báo Quảng Ninh đưa tin về lễ hội.")

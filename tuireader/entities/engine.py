@@ -78,7 +78,11 @@ _SHORT_COUNTRIES = {
 }
 # Heads that only say what kind of body a known name is: "Ngân hàng Vietcombank".
 _GENERIC_HEADS = {
-    match_key(h) for h in ("công ty", "công ty cổ phần", "công ty cp", "công ty tnhh", "ngân hàng", "clb", "câu lạc bộ")
+    match_key(h)
+    for h in (
+        "công ty", "công ty cổ phần", "công ty cp", "công ty tnhh", "ngân hàng", "clb", "câu lạc bộ", "nhóm",
+        "lực lượng", "phong trào",
+    )
 }
 # Between a name and a title in apposition: "Nguyễn Văn A, nguyên Hiệu trưởng ...".
 _APPOSITION = re.compile(r"\s*,\s*(?:(?:nguyên|cựu|đương kim|tân|hiện là|là)\s+)?$", re.IGNORECASE)
@@ -701,6 +705,12 @@ class _Scanner:
             qualified = self.org_qualifier(self.org_qualifier(end))
         head_words = " ".join(t.key for t in toks[i : i + head])
         brand_head = head_words in _BRAND_HEADS
+        if entry is None and brand_head and i + head < end:
+            length, named = self.gazetteer_at(i + head)
+            if named is not None and named.source == "countries" and i + head + length == end == qualified:
+                # "báo Mỹ", "hãng Nhật": the press or the makers of a country, not one body.
+                self.add("LOC", i + head, end, named.canonical, known=True)
+                return end
         if entry is None and qualified == end and i + head < end and (brand_head or head_words in _GENERIC_HEADS):
             # "Hãng tin Reuters", "Tập đoàn Vingroup", "Công ty FPT": a head before a known name.
             name_len, named = self.gazetteer_at(i + head)

@@ -14,9 +14,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tuireader.entities.engine import Mention
-from tuireader.entities.lexicon import match_key
+from tuireader.entities.lexicon import load, match_key
 
 TYPE_ORDER = {"PER": 0, "LOC": 1, "ORG": 2, "DATE": 3}
 
@@ -59,7 +60,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if m.single:
             singles.append(m)
             continue
-        key = (m.type, match_key(m.canonical))
+        key = (m.type, _org_key(m.canonical) if m.type == "ORG" and not m.known else match_key(m.canonical))
         group = groups.get(key)
         if group is None:
             groups[key] = group = Group(m.type, m.canonical, m.known, _words(m.canonical))
@@ -97,9 +98,16 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
             by_bag[bag] = g
     # "Công ty Hoàng Long" is the "Công ty TNHH Thương mại Hoàng Long" of the same text.
     orgs = sorted((g for g in groups.values() if g.type == "ORG" and not g.known), key=lambda g: -len(g.words))
+    known_orgs = [g for g in groups.values() if g.type == "ORG" and g.known]
+    for short in known_orgs:
+        # "Honda" after "Công ty Honda Việt Nam": the company named by its brand.
+        owners = [g for g in orgs if id(g) not in merged and short.words in _cores(g.words)]
+        if len(owners) == 1:
+            owners[0].mentions.extend(short.mentions)
+            merged.add(id(short))
     for short in reversed(orgs):
         # "Hải Phòng" in a match report is the "CLB Hải Phòng" named before.
-        owners = [g for g in orgs if g is not short and id(g) not in merged and _without_head(g.words) == short.words]
+        owners = [g for g in orgs if g is not short and id(g) not in merged and short.words in _cores(g.words)]
         if len(owners) == 1:
             owners[0].mentions.extend(short.mentions)
             merged.add(id(short))
@@ -125,6 +133,11 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     for g in groups.values():
         if g.type == "ORG" and id(g) not in merged:
             org_forms.setdefault(match_key(g.canonical), g)
+    for g in groups.values():
+        if g.type == "ORG" and id(g) not in merged and not g.known and _without_head(g.words):
+            for core in _cores(g.words):
+                # "Phúc Sơn" after "Công ty Cổ phần Tập đoàn Phúc Sơn"
+                org_forms.setdefault(" ".join(core), g)
     if org_forms:
         for g in groups.values():
             if not g.known and g.type != "DATE" and id(g) not in merged:
@@ -159,14 +172,83 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     return result
 
 
-_GENERIC_HEADS = tuple(_words(h) for h in ("clb", "câu lạc bộ", "đội", "đội bóng", "công ty", "tập đoàn", "hãng"))
+_GENERIC_HEADS = tuple(
+    _words(h)
+    for h in (
+        "clb", "câu lạc bộ", "đội", "đội bóng", "công ty", "tập đoàn", "hãng", "nhóm", "lực lượng", "phong trào",
+        "hãng tin", "hãng hàng không", "ngân hàng", "báo", "tờ",
+    )
+)
+# Written abbreviations of the words that open or qualify Vietnamese bodies.
+_ABBREVIATIONS = {
+    "ubnd": "ủy ban nhân dân", "hđnd": "hội đồng nhân dân", "tand": "tòa án nhân dân",
+    "vksnd": "viện kiểm sát nhân dân", "clb": "câu lạc bộ", "bv": "bệnh viện", "bvđk": "bệnh viện đa khoa",
+    "nxb": "nhà xuất bản", "htx": "hợp tác xã", "đh": "đại học", "đhqg": "đại học quốc gia",
+    "mttq": "mặt trận tổ quốc", "tw": "trung ương",
+}
+_ADMIN_WORDS = {"tỉnh", "thành phố", "tp", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
+
+
+@lru_cache(maxsize=4096)
+def _org_key(name: str) -> str:
+    """Grouping key of an organisation name: "UBND TP.HCM" and "Ủy ban nhân dân
+    Thành phố Hồ Chí Minh" fall together (abbreviations spelled out, places in
+    their canonical form, administrative words dropped)."""
+    words = [w for k in match_key(name).split() for w in _ABBREVIATIONS.get(k, k).split()]
+    phrases = load().phrases
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(6, len(words) - i), 0, -1):
+            entry = phrases.get(tuple(words[i : i + n]))
+            if entry is not None and entry.type == "LOC" and (n > 1 or i > 0):
+                out.extend(match_key(entry.canonical).split())
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    text = " ".join(out)
+    for admin in sorted(_ADMIN_WORDS, key=len, reverse=True):
+        text = text.replace(f" {admin} ", " ")
+    return text
+
+
+_COMPANY_FORMS = tuple(_words(h) for h in ("cổ phần", "cp", "tnhh", "mtv", "tập đoàn", "tnhh mtv"))
 
 
 def _without_head(words: tuple[str, ...]) -> tuple[str, ...]:
-    for head in _GENERIC_HEADS:
+    """The name without its generic head and company form: "Công ty Cổ phần
+    Tập đoàn Phúc Sơn" → "Phúc Sơn"; () when it has no such head."""
+    for head in sorted(_GENERIC_HEADS, key=len, reverse=True):
         if words[: len(head)] == head and len(words) > len(head):
-            return words[len(head) :]
+            rest = words[len(head) :]
+            stripped = True
+            while stripped:
+                stripped = False
+                for form in _COMPANY_FORMS:
+                    if rest[: len(form)] == form and len(rest) > len(form):
+                        rest, stripped = rest[len(form) :], True
+            return rest
     return ()
+
+
+def _cores(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+    """Shorter names an organisation goes by: without its generic head ("Công ty
+    Honda Việt Nam" → "Honda Việt Nam") and without a trailing place ("Honda")."""
+    bare = _without_head(words)
+    phrases = load().phrases
+    cores = []
+    for form in (bare, words) if bare else (words,):
+        if form is bare:
+            cores.append(form)
+        for n in range(min(4, len(form) - 1), 0, -1):
+            entry = phrases.get(form[-n:])
+            if entry is not None and entry.type == "LOC":
+                if form is bare or len(form) - n >= 2:
+                    cores.append(form[:-n])
+                break
+    return tuple(cores)
 
 
 def _subsequence(long: tuple[str, ...], short: tuple[str, ...]) -> bool:

@@ -111,3 +111,33 @@ def test_the_press_of_a_country_is_the_country() -> None:
     assert ("LOC", "Mỹ") in found("Báo Mỹ đưa tin về cuộc gặp.")
     assert not of_type("Báo Mỹ đưa tin về cuộc gặp.", "ORG")
     assert ("ORG", "Quảng Ninh") in found("Báo Quảng Ninh đưa tin về lễ hội.")
+
+
+# --- foreign names: person, organisation or place ------------------------------
+
+@pytest.mark.parametrize(
+    ("text", "club"),
+    [
+        ("Real Madrid thắng 3-1 trên sân nhà.", "Real Madrid"),
+        ("Becamex Bình Dương chiêu mộ thêm hai ngoại binh.", "Becamex Bình Dương"),
+        ("Hãng hàng không Garuda Indonesia mở đường bay mới.", "Garuda Indonesia"),
+    ],
+)
+def test_a_foreign_word_before_a_place_names_a_body(text: str, club: str) -> None:
+    assert found(text) == {("ORG", club)}
+
+
+def test_a_person_before_a_place_after_a_cue_stays_a_person() -> None:
+    entities = found("Ông Luis Madrid nói rằng giá sẽ tăng.")
+    assert not any(t == "ORG" for t, _ in entities)
+
+
+def test_an_arabic_article_inside_a_name() -> None:
+    assert ("PER", "Abdel Fattah al-Sisi") in found("Tổng thống Ai Cập Abdel Fattah al-Sisi tiếp khách tại Cairo.")
+
+
+def test_names_listed_with_organisations_are_organisations() -> None:
+    entities = found("Triển lãm có Lockheed Martin, Saab và Viettel tham gia.")
+    assert {("ORG", "Lockheed Martin"), ("ORG", "Saab"), ("ORG", "Viettel")} <= entities
+    # People listed with people stay people.
+    assert found("Ông John Smith và Peter Brown gặp nhau.") == {("PER", "John Smith"), ("PER", "Peter Brown")}

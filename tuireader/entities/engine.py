@@ -53,6 +53,7 @@ class Mention:
     single: bool = False  # a lone capitalised word that is only kept if it names a known person
     fallback: str | None = None  # type to give a lone word that names no known person
     surface: str = ""  # the words as written, when they differ from the canonical name
+    guessed: bool = False  # a person only by default: no cue, no family name
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?…:;\n“\"'‘«]")
@@ -91,6 +92,8 @@ _NAME_CLOSERS = {
     ("quốc", "gia"), ("trung", "ương"), ("nhân", "dân"), ("tối", "cao"), ("quốc", "tế"), ("nhà", "nước"),
     ("liên", "bang"), ("toàn", "quốc"), ("thường", "trực"),
 }
+_ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|an|at|az)[-‐][A-ZÀ-Ỹ]")
+_LIST_JOINER = re.compile(r"\s*(?:,|\s(?:và|hoặc|cùng))\s*")
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -311,6 +314,9 @@ class _Scanner:
                 if k < len(toks) and k > j and toks[k].cap and self._joined(k) and not toks[k].blocked:
                     j = k  # "Ursula von der Leyen", "Rio de Janeiro"
                     continue
+            if j > i and not tok.cap and _ARABIC_ARTICLE.match(tok.text) and self._joined(j) and not tok.blocked:
+                j += 1  # "Abdel Fattah al-Sisi"
+                continue
             if tok.blocked or not tok.cap or (j > i and not self._joined(j)):
                 break
             if j > i and stop_at_known and (self.gazetteer_at(j)[0] >= 1 or self.title_at(j)):
@@ -545,7 +551,27 @@ class _Scanner:
                 continue
             i = self.at_capital(i)
         self._clubs_in_match_reports()
+        self._bodies_listed_with_bodies()
         return self.mentions
+
+    def _bodies_listed_with_bodies(self) -> None:
+        """A name guessed to be a person but listed with organisations is one:
+        "Lockheed Martin và Boeing", "Saab, Airbus và Thales"."""
+        ordered = sorted(self.mentions, key=lambda m: m.start)
+        changed = True
+        while changed:
+            changed = False
+            for k, m in enumerate(ordered):
+                if not (m.guessed and m.type == "PER"):
+                    continue
+                for other, left, right in ((ordered[k - 1] if k else None, "prev", m), (
+                        ordered[k + 1] if k + 1 < len(ordered) else None, m, "next")):
+                    if other is None or not (other.type == "ORG" or (other.single and other.fallback == "ORG")):
+                        continue
+                    a, b = (other, m) if left == "prev" else (m, other)
+                    if _LIST_JOINER.fullmatch(self.text, a.end, b.start):
+                        m.type, m.guessed, changed = "ORG", False, True
+                        break
 
     def _clubs_in_match_reports(self) -> None:
         """In a sentence about a match, a Vietnamese city next to a result verb is its club.
@@ -716,7 +742,10 @@ class _Scanner:
             name_len, named = self.gazetteer_at(i + head)
             if named is not None and named.type == "ORG" and i + head + name_len == end:
                 entry = named
-        if qualified > end:
+        if qualified > end and brand_head and entry is None:
+            # "Hãng hàng không Garuda Indonesia": the brand with its place, without the head.
+            self.add("ORG", i, qualified, self.span_text(i + head, qualified))
+        elif qualified > end:
             self.add("ORG", i, qualified)
         elif entry is None and brand_head:
             # "Tập đoàn Sovico" is the group Sovico: keep the brand as the name.
@@ -929,11 +958,23 @@ class _Scanner:
             return i + 1
         if self.is_common(i, run):
             return i + run
-        if run == 1 and tok.upper and not self.lex.in_section("not_acronyms", (tok.key,)) and i + 1 < len(toks):
+        if run == 1 and i + 1 < len(toks) and tok.gap != "hyphen":
             length, entry = self.gazetteer_at(i + 1) if self._joined(i + 1) else (0, None)
-            if entry is not None and entry.type == "LOC" and entry.source == "provinces_vn":
-                self.add("ORG", i, i + 1 + length)  # "SHB Đà Nẵng": a sponsor and a city make a club
-                return i + 1 + length
+            acronym = tok.upper and not self.lex.in_section("not_acronyms", (tok.key,))
+            foreign = (
+                not tok.upper and tok.text.isalpha() and not looks_vietnamese(tok.text)
+                and not tok.key.endswith(_SURNAME_ENDINGS) and not self.lex.in_section("not_names", (tok.key,))
+                and not self.section_before("honorifics", i) and not self.section_before("person_context", i)
+            )
+            after = i + 1 + length
+            ends = after >= len(toks) or not (toks[after].cap and self._joined(after))
+            if entry is not None and entry.type == "LOC" and ends and (
+                (acronym and entry.source == "provinces_vn") or foreign
+            ):
+                # "SHB Đà Nẵng", "Becamex Bình Dương": a sponsor and a city make a club;
+                # "Real Madrid", "Garuda Indonesia": a foreign word before a place names a body.
+                self.add("ORG", i, after)
+                return after
         end = i + run
         if self.section_before("work_title_cues", i) or self.section_before("not_entity_cues", i):
             return end
@@ -990,6 +1031,7 @@ class _Scanner:
                 self.mentions[-1].fallback = "ORG"
             return end
         self.add("PER", i, end)
+        self.mentions[-1].guessed = not surname_first
         return end
 
 

@@ -141,3 +141,39 @@ def test_names_listed_with_organisations_are_organisations() -> None:
     assert {("ORG", "Lockheed Martin"), ("ORG", "Saab"), ("ORG", "Viettel")} <= entities
     # People listed with people stay people.
     assert found("Ông John Smith và Peter Brown gặp nhau.") == {("PER", "John Smith"), ("PER", "Peter Brown")}
+
+
+# --- more organisation shapes ------------------------------------------------------
+
+def test_a_lower_case_continent_qualifies_a_union() -> None:
+    assert found("Liên minh châu Phi đình chỉ tư cách của Niger.") == {("ORG", "Liên minh châu Phi"), ("LOC", "Niger")}
+
+
+@pytest.mark.parametrize("unit", ["Quân khu 7", "Sư đoàn 312", "Bệnh viện 108"])
+def test_numbered_units_are_organisations(unit: str) -> None:
+    assert found(f"{unit} tổ chức lễ kỷ niệm.") == {("ORG", unit)}
+
+
+def test_a_programme_with_an_acronym_is_a_body_but_a_show_is_not() -> None:
+    entities = found("Chương trình Lương thực Thế giới (WFP) cảnh báo nạn đói ở Haiti.")
+    assert ("ORG", "Chương trình Lương thực Thế giới") in entities
+    assert ("ORG", "WFP") not in entities
+    assert found("Chương trình Táo Quân phát sóng tối 30 Tết.") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "full", "short"),
+    [
+        ("Bộ Tài nguyên và Môi trường cho biết. Bộ TN-MT sẽ kiểm tra.", "Bộ Tài nguyên và Môi trường", "Bộ TN-MT"),
+        ("Ủy ban Chứng khoán Nhà nước xử phạt. UBCKNN sẽ thanh tra tiếp.", "Ủy ban Chứng khoán Nhà nước", "UBCKNN"),
+    ],
+)
+def test_an_acronym_joins_the_name_it_abbreviates(text: str, full: str, short: str) -> None:
+    orgs = of_type(text, "ORG")
+    assert [(e.text, e.aliases) for e in orgs] == [(full, [short])]
+
+
+def test_second_halves_of_words_are_no_person_cues() -> None:
+    # "công bố" is "announce", not "bố" (father) before a name.
+    assert not of_type("Tổng cục Thống kê công bố GDP quý I.", "PER")
+    assert ("PER", "Bùi Tiến Dũng") in found("Hình ảnh của vợ Bùi Tiến Dũng gây chú ý.")

@@ -94,6 +94,13 @@ _NAME_CLOSERS = {
 }
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|an|at|az)[-‐][A-ZÀ-Ỹ]")
 _LIST_JOINER = re.compile(r"\s*(?:,|\s(?:và|hoặc|cùng))\s*")
+_NOT_KINSHIP = {
+    ("công", "bố"), ("tuyên", "bố"), ("phân", "bố"), ("ban", "bố"), ("ty", "mẹ"), ("đoàn", "mẹ"), ("hãng", "mẹ"),
+    ("ngân", "hàng"),
+}
+_NUMBERED_HEADS = {
+    "quân khu", "quân đoàn", "sư đoàn", "lữ đoàn", "trung đoàn", "hạm đội", "bệnh viện", "binh đoàn", "tổng công ty",
+}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -416,9 +423,13 @@ class _Scanner:
             break
         if j == name_start:
             # A bare head word ("Bộ", "Lực lượng") names nothing; an acronym head
-            # does, and so does one qualified by a place ("Tòa án nhân dân tỉnh X").
+            # does, and so does one qualified by a place ("Tòa án nhân dân tỉnh X")
+            # or a numbered unit ("Quân khu 7", "Bệnh viện 108").
             if toks[i].upper and head == 1:
                 return j
+            numbered = " ".join(t.key for t in toks[i:j]) in _NUMBERED_HEADS
+            if numbered and j < len(toks) and self._joined(j) and toks[j].text.isdigit() and len(toks[j].text) <= 3:
+                return j + 1
             return j if head > 1 and self.org_qualifier(j) > j else i
         return j
 
@@ -446,6 +457,20 @@ class _Scanner:
         if k == j:
             return 0
         return k - j if self._name_goes_on(k) else closed
+
+    def _acronym_follows(self, i: int) -> bool:
+        """The phrase starting at ``i`` ends with an acronym in brackets."""
+        k = i + 1
+        while k < len(self.toks) and k - i < 10 and self._joined(k):
+            k += 1
+        return self._bracketed_acronym_at(k)
+
+    def _bracketed_acronym_at(self, k: int) -> bool:
+        """An all-capital word in brackets follows token ``k - 1``: "... (WFP)"."""
+        toks = self.toks
+        if k >= len(toks) or not toks[k].upper:
+            return False
+        return self.text[toks[k - 1].end : toks[k].start].strip() == "(" and self.text[toks[k].end : toks[k].end + 1] == ")"
 
     def _title_ends_name(self, k: int) -> bool:
         """A title at ``k`` introduces a person after an organisation name
@@ -507,8 +532,8 @@ class _Scanner:
                 return k + run if run else j
             return j
         length, entry = self.gazetteer_at(j)
-        if entry is not None and entry.type == "LOC" and toks[j].cap:
-            return j + length
+        if entry is not None and entry.type == "LOC" and (toks[j].cap or (length > 1 and not entry.caps[0])):
+            return j + length  # "... Nga", "Liên minh châu Phi"
         return j
 
     def _embassy_before(self, j: int) -> bool:
@@ -625,6 +650,8 @@ class _Scanner:
                 continue
             between = self.text[toks[i - 1].end : toks[i].start]
             quote = next((c for c in between if c in _QUOTE_OPEN), None)
+            if not quote and self._acronym_follows(i):
+                continue  # "Chương trình Lương thực Thế giới (WFP)" is a body, not a show
             if quote:
                 close = self.text.find(_QUOTE_CLOSE[quote], toks[i].start)
                 if close != -1 and close - toks[i].start < 120:
@@ -648,6 +675,12 @@ class _Scanner:
         org_end = self.org_at(i)
         gaz_len, entry = self.gazetteer_at(i)
         known_len = max(title, org_end - i, gaz_len)
+        if not known_len and self.section_at("acronym_org_heads", i):
+            # "Chương trình Lương thực Thế giới (WFP)": a programme or a community
+            # is a body when it goes by an acronym.
+            body_end = self.org_at(i, heads="acronym_org_heads")
+            if body_end > i and self._bracketed_acronym_at(body_end):
+                return self.emit_org(i, body_end, None)
 
         if tok.sent or toks[i].gap == "start":
             stop = self.section_at("sentence_start_words", i)
@@ -910,6 +943,14 @@ class _Scanner:
             j += 1
         return j - k if j > k and j < len(toks) and toks[j].cap and self._joined(j) else 0
 
+    def _person_cue_before(self, i: int) -> int:
+        """Length of a word before ``i`` that announces a person ("vợ", "đạo diễn"),
+        unless it is the second half of another word ("công bố", "công ty mẹ")."""
+        cue = self.section_before("person_context", i)
+        if cue == 1 and i >= 2 and self._joined(i - 1) and (self.toks[i - 2].key, self.toks[i - 1].key) in _NOT_KINSHIP:
+            return 0
+        return cue
+
     def person_after(self, k: int) -> int:
         particles = self._particles_then_capital(k)
         run = self.cap_run(k + particles, stop_at_known=False, limit=5) + particles if particles else 0
@@ -964,7 +1005,7 @@ class _Scanner:
             foreign = (
                 not tok.upper and tok.text.isalpha() and not looks_vietnamese(tok.text)
                 and not tok.key.endswith(_SURNAME_ENDINGS) and not self.lex.in_section("not_names", (tok.key,))
-                and not self.section_before("honorifics", i) and not self.section_before("person_context", i)
+                and not self.section_before("honorifics", i) and not self._person_cue_before(i)
             )
             after = i + 1 + length
             ends = after >= len(toks) or not (toks[after].cap and self._joined(after))
@@ -978,10 +1019,7 @@ class _Scanner:
         end = i + run
         if self.section_before("work_title_cues", i) or self.section_before("not_entity_cues", i):
             return end
-        if (
-            self.section_before("honorifics", i)
-            or self.section_before("person_context", i)
-        ):
+        if self.section_before("honorifics", i) or self._person_cue_before(i):
             self.add("PER", i, end)
             return end
         if self.section_before("org_context", i):

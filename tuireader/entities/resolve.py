@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from tuireader.entities.engine import Mention
 from tuireader.entities.lexicon import load, match_key
+from tuireader.text import fold
 
 TYPE_ORDER = {"PER": 0, "LOC": 1, "ORG": 2, "DATE": 3}
 
@@ -121,6 +122,16 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         ]
         if len(longer) == 1 or (longer and all(_subsequence(longer[0].words, g.words) for g in longer[1:])):
             longer[0].mentions.extend(short.mentions)
+            merged.add(id(short))
+    # "UBCKNN" / "Bộ TN-MT" in a text that also spells the body out.
+    all_orgs = [g for g in groups.values() if g.type == "ORG" and id(g) not in merged]
+    for short in all_orgs:
+        pattern = _acronym_pattern(short.canonical)
+        if pattern is None:
+            continue
+        owners = [g for g in all_orgs if g is not short and id(g) not in merged and _spells_out(pattern, g.words)]
+        if len(owners) == 1:
+            owners[0].mentions.extend(short.mentions)
             merged.add(id(short))
     # "HoREA" named again after "Hiệp hội Bất động sản TP.HCM (HoREA)" is that body,
     # whatever the cues around the later mention suggested.
@@ -249,6 +260,35 @@ def _cores(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
                     cores.append(form[:-n])
                 break
     return tuple(cores)
+
+
+def _acronym_pattern(name: str) -> list[tuple[bool, str]] | None:
+    """The name as (is_initial, text) parts when it contains an acronym:
+    "Bộ TN-MT" → word "bộ", initials t n m t; None without an acronym."""
+    parts: list[tuple[bool, str]] = []
+    has_acronym = False
+    for word in name.split():
+        letters = [c for c in word if c.isalpha()]
+        if len(letters) >= 2 and all(c.isupper() for c in letters) and all(c.isalpha() or c in "-&." for c in word):
+            has_acronym = True
+            parts.extend((True, fold(c)) for c in letters)
+        else:
+            parts.extend((False, w) for w in _words(word))
+    return parts if has_acronym else None
+
+
+def _spells_out(pattern: list[tuple[bool, str]], words: tuple[str, ...]) -> bool:
+    """``words`` is the full name the acronym ``pattern`` stands for."""
+    words = tuple(w for w in words if w not in ("và", "&"))
+    if len(words) != len(pattern) or len(words) < 3:
+        return False
+    for (initial, text), word in zip(pattern, words):
+        if initial:
+            if fold(word)[:1] != text:
+                return False
+        elif word != text:
+            return False
+    return True
 
 
 def _subsequence(long: tuple[str, ...], short: tuple[str, ...]) -> bool:

@@ -160,11 +160,31 @@ def _meta_entities(full: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{"key": e["key"], "type": e["type"], "text": e["text"], "count": e["count"]} for e in full]
 
 
+def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Serialise a library call: the TUI's worker threads and its UI thread share one library."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self: "Library", *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return method(self, *args, **kwargs)
+
+    return wrapper
+
+
 class Library:
-    """An open library.  Create with :meth:`open`; close with :meth:`close`."""
+    """An open library.  Create with :meth:`open`; close with :meth:`close`.
+
+    Public calls are serialised by a re-entrant lock, so a refresh or import
+    running in a worker thread and key presses on the UI thread take turns.
+    Long calls (import, refresh, recomputing entities) take the lock per batch.
+    """
 
     def __init__(self, store: Store) -> None:
+        import threading
+
         self.store = store
+        self._lock = threading.RLock()
 
     # --- lifecycle ---------------------------------------------------------
     @classmethod
@@ -180,6 +200,7 @@ class Library:
             raise LibraryError(f"Cannot open the library at {root}: {exc.strerror or exc}.") from None
         return cls(store)
 
+    @_locked
     def close(self) -> None:
         self.store.close()
 
@@ -201,6 +222,7 @@ class Library:
     def notice(self) -> str | None:
         return " ".join(self.store.notices) or None
 
+    @_locked
     def is_empty(self) -> bool:
         assert self.store.index is not None
         return self.store.index.count() == 0
@@ -277,16 +299,20 @@ class Library:
             except OSError as exc:
                 report.failed.append((str(path), f"cannot read: {exc.strerror or exc}"))
                 continue
-            if record.id in seen or self._duplicate_of(record):
+            with self._lock:
+                duplicate = record.id in seen or self._duplicate_of(record)
+            if duplicate:
                 report.duplicates.append(str(path))
                 continue
             seen.add(record.id)
             batch.append(record)
             if len(batch) >= batch_size:
-                report.imported.extend(self.store.put_articles(batch))
+                with self._lock:
+                    report.imported.extend(self.store.put_articles(batch))
                 batch = []
         if batch:
-            report.imported.extend(self.store.put_articles(batch))
+            with self._lock:
+                report.imported.extend(self.store.put_articles(batch))
         if on_progress:
             on_progress(len(files), len(files), "")
         return report
@@ -376,6 +402,7 @@ class Library:
         }
         return ArticleRecord(meta=meta, body=body)
 
+    @_locked
     def add_document(self, record: ArticleRecord) -> tuple[str, bool]:
         """Store one record unless a copy is already stored.  Returns (id, is_new)."""
         self._writable()
@@ -434,6 +461,7 @@ class Library:
             params.extend([text_match, extra_match])
         return where, params
 
+    @_locked
     def entity_keys_for(self, name: str) -> list[str]:
         """Keys an ``entity:`` value may mean: a key itself, or a name resolved by the extractor."""
         if _looks_like_key(name):
@@ -443,6 +471,7 @@ class Library:
         key = extractor.entity_key(name)
         return [key] if key else []
 
+    @_locked
     def query_ids(self, query: str = "", *, limit: int | None = None) -> list[str]:
         """Article ids for a view or search, in display order."""
         assert self.store.index is not None
@@ -479,6 +508,7 @@ class Library:
                 return []
             raise
 
+    @_locked
     def count(self, query: str = "") -> tuple[int, int]:
         """(unread, total) for a view."""
         assert self.store.index is not None
@@ -489,6 +519,7 @@ class Library:
         total, unread = self.store.index.db.execute(sql, params).fetchone()
         return int(unread), int(total)
 
+    @_locked
     def summaries(self, ids: Sequence[str]) -> list[ArticleSummary]:
         """Rows for the given ids, in the same order (unknown ids are skipped)."""
         assert self.store.index is not None
@@ -508,6 +539,7 @@ class Library:
                 )
         return [rows[i] for i in ids if i in rows]
 
+    @_locked
     def article(self, article_id: str) -> Article:
         meta = self.store.get_meta(article_id)
         if meta is None:
@@ -530,6 +562,7 @@ class Library:
             added=meta.get("added"),
         )
 
+    @_locked
     def resolve_id(self, prefix: str) -> str:
         """Accept a full id or an unambiguous prefix of one."""
         assert self.store.index is not None
@@ -542,6 +575,7 @@ class Library:
             )
         return rows[0][0]
 
+    @_locked
     def article_json(self, article_id: str, *, full: bool = False) -> dict[str, Any]:
         """The stable JSON shape of an article for the command line and exports."""
         article = self.article(article_id)
@@ -584,6 +618,7 @@ class Library:
         return target
 
     # --- the source pane ---------------------------------------------------
+    @_locked
     def source_tree(self) -> list[SourceEntry]:
         assert self.store.index is not None
         db = self.store.index.db
@@ -633,14 +668,17 @@ class Library:
         if self.read_only:
             raise LibraryError("The library is open read-only because another tuireader is using it.")
 
+    @_locked
     def set_read(self, ids: Iterable[str], read: bool = True) -> list[str]:
         self._writable()
         return self.store.update_meta(ids, lambda meta: {"read": read})
 
+    @_locked
     def set_bookmarked(self, ids: Iterable[str], bookmarked: bool = True) -> list[str]:
         self._writable()
         return self.store.update_meta(ids, lambda meta: {"bookmarked": bookmarked})
 
+    @_locked
     def all_tags(self) -> list[tuple[str, int]]:
         assert self.store.index is not None
         return [
@@ -653,6 +691,7 @@ class Library:
         tag = " ".join(strip_controls(clean_input(tag)).split())
         return known.get(tone_key(tag), tag)
 
+    @_locked
     def add_tags(self, ids: Iterable[str], tags: Sequence[str]) -> list[str]:
         self._writable()
         known = {tone_key(t): t for t, _ in self.all_tags()}
@@ -669,6 +708,7 @@ class Library:
 
         return self.store.update_meta(ids, change)
 
+    @_locked
     def remove_tags(self, ids: Iterable[str], tags: Sequence[str]) -> list[str]:
         self._writable()
         drop = {tone_key(t) for t in tags}
@@ -677,9 +717,11 @@ class Library:
         )
 
     # --- saved views -------------------------------------------------------
+    @_locked
     def views(self) -> list[dict[str, Any]]:
         return [dict(v) for v in self.store.table("views").all()]
 
+    @_locked
     def save_view(self, name: str, query: str) -> None:
         self._writable()
         from tinydb import Query
@@ -687,6 +729,7 @@ class Library:
         name = " ".join(strip_controls(name).split()) or query
         self.store.table("views").upsert({"name": name, "query": query}, Query().name == name)
 
+    @_locked
     def delete_view(self, name: str) -> None:
         self._writable()
         from tinydb import Query
@@ -694,9 +737,11 @@ class Library:
         self.store.table("views").remove(Query().name == name)
 
     # --- feeds (sources table) ---------------------------------------------
+    @_locked
     def feeds(self) -> list[dict[str, Any]]:
         return [dict(f) for f in self.store.table("sources").all()]
 
+    @_locked
     def find_feed(self, name: str) -> dict[str, Any] | None:
         """A feed by id, URL or title (diacritics and case ignored)."""
         for feed in self.feeds():
@@ -704,6 +749,7 @@ class Library:
                 return feed
         return None
 
+    @_locked
     def add_feed(self, url: str, *, title: str | None = None, tags: Sequence[str] = ()) -> dict[str, Any]:
         self._writable()
         import hashlib
@@ -721,6 +767,7 @@ class Library:
         self.store.table("sources").upsert(feed, Query().id == feed["id"])
         return feed
 
+    @_locked
     def remove_feed(self, name: str) -> dict[str, Any]:
         """Forget a feed; its stored articles stay in the library."""
         self._writable()
@@ -746,7 +793,6 @@ class Library:
         A failed feed keeps everything stored; its error is remembered for the source pane.
         """
         self._writable()
-        from tinydb import Query
 
         from .fetch import FeedSource, refresh_sources_sync
 
@@ -766,16 +812,22 @@ class Library:
         finally:
             sink.flush()
             asyncio.run(fetcher.aclose())
+        with self._lock:
+            self._record_refresh(reports, sink.feeds)
+        return reports
+
+    def _record_refresh(self, reports: Sequence[Any], feeds: dict[str, dict[str, Any]]) -> None:
+        from tinydb import Query
+
         table = self.store.table("sources")
         for report in reports:
             changes: dict[str, Any] = {"last_refresh": _now(), "last_error": report.error}
             if report.status != "error":
                 changes.update(etag=report.etag, last_modified=report.last_modified)
-                feed = sink.feeds[report.source_id]
+                feed = feeds[report.source_id]
                 if report.title and not feed.get("title"):
                     changes["title"] = clean_input(report.title)
             table.update(changes, Query().id == report.source_id)
-        return reports
 
     def _feed_or_error(self, name: str) -> dict[str, Any]:
         feed = self.find_feed(name)
@@ -817,6 +869,7 @@ class Library:
         return "article", self.add_document(record)
 
     # --- entities ----------------------------------------------------------
+    @_locked
     def stale_entity_ids(self) -> list[str]:
         """Articles whose entities came from another extractor version."""
         from . import entities as extractor
@@ -831,8 +884,11 @@ class Library:
             if body is None:
                 continue
             full, version = entities_for(body.get("text", ""))
-            self.store.update_body(article_id, {"entities": full})
-            self.store.update_meta([article_id], lambda meta: {"entities": _meta_entities(full), "extractor": version})
+            with self._lock:
+                self.store.update_body(article_id, {"entities": full})
+                self.store.update_meta(
+                    [article_id], lambda meta: {"entities": _meta_entities(full), "extractor": version}
+                )
             done += 1
             if on_progress:
                 on_progress(done, len(ids), article_id)
@@ -852,7 +908,10 @@ class _LibrarySink:
 
     def is_known(self, url: str) -> bool:
         assert self.library.store.index is not None
-        return url in self.pending_urls or self.library.store.index.find_duplicate(url, None) is not None
+        if url in self.pending_urls:
+            return True
+        with self.library._lock:
+            return self.library.store.index.find_duplicate(url, None) is not None
 
     def store(self, source: Any, item: Any, cleaned: Any, page_url: str | None) -> str:
         from types import SimpleNamespace
@@ -884,7 +943,9 @@ class _LibrarySink:
         except LibraryError:
             return "unchanged"
         url, chash = record.meta.get("url"), record.meta["content_hash"]
-        if record.id in self.pending or chash in self.pending_hashes or self.library._duplicate_of(record):
+        with self.library._lock:
+            duplicate = self.library._duplicate_of(record)
+        if record.id in self.pending or chash in self.pending_hashes or duplicate:
             return "unchanged"
         self.pending[record.id] = record
         self.pending_hashes.add(chash)
@@ -897,7 +958,8 @@ class _LibrarySink:
 
     def flush(self) -> None:
         if self.pending:
-            self.library.store.put_articles(list(self.pending.values()))
+            with self.library._lock:
+                self.library.store.put_articles(list(self.pending.values()))
             self.pending.clear()
 
 

@@ -149,6 +149,10 @@ class TuiReaderApp(App[None]):
             from .widgets.article_list import ArticleList
 
             await self.run_action(command.action, screen.query_one(ArticleList))
+        elif command.scope == "sources":
+            from .widgets.source_tree import SourceTree
+
+            await self.run_action(command.action, screen.query_one(SourceTree))
         else:
             await self.run_action(command.action, screen)
 
@@ -189,8 +193,32 @@ class TuiReaderApp(App[None]):
             self.call_from_thread(self.notify, f"Could not import the sample articles: {error}", severity="error")
         finally:
             self.call_from_thread(self._end_job, bool(count))
+        self._update_stale_entities()
 
-    def start_refresh(self) -> None:
+    @work(thread=True, group="entities")
+    def _update_stale_entities(self) -> None:
+        """Recompute entities stored by an older extractor, in the background."""
+        try:
+            stale = self.library.stale_entity_ids()
+        except Exception:
+            return
+        if not stale:
+            return
+        message = f"Updating entities of {len(stale)} articles…"
+        self.call_from_thread(self._begin_job, message)
+        done = 0
+        try:
+            done = self.library.recompute_entities(
+                stale,
+                on_progress=lambda n, total, _id: self.call_from_thread(self._progress, n, total, message)
+                if n % 50 == 0 or n == total else None,
+            )
+        except Exception as error:
+            self.call_from_thread(self.notify, f"Could not update entities: {error}", severity="warning")
+        finally:
+            self.call_from_thread(self._end_job, bool(done))
+
+    def start_refresh(self, source_ids: list[str] | None = None) -> None:
         if not hasattr(self.library, "refresh"):
             self.notify("Refreshing feeds is not available in this version.", severity="warning")
             return
@@ -202,16 +230,16 @@ class TuiReaderApp(App[None]):
             self.notify("No feeds yet: add one with `tuireader add URL`.")
             return
         self._begin_job("Refreshing feeds…")
-        self._refresh_feeds()
+        self._refresh_feeds(source_ids)
 
     @work(thread=True, group="library")
-    def _refresh_feeds(self) -> None:
+    def _refresh_feeds(self, source_ids: list[str] | None = None) -> None:
         def progress(source_id: str, state: str, done: int, total: int) -> None:
             self.call_from_thread(self._progress, done, total, f"Refreshing {source_id}: {state}")
 
         reports = None
         try:
-            reports = self.library.refresh(on_progress=progress)
+            reports = self.library.refresh(source_ids, on_progress=progress)
         except Exception as error:
             self.call_from_thread(self.notify, f"Refresh failed: {error}", severity="error")
         finally:

@@ -13,7 +13,7 @@ from typing import Iterable, Literal
 
 from textual.binding import Binding
 
-Scope = Literal["app", "main", "list", "entities"]
+Scope = Literal["app", "main", "list", "entities", "sources"]
 
 __all__ = ["Command", "COMMANDS", "COMMANDS_BY_ID", "bindings_for", "commands_for", "Scope"]
 
@@ -72,6 +72,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("delete-view", "D", "Delete view", "Delete the selected saved view", "delete_view", group="Reading and organising"),
     Command("export", "e", "Export", "Export the open article (from the article pane) or the view, as Markdown or JSON", "export", group="Reading and organising"),
     Command("refresh", "ctrl+r", "Refresh", "Fetch new articles from the feeds", "refresh_sources", group="Reading and organising"),
+    Command("refresh-source", "r", "Refresh feed", "Refresh the highlighted feed (sources pane)", "refresh_source", scope="sources", palette=False, group="Feeds"),
+    Command("refresh-all", "R", "Refresh all feeds", "Refresh every feed (sources pane)", "refresh_all", scope="sources", palette=False, group="Feeds"),
     # Entities
     Command("next-mention", "m", "Next mention", "Jump to the next mention of the selected entity or search match", "mention(1)", group="Entities"),
     Command("prev-mention", "M", "Previous mention", "Jump to the previous mention", "mention(-1)", group="Entities"),

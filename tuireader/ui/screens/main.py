@@ -253,6 +253,11 @@ class MainScreen(Screen[None]):
     def _source_selected(self, event: SourceTree.Selected) -> None:
         self.show_view(event.entry.query, strip_controls(str(event.entry.label)))
 
+    @on(SourceTree.RefreshRequested)
+    def _refresh_requested(self, event: SourceTree.RefreshRequested) -> None:
+        if self._writable():
+            self.reader.start_refresh(event.source_ids)
+
     @on(SourceTree.NodeHighlighted, "#sources")
     def _source_highlighted(self, event: SourceTree.NodeHighlighted) -> None:
         error = getattr(event.node.data, "error", None)

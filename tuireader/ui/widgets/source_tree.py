@@ -16,6 +16,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from ...text import strip_controls
+from ..commands import bindings_for
 
 __all__ = ["SourceTree", "SourceLike"]
 
@@ -52,6 +53,8 @@ class SourceTree(Tree[Any]):
     }
     """
 
+    BINDINGS = bindings_for("sources")
+
     entries: reactive[list[Any]] = reactive(list, always_update=True)
     current_query: reactive[str] = reactive("")
 
@@ -66,6 +69,13 @@ class SourceTree(Tree[Any]):
         @property
         def query(self) -> str:
             return self.entry.query
+
+    class RefreshRequested(Message):
+        """The user asked to refresh feeds: ``source_ids`` None means every feed."""
+
+        def __init__(self, source_ids: list[str] | None) -> None:
+            super().__init__()
+            self.source_ids = source_ids
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
         super().__init__("Sources", name=name, id=id, classes=classes)
@@ -132,6 +142,16 @@ class SourceTree(Tree[Any]):
     def highlighted_entry(self) -> Any | None:
         node = self.cursor_node
         return node.data if node is not None else None
+
+    def action_refresh_source(self) -> None:
+        entry = self.highlighted_entry
+        if entry is not None and getattr(entry, "kind", "") == "feed" and getattr(entry, "id", None):
+            self.post_message(self.RefreshRequested([entry.id]))
+        else:
+            self.notify("Highlight a feed to refresh it, or press R to refresh every feed.")
+
+    def action_refresh_all(self) -> None:
+        self.post_message(self.RefreshRequested(None))
 
     def on_tree_node_selected(self, event: Tree.NodeSelected[Any]) -> None:
         event.stop()

@@ -1,0 +1,76 @@
+"""Refreshing feeds from the sources pane, against a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from tests.test_ui import anyio_backend, main_screen, make_app  # noqa: F401
+from tests.test_ui_support import UI_SIZE, _library_template, library_path  # noqa: F401
+from tuireader.library import Library
+from tuireader.ui.widgets.source_tree import SourceTree
+
+pytestmark = pytest.mark.anyio
+
+ARTICLE = (
+    "<html><head><meta charset='utf-8'><title>{title}</title></head><body><article><h1>{title}</h1>"
+    "<p>{title}: sáng nay, Ủy ban nhân dân thành phố Đà Nẵng họp bàn kế hoạch chống ngập cho mùa mưa bão sắp tới, "
+    "với sự tham gia của các sở, ngành và chính quyền các quận ven biển.</p>"
+    "<p>Theo kế hoạch, thành phố sẽ nạo vét hệ thống cống thoát nước và lắp thêm trạm bơm ở những khu vực "
+    "thường xuyên ngập sâu trong các năm trước.</p></article></body></html>"
+)
+
+
+def serve_feed(server: HTTPServer, titles: list[str]) -> str:
+    items = ""
+    for n, title in enumerate(titles):
+        path = f"/tin-{n}.html"
+        server.expect_request(path).respond_with_data(ARTICLE.format(title=title), content_type="text/html")
+        items += f"<item><title>{title}</title><link>{server.url_for(path)}</link><description>Tóm tắt</description></item>"
+    feed = f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Tin Đà Nẵng</title>{items}</channel></rss>"
+    server.expect_request("/rss.xml").respond_with_data(feed, content_type="application/rss+xml")
+    return server.url_for("/rss.xml")
+
+
+async def test_r_on_a_feed_refreshes_it_and_its_articles_appear(library_path: Path, tmp_path: Path, httpserver: HTTPServer):
+    titles = ["Đà Nẵng chuẩn bị chống ngập", "Đà Nẵng lắp thêm trạm bơm"]
+    url = serve_feed(httpserver, titles)
+    library = Library.open(library_path)
+    feed = library.add_feed(url)
+    try:
+        app = make_app(library, tmp_path)
+        async with app.run_test(size=UI_SIZE) as pilot:
+            screen = main_screen(app)
+            await pilot.press("1")
+            tree = screen.query_one(SourceTree)
+            node = tree._find(f"source:{feed['id']}")
+            assert node is not None
+            tree.move_cursor(node)
+            await pilot.press("r")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert len(library.query_ids(f"source:{feed['id']}")) == 2
+            entry = next(e for e in library.source_tree() if e.id == feed["id"])
+            assert entry.unread == 2 and entry.label == "Tin Đà Nẵng"
+            # The source pane shows the feed's new title and unread count.
+            labels = [str(n.label) for n in tree.root.children for n in [n, *n.children]]
+            assert any(label.startswith("Tin Đà Nẵng") and label.endswith("2") for label in labels)
+            assert screen is app.main_screen
+    finally:
+        library.close()
+
+
+async def test_r_on_a_non_feed_entry_explains_what_to_do(library_path: Path, tmp_path: Path):
+    library = Library.open(library_path)
+    try:
+        app = make_app(library, tmp_path)
+        async with app.run_test(size=UI_SIZE) as pilot:
+            await pilot.press("1")
+            await pilot.press("r")
+            await pilot.pause()
+            messages = [n.message for n in app._notifications]
+            assert any("Highlight a feed" in m for m in messages)
+    finally:
+        library.close()

@@ -177,3 +177,26 @@ def test_second_halves_of_words_are_no_person_cues() -> None:
     # "công bố" is "announce", not "bố" (father) before a name.
     assert not of_type("Tổng cục Thống kê công bố GDP quý I.", "PER")
     assert ("PER", "Bùi Tiến Dũng") in found("Hình ảnh của vợ Bùi Tiến Dũng gây chú ý.")
+
+
+# --- clubs, beaches, numbered districts, stage names ------------------------------
+
+def test_a_club_named_after_its_province_in_a_sport_report() -> None:
+    entities = found("Sau trận hòa 1-1 với Sông Lam Nghệ An, đội bóng Đông Á Thanh Hóa lên đầu bảng.")
+    assert {("ORG", "Sông Lam Nghệ An"), ("ORG", "Đông Á Thanh Hóa")} <= entities
+    assert not any(t == "LOC" for t, _ in entities)
+
+
+def test_a_vietnamese_beach_drops_the_word_bien() -> None:
+    assert ("LOC", "Mỹ Khê") in found("Người dân đổ ra biển Mỹ Khê tắm từ sáng sớm.")
+    assert ("LOC", "sông Hương") in found("Du khách đi thuyền trên sông Hương.")
+
+
+def test_numbered_districts_keep_their_word() -> None:
+    assert ("LOC", "quận 2") in found("Ca sĩ mua biệt thự ở quận 2.")
+    assert found("Công an quận 7 bắt giữ hai đối tượng.") == {("ORG", "Công an quận 7")}
+
+
+def test_a_stage_name_made_of_the_full_names_words_joins_it() -> None:
+    people = of_type("Nữ ca sĩ Hà Hồ tổ chức sinh nhật. Hồ Ngọc Hà chia sẻ niềm vui.", "PER")
+    assert [(e.text, e.aliases) for e in people] == [("Hồ Ngọc Hà", ["Hà Hồ"])]

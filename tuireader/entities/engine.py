@@ -101,6 +101,10 @@ _NOT_KINSHIP = {
 _NUMBERED_HEADS = {
     "quân khu", "quân đoàn", "sư đoàn", "lữ đoàn", "trung đoàn", "hạm đội", "bệnh viện", "binh đoàn", "tổng công ty",
 }
+_SPORT_WORDS = re.compile(
+    r"\b(?:CLB|HLV|V-League|V\.League|League|Cup|cầu thủ|đội bóng|tiền đạo|thủ môn|hậu vệ|tiền vệ|vòng đấu|"
+    r"bàn thắng|ghi bàn|mùa giải|giải đấu|chức vô địch|sút luân lưu)\b"
+)
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -209,6 +213,7 @@ class _Scanner:
         self.toks = tokenize(text, lex)
         self.mentions: list[Mention] = []
         self._gaz_memo: dict[int, tuple[int, GazetteerEntry | None]] = {}
+        self._sport: bool | None = None
         dates = find_dates(text)
         for start, end, canonical in dates:
             self.mentions.append(Mention("DATE", canonical, start, end, known=True))
@@ -519,6 +524,8 @@ class _Scanner:
         admin = prefix and " ".join(t.key for t in toks[j : j + prefix]) in _ADMIN_PREFIXES
         if admin:
             k = j + prefix
+            if self._numbered_district(j):
+                return j + 2  # "Công an quận 7"
             if k < len(toks) and toks[k].cap and self._joined(k):
                 length, entry = self.gazetteer_at(k)
                 if entry is not None and entry.type == "LOC":
@@ -572,7 +579,15 @@ class _Scanner:
                     self.add(entry.type, i, i + length, entry.canonical, known=True)
                     i += length
                     continue
+                if self._numbered_district(i):
+                    self.add("LOC", i, i + 2)  # "quận 2", "phường 7": the number needs its word
+                    i += 2
+                    continue
                 i += 1
+                continue
+            if self._numbered_district(i):
+                self.add("LOC", i, i + 2)
+                i += 2
                 continue
             i = self.at_capital(i)
         self._clubs_in_match_reports()
@@ -598,13 +613,45 @@ class _Scanner:
                         m.type, m.guessed, changed = "ORG", False, True
                         break
 
+    def _numbered_district(self, i: int) -> bool:
+        toks = self.toks
+        return (
+            toks[i].key in ("quận", "phường")
+            and i + 1 < len(toks)
+            and self._joined(i + 1)
+            and not toks[i + 1].blocked
+            and toks[i + 1].text.isdigit()
+            and len(toks[i + 1].text) <= 2
+            and not (i + 2 < len(toks) and self._joined(i + 2) and toks[i + 2].cap)
+        )
+
+    def _home_province(self, end: int) -> int:
+        """End of a Vietnamese province right after ``end`` that closes a name
+        ("đội bóng Đông Á | Thanh Hóa"), or ``end``."""
+        toks = self.toks
+        if end >= len(toks) or not self._joined(end) or not toks[end].cap:
+            return end
+        length, entry = self.gazetteer_at(end)
+        after = end + length
+        if entry is None or entry.source != "provinces_vn" or (
+            after < len(toks) and toks[after].cap and self._joined(after)
+        ):
+            return end
+        return after
+
+    def _sporty(self) -> bool:
+        """The text reports on sport (a score or football words)."""
+        if self._sport is None:
+            self._sport = bool(_SCORE.search(self.text) or _SPORT_WORDS.search(self.text))
+        return self._sport
+
     def _clubs_in_match_reports(self) -> None:
         """In a sentence about a match, a Vietnamese city next to a result verb is its club.
 
         "Nam Định thắng Hà Tĩnh 2-0": both are teams.  Countries stay places
         (national teams are reported under the country's name).
         """
-        if not _SCORE.search(self.text):
+        if not self._sporty():
             return
         toks = self.toks
         starts = [t.start for t in toks]
@@ -970,6 +1017,8 @@ class _Scanner:
             # "xã Gio Mỹ", "sông Hương": the whole run is the place.
             run = self.cap_run(i, stop_at_known=False, limit=4)
             keep = self.section_before("loc_prefix_keep", i)
+            if keep == 1 and toks[i - 1].key == "biển" and all(looks_vietnamese(t.text) for t in toks[i : i + run]):
+                keep = 0  # "biển Mỹ Khê" is the beach Mỹ Khê; "biển Baltic" keeps its word
             end = i + run
             if end < len(toks) and toks[end].text.isdigit() and len(toks[end].text) <= 2 and self._joined(end):
                 end += 1  # "cầu Thủ Thiêm 4"
@@ -1023,8 +1072,16 @@ class _Scanner:
             self.add("PER", i, end)
             return end
         if self.section_before("org_context", i):
+            end = self._home_province(end)
             self.add("ORG", i, end)
             return end
+        if 1 <= run <= 2 and not surname_first and self._sporty() and all(
+            looks_vietnamese(t.text) and not t.upper for t in toks[i:end]
+        ):
+            club_end = self._home_province(end)
+            if club_end > end:
+                self.add("ORG", i, club_end)  # "Sông Lam Nghệ An", "Thép Xanh Nam Định"
+                return club_end
         if self.section_before("loc_context", i) and not (surname_first and run >= 2):
             if run >= 2 or not tok.upper:
                 self.add("LOC", i, end)

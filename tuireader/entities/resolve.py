@@ -86,6 +86,18 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if len(targets) == 1 or len(owners) == 1:
             targets[0].mentions.extend(short.mentions)
             merged.add(id(short))
+    # A stage name made of words of the full name: "Hà Hồ" for "Hồ Ngọc Hà".
+    for short in persons:
+        if id(short) in merged or len(short.words) != 2 or short.words[0] == short.words[1]:
+            continue
+        owners = [
+            g for g in persons
+            if len(g.words) >= 3 and id(g) not in merged and set(short.words) <= set(g.words)
+            and not _contains(g.words, short.words)
+        ]
+        if len(owners) == 1:
+            owners[0].mentions.extend(short.mentions)
+            merged.add(id(short))
     # The same name with its words in another order ("Nguyễn Filip" / "Filip Nguyễn").
     by_bag: dict[tuple[str, ...], Group] = {}
     for g in persons:

@@ -200,3 +200,40 @@ def test_numbered_districts_keep_their_word() -> None:
 def test_a_stage_name_made_of_the_full_names_words_joins_it() -> None:
     people = of_type("Nữ ca sĩ Hà Hồ tổ chức sinh nhật. Hồ Ngọc Hà chia sẻ niềm vui.", "PER")
     assert [(e.text, e.aliases) for e in people] == [("Hồ Ngọc Hà", ["Hà Hồ"])]
+
+
+# --- codes, compass words, holidays, accents -----------------------------------------
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Gạo ST25 được xuất khẩu sang nhiều nước.",
+        "Tàu SE1 chạy tuyến Bắc - Nam bị chậm 2 giờ.",
+        "Dịp Tết Nguyên đán năm nay người lao động được nghỉ 9 ngày.",
+    ],
+)
+def test_codes_directions_and_holidays_are_not_entities(text: str) -> None:
+    assert found(text) == set()
+
+
+def test_a_broadcasters_channel_is_an_organisation_but_a_flight_code_is_not() -> None:
+    assert found("Trận đấu được phát trên VTV3.") == {("ORG", "VTV3")}
+    assert found("Chuyến bay VN123 của Vietnam Airlines hạ cánh an toàn.") == {("ORG", "Vietnam Airlines")}
+
+
+def test_sentence_case_name_ends_after_the_capitalised_words_second_syllable() -> None:
+    assert ("ORG", "Trung tâm Dự báo") in found("Trung tâm Dự báo cho biết bão suy yếu.")
+    assert ("ORG", "Bộ Xây dựng") in found("Thủ tướng yêu cầu Bộ Xây dựng sớm hoàn thành cao tốc Cần Thơ.")
+    assert ("LOC", "Cần Thơ") in found("Thủ tướng yêu cầu Bộ Xây dựng sớm hoàn thành cao tốc Cần Thơ.")
+    assert ("ORG", "Bộ Tư lệnh Cảnh sát biển Việt Nam") in found("Bộ Tư lệnh Cảnh sát biển Việt Nam diễn tập.")
+
+
+def test_a_bare_acronym_head_before_an_unnamed_province_is_no_entity() -> None:
+    assert found("Ông Lê Văn An, cựu Chủ tịch UBND tỉnh, bị khởi tố.") == {("PER", "Lê Văn An")}
+
+
+def test_foreign_names_match_without_their_accents_but_vietnamese_ones_do_not() -> None:
+    people = of_type("Tiền đạo Kylian Mbappé ghi bàn. Mbappe cho biết anh rất vui.", "PER")
+    assert [(e.text, e.aliases) for e in people] == [("Kylian Mbappé", ["Mbappe"])]
+    people = of_type("Ông Nguyễn Văn Hùng gặp ông Trần Văn Hưng.", "PER")
+    assert len(people) == 2

@@ -105,6 +105,9 @@ _SPORT_WORDS = re.compile(
     r"\b(?:CLB|HLV|V-League|V\.League|League|Cup|cầu thủ|đội bóng|tiền đạo|thủ môn|hậu vệ|tiền vệ|vòng đấu|"
     r"bàn thắng|ghi bàn|mùa giải|giải đấu|chức vô địch|sút luân lưu)\b"
 )
+_CODE = re.compile(r"^(?=\w{3})[A-Z]{1,3}\d{1,4}[A-Z]?$")  # "ST25", not "F1"
+# Compass words name no place on their own: "tuyến Bắc - Nam", "phía Đông".
+_COMPASS = {"bắc", "nam", "đông", "tây"}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -386,7 +389,11 @@ class _Scanner:
                     length, entry = self.gazetteer_at(j)
                     if entry is not None and entry.type == "LOC":
                         break  # the place qualifies the body: "Bộ Quốc phòng | Nga"
-                    named = any(t.cap for t in toks[name_start:j]) or self.gazetteer_at(i)[0] == head
+                    named = (
+                        any(t.cap for t in toks[name_start:j])
+                        or self.gazetteer_at(i)[0] == head
+                        or (j - name_start >= 2 and (toks[j - 2].key, toks[j - 1].key) in _NAME_CLOSERS)
+                    )
                     if before_person and tok.key in self.lex.surnames and named:
                         rest = self.cap_run(j, stop_at_known=False)
                         run_ends = not (j + rest < len(toks) and toks[j + rest].cap and self._joined(j + rest))
@@ -411,15 +418,22 @@ class _Scanner:
             single_capital = (
                 prev.cap and not prev.upper and looks_vietnamese(prev.text) and (j - 1 == name_start or not toks[j - 2].cap)
             )
-            within = j > name_start and (single_capital or not prev.cap)
+            within = j > name_start and single_capital
             compound = self.section_at("org_lower_compounds", j)
-            if compound and (within or self._name_goes_on(j + compound)):
+            closing = compound == 2 and (tok.key, toks[j + 1].key) in _NAME_CLOSERS
+            if compound and (within or closing or self._name_goes_on(j + compound)):
                 j += compound  # "Viện Vệ sinh dịch tễ Trung ương", "Tòa án nhân dân"
                 continue
             if prev.cap and j > i and self.lex.in_section("org_lower_words", (tok.key,)):
                 j += 1
                 continue
-            inner = self._lower_inside_name(j, single_capital) if within else 0
+            inner = 0
+            if within:
+                inner = self._lower_inside_name(j, True)
+            elif j > name_start and not prev.cap:
+                # After a finished lower-case word only a short stretch leading to
+                # a capital belongs to the name: "Cảnh sát | biển | Việt Nam".
+                inner = self._lower_inside_name(j, False, limit=2)
             if inner:
                 j += inner  # "Hội Chữ thập đỏ Việt Nam", "Cục Quản lý thị trường tỉnh Lạng Sơn"
                 continue
@@ -431,14 +445,14 @@ class _Scanner:
             # does, and so does one qualified by a place ("Tòa án nhân dân tỉnh X")
             # or a numbered unit ("Quân khu 7", "Bệnh viện 108").
             if toks[i].upper and head == 1:
-                return j
+                return i if self._unnamed_admin(j) else j
             numbered = " ".join(t.key for t in toks[i:j]) in _NUMBERED_HEADS
             if numbered and j < len(toks) and self._joined(j) and toks[j].text.isdigit() and len(toks[j].text) <= 3:
                 return j + 1
             return j if head > 1 and self.org_qualifier(j) > j else i
         return j
 
-    def _lower_inside_name(self, j: int, word_begun: bool) -> int:
+    def _lower_inside_name(self, j: int, word_begun: bool, limit: int = 7) -> int:
         """Length of the lower-case syllables at ``j`` that belong to a name written
         in sentence case ("Cục Quản | lý thị trường | tỉnh Lạng Sơn", "Hội Chữ |
         thập đỏ | Việt Nam"); 0 when they look like the words after the name.
@@ -452,16 +466,29 @@ class _Scanner:
         toks = self.toks
         k = j
         closed = 0
-        while k < len(toks) and k - j < 7 and not toks[k].cap and self._joined(k) and not toks[k].blocked:
+        while k < len(toks) and k - j < limit and not toks[k].cap and self._joined(k) and not toks[k].blocked:
             key = toks[k].key
-            if not key.isalpha() or key == "và" or (key in _NAME_ENDERS and not (k == j and word_begun)):
+            if key == "về" and k > j and self._acronym_follows(k):
+                k += 1  # "Viện Nghiên cứu cao cấp về Toán (VIASM)"
+                continue
+            # The syllable after a capitalised one may be a verb's ("Phát | triển"), never a function word.
+            begun_word = k == j and word_begun and key not in _TITLE_ENDERS
+            if not key.isalpha() or key == "và" or (key in _NAME_ENDERS and not begun_word):
                 break
             k += 1
             if k - j >= 2 and (toks[k - 2].key, toks[k - 1].key) in _NAME_CLOSERS:
                 closed = k - j
         if k == j:
             return 0
-        return k - j if self._name_goes_on(k) else closed
+        if self._name_goes_on(k):
+            return k - j
+        if k - j == limit and limit < 7:
+            return 0
+        if not closed and word_begun and toks[j].key not in _NAME_ENDERS:
+            nxt = j + 1
+            if nxt >= len(toks) or not self._joined(nxt) or toks[nxt].key in _NAME_ENDERS:
+                return 1  # "Trung tâm Dự báo | cho biết": the capitalised word's second syllable
+        return closed
 
     def _acronym_follows(self, i: int) -> bool:
         """The phrase starting at ``i`` ends with an acronym in brackets."""
@@ -612,6 +639,15 @@ class _Scanner:
                     if _LIST_JOINER.fullmatch(self.text, a.end, b.start):
                         m.type, m.guessed, changed = "ORG", False, True
                         break
+
+    def _unnamed_admin(self, j: int) -> bool:
+        """An administrative word without a name follows: "Chủ tịch UBND | tỉnh," names
+        no particular body."""
+        toks = self.toks
+        return (
+            j < len(toks) and self._joined(j) and toks[j].key in _ADMIN_PREFIXES
+            and not (j + 1 < len(toks) and self._joined(j + 1) and (toks[j + 1].cap or toks[j + 1].text.isdigit()))
+        )
 
     def _numbered_district(self, i: int) -> bool:
         toks = self.toks
@@ -805,6 +841,8 @@ class _Scanner:
         """Record the organisation ``i..end`` (``entry`` if known) with its qualifier and bracketed alias."""
         toks = self.toks
         head = self.section_at("org_heads", i)
+        if end - i == 1 and head == 1 and toks[i].upper and self._unnamed_admin(end):
+            return end
         qualified = end
         if entry is None or head:
             # "Ủy ban MTTQ Việt Nam tỉnh Quảng Trị": a country, then a province.
@@ -1016,6 +1054,8 @@ class _Scanner:
         if self.section_before("loc_prefix_drop", i) or self.section_before("loc_prefix_keep", i):
             # "xã Gio Mỹ", "sông Hương": the whole run is the place.
             run = self.cap_run(i, stop_at_known=False, limit=4)
+            if run == 1 and tok.key in _COMPASS:
+                return i + 1
             keep = self.section_before("loc_prefix_keep", i)
             if keep == 1 and toks[i - 1].key == "biển" and all(looks_vietnamese(t.text) for t in toks[i : i + run]):
                 keep = 0  # "biển Mỹ Khê" is the beach Mỹ Khê; "biển Baltic" keeps its word
@@ -1029,6 +1069,8 @@ class _Scanner:
             # "Bến Thành - Suối Tiên", "Hà Nội - Côn Đảo": the other end of a route;
             # "Mỹ - Trung": a country by its first syllable.
             run = self.cap_run(i, stop_at_known=False, limit=4)
+            if run == 1 and tok.key in _COMPASS:
+                return i + 1
             short = _SHORT_COUNTRIES.get(tok.key) if run == 1 else None
             self.add("LOC", i, i + run, short, known=short is not None)
             return i + run
@@ -1104,6 +1146,11 @@ class _Scanner:
             self.add("ORG", i, branch)  # "Unilever Việt Nam": a company's branch in Vietnam
             return branch
         if run == 1:
+            if _CODE.match(tok.text):
+                maker = self.lex.phrases.get((match_key(tok.text.rstrip("0123456789")),))
+                if maker is not None and maker.type == "ORG":
+                    self.add("ORG", i, end)  # "VTV3", "HTV7": a broadcaster's channel
+                return end  # "ST25", "VN123", "SE1": a product, flight or train code
             if tok.upper and not self.lex.in_section("not_acronyms", (tok.key,)) and not tok.text.isdigit():
                 if any(ch.isalpha() for ch in tok.text):
                     self.add("ORG", i, end)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tuireader.entities.engine import Mention
+from tuireader.entities.engine import Mention, looks_vietnamese
 from tuireader.entities.lexicon import load, match_key
 from tuireader.text import fold
 
@@ -36,8 +36,12 @@ class Group:
         return min(m.start for m in self.mentions)
 
 
+@lru_cache(maxsize=8192)
 def _words(name: str) -> tuple[str, ...]:
-    return tuple(match_key(name).split())
+    """Comparison words of a name; foreign words lose their accents as well
+    ("Mbappé" = "Mbappe", "Nicolás" = "Nicolas"), Vietnamese ones keep them
+    ("Hùng" is not "Hưng")."""
+    return tuple(w if looks_vietnamese(w) else fold(w) for w in match_key(name).split())
 
 
 def _contains(long: tuple[str, ...], short: tuple[str, ...]) -> bool:
@@ -61,7 +65,12 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if m.single:
             singles.append(m)
             continue
-        key = (m.type, _org_key(m.canonical) if m.type == "ORG" and not m.known else match_key(m.canonical))
+        if m.type == "ORG" and not m.known:
+            key = (m.type, _org_key(m.canonical))
+        elif m.type == "PER":
+            key = (m.type, " ".join(_words(m.canonical)))
+        else:
+            key = (m.type, match_key(m.canonical))
         group = groups.get(key)
         if group is None:
             groups[key] = group = Group(m.type, m.canonical, m.known, _words(m.canonical))
@@ -182,7 +191,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
                 by_word.setdefault(w, []).append(g)
     fallback: dict[tuple[str, str], Group] = {}
     for m in singles:
-        owners = by_word.get(match_key(m.canonical), [])
+        owners = by_word.get(" ".join(_words(m.canonical)), [])
         if len(owners) == 1:
             owners[0].mentions.append(m)
         elif not owners and m.fallback:

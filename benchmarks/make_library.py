@@ -47,6 +47,7 @@ def build(path: Path, count: int, *, seed: int = 7, batch: int = 2000) -> float:
     store = Store.open(path, durable=False)
     pending: list[ArticleRecord] = []
     entity_cache: dict[tuple[int, int], list] = {}
+    version = entities_for("")[1]
     for n in range(count):
         which = n % len(bases)
         base = bases[which]
@@ -68,7 +69,7 @@ def build(path: Path, count: int, *, seed: int = 7, batch: int = 2000) -> float:
             "source": "synthetic", "origin": None, "read": rng.random() < 0.6, "bookmarked": rng.random() < 0.03,
             "tags": rng.sample(TAGS, rng.choice([0, 0, 0, 1, 2])), "content_hash": chash,
             "entities": [{"key": e["key"], "type": e["type"], "text": e["text"], "count": e["count"]} for e in full],
-            "extractor": "synthetic",
+            "extractor": version,
         }
         body = {"id": art_id, "text": text, "lead": paragraphs[0] if paragraphs else None, "entities": full, "meta": dict(meta)}
         pending.append(ArticleRecord(meta=meta, body=body))

@@ -172,7 +172,6 @@ class TuiReaderApp(App[None]):
         self._progress(None, None, "")
         screen = self.main_screen
         if screen is not None and screen.is_mounted:
-            screen.flush_deferred()
             if changed:
                 screen.reload(sources=True)
 

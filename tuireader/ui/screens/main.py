@@ -40,6 +40,7 @@ __all__ = ["MainScreen"]
 
 SEARCH_DEBOUNCE = 0.15
 SOURCES_RECOUNT_DELAY = 1.0
+FIRST_PAGE_ROWS = 200  # more than any terminal shows at once
 EMPTY_VIEW = "No articles in this view."
 ENTITY_SECTION = "Entity feeds"
 
@@ -96,7 +97,6 @@ class MainScreen(Screen[None]):
         self._search_timer: Timer | None = None
         self._sources_timer: Timer | None = None
         self._undo_ids: list[str] = []
-        self._deferred: list[tuple[str, Callable[..., Any], tuple[Any, ...]]] = []
         self._pending_sources: list[PendingSource] = []
         self._unread_in_view = 0
 
@@ -133,14 +133,20 @@ class MainScreen(Screen[None]):
         with Horizontal(id="statusbar"):
             yield Static(id="status", markup=False)
             yield ProgressBar(id="progress", show_eta=False)
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#progress", ProgressBar).display = False
-        self.reload()
+        # First paint: one screenful of the list.  The whole view, the counts,
+        # the source pane and the key footer follow right after it.
+        ids = self._call("Reading the list failed", self.library.query_ids, self.full_query, limit=FIRST_PAGE_ROWS)
+        self.article_ids = list(ids or [])
         self.query_one(ArticleList).focus()
-        # Source counts are not needed for the first paint.
-        self.call_after_refresh(self.reload_sources)
+        self.call_after_refresh(self._finish_startup)
+
+    def _finish_startup(self) -> None:
+        self.mount(Footer())
+        self.reload()
+        self.reload_sources()
 
     # --- library access ---------------------------------------------------
 
@@ -158,32 +164,15 @@ class MainScreen(Screen[None]):
     def _do(self, what: str, function: Callable[..., Any], *args: Any) -> bool:
         """Run a library mutation; False (and a notification) if it failed.
 
-        While a worker thread writes to the library (import, refresh) the
-        change is kept and applied when it finishes: the library takes one
-        writer at a time.
+        The change is on disk when this returns, even while a worker thread
+        imports or refreshes: the library serialises the two.
         """
-        if self.reader.library_busy:
-            if not self._deferred:
-                self.notify("Your changes are saved when the import or refresh finishes.", timeout=3)
-            self._deferred.append((what, function, args))
-            return True
         try:
             function(*args)
         except Exception as error:
             self.notify(f"{what}: {error}", severity="error")
             return False
         return True
-
-    def flush_deferred(self) -> None:
-        """Apply the changes made while a worker was writing."""
-        deferred, self._deferred = self._deferred, []
-        for what, function, args in deferred:
-            self._do(what, function, *args)
-        if deferred:
-            self.query_one(ArticleList).invalidate()
-            self._count_unread()
-            self._update_status()
-            self._reload_sources_soon()
 
     def _writable(self) -> bool:
         if getattr(self.library, "read_only", False):

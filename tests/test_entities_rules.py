@@ -237,3 +237,24 @@ def test_foreign_names_match_without_their_accents_but_vietnamese_ones_do_not() 
     assert [(e.text, e.aliases) for e in people] == [("Kylian Mbappé", ["Mbappe"])]
     people = of_type("Ông Nguyễn Văn Hùng gặp ông Trần Văn Hưng.", "PER")
     assert len(people) == 2
+
+
+def test_a_shorter_form_joins_a_known_body_named_in_full() -> None:
+    text = (
+        "Ngân hàng Thương mại Cổ phần Công Thương Việt Nam (VietinBank) báo lãi. "
+        "Ngân hàng Công Thương cũng giảm lãi suất."
+    )
+    orgs = of_type(text, "ORG")
+    assert len(orgs) == 1 and orgs[0].count == 3
+
+
+def test_a_long_known_name_in_sentence_case_is_recognised() -> None:
+    text = "Tổ chức Y tế Thế giới (WHO) cảnh báo. Theo Tổ chức Y tế thế giới, số ca mắc tăng."
+    orgs = of_type(text, "ORG")
+    assert len(orgs) == 1 and orgs[0].count == 3
+
+
+def test_vietnamese_towns_and_sights_are_places() -> None:
+    entities = found("Quảng Nam có phố cổ Hội An. Du khách cũng lên Sa Pa và Đà Lạt.")
+    assert {("LOC", "Hội An"), ("LOC", "Sa Pa"), ("LOC", "Đà Lạt")} <= entities
+    assert not of_type("Quảng Nam có phố cổ Hội An.", "ORG")

@@ -307,7 +307,10 @@ class _Scanner:
         return best
 
     def _caps_fit(self, i: int, entry: GazetteerEntry) -> bool:
-        for offset, must_cap in enumerate(entry.caps):
+        # Long names are often written in sentence case ("Tổ chức Y tế thế giới"):
+        # their first word decides.
+        caps = entry.caps[:1] if len(entry.caps) >= 3 else entry.caps
+        for offset, must_cap in enumerate(caps):
             tok = self.toks[i + offset]
             if must_cap and not tok.cap:
                 return False

@@ -31,6 +31,15 @@ class Group:
     words: tuple[str, ...]
     mentions: list[Mention] = field(default_factory=list)
 
+    def forms(self) -> list[tuple[str, ...]]:
+        """The words of every way the text names this entity, canonical first."""
+        seen = [self.words]
+        for m in self.mentions:
+            words = _words(m.surface) if m.surface else ()
+            if words and words not in seen:
+                seen.append(words)
+        return seen
+
     @property
     def first(self) -> int:
         return min(m.start for m in self.mentions)
@@ -127,6 +136,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if len(owners) == 1:
             owners[0].mentions.extend(short.mentions)
             merged.add(id(short))
+    every_org = [g for g in groups.values() if g.type == "ORG"]
     for short in reversed(orgs):
         # "Hải Phòng" in a match report is the "CLB Hải Phòng" named before.
         owners = [g for g in orgs if g is not short and id(g) not in merged and short.words in _cores(g.words)]
@@ -136,10 +146,14 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
             continue
         if len(short.words) < 2:
             continue
+        # "Tổ chức Y tế" / "Ngân hàng Công Thương" after the full name (also one
+        # known under a short name: "... Công Thương Việt Nam (VietinBank)").
         longer = [
-            g for g in orgs
-            if len(g.words) > len(short.words) and id(g) not in merged and g.words[0] == short.words[0]
-            and _subsequence(g.words, short.words)
+            g for g in every_org
+            if g is not short and id(g) not in merged and any(
+                len(form) > len(short.words) and form[0] == short.words[0] and _subsequence(form, short.words)
+                for form in g.forms()
+            )
         ]
         if len(longer) == 1 or (longer and all(_subsequence(longer[0].words, g.words) for g in longer[1:])):
             longer[0].mentions.extend(short.mentions)
@@ -150,7 +164,10 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         pattern = _acronym_pattern(short.canonical)
         if pattern is None:
             continue
-        owners = [g for g in all_orgs if g is not short and id(g) not in merged and _spells_out(pattern, g.words)]
+        owners = [
+            g for g in all_orgs
+            if g is not short and id(g) not in merged and any(_spells_out(pattern, form) for form in g.forms())
+        ]
         if len(owners) == 1:
             owners[0].mentions.extend(short.mentions)
             merged.add(id(short))

@@ -62,6 +62,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("Keys", no_wrap=True, style="bold", min_width=14)
         table.add_column("Command", no_wrap=True)
         table.add_column("What it does", ratio=1)
+        table.add_column("Id (config.toml)", no_wrap=True, style="dim")
         self.rows = [
             (key_display(self.app, command, self._keymap), command.title, command.help + _SCOPE_NOTE.get(command.scope, ""))
             for command in COMMANDS
@@ -70,8 +71,8 @@ class HelpScreen(ModalScreen[None]):
         for command, (keys, title, help_text) in zip(COMMANDS, self.rows):
             if command.group != group:
                 group = command.group
-                table.add_row(Text(), Text(group, style="bold underline"), Text())
-            table.add_row(Text(keys), Text(title), Text(help_text, style="dim"))
+                table.add_row(Text(), Text(group, style="bold underline"), Text(), Text())
+            table.add_row(Text(keys), Text(title), Text(help_text, style="dim"), Text(command.id))
         scroll = VerticalScroll(Static(table, id="help-table"))
         scroll.border_title = "Help — Esc closes"
         yield scroll

@@ -258,3 +258,17 @@ def test_vietnamese_towns_and_sights_are_places() -> None:
     entities = found("Quảng Nam có phố cổ Hội An. Du khách cũng lên Sa Pa và Đà Lạt.")
     assert {("LOC", "Hội An"), ("LOC", "Sa Pa"), ("LOC", "Đà Lạt")} <= entities
     assert not of_type("Quảng Nam có phố cổ Hội An.", "ORG")
+
+
+def test_a_business_title_names_the_company_before_the_person() -> None:
+    assert found("Giám đốc điều hành Apple Tim Cook thăm Hà Nội.") == {
+        ("ORG", "Apple"), ("PER", "Tim Cook"), ("LOC", "Hà Nội")}
+    # A head of state's name is not cut.
+    assert ("PER", "Luiz Inácio Lula") in found("Tổng thống Luiz Inácio Lula phát biểu.")
+
+
+def test_parks_lakes_and_the_names_are_not_people() -> None:
+    assert found("Công viên Thống Nhất được cải tạo.") == {("LOC", "Công viên Thống Nhất")}
+    assert found("Hồ Gươm đông du khách dịp cuối tuần.") == {("LOC", "Hồ Gươm")}
+    assert found("Tay golf Scottie Scheffler vô địch The Masters.") == {
+        ("PER", "Scottie Scheffler"), ("ORG", "The Masters")}

@@ -108,6 +108,10 @@ _SPORT_WORDS = re.compile(
 _CODE = re.compile(r"^(?=\w{3})[A-Z]{1,3}\d{1,4}[A-Z]?$")  # "ST25", not "F1"
 # Compass words name no place on their own: "tuyến Bắc - Nam", "phía Đông".
 _COMPASS = {"bắc", "nam", "đông", "tây"}
+_BUSINESS_TITLES = {
+    "giám đốc điều hành", "tổng giám đốc điều hành", "tổng giám đốc", "ceo", "nhà sáng lập", "đồng sáng lập",
+    "chủ tịch hội đồng quản trị", "chủ tịch hđqt",
+}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -970,6 +974,18 @@ class _Scanner:
                 return k + 1
         for s, e, ent in pending:
             self.add(ent.type, s, e, ent.canonical, known=True)
+        if run >= 3 and not occupation and " ".join(t.key for t in toks[i : i + title]) in _BUSINESS_TITLES:
+            # "Giám đốc điều hành Apple Tim Cook": a business title names the company first.
+            last_two = toks[k + run - 2 : k + run]
+            body = toks[k : k + run - 2]
+            if (
+                not all(looks_vietnamese(t.text) for t in last_two)
+                and not any(t.key in _NAME_PARTICLES for t in last_two)
+                and all(t.upper or not looks_vietnamese(t.text) for t in body)
+            ):
+                self.add("ORG", k, k + run - 2)
+                self.add("PER", k + run - 2, k + run)
+                return k + run
         if run >= 3 and not occupation:
             # "Chủ tịch HoREA Lê Hoàng Châu", "CEO VinFast Nguyễn Thị Lan Anh": a foreign
             # word or an acronym before a Vietnamese name is the body the person leads.
@@ -1174,6 +1190,9 @@ class _Scanner:
                 # A lone foreign word that is no person named in the text is
                 # most often a company or brand: "Microsoft và OpenAI".
                 self.mentions[-1].fallback = "ORG"
+            return end
+        if tok.key == "the" and run > 1:
+            self.add("ORG", i, end)  # "The Guardian", "The Masters"
             return end
         self.add("PER", i, end)
         self.mentions[-1].guessed = not surname_first

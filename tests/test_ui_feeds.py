@@ -74,3 +74,45 @@ async def test_r_on_a_non_feed_entry_explains_what_to_do(library_path: Path, tmp
             assert any("Highlight a feed" in m for m in messages)
     finally:
         library.close()
+
+
+async def test_open_url_adds_a_page_as_an_article(library_path: Path, tmp_path: Path, httpserver: HTTPServer):
+    httpserver.expect_request("/bai.html").respond_with_data(
+        ARTICLE.format(title="Đà Nẵng mở đường bay mới"), content_type="text/html; charset=utf-8")
+    library = Library.open(library_path)
+    try:
+        before = set(library.query_ids(""))
+        app = make_app(library, tmp_path)
+        async with app.run_test(size=UI_SIZE) as pilot:
+            await pilot.press("A")
+            await pilot.pause()
+            await pilot.press(*httpserver.url_for("/bai.html"))
+            await pilot.press("enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            new = set(library.query_ids("")) - before
+            assert len(new) == 1
+            assert library.article(new.pop()).title == "Đà Nẵng mở đường bay mới"
+            assert any("Added the article" in n.message for n in app._notifications)
+    finally:
+        library.close()
+
+
+async def test_preset_feed_is_added_from_the_prompt(library_path: Path, tmp_path: Path):
+    library = Library.open(library_path)
+    try:
+        app = make_app(library, tmp_path)
+        async with app.run_test(size=UI_SIZE) as pilot:
+            await pilot.press("P")
+            await pilot.pause()
+            await pilot.press(*"vnexpress")
+            await pilot.press("enter")
+            await pilot.pause()
+            feeds = library.feeds()
+            assert len(feeds) == 1 and "vnexpress" in feeds[0]["url"]
+            # Nothing is fetched until the user asks.
+            assert feeds[0]["last_refresh"] is None
+            assert library.query_ids(f"source:{feeds[0]['id']}") == []
+    finally:
+        library.close()
+

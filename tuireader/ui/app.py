@@ -246,6 +246,31 @@ class TuiReaderApp(App[None]):
         if reports is not None:
             self.call_from_thread(self.notify, _summarise_reports(reports))
 
+    def start_add_url(self, url: str) -> None:
+        """Fetch a URL in the background: a feed is followed, a page stored as an article."""
+        if self.library_busy:
+            self.notify("Already importing or refreshing; wait for it to finish.")
+            return
+        self._begin_job(f"Fetching {url}…")
+        self._add_url(url)
+
+    @work(thread=True, group="library")
+    def _add_url(self, url: str) -> None:
+        changed = False
+        try:
+            kind, value = self.library.add_url(url)
+        except Exception as error:
+            self.call_from_thread(self.notify, f"Could not add {url}: {error}", severity="error")
+        else:
+            changed = True
+            if kind == "feed":
+                message = f"Following the feed {value.get('title') or url}. Press r on it to fetch it."
+            else:
+                message = "Added the article." if value[1] else "That article is already in the library."
+            self.call_from_thread(self.notify, message)
+        finally:
+            self.call_from_thread(self._end_job, changed)
+
     def _progress(self, done: int | None, total: int | None, message: str) -> None:
         screen = self.main_screen
         if screen is not None and screen.is_mounted:

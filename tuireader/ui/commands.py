@@ -72,6 +72,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("delete-view", "D", "Delete view", "Delete the selected saved view", "delete_view", group="Reading and organising"),
     Command("export", "e", "Export", "Export the open article (from the article pane) or the view, as Markdown or JSON", "export", group="Reading and organising"),
     Command("refresh", "ctrl+r", "Refresh", "Fetch new articles from the feeds", "refresh_sources", group="Reading and organising"),
+    Command("open-url", "A", "Open URL…", "Add a feed or an article by its web address", "open_url", group="Feeds"),
+    Command("add-preset", "P", "Add a preset feed…", "Follow one of the bundled Vietnamese news feeds", "add_preset", group="Feeds"),
     Command("refresh-source", "r", "Refresh feed", "Refresh the highlighted feed (sources pane)", "refresh_source", scope="sources", palette=False, group="Feeds"),
     Command("refresh-all", "R", "Refresh all feeds", "Refresh every feed (sources pane)", "refresh_all", scope="sources", palette=False, group="Feeds"),
     # Entities

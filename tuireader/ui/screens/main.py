@@ -469,6 +469,49 @@ class MainScreen(Screen[None]):
             apply,
         )
 
+    def action_open_url(self) -> None:
+        if not self._writable():
+            return
+
+        def apply(value: str | None) -> None:
+            url = (value or "").strip()
+            if url:
+                if not url.startswith(("http://", "https://")):
+                    self.notify("A web address starts with http:// or https://.", severity="warning")
+                    return
+                self.reader.start_add_url(url)
+
+        self.app.push_screen(
+            PromptScreen("Open URL", placeholder="https://…", help="A feed becomes a source; a page becomes an article."),
+            apply,
+        )
+
+    def action_add_preset(self) -> None:
+        if not self._writable():
+            return
+        from ...fetch import PRESETS, find_preset
+
+        names = ", ".join(preset.name for preset in PRESETS)
+
+        def apply(value: str | None) -> None:
+            name = (value or "").strip()
+            if not name:
+                return
+            preset = find_preset(name)
+            if preset is None:
+                self.notify(f"No preset called {name}.", severity="warning")
+                return
+            feed = self._call("Cannot add the feed", self.library.add_feed, preset.url, title=preset.title)
+            if feed:
+                self.notify(f"Following {preset.title}. Press r on it in the sources pane to fetch it.")
+                self.reload_sources()
+
+        self.app.push_screen(
+            PromptScreen("Add a preset feed", placeholder="vnexpress", help=f"Presets: {names}",
+                         suggester=TagSuggester([p.name for p in PRESETS])),
+            apply,
+        )
+
     def action_search(self) -> None:
         search = self.query_one("#search", Input)
         search.display = True

@@ -201,3 +201,21 @@ def test_writes_leave_no_temporary_files(store, tmp_path):
     store.put_articles([make_record(n) for n in range(5)])
     leftovers = [p for p in (tmp_path / "lib").rglob("*.tmp")]
     assert leftovers == []
+
+
+def test_library_without_a_schema_version_is_migrated(tmp_path):
+    lib = tmp_path / "lib"
+    s = Store.open(lib)
+    record = make_record(9)
+    s.put_articles([record])
+    s.close()
+    main = lib / "tuireader.json"
+    data = orjson.loads(main.read_bytes())
+    del data["info"]["1"]["schema_version"]  # as written before versions were recorded
+    main.write_bytes(orjson.dumps(data))
+    s = Store.open(lib)
+    try:
+        assert s.table("info").get(doc_id=1)["schema_version"] == 1
+        assert s.get_meta(record.id)["title"] == "Tin số 9"
+    finally:
+        s.close()

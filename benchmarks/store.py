@@ -72,22 +72,16 @@ def bench(path: Path, count: int, *, baseline: bool) -> None:
     ms, _ = timed(lambda: library.source_tree(), repeat=5)
     print(f"source pane counts:      {ms:8.1f} ms")
     target = ids[len(ids) // 3]
-    flag = [False]
+    for label, change in (("bookmark toggle (fsync):", library.set_bookmarked),
+                          ("read toggle (fsync):    ", library.set_read)):
+        flag = [False]
 
-    def toggle():
-        flag[0] = not flag[0]
-        library.set_bookmarked([target], flag[0])
+        def toggle(change=change, flag=flag):
+            flag[0] = not flag[0]
+            change([target], flag[0])
 
-    ms, _ = timed(toggle, repeat=21)
-    print(f"bookmark toggle (fsync): {ms:8.2f} ms")
-    state = [False]
-
-    def read_toggle():
-        state[0] = not state[0]
-        library.set_read([target], state[0])
-
-    ms, _ = timed(read_toggle, repeat=21)
-    print(f"read toggle (fsync):     {ms:8.2f} ms")
+        ms, _ = timed(toggle, repeat=21)
+        print(f"{label} {ms:8.2f} ms")
     tags = [["đọc sau"], []]
 
     def tag_toggle():

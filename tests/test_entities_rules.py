@@ -272,3 +272,20 @@ def test_parks_lakes_and_the_names_are_not_people() -> None:
     assert found("Hồ Gươm đông du khách dịp cuối tuần.") == {("LOC", "Hồ Gươm")}
     assert found("Tay golf Scottie Scheffler vô địch The Masters.") == {
         ("PER", "Scottie Scheffler"), ("ORG", "The Masters")}
+
+
+def test_ampersand_names_are_one_word() -> None:
+    assert ("ORG", "S&P Global") in found("Theo S&P Global, chỉ số PMI tăng lên 52 điểm.")
+
+
+def test_a_capitalised_words_second_syllable_completes_a_name() -> None:
+    assert ("ORG", "Hội đồng Xét xử") in found("Hội đồng Xét xử bác kháng cáo của bị cáo Trịnh Văn Quyết.")
+    # ... but a country's name is already a whole word.
+    assert found("Hãng Nhật sản xuất ô tô điện.") == {("LOC", "Nhật Bản")}
+
+
+def test_abbreviated_portfolios_match_the_spelled_out_department() -> None:
+    text = "Sở Giáo dục và Đào tạo TP.HCM ban hành hướng dẫn. Sở GD-ĐT TP.HCM yêu cầu các trường thực hiện."
+    orgs = of_type(text, "ORG")
+    assert [(e.text, e.aliases) for e in orgs] == [("Sở Giáo dục và Đào tạo TP.HCM", ["Sở GD-ĐT TP.HCM"])]
+    assert ("ORG", "Bộ Giáo dục và Đào tạo") in found("Bộ trưởng Bộ GD-ĐT Nguyễn Kim Sơn phát biểu.")

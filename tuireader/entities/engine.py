@@ -436,7 +436,9 @@ class _Scanner:
                 continue
             inner = 0
             if within:
-                inner = self._lower_inside_name(j, True)
+                place = self.gazetteer_at(j - 1)[1]
+                # "hãng Nhật | sản xuất": a country's name is a finished word.
+                inner = self._lower_inside_name(j, place is None or place.type != "LOC")
             elif j > name_start and not prev.cap:
                 # After a finished lower-case word only a short stretch leading to
                 # a capital belongs to the name: "Cảnh sát | biển | Việt Nam".
@@ -491,10 +493,8 @@ class _Scanner:
             return k - j
         if k - j == limit and limit < 7:
             return 0
-        if not closed and word_begun and toks[j].key not in _NAME_ENDERS:
-            nxt = j + 1
-            if nxt >= len(toks) or not self._joined(nxt) or toks[nxt].key in _NAME_ENDERS:
-                return 1  # "Trung tâm Dự báo | cho biết": the capitalised word's second syllable
+        if not closed and word_begun and limit == 7 and toks[j].key not in _NAME_ENDERS:
+            return 1  # "Trung tâm Dự báo | cho biết": the capitalised word's second syllable
         return closed
 
     def _acronym_follows(self, i: int) -> bool:
@@ -847,6 +847,10 @@ class _Scanner:
     def emit_org(self, i: int, end: int, entry: GazetteerEntry | None) -> int:
         """Record the organisation ``i..end`` (``entry`` if known) with its qualifier and bracketed alias."""
         toks = self.toks
+        if entry is None:
+            length, named = self.gazetteer_at(i)
+            if named is not None and named.type == "ORG" and i + length == end:
+                entry = named  # "Bộ GD-ĐT" found through its head is still the known ministry
         head = self.section_at("org_heads", i)
         if end - i == 1 and head == 1 and toks[i].upper and self._unnamed_admin(end):
             return end

@@ -18,8 +18,8 @@ from tuireader.text import nfc, tone_key
 
 DATA_DIR = Path(__file__).parent / "data"
 
-# A word: letters/digits, possibly joined by hyphens or apostrophes ("Jean-Noël").
-TOKEN_RE = re.compile(r"\w+(?:['’\-‐]\w+)*")
+# A word: letters/digits, possibly joined by hyphens, apostrophes or "&" ("Jean-Noël", "S&P").
+TOKEN_RE = re.compile(r"\w+(?:['’\-‐&]\w+)*")
 
 _Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
 _CONSONANTS = "bcdđghklmnpqrstvx"

@@ -234,6 +234,14 @@ _ABBREVIATIONS = {
     "vksnd": "viện kiểm sát nhân dân", "clb": "câu lạc bộ", "bv": "bệnh viện", "bvđk": "bệnh viện đa khoa",
     "nxb": "nhà xuất bản", "htx": "hợp tác xã", "đh": "đại học", "đhqg": "đại học quốc gia",
     "mttq": "mặt trận tổ quốc", "tw": "trung ương",
+    # Portfolios as abbreviated in the names of ministries and departments ("Sở GD-ĐT").
+    "gd-đt": "giáo dục đào tạo", "gdđt": "giáo dục đào tạo", "tn-mt": "tài nguyên môi trường",
+    "tnmt": "tài nguyên môi trường", "kh-đt": "kế hoạch đầu tư", "khđt": "kế hoạch đầu tư",
+    "gtvt": "giao thông vận tải", "nn-ptnt": "nông nghiệp phát triển nông thôn",
+    "nnptnt": "nông nghiệp phát triển nông thôn", "vh-tt-dl": "văn hóa thể thao du lịch",
+    "vhttdl": "văn hóa thể thao du lịch", "tt-tt": "thông tin truyền thông", "tttt": "thông tin truyền thông",
+    "lđ-tb-xh": "lao động thương binh xã hội", "lđtbxh": "lao động thương binh xã hội",
+    "kh-cn": "khoa học công nghệ", "khcn": "khoa học công nghệ", "nn-mt": "nông nghiệp môi trường",
 }
 _ADMIN_WORDS = {"tỉnh", "thành phố", "tp", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 
@@ -243,7 +251,7 @@ def _org_key(name: str) -> str:
     """Grouping key of an organisation name: "UBND TP.HCM" and "Ủy ban nhân dân
     Thành phố Hồ Chí Minh" fall together (abbreviations spelled out, places in
     their canonical form, administrative words dropped)."""
-    words = [w for k in match_key(name).split() for w in _ABBREVIATIONS.get(k, k).split()]
+    words = [w for k in match_key(name).split() for w in _ABBREVIATIONS.get(k, k).split() if w not in ("và", "&")]
     phrases = load().phrases
     out: list[str] = []
     i = 0

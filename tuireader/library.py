@@ -473,40 +473,58 @@ class Library:
 
     @_locked
     def query_ids(self, query: str = "", *, limit: int | None = None) -> list[str]:
-        """Article ids for a view or search, in display order."""
+        """Article ids for a view or search, in display order.
+
+        Newest first; a search puts exact matches of what was typed first,
+        then title matches (each group newest first).
+        """
+        import sqlite3
+
         assert self.store.index is not None
+        db = self.store.index.db
         parsed = parse_query(query)
         where, params = self._where(parsed)
-        order = ["a.sort_key DESC", "a.num DESC"]
-        order_params: list[Any] = []
-        if parsed.has_text:
-            # Exact matches of what was typed rank first, then title matches.  Typed
-            # without diacritics, an exact match is a folded one: skip the costly pass.
-            typed_plain = all(fold(t) == t.casefold() for t in parsed.terms)
-            exact_title = None if typed_plain else fts_match(parsed.terms, "title_t", folded=False)
-            exact_any = None if typed_plain else fts_match(parsed.terms, "title_t body_t", folded=False)
-            folded_title = fts_match(parsed.terms, "title_f")
-            ranks = []
-            for match in (exact_title, exact_any, folded_title):
-                if match:
-                    ranks.append("(a.num IN (SELECT rowid FROM text_fts WHERE text_fts MATCH ?)) DESC")
-                    order_params.append(match)
-            order = ranks + order
         # Ids are the rowid in hex: reading the rowid keeps the scan on the index alone.
         sql = "SELECT a.num FROM articles a"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY " + ", ".join(order)
-        if limit:
+        sql += " ORDER BY a.sort_key DESC, a.num DESC"
+        if limit and not parsed.has_text:
             sql += f" LIMIT {int(limit)}"
         try:
-            return [f"{row[0]:012x}" for row in self.store.index.db.execute(sql, [*params, *order_params])]
-        except Exception as exc:  # an FTS syntax corner case must not break the view
-            import sqlite3
+            nums = [row[0] for row in db.execute(sql, params)]
+            if parsed.has_text and nums:
+                nums = self._rank(parsed, nums)
+        except sqlite3.OperationalError:  # an FTS syntax corner case must not break the view
+            return []
+        if limit:
+            nums = nums[: int(limit)]
+        return [f"{num:012x}" for num in nums]
 
-            if isinstance(exc, sqlite3.OperationalError):
-                return []
-            raise
+    def _rank(self, parsed: ParsedQuery, nums: list[int]) -> list[int]:
+        """Stable partition of date-ordered results into rank groups."""
+        assert self.store.index is not None
+        # Typed without diacritics, an exact match is a folded one: skip the costly passes.
+        typed_plain = all(fold(t) == t.casefold() for t in parsed.terms)
+        matches = [
+            None if typed_plain else fts_match(parsed.terms, "title_t", folded=False),
+            None if typed_plain else fts_match(parsed.terms, "title_t body_t", folded=False),
+            fts_match(parsed.terms, "title_f"),
+        ]
+        sets = [
+            {row[0] for row in self.store.index.db.execute("SELECT rowid FROM text_fts WHERE text_fts MATCH ?", (m,))}
+            for m in matches if m
+        ]
+        if not sets:
+            return nums
+        groups: dict[int, list[int]] = {}
+        for num in nums:
+            key = 0
+            for bit, members in enumerate(sets):
+                if num in members:
+                    key |= 1 << (len(sets) - 1 - bit)
+            groups.setdefault(key, []).append(num)
+        return [num for key in sorted(groups, reverse=True) for num in groups[key]]
 
     @_locked
     def count(self, query: str = "") -> tuple[int, int]:

@@ -289,3 +289,22 @@ def test_abbreviated_portfolios_match_the_spelled_out_department() -> None:
     orgs = of_type(text, "ORG")
     assert [(e.text, e.aliases) for e in orgs] == [("Sở Giáo dục và Đào tạo TP.HCM", ["Sở GD-ĐT TP.HCM"])]
     assert ("ORG", "Bộ Giáo dục và Đào tạo") in found("Bộ trưởng Bộ GD-ĐT Nguyễn Kim Sơn phát biểu.")
+
+
+def test_two_local_names_joined_by_a_dash_after_o_are_one_place_but_a_route_is_two() -> None:
+    assert found("Du khách bị lạc ở Phong Nha - Kẻ Bàng suốt 2 ngày.") == {("LOC", "Phong Nha - Kẻ Bàng")}
+    assert found("Xe chạy tuyến Bến Thành - Suối Tiên.") == {("LOC", "Bến Thành"), ("LOC", "Suối Tiên")}
+    assert found("Tỉnh Bà Rịa - Vũng Tàu đón khách.") == {("LOC", "Bà Rịa - Vũng Tàu")}
+
+
+@pytest.mark.parametrize(
+    ("text", "full", "short"),
+    [
+        ("Ông Kim Jong-un thị sát nhà máy. Kim Jong Un yêu cầu tăng sản lượng.", "Kim Jong-un", "Kim Jong Un"),
+        ("Tổng thống Donald J. Trump phát biểu. Ông Donald Trump cho biết.", "Donald J. Trump", "Donald Trump"),
+    ],
+)
+def test_spelling_variants_of_a_person_make_one_entry(text: str, full: str, short: str) -> None:
+    people = of_type(text, "PER")
+    assert len(people) == 1
+    assert {people[0].text, *people[0].aliases} == {full, short}

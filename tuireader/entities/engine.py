@@ -647,6 +647,26 @@ class _Scanner:
                         m.type, m.guessed, changed = "ORG", False, True
                         break
 
+    def _joins_double_name(self, i: int, run: int) -> bool:
+        """ "ở Phong Nha - Kẻ Bàng", "tại Cái Mép - Thị Vải": after "ở"/"tại" two
+        local names joined by a dash are one place (a route would follow
+        "tuyến", "đường bay" ...; provinces and countries stay apart)."""
+        toks = self.toks
+        prev = self.mentions[-1]
+        first = bisect_right([t.start for t in toks], prev.start) - 1
+        if first < 1 or toks[first - 1].key not in ("ở", "tại") or not self._joined(first):
+            return False
+        for k in (first, i):
+            entry = self.gazetteer_at(k)[1]
+            if entry is not None and entry.source in ("countries", "provinces_vn"):
+                return False
+        if not all(looks_vietnamese(t.text) for t in toks[first : i + run]):
+            return False
+        prev.end = toks[i + run - 1].end
+        prev.canonical = prev.surface = " ".join(self.text[prev.start : prev.end].split())
+        prev.known = False
+        return True
+
     def _unnamed_admin(self, j: int) -> bool:
         """An administrative word without a name follows: "Chủ tịch UBND | tỉnh," names
         no particular body."""
@@ -814,6 +834,10 @@ class _Scanner:
             k = i + prefix
             if k < len(toks) and toks[k].cap and self._joined(k) and not toks[k].blocked:
                 # "TP Vũng Tàu", "Tỉnh Quảng Nam": the prefix is not part of the name.
+                length, place = self.gazetteer_at(k)
+                if place is not None and place.type == "LOC" and length > self.cap_run(k, stop_at_known=False, limit=4):
+                    self.add("LOC", k, k + length, place.canonical, known=True)  # "Tỉnh Bà Rịa - Vũng Tàu"
+                    return k + length
                 return self.unknown_run(k)
         if org_end > i and org_end - i > gaz_len:
             return self.emit_org(i, org_end, None)
@@ -1094,6 +1118,8 @@ class _Scanner:
             run = self.cap_run(i, stop_at_known=False, limit=4)
             if run == 1 and tok.key in _COMPASS:
                 return i + 1
+            if self._joins_double_name(i, run):
+                return i + run
             short = _SHORT_COUNTRIES.get(tok.key) if run == 1 else None
             self.add("LOC", i, i + run, short, known=short is not None)
             return i + run

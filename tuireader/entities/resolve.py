@@ -50,7 +50,11 @@ def _words(name: str) -> tuple[str, ...]:
     """Comparison words of a name; foreign words lose their accents as well
     ("Mbappé" = "Mbappe", "Nicolás" = "Nicolas"), Vietnamese ones keep them
     ("Hùng" is not "Hưng")."""
-    return tuple(w if looks_vietnamese(w) else fold(w) for w in match_key(name).split())
+    words: list[str] = []
+    for token in match_key(name).split():
+        # "Kim Jong-un" = "Kim Jong Un"; the dash of "Bà Rịa - Vũng Tàu" stays a word.
+        words.extend(part for part in token.split("-") if part) if token != "-" else words.append(token)
+    return tuple(w if looks_vietnamese(w) else fold(w) for w in words)
 
 
 def _contains(long: tuple[str, ...], short: tuple[str, ...]) -> bool:
@@ -104,14 +108,15 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if len(targets) == 1 or len(owners) == 1:
             targets[0].mentions.extend(short.mentions)
             merged.add(id(short))
-    # A stage name made of words of the full name: "Hà Hồ" for "Hồ Ngọc Hà".
+    # A stage name made of words of the full name ("Hà Hồ" for "Hồ Ngọc Hà"), a
+    # name without its middle initial ("Donald Trump" for "Donald J. Trump").
     for short in persons:
-        if id(short) in merged or len(short.words) != 2 or short.words[0] == short.words[1]:
+        if id(short) in merged or len(short.words) < 2 or len(set(short.words)) < len(short.words):
             continue
         owners = [
             g for g in persons
-            if len(g.words) >= 3 and id(g) not in merged and set(short.words) <= set(g.words)
-            and not _contains(g.words, short.words)
+            if len(g.words) > len(short.words) and id(g) not in merged and not _contains(g.words, short.words)
+            and (_subsequence(g.words, short.words) or (len(short.words) == 2 and set(short.words) <= set(g.words)))
         ]
         if len(owners) == 1:
             owners[0].mentions.extend(short.mentions)

@@ -116,3 +116,20 @@ async def test_preset_feed_is_added_from_the_prompt(library_path: Path, tmp_path
     finally:
         library.close()
 
+
+
+def test_config_refresh_interval_and_library_path(tmp_path: Path, monkeypatch):
+    from tuireader.library import default_library_path
+    from tuireader.ui.config import load_config
+
+    config = tmp_path / "config.toml"
+    config.write_text('refresh_minutes = 15\nlibrary = "~/tin-tuc"\n', encoding="utf-8")
+    monkeypatch.setenv("TUIREADER_CONFIG", str(config))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert load_config().refresh_minutes == 15
+    assert default_library_path() == tmp_path / "tin-tuc"
+    monkeypatch.setenv("TUIREADER_LIBRARY", str(tmp_path / "env-lib"))
+    assert default_library_path() == tmp_path / "env-lib"  # the environment wins
+    config.write_text("refresh_minutes = 0\n", encoding="utf-8")
+    loaded = load_config()
+    assert loaded.refresh_minutes is None and any("refresh_minutes" in p for p in loaded.problems)

@@ -41,11 +41,29 @@ MAX_IMPORT_BYTES = 50 * 2**20
 ProgressCallback = Callable[[int, int, str], None]
 
 
+def config_file_path() -> Path:
+    """``$TUIREADER_CONFIG``, else ``config.toml`` in the user's config directory."""
+    env = os.environ.get("TUIREADER_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("tuireader", appauthor=False)) / "config.toml"
+
+
 def default_library_path() -> Path:
-    """``$TUIREADER_LIBRARY``, else the user's data directory."""
+    """``$TUIREADER_LIBRARY``, else ``library = "..."`` in the config file, else the user's data directory."""
     env = os.environ.get("TUIREADER_LIBRARY")
     if env:
         return Path(env).expanduser()
+    try:
+        import tomllib
+
+        configured = tomllib.loads(config_file_path().read_text(encoding="utf-8")).get("library")
+    except (OSError, UnicodeDecodeError, ValueError):
+        configured = None
+    if isinstance(configured, str) and configured.strip():
+        return Path(configured.strip()).expanduser()
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("tuireader", appauthor=False)) / "library"

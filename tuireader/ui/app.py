@@ -114,6 +114,8 @@ class TuiReaderApp(App[None]):
         notice = getattr(self.library, "notice", None)
         if notice:
             self.notify(notice, severity="warning", timeout=8)
+        if self.config.refresh_minutes and not getattr(self.library, "read_only", False):
+            self.set_interval(self.config.refresh_minutes * 60, self._auto_refresh)
         if self._import_samples and not getattr(self.library, "read_only", False):
             # After the first paint, so the progress shows on the main screen.
             self.call_after_refresh(self._start_sample_import)
@@ -216,6 +218,11 @@ class TuiReaderApp(App[None]):
             self.call_from_thread(self.notify, f"Could not update entities: {error}", severity="warning")
         finally:
             self.call_from_thread(self._end_job, bool(done))
+
+    def _auto_refresh(self) -> None:
+        """The interval from the config: refresh quietly when there are feeds and nothing else runs."""
+        if not self.library_busy and self.library.feeds():
+            self.start_refresh()
 
     def start_refresh(self, source_ids: list[str] | None = None) -> None:
         if not hasattr(self.library, "refresh"):

@@ -3,6 +3,8 @@
 Read from ``$TUIREADER_CONFIG`` or ``<user config dir>/tuireader/config.toml``::
 
     theme = "gruvbox"
+    refresh_minutes = 30        # refresh the feeds in the background this often
+    library = "~/news"          # the library folder (also used by the command line)
 
     [keymap]
     next-article = "j,down"     # command id = comma-separated keys
@@ -13,7 +15,6 @@ A broken file never stops the reader: problems are collected in
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -23,7 +24,6 @@ from .commands import COMMANDS, COMMANDS_BY_ID, effective_keys
 
 __all__ = ["UIConfig", "default_config_path", "load_config", "save_theme"]
 
-CONFIG_ENV = "TUIREADER_CONFIG"
 
 
 @dataclass
@@ -31,17 +31,15 @@ class UIConfig:
     path: Path
     keymap: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
+    refresh_minutes: float | None = None
     problems: list[str] = field(default_factory=list)
 
 
 def default_config_path() -> Path:
     """Where the config file lives: ``$TUIREADER_CONFIG`` or the platform config dir."""
-    override = os.environ.get(CONFIG_ENV)
-    if override:
-        return Path(override).expanduser()
-    import platformdirs
+    from ..library import config_file_path
 
-    return Path(platformdirs.user_config_dir("tuireader")) / "config.toml"
+    return config_file_path()
 
 
 def load_config(path: Path | None = None) -> UIConfig:
@@ -67,6 +65,13 @@ def load_config(path: Path | None = None) -> UIConfig:
             config.theme = theme.strip()
         else:
             config.problems.append("Config: 'theme' must be a theme name.")
+
+    refresh = data.get("refresh_minutes")
+    if refresh is not None:
+        if isinstance(refresh, (int, float)) and not isinstance(refresh, bool) and refresh >= 1:
+            config.refresh_minutes = float(refresh)
+        else:
+            config.problems.append("Config: 'refresh_minutes' must be a number of minutes, 1 or more.")
 
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):

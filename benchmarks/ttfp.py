@@ -87,6 +87,12 @@ def main() -> None:
     exe = shutil.which("tuireader")
     if exe is None:
         raise SystemExit("install the reader first: python3 -m pip install -e .")
+    # A regular install ships compiled bytecode, as site-packages (and so the
+    # baseline's Textual) has; an editable checkout under PYTHONDONTWRITEBYTECODE
+    # would otherwise recompile the reader at every start.
+    import compileall
+
+    compileall.compile_dir(str(REPO / "tuireader"), quiet=1)
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
         home = Path(tmp) / "home"

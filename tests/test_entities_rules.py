@@ -308,3 +308,19 @@ def test_spelling_variants_of_a_person_make_one_entry(text: str, full: str, shor
     people = of_type(text, "PER")
     assert len(people) == 1
     assert {people[0].text, *people[0].aliases} == {full, short}
+
+
+def test_a_party_written_in_sentence_case_after_dang() -> None:
+    assert ("ORG", "Dân chủ") in found("Bà Kamala Harris cho biết đảng Dân chủ cần đoàn kết hơn.")
+    orgs = of_type("Đảng Cộng hòa kiểm soát Hạ viện. Ứng viên đảng Cộng hòa thắng cử.", "ORG")
+    assert [(e.text, e.aliases) for e in orgs] == [("Đảng Cộng hòa", ["Cộng hòa"])]
+
+
+def test_foreign_names_doing_what_companies_do_are_companies() -> None:
+    assert found("Berkshire Hathaway báo lãi 10 tỷ USD.") == {("ORG", "Berkshire Hathaway")}
+    assert found("Jensen Huang cho biết chip mới rất mạnh.") == {("PER", "Jensen Huang")}
+
+
+def test_club_nicknames_are_aliases() -> None:
+    orgs = of_type("Manchester United thua 0-2. Man Utd đang khủng hoảng.", "ORG")
+    assert [e.text for e in orgs] == ["Manchester United"]

@@ -112,6 +112,12 @@ _BUSINESS_TITLES = {
     "giám đốc điều hành", "tổng giám đốc điều hành", "tổng giám đốc", "ceo", "nhà sáng lập", "đồng sáng lập",
     "chủ tịch hội đồng quản trị", "chủ tịch hđqt",
 }
+# Two-syllable verbs whose subject is a company, not a person.
+_COMPANY_VERBS = {
+    ("sản", "xuất"), ("báo", "lãi"), ("báo", "lỗ"), ("niêm", "yết"), ("mua", "lại"), ("thâu", "tóm"),
+    ("sa", "thải"), ("triệu", "hồi"), ("xuất", "xưởng"), ("rót", "vốn"), ("phân", "phối"), ("doanh", "thu"),
+    ("lợi", "nhuận"), ("cổ", "phiếu"),
+}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -133,6 +139,7 @@ _NAME_ENDERS = _TITLE_ENDERS | {
     "chiều", "sáng", "tối", "trưa", "đêm", "ngày", "hôm", "năm", "tháng", "tuần", "sau", "trước", "khi", "nếu", "thì",
     "mà", "nhưng", "hay", "hoặc", "để", "vì", "nên", "phải", "cần", "muốn", "xin", "đề", "nhằm", "gồm", "như",
     "quyết", "thực", "triển", "tổ", "chính", "chủ", "cùng", "đi", "đến", "tới", "sang", "qua", "bằng", "tìm",
+    "kiểm", "giành", "thắng", "thua", "chiếm", "tấn", "phản", "ủng", "cáo", "bác", "kiện", "ra", "làm",
 }
 # Words before a work cue that make the phrase a maker of works: "hãng phim", "rạp phim".
 _MAKER_WORDS = {"hãng", "xưởng", "rạp", "đài", "kênh", "nhà"}
@@ -667,6 +674,21 @@ class _Scanner:
         prev.known = False
         return True
 
+    def _second_syllable(self, k: int) -> bool:
+        """Token ``k`` is a lower-case syllable that completes the word before it."""
+        toks = self.toks
+        return (
+            k < len(toks) and self._joined(k) and not toks[k].cap and not toks[k].blocked
+            and toks[k].key.isalpha() and toks[k].key not in _TITLE_ENDERS
+        )
+
+    def _company_verb_at(self, k: int) -> bool:
+        """What follows ``k`` is something companies do ("ra mắt", "báo lãi")."""
+        toks = self.toks
+        if k + 1 >= len(toks) or not self._joined(k) or not self._joined(k + 1):
+            return False
+        return (toks[k].key, toks[k + 1].key) in _COMPANY_VERBS
+
     def _unnamed_admin(self, j: int) -> bool:
         """An administrative word without a name follows: "Chủ tịch UBND | tỉnh," names
         no particular body."""
@@ -1164,6 +1186,8 @@ class _Scanner:
             return end
         if self.section_before("org_context", i):
             end = self._home_province(end)
+            if run == 1 and looks_vietnamese(tok.text) and end == i + 1 and self._second_syllable(end):
+                end += 1  # "đảng Dân chủ", "đảng Cộng hòa": a word written in sentence case
             self.add("ORG", i, end)
             return end
         if 1 <= run <= 2 and not surname_first and self._sporty() and all(
@@ -1226,6 +1250,8 @@ class _Scanner:
             return end
         self.add("PER", i, end)
         self.mentions[-1].guessed = not surname_first
+        if not surname_first and not all(looks_vietnamese(t.text) for t in toks[i:end]) and self._company_verb_at(end):
+            self.mentions[-1].type = "ORG"  # "Lockheed Martin ra mắt ...", "Berkshire Hathaway mua lại ..."
         return end
 
 

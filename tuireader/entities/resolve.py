@@ -230,7 +230,7 @@ _GENERIC_HEADS = tuple(
     _words(h)
     for h in (
         "clb", "câu lạc bộ", "đội", "đội bóng", "công ty", "tập đoàn", "hãng", "nhóm", "lực lượng", "phong trào",
-        "hãng tin", "hãng hàng không", "ngân hàng", "báo", "tờ",
+        "hãng tin", "hãng hàng không", "ngân hàng", "báo", "tờ", "đảng",
     )
 )
 # Written abbreviations of the words that open or qualify Vietnamese bodies.

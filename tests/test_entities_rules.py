@@ -324,3 +324,22 @@ def test_foreign_names_doing_what_companies_do_are_companies() -> None:
 def test_club_nicknames_are_aliases() -> None:
     orgs = of_type("Manchester United thua 0-2. Man Utd đang khủng hoảng.", "ORG")
     assert [e.text for e in orgs] == ["Manchester United"]
+
+
+def test_a_rare_family_name_inside_a_body_gives_way_to_a_common_one() -> None:
+    assert found("Phó Giám đốc Bệnh viện Bạch Mai Nguyễn Văn Chi chia sẻ.") == {
+        ("ORG", "Bệnh viện Bạch Mai"), ("PER", "Nguyễn Văn Chi")}
+
+
+def test_a_body_qualified_by_a_country_before_a_spokesman() -> None:
+    assert found("Người phát ngôn Quân đội Philippines Padilla cho biết.") == {
+        ("ORG", "Quân đội Philippines"), ("PER", "Padilla")}
+
+
+def test_contractors_and_road_sections() -> None:
+    entities = found("Nhà thầu Sơn Hải đã hoàn thành đoạn Vĩnh Hảo - Phan Thiết.")
+    assert entities == {("ORG", "Sơn Hải"), ("LOC", "Vĩnh Hảo"), ("LOC", "Phan Thiết")}
+
+
+def test_a_lone_famous_surname_is_a_person() -> None:
+    assert found("Chính quyền Trump áp thuế mới.") == {("PER", "Trump")}

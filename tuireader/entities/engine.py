@@ -118,6 +118,9 @@ _COMPANY_VERBS = {
     ("sa", "thải"), ("triệu", "hồi"), ("xuất", "xưởng"), ("rót", "vốn"), ("phân", "phối"), ("doanh", "thu"),
     ("lợi", "nhuận"), ("cổ", "phiếu"),
 }
+_COMMON_SURNAMES = {
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương",
+}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -399,6 +402,16 @@ class _Scanner:
             if tok.cap:
                 if j > name_start and self._title_ends_name(j):
                     break
+                if j == name_start and before_person:
+                    length, entry = self.gazetteer_at(j)
+                    after = j + length
+                    if entry is not None and entry.type == "LOC" and after < len(toks) and self._joined(after):
+                        rest = self.cap_run(after, stop_at_known=False)
+                        if 1 <= rest <= 4 and not (
+                            after + rest < len(toks) and toks[after + rest].cap and self._joined(after + rest)
+                        ):
+                            j = after  # "Người phát ngôn Quân đội Philippines | Padilla"
+                            break
                 if j > name_start or (before_person and self.gazetteer_at(i)[0] == head):
                     length, entry = self.gazetteer_at(j)
                     if entry is not None and entry.type == "LOC":
@@ -411,7 +424,12 @@ class _Scanner:
                     if before_person and tok.key in self.lex.surnames and named:
                         rest = self.cap_run(j, stop_at_known=False)
                         run_ends = not (j + rest < len(toks) and toks[j + rest].cap and self._joined(j + rest))
-                        if 2 <= rest <= 4 and run_ends:
+                        # "Bệnh viện Bạch Mai | Nguyễn Văn Chi": a rare family name ("Mai")
+                        # gives way to a common one just after it.
+                        later = tok.key not in _COMMON_SURNAMES and any(
+                            toks[k].key in _COMMON_SURNAMES for k in range(j + 1, j + rest - 1)
+                        )
+                        if 2 <= rest <= 4 and run_ends and not later:
                             break
                 j += 1
                 continue
@@ -1234,7 +1252,9 @@ class _Scanner:
             self.add("PER", i, end, single=True)
             follows_name = bool(self.mentions) and self.mentions[-1].end == toks[i - 1].end and tok.gap == "space"
             opens_sentence = tok.sent and i + 1 < len(toks) and not toks[i + 1].cap
-            surname_like = tok.key.endswith(_SURNAME_ENDINGS) and len(tok.text) > 4
+            surname_like = (tok.key.endswith(_SURNAME_ENDINGS) and len(tok.text) > 4) or self.lex.in_section(
+                "known_people", (tok.key,)
+            )
             if surname_like and not self.lex.in_section("not_names", (tok.key,)):
                 self.mentions[-1].fallback = "PER"  # "Krasikov đang bị giam giữ", "Lewandowski ghi bàn"
                 return end

@@ -343,3 +343,18 @@ def test_contractors_and_road_sections() -> None:
 
 def test_a_lone_famous_surname_is_a_person() -> None:
     assert found("Chính quyền Trump áp thuế mới.") == {("PER", "Trump")}
+
+
+def test_a_foreign_bank_is_named_by_its_brand() -> None:
+    orgs = of_type("Ngân hàng Standard Chartered dự báo kinh tế tăng trưởng 6,7%.", "ORG")
+    assert [e.text for e in orgs] == ["Standard Chartered"]
+    assert ("ORG", "Ngân hàng Nhà nước") in found("Ngân hàng Nhà nước cho biết.")
+
+
+def test_a_brand_after_its_local_branch_joins_it() -> None:
+    text = "Ngân hàng Standard Chartered Việt Nam tăng vốn. Standard Chartered cho biết sẽ mở thêm chi nhánh."
+    assert len(of_type(text, "ORG")) == 1 and not of_type(text, "PER")
+
+
+def test_a_word_with_an_inner_dot_stays_whole() -> None:
+    assert found("Vụ án Saigon Co.op được đưa ra xét xử.") == {("ORG", "Saigon Co.op")}

@@ -923,7 +923,11 @@ class _Scanner:
             # "Ủy ban MTTQ Việt Nam tỉnh Quảng Trị": a country, then a province.
             qualified = self.org_qualifier(self.org_qualifier(end))
         head_words = " ".join(t.key for t in toks[i : i + head])
-        brand_head = head_words in _BRAND_HEADS
+        # "Ngân hàng Standard Chartered" is the bank Standard Chartered.
+        brand_head = head_words in _BRAND_HEADS or (
+            head_words == "ngân hàng" and i + head < end
+            and not any(looks_vietnamese(t.text) or t.upper for t in toks[i + head : end])
+        )
         if entry is None and brand_head and i + head < end:
             length, named = self.gazetteer_at(i + head)
             if named is not None and named.source == "countries" and i + head + length == end == qualified:

@@ -18,8 +18,9 @@ from tuireader.text import nfc, tone_key
 
 DATA_DIR = Path(__file__).parent / "data"
 
-# A word: letters/digits, possibly joined by hyphens, apostrophes or "&" ("Jean-Noël", "S&P").
-TOKEN_RE = re.compile(r"\w+(?:['’\-‐&]\w+)*")
+# A word: letters/digits, possibly joined by hyphens, apostrophes, "&" or a dot before a
+# lower-case letter ("Jean-Noël", "S&P", "Co.op").
+TOKEN_RE = re.compile(r"\w+(?:(?:['’\-‐&]|\.(?=[a-zà-ỹđ]))\w+)*")
 
 _Y_TO_I = str.maketrans("yýỳỷỹỵ", "iíìỉĩị")
 _CONSONANTS = "bcdđghklmnpqrstvx"

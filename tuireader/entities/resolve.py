@@ -188,7 +188,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if g.type == "ORG" and id(g) not in merged:
             org_forms.setdefault(match_key(g.canonical), g)
     for g in groups.values():
-        if g.type == "ORG" and id(g) not in merged and not g.known and _without_head(g.words):
+        if g.type == "ORG" and id(g) not in merged and not g.known:
             for core in _cores(g.words):
                 # "Phúc Sơn" after "Công ty Cổ phần Tập đoàn Phúc Sơn"
                 org_forms.setdefault(" ".join(core), g)

@@ -358,3 +358,9 @@ def test_a_brand_after_its_local_branch_joins_it() -> None:
 
 def test_a_word_with_an_inner_dot_stays_whole() -> None:
     assert found("Vụ án Saigon Co.op được đưa ra xét xử.") == {("ORG", "Saigon Co.op")}
+
+
+def test_a_clubs_short_name_joins_its_full_name() -> None:
+    orgs = of_type("Bayern Munich thắng 3-1. Bayern lên đầu bảng.", "ORG")
+    assert [(e.text, e.aliases) for e in orgs] == [("Bayern Munich", ["Bayern"])]
+    assert found("Công an Hà Nội cho biết. Công an đã bắt giữ hai người.") == {("ORG", "Công an Hà Nội")}

@@ -179,30 +179,36 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     # "HoREA" named again after "Hiệp hội Bất động sản TP.HCM (HoREA)" is that body,
     # whatever the cues around the later mention suggested.
     org_forms: dict[str, Group] = {}
+
+    def form_key(name: str) -> str:
+        return " ".join(_words(name))
+
     for g in groups.values():
         if g.type == "ORG" and id(g) not in merged:
             for m in g.mentions:
-                if m.surface and match_key(m.surface) != match_key(g.canonical):
-                    org_forms.setdefault(match_key(m.surface), g)  # a short name given in brackets
+                if m.surface and form_key(m.surface) != form_key(g.canonical):
+                    org_forms.setdefault(form_key(m.surface), g)  # a short name given in brackets
     for g in groups.values():
         if g.type == "ORG" and id(g) not in merged:
-            org_forms.setdefault(match_key(g.canonical), g)
+            org_forms.setdefault(form_key(g.canonical), g)
     for g in groups.values():
-        if g.type == "ORG" and id(g) not in merged and not g.known:
-            for core in _cores(g.words):
-                # "Phúc Sơn" after "Công ty Cổ phần Tập đoàn Phúc Sơn"
-                org_forms.setdefault(" ".join(core), g)
+        if g.type == "ORG" and id(g) not in merged:
+            for form in g.forms():
+                for core in _cores(form):
+                    # "Phúc Sơn" after "Công ty Cổ phần Tập đoàn Phúc Sơn", "Bayern" after "Bayern Munich"
+                    org_forms.setdefault(" ".join(core), g)
     if org_forms:
         for g in groups.values():
             if not g.known and g.type != "DATE" and id(g) not in merged:
-                owner = org_forms.get(match_key(g.canonical))
+                owner = org_forms.get(form_key(g.canonical))
                 if owner is not None and owner is not g:
                     owner.mentions.extend(g.mentions)
                     merged.add(id(g))
         for m in singles:
-            if match_key(m.canonical) in org_forms:
+            owner = org_forms.get(form_key(m.canonical))
+            if owner is not None:
                 m.single, m.fallback = False, None
-                org_forms[match_key(m.canonical)].mentions.append(m)
+                owner.mentions.append(m)
         singles = [m for m in singles if m.single]
     result = [g for g in groups.values() if id(g) not in merged]
 
@@ -307,8 +313,10 @@ def _cores(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
         for n in range(min(4, len(form) - 1), 0, -1):
             entry = phrases.get(form[-n:])
             if entry is not None and entry.type == "LOC":
-                if form is bare or len(form) - n >= 2:
-                    cores.append(form[:-n])
+                rest = form[:-n]
+                # "Bayern" for "Bayern Munich": a foreign brand before a place, not "Công an" alone.
+                if form is bare or len(rest) >= 2 or not looks_vietnamese(rest[0]):
+                    cores.append(rest)
                 break
     return tuple(cores)
 

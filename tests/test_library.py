@@ -154,3 +154,29 @@ def test_query_errors_are_reported(library):
     assert parse_query("before:soon").errors
     assert parse_query("is:sleeping").errors
     assert library.query_ids('"unterminated') is not None
+
+
+def test_free_words_find_tags_and_forget_removed_ones(library):
+    ids = library.query_ids("")
+    library.add_tags([ids[0]], ["đặc san"])
+    assert library.query_ids("dac san") == [ids[0]]  # a free word finds the tag
+    # Mixed: a tag word plus a word of the text.
+    assert library.query_ids("dac san ukraine") == [ids[0]]
+    assert library.query_ids("dac san khongcotu") == []
+    library.remove_tags([ids[0]], ["đặc san"])
+    assert library.query_ids("dac san") == []
+    library.add_tags([ids[1]], ["đặc san"])
+    assert library.query_ids("dac san") == [ids[1]]
+    # The full-text index stays consistent through replaced rows and re-indexing.
+    library.store.index.db.execute("INSERT INTO text_fts (text_fts, rank) VALUES ('integrity-check', 0)")
+    shard = ids[1][:2]
+    library.store.index.set_shard_stamp(shard, "stale")
+    library.store.sync_index()
+    assert library.query_ids("dac san") == [ids[1]]
+    library.store.index.db.execute("INSERT INTO text_fts (text_fts, rank) VALUES ('integrity-check', 0)")
+
+
+def test_entity_names_are_searchable_as_words(library):
+    # "Hoa Kỳ" is not in the texts, but articles about Mỹ have the entity, whose aliases merge.
+    hits = library.query_ids("lau nam goc")
+    assert hits and all("Lầu Năm Góc" in library.article(i).text for i in hits)

@@ -464,19 +464,15 @@ class Library:
         if parsed.after:
             where.append("substr(a.sort_key, 1, 10) >= ?")
             params.append(parsed.after)
-        for position, term in enumerate(parsed.terms):
-            prefix = position == len(parsed.terms) - 1 and term in parsed.words
-            text_match = fts_match([term], "title_f body_f")
-            extra_match = fts_match([term], "extra_f")
-            if text_match is None:
-                continue
-            if prefix:
-                text_match, extra_match = _prefix(text_match), _prefix(extra_match or "")
-            where.append(
-                "a.num IN (SELECT rowid FROM text_fts WHERE text_fts MATCH ?"
-                " UNION SELECT rowid FROM extra_fts WHERE extra_fts MATCH ?)"
-            )
-            params.extend([text_match, extra_match])
+        if parsed.terms:
+            # Every term in the title, the text, the tags or the entity names; the last
+            # word typed may still be incomplete, so it matches as a prefix.
+            match = fts_match(parsed.terms, "title_f body_f extra_f")
+            if match is not None:
+                if parsed.terms[-1] in parsed.words:
+                    match = _prefix(match)
+                where.append("a.num IN (SELECT rowid FROM text_fts WHERE text_fts MATCH ?)")
+                params.append(match)
         return where, params
 
     @_locked

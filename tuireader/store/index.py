@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..text import fold, tone_key
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -56,12 +56,8 @@ CREATE INDEX IF NOT EXISTS article_entities_key ON article_entities (key, num);
 CREATE INDEX IF NOT EXISTS article_entities_name ON article_entities (name_f, num);
 CREATE INDEX IF NOT EXISTS article_entities_last ON article_entities (last_f, num);
 CREATE INDEX IF NOT EXISTS article_entities_num ON article_entities (num);
-CREATE TABLE IF NOT EXISTS text_indexed (num INTEGER PRIMARY KEY);
 CREATE VIRTUAL TABLE IF NOT EXISTS text_fts USING fts5 (
-    title_f, body_f, title_t, body_t, content='', tokenize='unicode61 remove_diacritics 0'
-);
-CREATE VIRTUAL TABLE IF NOT EXISTS extra_fts USING fts5 (
-    extra_f, extra_t, tokenize='unicode61 remove_diacritics 0'
+    title_f, body_f, extra_f, title_t, body_t, extra_t, content='', tokenize='unicode61 remove_diacritics 0'
 );
 """
 
@@ -95,14 +91,14 @@ def _last_word(folded: str) -> str:
     return words[-1] if len(words) > 1 else ""
 
 
-def _text_columns(row: IndexRow) -> tuple[str, str, str, str]:
-    return (fold(row.title), fold(row.body), tone_key(row.title), tone_key(row.body))
+def _fts_values(title: str, body: str, tags: Iterable[str], names: Iterable[str]) -> tuple[str, ...]:
+    """The six full-text columns: title, body and tags+entity names, folded and tone-keyed."""
+    extra = " \n ".join([*tags, *names])
+    return (fold(title), fold(body), fold(extra), tone_key(title), tone_key(body), tone_key(extra))
 
 
-def _extra_columns(tags: Iterable[str], entities: Iterable[tuple[str, str, str]]) -> tuple[str, str]:
-    words = [*tags, *(name for _, _, name in entities)]
-    joined = " \n ".join(words)
-    return fold(joined), tone_key(joined)
+def _row_values(row: IndexRow) -> tuple[str, ...]:
+    return _fts_values(row.title, row.body, row.tags, [name for _, _, name in row.entities])
 
 
 class SearchIndex:
@@ -156,35 +152,44 @@ class SearchIndex:
     def transaction(self) -> "_Transaction":
         return _Transaction(self.db)
 
-    def _delete_num(self, num: int) -> None:
-        old = self.db.execute("SELECT 1 FROM articles WHERE num = ?", (num,)).fetchone()
-        if old is None:
-            return
+    def _indexed_values(self, num: int, body: str) -> tuple[str, ...] | None:
+        """What the full-text table holds for ``num`` (its body is not stored: given)."""
+        row = self.db.execute("SELECT title, tags FROM articles WHERE num = ?", (num,)).fetchone()
+        if row is None:
+            return None
+        names = [r[0] for r in self.db.execute("SELECT name FROM article_entities WHERE num = ? ORDER BY rowid", (num,))]
+        return _fts_values(row[0], body, [t for t in row[1].split("\x1f") if t], names)
+
+    def _forget(self, num: int, body: str | None) -> None:
+        """Remove an article from every table.
+
+        The full-text table is contentless (it keeps no copy of the text), so
+        it forgets a row only when given the values it indexed: rebuilt here
+        from the other tables and the body.  Without the body (its shard was
+        lost) the stale full-text row stays; queries join on ``articles`` and
+        never show it.
+        """
+        if body is not None:
+            values = self._indexed_values(num, body)
+            if values is not None:
+                self.db.execute(
+                    "INSERT INTO text_fts (text_fts, rowid, title_f, body_f, extra_f, title_t, body_t, extra_t)"
+                    " VALUES ('delete',?,?,?,?,?,?,?)",
+                    (num, *values),
+                )
         self.db.execute("DELETE FROM articles WHERE num = ?", (num,))
         self.db.execute("DELETE FROM article_tags WHERE num = ?", (num,))
         self.db.execute("DELETE FROM article_entities WHERE num = ?", (num,))
-        self.db.execute("DELETE FROM extra_fts WHERE rowid = ?", (num,))
 
-    def upsert(self, rows: Iterable[IndexRow], *, previous: dict[int, IndexRow] | None = None) -> None:
+    def upsert(self, rows: Iterable[IndexRow]) -> None:
         """Insert or replace articles (call inside :meth:`transaction`).
 
-        The full-text table is contentless (it stores no copy of the text), so
-        it can only forget a text given the values it indexed: ``previous``
-        holds those for articles whose text changes.  An article whose text
-        is already indexed and has no ``previous`` keeps its indexed text.
+        An article's body never changes under the same id, so a replaced row
+        is forgotten with the body it is indexed again with.
         """
-        previous = previous or {}
         for row in rows:
             num = row.num
-            text_known = self.db.execute("SELECT 1 FROM text_indexed WHERE num = ?", (num,)).fetchone()
-            if text_known and num in previous:
-                self.db.execute(
-                    "INSERT INTO text_fts (text_fts, rowid, title_f, body_f, title_t, body_t)"
-                    " VALUES ('delete',?,?,?,?,?)",
-                    (num, *_text_columns(previous[num])),
-                )
-                text_known = None
-            self._delete_num(num)
+            self._forget(num, row.body)
             self.db.execute(
                 "INSERT INTO articles (num, id, title, site, source, published, sort_key, read, bookmarked,"
                 " tags, content_hash, url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -195,25 +200,23 @@ class SearchIndex:
                 ),
             )
             self._write_tags(num, row.tags, row.read)
-            self.db.executemany(
-                "INSERT INTO article_entities (num, key, name_f, last_f, type, name) VALUES (?,?,?,?,?,?)",
-                [(num, key, fold(name), _last_word(fold(name)), etype, name) for key, etype, name in row.entities],
-            )
+            self._write_entities(num, row.entities)
             self.db.execute(
-                "INSERT INTO extra_fts (rowid, extra_f, extra_t) VALUES (?,?,?)",
-                (num, *_extra_columns(row.tags, row.entities)),
+                "INSERT INTO text_fts (rowid, title_f, body_f, extra_f, title_t, body_t, extra_t)"
+                " VALUES (?,?,?,?,?,?,?)",
+                (num, *_row_values(row)),
             )
-            if not text_known:
-                self.db.execute(
-                    "INSERT INTO text_fts (rowid, title_f, body_f, title_t, body_t) VALUES (?,?,?,?,?)",
-                    (num, *_text_columns(row)),
-                )
-                self.db.execute("INSERT OR IGNORE INTO text_indexed (num) VALUES (?)", (num,))
 
     def _write_tags(self, num: int, tags: Sequence[str], read: bool) -> None:
         self.db.executemany(
             "INSERT INTO article_tags (num, tag_key, tag_f, tag, read) VALUES (?,?,?,?,?)",
             [(num, tone_key(tag), fold(tag), tag, int(read)) for tag in tags],
+        )
+
+    def _write_entities(self, num: int, entities: Sequence[tuple[str, str, str]]) -> None:
+        self.db.executemany(
+            "INSERT INTO article_entities (num, key, name_f, last_f, type, name) VALUES (?,?,?,?,?,?)",
+            [(num, key, fold(name), _last_word(fold(name)), etype, name) for key, etype, name in entities],
         )
 
     def update_state(self, article_id: str, *, read: bool | None = None, bookmarked: bool | None = None) -> None:
@@ -224,20 +227,33 @@ class SearchIndex:
         if bookmarked is not None:
             self.db.execute("UPDATE articles SET bookmarked = ? WHERE num = ?", (int(bookmarked), num))
 
-    def update_tags(self, article_id: str, tags: Sequence[str], entities: Sequence[tuple[str, str, str]]) -> None:
+    def update_labels(
+        self, article_id: str, tags: Sequence[str], entities: Sequence[tuple[str, str, str]], body: str
+    ) -> None:
+        """New tags or entities for an article (its body is needed to re-index its text)."""
         num = int(article_id, 16)
+        row = self.db.execute("SELECT title, read FROM articles WHERE num = ?", (num,)).fetchone()
+        if row is None:
+            return
+        values = self._indexed_values(num, body)
+        self.db.execute(
+            "INSERT INTO text_fts (text_fts, rowid, title_f, body_f, extra_f, title_t, body_t, extra_t)"
+            " VALUES ('delete',?,?,?,?,?,?,?)",
+            (num, *values),
+        )
         self.db.execute("UPDATE articles SET tags = ? WHERE num = ?", ("\x1f".join(tags), num))
         self.db.execute("DELETE FROM article_tags WHERE num = ?", (num,))
-        row = self.db.execute("SELECT read FROM articles WHERE num = ?", (num,)).fetchone()
-        self._write_tags(num, tags, bool(row and row[0]))
-        self.db.execute("DELETE FROM extra_fts WHERE rowid = ?", (num,))
+        self._write_tags(num, tags, bool(row[1]))
+        self.db.execute("DELETE FROM article_entities WHERE num = ?", (num,))
+        self._write_entities(num, entities)
         self.db.execute(
-            "INSERT INTO extra_fts (rowid, extra_f, extra_t) VALUES (?,?,?)", (num, *_extra_columns(tags, entities))
+            "INSERT INTO text_fts (rowid, title_f, body_f, extra_f, title_t, body_t, extra_t) VALUES (?,?,?,?,?,?,?)",
+            (num, *_fts_values(row[0], body, tags, [name for _, _, name in entities])),
         )
 
-    def remove_shard(self, shard: str, nums: Iterable[int]) -> None:
+    def remove_shard(self, nums: Iterable[int], body_of) -> None:
         for num in nums:
-            self._delete_num(num)
+            self._forget(num, body_of(num))
 
     def set_shard_stamp(self, shard: str, stamp: str) -> None:
         self.db.execute("INSERT OR REPLACE INTO shard_state (shard, stamp) VALUES (?, ?)", (shard, stamp))

@@ -334,8 +334,12 @@ class Store:
         assert self.index is not None
         metas = self._shard("articles", shard).all() if (self.root / "articles" / f"{shard}.json").exists() else []
         bodies = self._shard("bodies", shard)
+        def body_of(num: int) -> str | None:
+            doc = bodies.get(doc_id=num)
+            return doc.get("text", "") if doc is not None else None
+
         with self.index.transaction():
-            self.index.remove_shard(shard, self.index.nums_in_shard(shard))
+            self.index.remove_shard(self.index.nums_in_shard(shard), body_of)
             rows = []
             for meta in metas:
                 body = bodies.get(doc_id=meta.doc_id)
@@ -348,8 +352,11 @@ class Store:
         if self.read_only:
             raise LibraryError("The library is open read-only (another tuireader is using it).")
 
-    def put_articles(self, records: Iterable[ArticleRecord], *, replace: bool = False) -> list[str]:
-        """Store new articles, one write per touched shard.  Returns the stored ids."""
+    def put_articles(self, records: Iterable[ArticleRecord]) -> list[str]:
+        """Store new articles, one write per touched shard.  Returns the stored ids.
+
+        An id already stored is skipped: an id stands for one text.
+        """
         self._writable()
         assert self.index is not None
         by_shard: dict[str, list[ArticleRecord]] = {}
@@ -359,23 +366,14 @@ class Store:
         for shard, group in sorted(by_shard.items()):
             metas = self._shard("articles", shard)
             bodies = self._shard("bodies", shard)
-            previous = {}
-            fresh: list[ArticleRecord] = []
-            for record in group:
-                old = metas.get(doc_id=_doc_id(record.id))
-                if old is not None:
-                    if not replace:
-                        continue
-                    old_body = bodies.get(doc_id=_doc_id(record.id))
-                    previous[_doc_id(record.id)] = index_row(dict(old), dict(old_body) if old_body else None)
-                fresh.append(record)
+            fresh = [r for r in group if metas.get(doc_id=_doc_id(r.id)) is None]
             if not fresh:
                 continue
             # Bodies first: a crash in between leaves an unlisted body, never a listed article without text.
             _upsert_docs(bodies, [(r.id, r.body) for r in fresh])
             _upsert_docs(metas, [(r.id, r.meta) for r in fresh])
             with self.index.transaction():
-                self.index.upsert([index_row(r.meta, r.body) for r in fresh], previous=previous)
+                self.index.upsert([index_row(r.meta, r.body) for r in fresh])
                 self.index.set_shard_stamp(shard, self._stamp(shard))
             stored.extend(r.id for r in fresh)
         return stored
@@ -426,8 +424,9 @@ class Store:
                         self.index.update_state(article_id, read=fields.get("read"), bookmarked=fields.get("bookmarked"))
                     if "tags" in fields or "entities" in fields:
                         meta = metas.get(doc_id=doc_id) or {}
-                        row = index_row(dict(meta), None)
-                        self.index.update_tags(article_id, row.tags, row.entities)
+                        body = self._shard("bodies", shard).get(doc_id=doc_id) or {}
+                        row = index_row(dict(meta), dict(body))
+                        self.index.update_labels(article_id, row.tags, row.entities, row.body)
                     changed.append(article_id)
                 self.index.set_shard_stamp(shard, self._stamp(shard))
         return changed

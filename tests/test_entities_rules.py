@@ -364,3 +364,28 @@ def test_a_clubs_short_name_joins_its_full_name() -> None:
     orgs = of_type("Bayern Munich thắng 3-1. Bayern lên đầu bảng.", "ORG")
     assert [(e.text, e.aliases) for e in orgs] == [("Bayern Munich", ["Bayern"])]
     assert found("Công an Hà Nội cho biết. Công an đã bắt giữ hai người.") == {("ORG", "Công an Hà Nội")}
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("Bệnh nhân được chuyển lên bệnh viện Bạch Mai cấp cứu.", "bệnh viện Bạch Mai"),
+        ("Em học tại trường THPT Nguyễn Huệ từ năm lớp 10.", "trường THPT Nguyễn Huệ"),
+        ("Đại diện sở Y tế Hà Nội cho biết đã lấy mẫu.", "sở Y tế Hà Nội"),
+    ],
+)
+def test_bodies_with_a_lower_case_head(text: str, body: str) -> None:
+    assert ("ORG", body) in found(text)
+
+
+def test_a_one_syllable_head_inside_another_word_is_no_body() -> None:
+    entities = found("Công ty đặt mục tiêu doanh thu từ thị trường Nhật Bản.")
+    assert ("LOC", "Nhật Bản") in entities
+    assert not any(t == "ORG" for t, _ in entities)
+
+
+def test_a_place_inside_a_banks_name() -> None:
+    orgs = of_type("Ngân hàng TMCP Sài Gòn Thương Tín (Sacombank) báo lãi.", "ORG")
+    assert len(orgs) == 1 and orgs[0].count == 2
+    assert not of_type("Ngân hàng TMCP Sài Gòn Thương Tín (Sacombank) báo lãi.", "PER")
+    assert found("Nội các Thái Lan thông qua ngân sách.") == {("ORG", "Nội các Thái Lan")}

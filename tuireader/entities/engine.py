@@ -121,6 +121,16 @@ _COMPANY_VERBS = {
 _COMMON_SURNAMES = {
     "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương",
 }
+_COMPANY_HEADS = {
+    "ngân hàng", "ngân hàng tmcp", "ngân hàng thương mại cổ phần", "công ty", "công ty cổ phần", "công ty cp",
+    "công ty tnhh", "tập đoàn", "tổng công ty",
+}
+# Heads that open a body's name also in lower case: "chuyển lên bệnh viện Bạch Mai".
+_LOWER_HEADS = {
+    "bệnh viện", "trường", "trường đại học", "trường thpt", "trường thcs", "trường tiểu học", "học viện", "viện",
+    "sở", "cục", "tổng cục", "chi cục", "tòa án", "tòa án nhân dân", "công an",
+}
+_BEFORE_BODY = {"tại", "ở", "của", "cho", "với", "lên", "về", "đến", "tới", "và", "các", "vào", "từ", "học", "trước"}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -378,7 +388,7 @@ class _Scanner:
 
     # --- organisations ----------------------------------------------------
 
-    def org_at(self, i: int, before_person: bool = False, heads: str = "org_heads") -> int:
+    def org_at(self, i: int, before_person: bool = False, heads: str = "org_heads", lower_head: bool = False) -> int:
         """End of an organisation name opened by a head word at ``i`` (``i`` if none).
 
         With ``before_person`` (after a title) the name stops where a
@@ -386,7 +396,7 @@ class _Scanner:
         "Chủ tịch Tập đoàn Sovico | Nguyễn Thanh Hùng".
         """
         toks = self.toks
-        if not toks[i].cap:
+        if not toks[i].cap and not lower_head:
             return i
         head = self.section_at(heads, i)
         if not head:
@@ -415,6 +425,9 @@ class _Scanner:
                 if j > name_start or (before_person and self.gazetteer_at(i)[0] == head):
                     length, entry = self.gazetteer_at(j)
                     if entry is not None and entry.type == "LOC":
+                        if not before_person and self._place_inside_name(i, head, j + length):
+                            j += length  # "Ngân hàng TMCP Sài Gòn Thương Tín"
+                            continue
                         break  # the place qualifies the body: "Bộ Quốc phòng | Nga"
                     named = (
                         any(t.cap for t in toks[name_start:j])
@@ -456,7 +469,7 @@ class _Scanner:
             if compound and (within or closing or self._name_goes_on(j + compound)):
                 j += compound  # "Viện Vệ sinh dịch tễ Trung ương", "Tòa án nhân dân"
                 continue
-            if prev.cap and j > i and self.lex.in_section("org_lower_words", (tok.key,)):
+            if prev.cap and j > i and self.lex.in_section("org_lower_words", (tok.key,)) and not self._place_ends_at(j):
                 j += 1
                 continue
             inner = 0
@@ -642,6 +655,16 @@ class _Scanner:
                     self.add("LOC", i, i + 2)  # "quận 2", "phường 7": the number needs its word
                     i += 2
                     continue
+                head = self.section_at("org_heads", i)
+                # A one-syllable head must start a word: "thị trường Nhật Bản" is a market.
+                starts_word = head > 1 or not self._joined(i) or (i > 0 and toks[i - 1].key in _BEFORE_BODY)
+                if head and starts_word and " ".join(t.key for t in toks[i : i + head]) in _LOWER_HEADS:
+                    nxt = i + head
+                    if nxt < len(toks) and self._joined(nxt) and toks[nxt].cap and not toks[nxt].blocked:
+                        end = self.org_at(i, lower_head=True)
+                        if end > nxt:
+                            i = self.emit_org(i, end, None)  # "bệnh viện Bạch Mai", "sở Y tế Hà Nội"
+                            continue
                 i += 1
                 continue
             if self._numbered_district(i):
@@ -706,6 +729,30 @@ class _Scanner:
         if k + 1 >= len(toks) or not self._joined(k) or not self._joined(k + 1):
             return False
         return (toks[k].key, toks[k + 1].key) in _COMPANY_VERBS
+
+    def _place_ends_at(self, j: int) -> bool:
+        """A known place ends just before token ``j`` ("Nội các Thái Lan | thông qua")."""
+        for k in range(max(0, j - 4), j):
+            length, entry = self.gazetteer_at(k)
+            if entry is not None and entry.type == "LOC" and k + length == j:
+                return True
+        return False
+
+    def _place_inside_name(self, i: int, head: int, after: int) -> bool:
+        """A company's name goes on after a place: "Ngân hàng TMCP Sài Gòn | Thương Tín"."""
+        toks = self.toks
+        if " ".join(t.key for t in toks[i : i + head]) not in _COMPANY_HEADS:
+            return False
+        if after >= len(toks) or not self._joined(after) or not toks[after].cap:
+            return False
+        rest = self.cap_run(after, stop_at_known=True, limit=3)
+        words = toks[after : after + rest]
+        return (
+            rest > 0
+            and toks[after].key not in self.lex.surnames
+            and all(looks_vietnamese(t.text) and not t.upper for t in words)
+            and not (after + rest < len(toks) and toks[after + rest].cap and self._joined(after + rest))
+        )
 
     def _unnamed_admin(self, j: int) -> bool:
         """An administrative word without a name follows: "Chủ tịch UBND | tỉnh," names

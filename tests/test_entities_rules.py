@@ -389,3 +389,9 @@ def test_a_place_inside_a_banks_name() -> None:
     assert len(orgs) == 1 and orgs[0].count == 2
     assert not of_type("Ngân hàng TMCP Sài Gòn Thương Tín (Sacombank) báo lãi.", "PER")
     assert found("Nội các Thái Lan thông qua ngân sách.") == {("ORG", "Nội các Thái Lan")}
+
+
+def test_a_head_syllable_ending_another_word_opens_no_body() -> None:
+    entities = found("Đoàn công tác làm việc tại trụ sở Bộ Ngoại giao.")
+    assert ("ORG", "Bộ Ngoại giao") in entities
+    assert not any("trụ" in name for _, name in entities)

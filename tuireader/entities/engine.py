@@ -130,7 +130,14 @@ _LOWER_HEADS = {
     "bệnh viện", "trường", "trường đại học", "trường thpt", "trường thcs", "trường tiểu học", "học viện", "viện",
     "sở", "cục", "tổng cục", "chi cục", "tòa án", "tòa án nhân dân", "công an",
 }
-_BEFORE_BODY = {"tại", "ở", "của", "cho", "với", "lên", "về", "đến", "tới", "và", "các", "vào", "từ", "học", "trước"}
+# Words that end in a head's syllable: "thị trường" (market), "trụ sở" (seat), "thư viện".
+_WORD_ENDS = {
+    ("thị", "trường"), ("môi", "trường"), ("hiện", "trường"), ("quảng", "trường"), ("chiến", "trường"),
+    ("công", "trường"), ("thương", "trường"), ("ngư", "trường"), ("lập", "trường"), ("phi", "trường"),
+    ("nông", "trường"), ("sân", "trường"), ("ra", "trường"), ("thư", "viện"), ("nghị", "viện"), ("hạ", "viện"),
+    ("thượng", "viện"), ("tu", "viện"), ("nhập", "viện"), ("xuất", "viện"), ("chuyển", "viện"), ("trụ", "sở"),
+    ("cơ", "sở"), ("bố", "cục"), ("kết", "cục"), ("viễn", "cục"), ("đại", "cục"),
+}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -657,7 +664,7 @@ class _Scanner:
                     continue
                 head = self.section_at("org_heads", i)
                 # A one-syllable head must start a word: "thị trường Nhật Bản" is a market.
-                starts_word = head > 1 or not self._joined(i) or (i > 0 and toks[i - 1].key in _BEFORE_BODY)
+                starts_word = head > 1 or not self._joined(i) or (toks[i - 1].key, toks[i].key) not in _WORD_ENDS
                 if head and starts_word and " ".join(t.key for t in toks[i : i + head]) in _LOWER_HEADS:
                     nxt = i + head
                     if nxt < len(toks) and self._joined(nxt) and toks[nxt].cap and not toks[nxt].blocked:

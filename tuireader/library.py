@@ -206,10 +206,11 @@ class Library:
 
     # --- lifecycle ---------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str | None = None, *, read_only: bool = False) -> "Library":
+    def open(cls, path: Path | str | None = None, *, read_only: bool = False, sync: bool = True) -> "Library":
+        """Open a library; ``sync=False`` defers re-indexing to :meth:`sync_index`."""
         root = Path(path).expanduser() if path else default_library_path()
         try:
-            store = Store.open(root, read_only=read_only)
+            store = Store.open(root, read_only=read_only, sync=sync)
         except LibraryError:
             raise
         except PermissionError as exc:
@@ -239,6 +240,25 @@ class Library:
     @property
     def notice(self) -> str | None:
         return " ".join(self.store.notices) or None
+
+    def take_notices(self) -> list[str]:
+        """Messages about the library (read-only, repairs) not yet shown to the user."""
+        shown = getattr(self, "_notices_shown", 0)
+        self._notices_shown = len(self.store.notices)
+        return self.store.notices[shown:]
+
+    def sync_index(self, on_progress: ProgressCallback | None = None) -> int:
+        """Bring the derived index up to date, one shard at a time (others may use the library meanwhile)."""
+        if self.read_only:
+            return 0
+        with self._lock:
+            stale = self.store.stale_shards()
+        for done, shard in enumerate(stale, 1):
+            with self._lock:
+                self.store.reindex_shard(shard)
+            if on_progress:
+                on_progress(done, len(stale), shard)
+        return len(stale)
 
     @_locked
     def is_empty(self) -> bool:

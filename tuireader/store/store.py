@@ -104,12 +104,17 @@ class Store:
 
     # --- opening -----------------------------------------------------------
     @classmethod
-    def open(cls, root: Path, *, read_only: bool = False, durable: bool = True) -> "Store":
+    def open(cls, root: Path, *, read_only: bool = False, durable: bool = True, sync: bool = True) -> "Store":
+        """Open (creating) a library folder.
+
+        ``sync=False`` leaves out-of-date index shards for :meth:`sync_index`,
+        so that a reader can paint first and re-index in the background.
+        """
         store = cls(Path(root), read_only=read_only, durable=durable)
-        store._open()
+        store._open(sync=sync)
         return store
 
-    def _open(self) -> None:
+    def _open(self, *, sync: bool = True) -> None:
         root = self.root
         try:
             root.mkdir(parents=True, exist_ok=True)
@@ -130,7 +135,7 @@ class Store:
             for suffix in ("-wal", "-shm"):
                 (root / (INDEX_FILE + suffix)).unlink(missing_ok=True)
             self.index = SearchIndex(root / INDEX_FILE)
-        if not self.read_only:
+        if not self.read_only and sync:
             self.sync_index()
 
     def _take_lock(self) -> None:
@@ -318,19 +323,23 @@ class Store:
     def existing_shards(self) -> list[str]:
         return sorted(p.stem for p in (self.root / "articles").glob("*.json"))
 
-    def sync_index(self, *, on_progress: Callable[[int, int], None] | None = None) -> int:
-        """Re-index every shard whose file changed since it was indexed."""
+    def stale_shards(self) -> list[str]:
+        """Shards whose file changed since the index last saw them."""
         assert self.index is not None
         known = self.index.shard_stamps()
         shards = sorted(set(self.existing_shards()) | set(known))
-        stale = [s for s in shards if known.get(s) != self._stamp(s)]
+        return [s for s in shards if known.get(s) != self._stamp(s)]
+
+    def sync_index(self, *, on_progress: Callable[[int, int], None] | None = None) -> int:
+        """Re-index every shard whose file changed since it was indexed."""
+        stale = self.stale_shards()
         for done, shard in enumerate(stale, 1):
-            self._reindex_shard(shard)
+            self.reindex_shard(shard)
             if on_progress:
                 on_progress(done, len(stale))
         return len(stale)
 
-    def _reindex_shard(self, shard: str) -> None:
+    def reindex_shard(self, shard: str) -> None:
         assert self.index is not None
         metas = self._shard("articles", shard).all() if (self.root / "articles" / f"{shard}.json").exists() else []
         bodies = self._shard("bodies", shard)

@@ -76,7 +76,8 @@ class TuiReaderApp(App[None]):
         if self._owns_library:
             from ..library import Library
 
-            library = Library.open(Path(library) if library is not None else None)
+            # The index is brought up to date after the first paint (see _import_sample_corpus).
+            library = Library.open(Path(library) if library is not None else None, sync=False)
         self.library = library
         self.config: UIConfig = load_config(config_path)
         self.keymap: dict[str, str] = dict(self.config.keymap)
@@ -111,14 +112,18 @@ class TuiReaderApp(App[None]):
         self.push_screen(MainScreen())
         for problem in self.config.problems:
             self.notify(problem, severity="warning", timeout=8)
-        notice = getattr(self.library, "notice", None)
-        if notice:
-            self.notify(notice, severity="warning", timeout=8)
+        self._show_library_notices()
         if self.config.refresh_minutes and not getattr(self.library, "read_only", False):
             self.set_interval(self.config.refresh_minutes * 60, self._auto_refresh)
-        if self._import_samples and not getattr(self.library, "read_only", False):
+        if not getattr(self.library, "read_only", False):
             # After the first paint, so the progress shows on the main screen.
             self.call_after_refresh(self._start_sample_import)
+
+    def _show_library_notices(self) -> None:
+        take = getattr(self.library, "take_notices", None)
+        notices = take() if take else [n for n in [getattr(self.library, "notice", None)] if n]
+        for notice in notices:
+            self.notify(notice, severity="warning", timeout=10)
 
     def on_unmount(self) -> None:
         if self._owns_library:
@@ -178,22 +183,29 @@ class TuiReaderApp(App[None]):
                 screen.reload(sources=True)
 
     def _start_sample_import(self) -> None:
-        self._begin_job("Importing the sample articles…")
+        self._begin_job("Opening the library…")
         self._import_sample_corpus()
 
     @work(thread=True, group="library")
     def _import_sample_corpus(self) -> None:
-        count = 0
+        """After the first paint: bring the index up to date, then import the samples into an empty library."""
+        changed = False
         try:
-            count = self.library.ensure_sample_corpus(
-                on_progress=lambda done, total, name: self.call_from_thread(
-                    self._progress, done, total, "Importing the sample articles…"
-                )
-            )
+            message = "Updating the search index…"
+            changed = bool(self.library.sync_index(
+                on_progress=lambda done, total, _shard: self.call_from_thread(self._progress, done, total, message)
+            ))
+            if self._import_samples:
+                changed = bool(self.library.ensure_sample_corpus(
+                    on_progress=lambda done, total, name: self.call_from_thread(
+                        self._progress, done, total, "Importing the sample articles…"
+                    )
+                )) or changed
         except Exception as error:
-            self.call_from_thread(self.notify, f"Could not import the sample articles: {error}", severity="error")
+            self.call_from_thread(self.notify, f"Could not open the library fully: {error}", severity="error")
         finally:
-            self.call_from_thread(self._end_job, bool(count))
+            self.call_from_thread(self._end_job, changed)
+            self.call_from_thread(self._show_library_notices)
         self._update_stale_entities()
 
     @work(thread=True, group="entities")

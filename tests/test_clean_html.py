@@ -214,3 +214,16 @@ def test_embedded_post_quoted_by_the_article_is_kept() -> None:
     text = clean_html(page(article_body(tweet))).text
     assert "Chúng tôi đã sẵn sàng cho mùa giải mới cùng người hâm mộ" in text
     assert text.startswith(PARA1) and text.endswith(PARA3)
+
+
+def test_article_h1_is_the_headline_when_the_page_title_names_something_else():
+    page = (
+        "<html><head><meta charset='utf-8'><title>Tin mới nhất</title></head><body><article>"
+        "<h1>Giá vàng tăng mạnh</h1><p>Giá vàng SJC sáng nay tăng mạnh, lên mức cao nhất trong ba tháng qua "
+        "theo ghi nhận của phóng viên tại Hà Nội.</p><p>Các doanh nghiệp cho biết lượng khách mua vào tăng rõ "
+        "rệt so với tuần trước.</p></article></body></html>"
+    )
+    article = clean_html(page)
+    assert article.title == "Giá vàng tăng mạnh"
+    assert "Giá vàng tăng mạnh" not in article.text
+    assert article.text.startswith("Giá vàng SJC sáng nay")

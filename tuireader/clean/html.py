@@ -504,6 +504,13 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         if length > 1.6 * chosen_length + 200:
             chosen, chosen_length = filtered, length
 
+    headings = {_normal_title(" ".join(el.text_content().split())) for el in doc.iter("h1")}
+    if (len(chosen) > 1 and chosen[0].kind == "heading" and _normal_title(chosen[0].text) in headings
+            and title is not None and _normal_title(chosen[0].text) not in _normal_title(title)):
+        # The article opens with its own <h1> and the page title says something
+        # else (a section or site name): the <h1> is the headline.
+        title, chosen = chosen[0].text, chosen[1:]
+
     author = meta.author
     if len(chosen) > 1 and is_byline(chosen[-1].text):
         # "Minh Anh" or "KHÁNH HƯNG" under the last paragraph: the author.

@@ -248,6 +248,7 @@ class _Scanner:
         self.mentions: list[Mention] = []
         self._gaz_memo: dict[int, tuple[int, GazetteerEntry | None]] = {}
         self._sport: bool | None = None
+        self._starts: list[int] | None = None
         dates = find_dates(text)
         for start, end, canonical in dates:
             self.mentions.append(Mention("DATE", canonical, start, end, known=True))
@@ -708,7 +709,9 @@ class _Scanner:
         "tuyến", "đường bay" ...; provinces and countries stay apart)."""
         toks = self.toks
         prev = self.mentions[-1]
-        first = bisect_right([t.start for t in toks], prev.start) - 1
+        if self._starts is None:
+            self._starts = [t.start for t in toks]
+        first = bisect_right(self._starts, prev.start) - 1
         if first < 1 or toks[first - 1].key not in ("ở", "tại") or not self._joined(first):
             return False
         for k in (first, i):

@@ -93,11 +93,15 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
 
     persons = sorted((g for g in groups.values() if g.type == "PER"), key=lambda g: -len(g.words))
     merged: set[int] = set()
+    with_word: dict[str, list[Group]] = {}  # keeps the merges below linear in the number of people
+    for g in persons:
+        for w in dict.fromkeys(g.words):
+            with_word.setdefault(w, []).append(g)
     for short in sorted(persons, key=lambda g: len(g.words)):
-        if len(short.words) >= len(persons[0].words):
+        if len(short.words) >= len(persons[0].words) or not short.words:
             continue
         longer = [
-            g for g in persons
+            g for g in with_word.get(short.words[0], ())
             if len(g.words) > len(short.words) and id(g) not in merged and _contains(g.words, short.words)
         ]
         if not longer:
@@ -114,7 +118,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if id(short) in merged or len(short.words) < 2 or len(set(short.words)) < len(short.words):
             continue
         owners = [
-            g for g in persons
+            g for g in with_word.get(short.words[0], ())
             if len(g.words) > len(short.words) and id(g) not in merged and not _contains(g.words, short.words)
             and (_subsequence(g.words, short.words) or (len(short.words) == 2 and set(short.words) <= set(g.words)))
         ]
@@ -135,16 +139,26 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
     # "Công ty Hoàng Long" is the "Công ty TNHH Thương mại Hoàng Long" of the same text.
     orgs = sorted((g for g in groups.values() if g.type == "ORG" and not g.known), key=lambda g: -len(g.words))
     known_orgs = [g for g in groups.values() if g.type == "ORG" and g.known]
+    # Indexes keep these merges linear in the number of organisations.
+    by_core: dict[tuple[str, ...], list[Group]] = {}
+    for g in orgs:
+        for core in _cores(g.words):
+            by_core.setdefault(core, []).append(g)
+    every_org = [g for g in groups.values() if g.type == "ORG"]
+    by_ends: dict[tuple[str, str], list[Group]] = {}
+    for g in every_org:
+        pairs = {(form[0], w) for form in g.forms() if form for w in form[1:]}
+        for pair in pairs:
+            by_ends.setdefault(pair, []).append(g)
     for short in known_orgs:
         # "Honda" after "Công ty Honda Việt Nam": the company named by its brand.
-        owners = [g for g in orgs if id(g) not in merged and short.words in _cores(g.words)]
+        owners = [g for g in by_core.get(short.words, ()) if id(g) not in merged]
         if len(owners) == 1:
             owners[0].mentions.extend(short.mentions)
             merged.add(id(short))
-    every_org = [g for g in groups.values() if g.type == "ORG"]
     for short in reversed(orgs):
         # "Hải Phòng" in a match report is the "CLB Hải Phòng" named before.
-        owners = [g for g in orgs if g is not short and id(g) not in merged and short.words in _cores(g.words)]
+        owners = [g for g in by_core.get(short.words, ()) if g is not short and id(g) not in merged]
         if len(owners) == 1:
             owners[0].mentions.extend(short.mentions)
             merged.add(id(short))
@@ -154,7 +168,7 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         # "Tổ chức Y tế" / "Ngân hàng Công Thương" after the full name (also one
         # known under a short name: "... Công Thương Việt Nam (VietinBank)").
         longer = [
-            g for g in every_org
+            g for g in by_ends.get((short.words[0], short.words[-1]), ())
             if g is not short and id(g) not in merged and any(
                 len(form) > len(short.words) and form[0] == short.words[0] and _subsequence(form, short.words)
                 for form in g.forms()
@@ -165,12 +179,16 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
             merged.add(id(short))
     # "UBCKNN" / "Bộ TN-MT" in a text that also spells the body out.
     all_orgs = [g for g in groups.values() if g.type == "ORG" and id(g) not in merged]
+    by_length: dict[int, list[Group]] = {}
+    for g in all_orgs:
+        for length in {sum(w not in ("và", "&") for w in form) for form in g.forms()}:
+            by_length.setdefault(length, []).append(g)
     for short in all_orgs:
         pattern = _acronym_pattern(short.canonical)
         if pattern is None:
             continue
         owners = [
-            g for g in all_orgs
+            g for g in by_length.get(len(pattern), ())
             if g is not short and id(g) not in merged and any(_spells_out(pattern, form) for form in g.forms())
         ]
         if len(owners) == 1:
@@ -285,6 +303,7 @@ def _org_key(name: str) -> str:
 _COMPANY_FORMS = tuple(_words(h) for h in ("cổ phần", "cp", "tnhh", "mtv", "tập đoàn", "tnhh mtv"))
 
 
+@lru_cache(maxsize=8192)
 def _without_head(words: tuple[str, ...]) -> tuple[str, ...]:
     """The name without its generic head and company form: "Công ty Cổ phần
     Tập đoàn Phúc Sơn" → "Phúc Sơn"; () when it has no such head."""
@@ -301,6 +320,7 @@ def _without_head(words: tuple[str, ...]) -> tuple[str, ...]:
     return ()
 
 
+@lru_cache(maxsize=8192)
 def _cores(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """Shorter names an organisation goes by: without its generic head ("Công ty
     Honda Việt Nam" → "Honda Việt Nam") and without a trailing place ("Honda")."""

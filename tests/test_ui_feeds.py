@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.test_ui import anyio_backend, main_screen, make_app  # noqa: F401
+from tests.test_ui import anyio_backend, library, main_screen, make_app  # noqa: F401
 from tests.test_ui_support import UI_SIZE, _library_template, library_path  # noqa: F401
 from tuireader.library import Library
 from tuireader.ui.widgets.source_tree import SourceTree
@@ -34,87 +34,71 @@ def serve_feed(server: HTTPServer, titles: list[str]) -> str:
     return server.url_for("/rss.xml")
 
 
-async def test_r_on_a_feed_refreshes_it_and_its_articles_appear(library_path: Path, tmp_path: Path, httpserver: HTTPServer):
+async def test_r_on_a_feed_refreshes_it_and_its_articles_appear(library: Library, tmp_path: Path, httpserver: HTTPServer):
     titles = ["Đà Nẵng chuẩn bị chống ngập", "Đà Nẵng lắp thêm trạm bơm"]
     url = serve_feed(httpserver, titles)
-    library = Library.open(library_path)
     feed = library.add_feed(url)
-    try:
-        app = make_app(library, tmp_path)
-        async with app.run_test(size=UI_SIZE) as pilot:
-            screen = main_screen(app)
-            await pilot.press("1")
-            tree = screen.query_one(SourceTree)
-            node = tree._find(f"source:{feed['id']}")
-            assert node is not None
-            tree.move_cursor(node)
-            await pilot.press("r")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert len(library.query_ids(f"source:{feed['id']}")) == 2
-            entry = next(e for e in library.source_tree() if e.id == feed["id"])
-            assert entry.unread == 2 and entry.label == "Tin Đà Nẵng"
-            # The source pane shows the feed's new title and unread count.
-            labels = [str(n.label) for n in tree.root.children for n in [n, *n.children]]
-            assert any(label.startswith("Tin Đà Nẵng") and label.endswith("2") for label in labels)
-            assert screen is app.main_screen
-    finally:
-        library.close()
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=UI_SIZE) as pilot:
+        screen = main_screen(app)
+        await pilot.press("1")
+        tree = screen.query_one(SourceTree)
+        node = tree._find(f"source:{feed['id']}")
+        assert node is not None
+        tree.move_cursor(node)
+        await pilot.press("r")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(library.query_ids(f"source:{feed['id']}")) == 2
+        entry = next(e for e in library.source_tree() if e.id == feed["id"])
+        assert entry.unread == 2 and entry.label == "Tin Đà Nẵng"
+        # The source pane shows the feed's new title and unread count.
+        labels = [str(n.label) for n in tree.root.children for n in [n, *n.children]]
+        assert any(label.startswith("Tin Đà Nẵng") and label.endswith("2") for label in labels)
+        assert screen is app.main_screen
 
 
-async def test_r_on_a_non_feed_entry_explains_what_to_do(library_path: Path, tmp_path: Path):
-    library = Library.open(library_path)
-    try:
-        app = make_app(library, tmp_path)
-        async with app.run_test(size=UI_SIZE) as pilot:
-            await pilot.press("1")
-            await pilot.press("r")
-            await pilot.pause()
-            messages = [n.message for n in app._notifications]
-            assert any("Highlight a feed" in m for m in messages)
-    finally:
-        library.close()
+async def test_r_on_a_non_feed_entry_explains_what_to_do(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=UI_SIZE) as pilot:
+        await pilot.press("1")
+        await pilot.press("r")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("Highlight a feed" in m for m in messages)
 
 
-async def test_open_url_adds_a_page_as_an_article(library_path: Path, tmp_path: Path, httpserver: HTTPServer):
+async def test_open_url_adds_a_page_as_an_article(library: Library, tmp_path: Path, httpserver: HTTPServer):
     httpserver.expect_request("/bai.html").respond_with_data(
         ARTICLE.format(title="Đà Nẵng mở đường bay mới"), content_type="text/html; charset=utf-8")
-    library = Library.open(library_path)
-    try:
-        before = set(library.query_ids(""))
-        app = make_app(library, tmp_path)
-        async with app.run_test(size=UI_SIZE) as pilot:
-            await pilot.press("A")
-            await pilot.pause()
-            await pilot.press(*httpserver.url_for("/bai.html"))
-            await pilot.press("enter")
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            new = set(library.query_ids("")) - before
-            assert len(new) == 1
-            assert library.article(new.pop()).title == "Đà Nẵng mở đường bay mới"
-            assert any("Added the article" in n.message for n in app._notifications)
-    finally:
-        library.close()
+    before = set(library.query_ids(""))
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=UI_SIZE) as pilot:
+        await pilot.press("A")
+        await pilot.pause()
+        await pilot.press(*httpserver.url_for("/bai.html"))
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        new = set(library.query_ids("")) - before
+        assert len(new) == 1
+        assert library.article(new.pop()).title == "Đà Nẵng mở đường bay mới"
+        assert any("Added the article" in n.message for n in app._notifications)
 
 
-async def test_preset_feed_is_added_from_the_prompt(library_path: Path, tmp_path: Path):
-    library = Library.open(library_path)
-    try:
-        app = make_app(library, tmp_path)
-        async with app.run_test(size=UI_SIZE) as pilot:
-            await pilot.press("P")
-            await pilot.pause()
-            await pilot.press(*"vnexpress")
-            await pilot.press("enter")
-            await pilot.pause()
-            feeds = library.feeds()
-            assert len(feeds) == 1 and "vnexpress" in feeds[0]["url"]
-            # Nothing is fetched until the user asks.
-            assert feeds[0]["last_refresh"] is None
-            assert library.query_ids(f"source:{feeds[0]['id']}") == []
-    finally:
-        library.close()
+async def test_preset_feed_is_added_from_the_prompt(library: Library, tmp_path: Path):
+    app = make_app(library, tmp_path)
+    async with app.run_test(size=UI_SIZE) as pilot:
+        await pilot.press("P")
+        await pilot.pause()
+        await pilot.press(*"vnexpress")
+        await pilot.press("enter")
+        await pilot.pause()
+        feeds = library.feeds()
+        assert len(feeds) == 1 and "vnexpress" in feeds[0]["url"]
+        # Nothing is fetched until the user asks.
+        assert feeds[0]["last_refresh"] is None
+        assert library.query_ids(f"source:{feeds[0]['id']}") == []
 
 
 

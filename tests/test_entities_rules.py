@@ -395,3 +395,10 @@ def test_a_head_syllable_ending_another_word_opens_no_body() -> None:
     entities = found("Đoàn công tác làm việc tại trụ sở Bộ Ngoại giao.")
     assert ("ORG", "Bộ Ngoại giao") in entities
     assert not any("trụ" in name for _, name in entities)
+
+
+def test_a_described_place_after_its_kind() -> None:
+    assert found("Hai ông gặp nhau tại thành phố biên giới Tumbes.") == {("LOC", "Tumbes")}
+    assert found("Du khách ra huyện đảo Cồn Cỏ.") == {("LOC", "Cồn Cỏ")}
+    assert found("Không kích ở ngoại ô Kharkov.") == {("LOC", "Kharkov")}
+    assert found("Bão gây thiệt hại cho các tỉnh miền Bắc.") == set()

@@ -138,6 +138,12 @@ _WORD_ENDS = {
     ("thượng", "viện"), ("tu", "viện"), ("nhập", "viện"), ("xuất", "viện"), ("chuyển", "viện"), ("trụ", "sở"),
     ("cơ", "sở"), ("bố", "cục"), ("kết", "cục"), ("viễn", "cục"), ("đại", "cục"),
 }
+# Words describing a place between its kind and its name: "thành phố biên giới Cúcuta".
+_PLACE_DESCRIPTIONS = {
+    "biên", "giới", "cảng", "ven", "biển", "miền", "núi", "đảo", "vùng", "cao", "cổ", "du", "lịch", "công", "nghiệp",
+    "phía", "bắc", "nam", "đông", "tây", "lân", "cận", "ngoại", "ô", "chiến", "lược", "nhỏ", "lớn", "thủ", "phủ",
+    "miền", "trung", "sầm", "uất", "hẻo", "lánh", "nghèo", "mới", "thuộc", "quê", "hương",
+}
 _MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -764,6 +770,13 @@ class _Scanner:
             and not (after + rest < len(toks) and toks[after + rest].cap and self._joined(after + rest))
         )
 
+    def _described_place_before(self, i: int) -> bool:
+        toks = self.toks
+        k = i
+        while k > 0 and i - k < 3 and self._joined(k) and toks[k - 1].key in _PLACE_DESCRIPTIONS and not toks[k - 1].cap:
+            k -= 1
+        return k < i and self.section_before("loc_prefix_drop", k) > 0
+
     def _unnamed_admin(self, j: int) -> bool:
         """An administrative word without a name follows: "Chủ tịch UBND | tỉnh," names
         no particular body."""
@@ -1199,6 +1212,13 @@ class _Scanner:
         toks = self.toks
         tok = toks[i]
         surname_first = tok.key in self.lex.surnames and not tok.upper
+        if self._described_place_before(i):
+            # "thành phố biên giới Cúcuta", "huyện đảo Lý Sơn": a place word, a description, the name.
+            run = self.cap_run(i, stop_at_known=False, limit=4)
+            if run == 1 and tok.key in _COMPASS:
+                return i + 1  # "các tỉnh miền Bắc"
+            self.add("LOC", i, i + run)
+            return i + run
         if self.section_before("loc_prefix_drop", i) or self.section_before("loc_prefix_keep", i):
             # "xã Gio Mỹ", "sông Hương": the whole run is the place.
             run = self.cap_run(i, stop_at_known=False, limit=4)

@@ -402,3 +402,13 @@ def test_a_described_place_after_its_kind() -> None:
     assert found("Du khách ra huyện đảo Cồn Cỏ.") == {("LOC", "Cồn Cỏ")}
     assert found("Không kích ở ngoại ô Kharkov.") == {("LOC", "Kharkov")}
     assert found("Bão gây thiệt hại cho các tỉnh miền Bắc.") == set()
+
+
+def test_a_day_written_with_thang_is_one_date() -> None:
+    text = "Lễ kỷ niệm diễn ra ngày 2 tháng 9 năm 2025 tại Hà Nội."
+    dates = of_type(text, "DATE")
+    assert [e.text for e in dates] == ["2 tháng 9 năm 2025"]
+    s, e = dates[0].mentions[0]
+    assert text[s:e] == "2 tháng 9 năm 2025"
+    # An impossible day keeps only the month.
+    assert [e.text for e in of_type("Ngày 32 tháng 3 không tồn tại.", "DATE")] == ["tháng 3"]

@@ -8,6 +8,8 @@ Recognised forms (day and month ranges are checked):
   fraction ("2/3 dân số") or a score ("thắng 2-1") is not taken;
 * ranges ``11-13/6``, ``6-7/10``, ``20 đến 22/9``, and the second half of
   ``30/4 - 1/5`` after a date;
+* ``ngày 2 tháng 9 năm 2025``, ``ngày 15 tháng 3`` (day written out with
+  "tháng"; canonical without "ngày");
 * ``tháng 12/2021``, ``tháng 3-2023``, ``tháng 10 năm 2020`` and a month on
   its own, ``tháng 6`` (a named month counts as a date; "6 tháng", a
   duration, does not);
@@ -34,6 +36,10 @@ _FULL = re.compile(
 _MONTH = re.compile(
     r"(?<![\w/])(?P<word>[Tt]háng)\s+(?P<m>\d{1,2})"
     r"(?:\s*(?:[/\-])\s*(?P<y>(?:19|20)\d{2})|\s+năm\s+(?P<y2>(?:19|20)\d{2}))?(?![\w/]|[.,]\d)"
+)
+_DAY_WORD_MONTH = re.compile(
+    r"(?<![\w/])(?:[Nn]gày|[Hh]ôm|[Mm]ùng|[Mm]ồng)\s+(?P<d>\d{1,2})\s+tháng\s+(?P<m>\d{1,2})"
+    r"(?:\s+năm\s+(?P<y>(?:19|20)\d{2}))?(?![\w/]|[.,]\d)"
 )
 _YEAR = re.compile(r"(?<![\w/])(?P<word>[Nn]ăm)\s+(?P<y>(?:19|20)\d{2})(?![\w/]|\s*[-–]\s*\d)")
 _TET = re.compile(r"(?<![\w/])(?P<word>[Mm]ùng|[Mm]ồng)\s+(?P<d>\d{1,2})\s+(?P<t>Tết|tết|tháng\s+Giêng)(?!\w)")
@@ -104,6 +110,12 @@ def find_dates(text: str) -> list[tuple[int, int, str]]:
             add(m.start("d0") if m.group("d0") else m.start("d"), m.end(), core)
     for m in _TET.finditer(text):
         add(m.start(), m.end(), " ".join(text[m.start() : m.end()].split()))
+    for m in _DAY_WORD_MONTH.finditer(text):
+        d, mo = int(m.group("d")), int(m.group("m"))
+        if _valid(d, mo):
+            # "ngày 2 tháng 9 năm 2025" -> "2 tháng 9 năm 2025"
+            core = f"{d} tháng {mo}" + (f" năm {m.group('y')}" if m.group("y") else "")
+            add(m.start("d"), m.end(), core)
     for m in _MONTH.finditer(text):
         month = int(m.group("m"))
         if not 1 <= month <= 12:

@@ -412,3 +412,9 @@ def test_a_day_written_with_thang_is_one_date() -> None:
     assert text[s:e] == "2 tháng 9 năm 2025"
     # An impossible day keeps only the month.
     assert [e.text for e in of_type("Ngày 32 tháng 3 không tồn tại.", "DATE")] == ["tháng 3"]
+
+
+def test_a_countrys_word_that_begins_another_name() -> None:
+    assert found("Hàng nghìn cổ động viên có mặt tại Mỹ Đình.") == {("LOC", "Mỹ Đình")}
+    assert found("Tiền vệ Đức Huy ghi bàn.") == {("PER", "Đức Huy")}
+    assert ("LOC", "Mỹ") in found("Quan hệ Mỹ Trung căng thẳng.")

@@ -770,6 +770,18 @@ class _Scanner:
             and not (after + rest < len(toks) and toks[after + rest].cap and self._joined(after + rest))
         )
 
+    def _country_starts_name(self, i: int) -> bool:
+        toks = self.toks
+        k = i + 1
+        if not looks_vietnamese(toks[i].text) or k >= len(toks) or not self._joined(k):
+            return False
+        nxt = toks[k]
+        return (
+            nxt.cap and not nxt.upper and not nxt.blocked and looks_vietnamese(nxt.text)
+            and nxt.key not in _SHORT_COUNTRIES and self.gazetteer_at(k)[1] is None and not self.title_at(k)
+            and not self.section_at("org_heads", k) and not self.section_at("sentence_start_words", k)
+        )
+
     def _described_place_before(self, i: int) -> bool:
         toks = self.toks
         k = i
@@ -963,6 +975,8 @@ class _Scanner:
         if entry is not None and self.section_before("org_context", i) and not self.section_before("person_context", i):
             if self.cap_run(i, stop_at_known=False, limit=5) > gaz_len:
                 return self.unknown_run(i)  # "báo Sài Gòn Giải Phóng": the whole run is the body
+        if entry is not None and entry.source == "countries" and gaz_len == 1 and self._country_starts_name(i):
+            return self.unknown_run(i)  # "tại Mỹ Đình", "Đức Huy": a country's word begins another name
         if entry is not None and entry.type == "LOC":
             tail = self._suffix_extension(i + gaz_len)
             if tail:

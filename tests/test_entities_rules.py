@@ -418,3 +418,8 @@ def test_a_countrys_word_that_begins_another_name() -> None:
     assert found("Hàng nghìn cổ động viên có mặt tại Mỹ Đình.") == {("LOC", "Mỹ Đình")}
     assert found("Tiền vệ Đức Huy ghi bàn.") == {("PER", "Đức Huy")}
     assert ("LOC", "Mỹ") in found("Quan hệ Mỹ Trung căng thẳng.")
+
+
+def test_weapons_and_product_lines_are_not_entities() -> None:
+    assert found("Ukraine nhận thêm tên lửa Patriot và xe tăng Leopard từ Đức.") == {
+        ("LOC", "Ukraine"), ("LOC", "Đức")}

@@ -423,3 +423,15 @@ def test_a_countrys_word_that_begins_another_name() -> None:
 def test_weapons_and_product_lines_are_not_entities() -> None:
     assert found("Ukraine nhận thêm tên lửa Patriot và xe tăng Leopard từ Đức.") == {
         ("LOC", "Ukraine"), ("LOC", "Đức")}
+
+
+def test_honorary_titles_and_stage_occupations_are_not_names() -> None:
+    assert found("Nghệ sĩ Nhân dân Lan Hương tham gia bộ phim mới.") == {("PER", "Lan Hương")}
+    assert found("Diva Hồng Nhung biểu diễn tối qua.") == {("PER", "Hồng Nhung")}
+
+
+def test_a_company_without_its_corporate_suffix_is_the_same_company() -> None:
+    orgs = of_type("Toyota Motor báo lãi kỷ lục. Toyota cho biết doanh số tăng.", "ORG")
+    assert [(e.text, e.aliases) for e in orgs] == [("Toyota Motor", ["Toyota"])]
+    assert found("Google ra mắt Gemini tại sự kiện Google I/O ở California.") == {
+        ("ORG", "Google"), ("LOC", "California")}

@@ -325,8 +325,11 @@ def _cores(words: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
     """Shorter names an organisation goes by: without its generic head ("Công ty
     Honda Việt Nam" → "Honda Việt Nam") and without a trailing place ("Honda")."""
     bare = _without_head(words)
-    phrases = load().phrases
+    lex = load()
+    phrases = lex.phrases
     cores = []
+    if len(words) >= 2 and lex.in_section("org_suffixes", words[-1:]):
+        cores.append(words[:-1])  # "Toyota Motor", "Sony Group" -> "Toyota", "Sony"
     for form in (bare, words) if bare else (words,):
         if form is bare:
             cores.append(form)

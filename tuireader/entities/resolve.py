@@ -3,12 +3,23 @@
 * Known names are already canonical (gazetteer aliases such as "Hoa Kỳ" →
   "Mỹ" are applied by the scanner); other names are grouped by
   :func:`~tuireader.entities.lexicon.match_key`, so tone-mark and i/y
-  variants fall together.
+  variants fall together; foreign words of people's names also lose their
+  accents and hyphens ("Mbappé" = "Mbappe", "Jong-un" = "Jong Un").
+* Organisation names are grouped by a key that spells out abbreviations
+  ("UBND", "TAND", "GD-ĐT"), writes places canonically ("TP.HCM") and drops
+  administrative words ("tỉnh"), so "UBND tỉnh Nghệ An" and "Ủy ban nhân dân
+  Nghệ An" are one body.
 * A shorter person name joins the one longer person name that contains all
-  its words ("Blinken", "ông Vương" → "Antony Blinken", "Vương Nghị").
+  its words ("Blinken", "ông Vương" → "Antony Blinken", "Vương Nghị"), also
+  out of order or without a middle initial ("Hà Hồ" → "Hồ Ngọc Hà").
   When two longer names could claim it, it stays on its own.
+* A shorter organisation name joins the one body it names: without the
+  generic head or the trailing place ("Honda" → "Công ty Honda Việt Nam"),
+  as a subsequence of a written form ("Ngân hàng Công Thương"), as an
+  acronym of it ("UBCKNN"), or as a short name given in brackets
+  ("HoREA"), whatever type the cues around the later mention suggested.
 * Lone capitalised words found without any cue are kept only when they
-  name a person already found in the text.
+  name a person or body already found in the text.
 """
 
 from __future__ import annotations

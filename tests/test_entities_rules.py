@@ -435,3 +435,12 @@ def test_a_company_without_its_corporate_suffix_is_the_same_company() -> None:
     assert [(e.text, e.aliases) for e in orgs] == [("Toyota Motor", ["Toyota"])]
     assert found("Google ra mắt Gemini tại sự kiện Google I/O ở California.") == {
         ("ORG", "Google"), ("LOC", "California")}
+
+
+def test_courts_of_appeal_and_function_words_inside_names() -> None:
+    assert found("Tòa án nhân dân cấp cao tại TP.HCM mở phiên phúc thẩm.") == {
+        ("ORG", "Tòa án nhân dân cấp cao tại TP.HCM")}
+    orgs = of_type("Giáo sư giảng bài tại Viện Nghiên cứu cao cấp về Toán (VIASM).", "ORG")
+    assert [(e.text, e.aliases) for e in orgs] == [("Viện Nghiên cứu cao cấp về Toán", ["VIASM"])]
+    # ... but not when nothing capitalised follows.
+    assert ("ORG", "Sở Y tế") in found("Sở Y tế về Hà Nội làm việc.")

@@ -90,7 +90,7 @@ _APPOSITION = re.compile(r"\s*,\s*(?:(?:nguyên|cựu|đương kim|tân|hiện l
 # Lower-case words that close an organisation name: "... khí tượng thủy văn quốc gia".
 _NAME_CLOSERS = {
     ("quốc", "gia"), ("trung", "ương"), ("nhân", "dân"), ("tối", "cao"), ("quốc", "tế"), ("nhà", "nước"),
-    ("liên", "bang"), ("toàn", "quốc"), ("thường", "trực"),
+    ("liên", "bang"), ("toàn", "quốc"), ("thường", "trực"), ("cấp", "cao"),
 }
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|an|at|az)[-‐][A-ZÀ-Ỹ]")
 _LIST_JOINER = re.compile(r"\s*(?:,|\s(?:và|hoặc|cùng))\s*")
@@ -144,7 +144,7 @@ _PLACE_DESCRIPTIONS = {
     "phía", "bắc", "nam", "đông", "tây", "lân", "cận", "ngoại", "ô", "chiến", "lược", "nhỏ", "lớn", "thủ", "phủ",
     "miền", "trung", "sầm", "uất", "hẻo", "lánh", "nghèo", "mới", "thuộc", "quê", "hương",
 }
-_MISSION_HEADS = {"đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
+_MISSION_HEADS = {"cấp cao", "đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
 _BRAND_HEADS = {
@@ -527,10 +527,15 @@ class _Scanner:
         toks = self.toks
         k = j
         closed = 0
+        soft: int | None = None
+        soft_closed = 0
         while k < len(toks) and k - j < limit and not toks[k].cap and self._joined(k) and not toks[k].blocked:
             key = toks[k].key
-            if key == "về" and k > j and self._acronym_follows(k):
-                k += 1  # "Viện Nghiên cứu cao cấp về Toán (VIASM)"
+            if key in ("về", "các") and k > j and soft is None:
+                # "Viện Nghiên cứu cao cấp về Toán (VIASM)", "Ban Quản lý các khu công
+                # nghiệp tỉnh Long An": only when the name clearly goes on.
+                soft, soft_closed = k, closed
+                k += 1
                 continue
             # The syllable after a capitalised one may be a verb's ("Phát | triển"), never a function word.
             begun_word = k == j and word_begun and key not in _TITLE_ENDERS
@@ -543,6 +548,8 @@ class _Scanner:
             return 0
         if self._name_goes_on(k):
             return k - j
+        if soft is not None:
+            k, closed = soft, soft_closed
         if k - j == limit and limit < 7:
             return 0
         if not closed and word_begun and limit == 7 and toks[j].key not in _NAME_ENDERS:

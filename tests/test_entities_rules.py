@@ -444,3 +444,9 @@ def test_courts_of_appeal_and_function_words_inside_names() -> None:
     assert [(e.text, e.aliases) for e in orgs] == [("Viện Nghiên cứu cao cấp về Toán", ["VIASM"])]
     # ... but not when nothing capitalised follows.
     assert ("ORG", "Sở Y tế") in found("Sở Y tế về Hà Nội làm việc.")
+
+
+def test_an_event_without_its_edition_joins_it() -> None:
+    orgs = of_type("Vòng loại World Cup 2026 diễn ra. World Cup sẽ có 48 đội.", "ORG")
+    assert [(e.text, e.aliases) for e in orgs] == [("World Cup 2026", ["World Cup"])]
+    assert len(of_type("Quân khu 7 và Quân khu 9 diễn tập.", "ORG")) == 2

@@ -188,6 +188,16 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if len(longer) == 1 or (longer and all(_subsequence(longer[0].words, g.words) for g in longer[1:])):
             longer[0].mentions.extend(short.mentions)
             merged.add(id(short))
+    # "World Cup" after "World Cup 2026": the event without its edition.
+    editions: dict[tuple[str, ...], list[Group]] = {}
+    for g in every_org:
+        if len(g.words) >= 2 and g.words[-1].isdigit() and id(g) not in merged:
+            editions.setdefault(g.words[:-1], []).append(g)
+    for g in every_org:
+        owners = editions.get(g.words, [])
+        if len(owners) == 1 and id(g) not in merged and owners[0] is not g:
+            owners[0].mentions.extend(g.mentions)
+            merged.add(id(g))
     # "UBCKNN" / "Bộ TN-MT" in a text that also spells the body out.
     all_orgs = [g for g in groups.values() if g.type == "ORG" and id(g) not in merged]
     by_length: dict[int, list[Group]] = {}

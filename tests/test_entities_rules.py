@@ -450,3 +450,9 @@ def test_an_event_without_its_edition_joins_it() -> None:
     orgs = of_type("Vòng loại World Cup 2026 diễn ra. World Cup sẽ có 48 đội.", "ORG")
     assert [(e.text, e.aliases) for e in orgs] == [("World Cup 2026", ["World Cup"])]
     assert len(of_type("Quân khu 7 và Quân khu 9 diễn tập.", "ORG")) == 2
+
+
+def test_one_brand_named_with_a_head_or_with_a_suffix_is_one_body() -> None:
+    orgs = of_type("CLB Hà Nội thắng 2-0. Hà Nội FC lên đầu bảng.", "ORG")
+    assert [(e.text, e.aliases) for e in orgs] == [("CLB Hà Nội", ["Hà Nội FC"])]
+    assert len(of_type("Sở Y tế Hà Nội và Sở Y tế TP.HCM họp.", "ORG")) == 2

@@ -188,6 +188,23 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if len(longer) == 1 or (longer and all(_subsequence(longer[0].words, g.words) for g in longer[1:])):
             longer[0].mentions.extend(short.mentions)
             merged.add(id(short))
+    # "CLB Hà Nội" and "Hà Nội FC": one brand, named with a head or with a suffix.
+    lex = load()
+    by_brand: dict[tuple[str, ...], Group] = {}
+    for g in every_org:
+        if g.known or id(g) in merged:
+            continue
+        brand = _without_head(g.words)
+        if not brand and len(g.words) >= 2 and lex.in_section("org_suffixes", g.words[-1:]):
+            brand = g.words[:-1]
+        if not brand:
+            continue
+        owner = by_brand.get(brand)
+        if owner is None:
+            by_brand[brand] = g
+        else:
+            owner.mentions.extend(g.mentions)
+            merged.add(id(g))
     # "World Cup" after "World Cup 2026": the event without its edition.
     editions: dict[tuple[str, ...], list[Group]] = {}
     for g in every_org:

@@ -456,3 +456,9 @@ def test_one_brand_named_with_a_head_or_with_a_suffix_is_one_body() -> None:
     orgs = of_type("CLB Hà Nội thắng 2-0. Hà Nội FC lên đầu bảng.", "ORG")
     assert [(e.text, e.aliases) for e in orgs] == [("CLB Hà Nội", ["Hà Nội FC"])]
     assert len(of_type("Sở Y tế Hà Nội và Sở Y tế TP.HCM họp.", "ORG")) == 2
+
+
+def test_an_initial_at_a_sentence_end_before_a_family_name() -> None:
+    people = of_type("Công an bắt Nguyễn Văn A. Nguyễn Văn A khai nhận hành vi.", "PER")
+    assert len(people) == 1 and people[0].count == 2
+    assert ("PER", "Patrick S. Ryder") in found("Chuẩn tướng Patrick S. Ryder cho biết.")

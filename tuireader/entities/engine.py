@@ -219,8 +219,11 @@ def tokenize(text: str, lex: Lexicon) -> list[Token]:
                 gap = "space" if between else ("hyphen" if start > m.start() else "space")
             elif stripped == "." and prev.text in ("TP", "Tp"):
                 gap = "dot"
-            elif stripped == "." and len(prev.text) == 1 and prev.cap and between != ".":
-                gap = "space"  # an initial: "Patrick S. Ryder"
+            elif (
+                stripped == "." and len(prev.text) == 1 and prev.cap and between != "."
+                and match_key(piece) not in lex.surnames
+            ):
+                gap = "space"  # an initial: "Patrick S. Ryder" (but "... Văn A. Nguyễn Văn B" is two sentences)
             elif between == "." and (prev.upper or (len(prev.text) == 1 and prev.cap)):
                 gap = "dot"
             elif stripped in _DASHES and "\n" not in between:

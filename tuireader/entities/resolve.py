@@ -62,7 +62,7 @@ def _words(name: str) -> tuple[str, ...]:
     ("Mbappé" = "Mbappe", "Nicolás" = "Nicolas"), Vietnamese ones keep them
     ("Hùng" is not "Hưng")."""
     words: list[str] = []
-    for token in match_key(name).split():
+    for token in match_key(name).rstrip(".").split():
         # "Kim Jong-un" = "Kim Jong Un"; the dash of "Bà Rịa - Vũng Tàu" stays a word.
         words.extend(part for part in token.split("-") if part) if token != "-" else words.append(token)
     return tuple(w if looks_vietnamese(w) else fold(w) for w in words)

@@ -462,3 +462,7 @@ def test_an_initial_at_a_sentence_end_before_a_family_name() -> None:
     people = of_type("Công an bắt Nguyễn Văn A. Nguyễn Văn A khai nhận hành vi.", "PER")
     assert len(people) == 1 and people[0].count == 2
     assert ("PER", "Patrick S. Ryder") in found("Chuẩn tướng Patrick S. Ryder cho biết.")
+
+
+def test_national_team_abbreviations_name_the_country() -> None:
+    assert found("ĐT Việt Nam thắng ĐT Malaysia 2-0.") == {("LOC", "Việt Nam"), ("LOC", "Malaysia")}

@@ -1338,7 +1338,9 @@ class _Scanner:
             self.add("ORG", i, end)  # "ASEAN Cup", "Samsung Electronics"
             return end
         branch = self._local_branch(end) if run == 1 and not looks_vietnamese(tok.text) else 0
-        if branch and not self.lex.in_section("not_names", (tok.key,)):
+        if branch and not self.lex.in_section("not_names", (tok.key,)) and not self.lex.in_section(
+            "not_acronyms", (tok.key,)
+        ):
             self.add("ORG", i, branch)  # "Unilever Việt Nam": a company's branch in Vietnam
             return branch
         if run == 1:

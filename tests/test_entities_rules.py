@@ -466,3 +466,9 @@ def test_an_initial_at_a_sentence_end_before_a_family_name() -> None:
 
 def test_national_team_abbreviations_name_the_country() -> None:
     assert found("ĐT Việt Nam thắng ĐT Malaysia 2-0.") == {("LOC", "Việt Nam"), ("LOC", "Malaysia")}
+
+
+def test_a_speaking_country_word_that_is_a_persons_given_name_is_that_person() -> None:
+    people = of_type("Tiền vệ Nguyễn Hoàng Đức ghi bàn. Đức cho biết anh rất hạnh phúc.", "PER")
+    assert [(e.text, e.aliases) for e in people] == [("Nguyễn Hoàng Đức", ["Đức"])]
+    assert ("LOC", "Nga") in found("Nga cho biết sẽ đáp trả. Ông Putin nói.")

@@ -144,6 +144,9 @@ _PLACE_DESCRIPTIONS = {
     "phía", "bắc", "nam", "đông", "tây", "lân", "cận", "ngoại", "ô", "chiến", "lược", "nhỏ", "lớn", "thủ", "phủ",
     "miền", "trung", "sầm", "uất", "hẻo", "lánh", "nghèo", "mới", "thuộc", "quê", "hương",
 }
+_SPEECH_VERBS = {
+    ("cho", "biết"), ("chia", "sẻ"), ("tâm", "sự"), ("thừa", "nhận"), ("tiết", "lộ"), ("bày", "tỏ"), ("kể", "lại"),
+}
 _MISSION_HEADS = {"cấp cao", "đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
@@ -999,8 +1002,18 @@ class _Scanner:
             if gaz_len == 1 and self.section_at("sentence_start_words", i) > 1:
                 return i + self.section_at("sentence_start_words", i)
             self.add(entry.type, i, i + gaz_len, entry.canonical, known=True)
+            if gaz_len == 1 and entry.type == "LOC" and looks_vietnamese(tok.text) and self._says_at(i + 1):
+                # "Đức cho biết ...": a one-word place that speaks may be a person's
+                # given name; resolution decides once the people of the text are known.
+                self.mentions[-1].fallback = "PER"
             return i + gaz_len
         return self.unknown_run(i)
+
+    def _says_at(self, k: int) -> bool:
+        toks = self.toks
+        if k + 1 >= len(toks) or not self._joined(k) or not self._joined(k + 1):
+            return False
+        return (toks[k].key, toks[k + 1].key) in _SPEECH_VERBS
 
     def emit_org(self, i: int, end: int, entry: GazetteerEntry | None) -> int:
         """Record the organisation ``i..end`` (``entry`` if known) with its qualifier and bracketed alias."""

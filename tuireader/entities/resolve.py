@@ -266,6 +266,18 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
                 m.single, m.fallback = False, None
                 owner.mentions.append(m)
         singles = [m for m in singles if m.single]
+    # "Tiền vệ Nguyễn Hoàng Đức ... Đức cho biết": a one-word place that speaks, and
+    # is the given name of the one person with that name here, is that person.
+    given: dict[str, list[Group]] = {}
+    for g in persons:
+        if id(g) not in merged and len(g.words) >= 2:
+            given.setdefault(g.words[-1], []).append(g)
+    for g in groups.values():
+        if g.type == "LOC" and id(g) not in merged and all(m.fallback == "PER" for m in g.mentions):
+            owners = given.get(match_key(g.mentions[0].surface or g.canonical), [])
+            if len(owners) == 1:
+                owners[0].mentions.extend(g.mentions)
+                merged.add(id(g))
     result = [g for g in groups.values() if id(g) not in merged]
 
     by_word: dict[str, list[Group]] = {}

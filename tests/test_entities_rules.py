@@ -472,3 +472,8 @@ def test_a_speaking_country_word_that_is_a_persons_given_name_is_that_person() -
     people = of_type("Tiền vệ Nguyễn Hoàng Đức ghi bàn. Đức cho biết anh rất hạnh phúc.", "PER")
     assert [(e.text, e.aliases) for e in people] == [("Nguyễn Hoàng Đức", ["Đức"])]
     assert ("LOC", "Nga") in found("Nga cho biết sẽ đáp trả. Ông Putin nói.")
+
+
+def test_transliterated_country_names_are_aliases() -> None:
+    places = of_type("Thủ tướng Cam-pu-chia Hun Manet thăm Việt Nam. Campuchia và Việt Nam ký kết.", "LOC")
+    assert [(e.text, e.aliases) for e in places] == [("Campuchia", ["Cam-pu-chia"]), ("Việt Nam", [])]

@@ -549,16 +549,11 @@ class Library:
             {row[0] for row in self.store.index.db.execute("SELECT rowid FROM text_fts WHERE text_fts MATCH ?", (m,))}
             for m in matches if m
         ]
-        if not sets:
-            return nums
-        groups: dict[int, list[int]] = {}
-        for num in nums:
-            key = 0
-            for bit, members in enumerate(sets):
-                if num in members:
-                    key |= 1 << (len(sets) - 1 - bit)
-            groups.setdefault(key, []).append(num)
-        return [num for key in sorted(groups, reverse=True) for num in groups[key]]
+        groups = [nums]
+        for members in sets:  # most important first: split every group into in / not in
+            groups = [part for group in groups for part in (
+                [n for n in group if n in members], [n for n in group if n not in members])]
+        return [num for group in groups for num in group]
 
     @_locked
     def count(self, query: str = "") -> tuple[int, int]:

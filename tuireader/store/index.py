@@ -110,8 +110,9 @@ class SearchIndex:
         uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA busy_timeout = 5000")
-        self.db.execute("PRAGMA cache_size = -65536")
-        self.db.execute("PRAGMA mmap_size = 268435456")
+        # A 32 MB page cache; no memory map, whose touched pages would count
+        # against the reader's memory on a large library.
+        self.db.execute("PRAGMA cache_size = -32768")
         if not read_only:
             self.db.execute("PRAGMA journal_mode = WAL")
             # The index is derived: losing its last transaction costs a re-index, never data.

@@ -446,9 +446,22 @@ class Store:
         bodies.update(fields, doc_ids=[_doc_id(article_id)])
 
     def iter_meta(self) -> Iterator[dict[str, Any]]:
+        """Every article's metadata, shard by shard.
+
+        Shards not already open are read without being kept: a scan of the
+        whole library must not leave it all in memory.
+        """
         for shard in self.existing_shards():
-            for doc in self._shard("articles", shard).all():
-                yield dict(doc)
+            db = self._shards.get(("articles", shard))
+            if db is not None:
+                docs = [dict(doc) for doc in db.all()]
+            else:
+                path = self.root / "articles" / f"{shard}.json"
+                try:
+                    docs = list((read_json_file(path).get("_default") or {}).values())
+                except CorruptFileError:
+                    docs = [dict(doc) for doc in self._shard("articles", shard).all()]  # recovers it
+            yield from docs
 
     # --- small tables ------------------------------------------------------
     def table(self, name: str):

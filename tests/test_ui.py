@@ -48,6 +48,17 @@ def main_screen(app: TuiReaderApp) -> MainScreen:
     return screen
 
 
+async def walk_sources_to(pilot, tree: SourceTree, wanted) -> None:
+    """Focus the sources pane and press j until the highlighted entry is ``wanted``."""
+    await pilot.press("1")
+    for _ in range(40):
+        entry = tree.highlighted_entry
+        if entry is not None and wanted(entry):
+            return
+        await pilot.press("j")
+    raise AssertionError("the wanted source never got highlighted")
+
+
 async def test_opens_showing_every_article_title(library, tmp_path):
     ids = library.query_ids("")
     titles = [row.title for row in library.summaries(ids)]
@@ -249,12 +260,7 @@ async def test_selecting_a_source_shows_its_articles(library, tmp_path):
         await pilot.pause()
         screen = main_screen(pilot.app)
         tree = screen.query_one(SourceTree)
-        await pilot.press("1")
-        for _ in range(30):
-            entry = tree.highlighted_entry
-            if entry is not None and entry.query == site_query:
-                break
-            await pilot.press("j")
+        await walk_sources_to(pilot, tree, lambda entry: entry.query == site_query)
         await pilot.press("enter")
         assert screen.view_query == site_query
         assert screen.article_ids == library.query_ids(site_query)
@@ -682,12 +688,7 @@ async def test_feed_with_a_failed_refresh_is_marked_and_explained(library, tmp_p
         await pilot.pause()
         screen = main_screen(pilot.app)
         tree = screen.query_one(SourceTree)
-        await pilot.press("1")
-        for _ in range(40):
-            entry = tree.highlighted_entry
-            if entry is not None and entry.kind == "feed":
-                break
-            await pilot.press("j")
+        await walk_sources_to(pilot, tree, lambda entry: entry.kind == "feed")
         assert tree.cursor_node.label.plain.endswith(" !")
         assert "Tin lỗi: last refresh failed:" in screen.status
         await pilot.press("k")

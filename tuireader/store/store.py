@@ -468,12 +468,6 @@ class Store:
         assert self.main is not None
         return self.main.table(name)
 
-    def flush_caches(self) -> None:
-        """Forget cached shard documents (they are re-read on demand)."""
-        for db in self._shards.values():
-            db.close()
-        self._shards.clear()
-
 
 def _upsert_docs(db: TinyDB, docs: list[tuple[str, dict[str, Any]]]) -> None:
     def apply(table: dict[int, dict[str, Any]]) -> None:

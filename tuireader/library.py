@@ -924,21 +924,31 @@ class Library:
         return [m["id"] for m in self.store.iter_meta() if m.get("extractor") != extractor.EXTRACTOR_VERSION]
 
     def recompute_entities(self, ids: Sequence[str], on_progress: ProgressCallback | None = None) -> int:
+        """Extract entities again for ``ids``, writing each shard once."""
         self._writable()
-        done = 0
+        from .store.store import shard_of
+
+        by_shard: dict[str, list[str]] = {}
         for article_id in ids:
-            body = self.store.get_body(article_id)
-            if body is None:
-                continue
-            full, version = entities_for(body.get("text", ""))
+            by_shard.setdefault(shard_of(article_id), []).append(article_id)
+        done = 0
+        for shard_ids in by_shard.values():
+            bodies: dict[str, dict[str, Any]] = {}
+            metas: dict[str, dict[str, Any]] = {}
+            for article_id in shard_ids:
+                with self._lock:
+                    body = self.store.get_body(article_id)
+                if body is None:
+                    continue
+                full, version = entities_for(body.get("text", ""))
+                bodies[article_id] = {"entities": full}
+                metas[article_id] = {"entities": _meta_entities(full), "extractor": version}
             with self._lock:
-                self.store.update_body(article_id, {"entities": full})
-                self.store.update_meta(
-                    [article_id], lambda meta: {"entities": _meta_entities(full), "extractor": version}
-                )
-            done += 1
+                self.store.update_bodies(bodies)
+                self.store.update_meta(list(metas), lambda meta: metas[meta["id"]])
+            done += len(metas)
             if on_progress:
-                on_progress(done, len(ids), article_id)
+                on_progress(done, len(ids), shard_ids[-1])
         return done
 
 

@@ -440,10 +440,20 @@ class Store:
                 self.index.set_shard_stamp(shard, self._stamp(shard))
         return changed
 
-    def update_body(self, article_id: str, fields: dict[str, Any]) -> None:
+    def update_bodies(self, changes: dict[str, dict[str, Any]]) -> None:
+        """Set fields of stored bodies (``{id: fields}``), one write per shard."""
         self._writable()
-        bodies = self._shard("bodies", shard_of(article_id))
-        bodies.update(fields, doc_ids=[_doc_id(article_id)])
+        by_shard: dict[str, dict[int, dict[str, Any]]] = {}
+        for article_id, fields in changes.items():
+            by_shard.setdefault(shard_of(article_id), {})[_doc_id(article_id)] = fields
+
+        for shard, updates in sorted(by_shard.items()):
+            def apply(table: dict[int, dict[str, Any]], updates: dict[int, dict[str, Any]] = updates) -> None:
+                for doc_id, fields in updates.items():
+                    if doc_id in table:
+                        table[doc_id].update(fields)
+
+            self._shard("bodies", shard).table("_default")._update_table(apply)
 
     def iter_meta(self) -> Iterator[dict[str, Any]]:
         """Every article's metadata, shard by shard.

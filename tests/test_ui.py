@@ -103,6 +103,7 @@ async def test_enter_opens_article_with_body_and_entities_and_marks_it_read(libr
         shown = " ".join(" ".join(view.plain_lines()).split())
         first_paragraph = next(p for p in article.text.split("\n") if len(p.split()) > 8)
         assert " ".join(first_paragraph.split()[:8]) in shown
+        assert f"id {opened_id}" in shown  # the id the command line takes
         panel = screen.query_one(EntityPanel)
         entity_names = {str(e["text"]) for e in article.entities}
         assert entity_names, "the sample article should have entities"

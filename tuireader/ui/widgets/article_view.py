@@ -272,6 +272,9 @@ class ArticleView(ScrollView, can_focus=True):
         minutes = _field(article, "reading_minutes")
         if minutes:
             when.append(f"{minutes} phút đọc")
+        article_id = _clean(_field(article, "id"))
+        if article_id:
+            when.append(f"id {article_id}")  # what `tuireader show ID` and the other commands take
         if when:
             self._add_wrapped(Text(" · ".join(when), style=meta_style), column)
         tags = [_clean(tag) for tag in (_field(article, "tags") or ())]

@@ -117,14 +117,26 @@ def reader_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     library.close()
 
 
+async def started(pilot) -> None:
+    """Wait until the main screen has shown its whole view (it paints one screenful first)."""
+    for _ in range(100):
+        screen = pilot.app.main_screen
+        if screen is not None and screen.started:
+            break
+        await pilot.pause(0.02)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def test_main_screen_with_article_and_entities(snap_compare, reader_app):
     # Open the first article, then move into the entity panel onto the first entity.
-    assert snap_compare(reader_app, press=["enter", "4", "down"], terminal_size=UI_SIZE)
+    assert snap_compare(reader_app, press=["enter", "4", "down"], terminal_size=UI_SIZE, run_before=started)
 
 
 def test_help_screen(snap_compare, reader_app):
-    assert snap_compare(reader_app, press=["question_mark"], terminal_size=UI_SIZE)
+    assert snap_compare(reader_app, press=["question_mark"], terminal_size=UI_SIZE, run_before=started)
 
 
 def test_narrow_terminal_with_search(snap_compare, reader_app):
-    assert snap_compare(reader_app, press=["slash", *"ha noi", "enter", "enter"], terminal_size=(80, 24))
+    assert snap_compare(reader_app, press=["slash", *"ha noi", "enter", "enter"], terminal_size=(80, 24),
+                        run_before=started)

@@ -921,7 +921,12 @@ class Library:
         """Articles whose entities came from another extractor version."""
         from . import entities as extractor
 
-        return [m["id"] for m in self.store.iter_meta() if m.get("extractor") != extractor.EXTRACTOR_VERSION]
+        assert self.store.index is not None
+        return [
+            row[0] for row in self.store.index.db.execute(
+                "SELECT id FROM articles WHERE extractor IS NULL OR extractor != ?", (extractor.EXTRACTOR_VERSION,)
+            )
+        ]
 
     def recompute_entities(self, ids: Sequence[str], on_progress: ProgressCallback | None = None) -> int:
         """Extract entities again for ``ids``, writing each shard once."""

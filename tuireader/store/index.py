@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..text import fold, tone_key
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -34,7 +34,8 @@ CREATE TABLE IF NOT EXISTS articles (
     bookmarked INTEGER NOT NULL DEFAULT 0,
     tags TEXT NOT NULL DEFAULT '',
     content_hash TEXT,
-    url TEXT
+    url TEXT,
+    extractor TEXT
 );
 CREATE INDEX IF NOT EXISTS articles_order ON articles (sort_key DESC, num DESC);
 CREATE INDEX IF NOT EXISTS articles_site ON articles (site);
@@ -79,6 +80,7 @@ class IndexRow:
     body: str
     content_hash: str | None
     url: str | None
+    extractor: str | None = None
 
     @property
     def num(self) -> int:
@@ -193,11 +195,11 @@ class SearchIndex:
             self._forget(num, row.body)
             self.db.execute(
                 "INSERT INTO articles (num, id, title, site, source, published, sort_key, read, bookmarked,"
-                " tags, content_hash, url) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                " tags, content_hash, url, extractor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     num, row.id, row.title, row.site, row.source, row.published,
                     row.published or row.added, int(row.read), int(row.bookmarked),
-                    "\x1f".join(row.tags), row.content_hash, row.url,
+                    "\x1f".join(row.tags), row.content_hash, row.url, row.extractor,
                 ),
             )
             self._write_tags(num, row.tags, row.read)
@@ -229,10 +231,13 @@ class SearchIndex:
             self.db.execute("UPDATE articles SET bookmarked = ? WHERE num = ?", (int(bookmarked), num))
 
     def update_labels(
-        self, article_id: str, tags: Sequence[str], entities: Sequence[tuple[str, str, str]], body: str
+        self, article_id: str, tags: Sequence[str], entities: Sequence[tuple[str, str, str]], body: str,
+        extractor: str | None = None,
     ) -> None:
         """New tags or entities for an article (its body is needed to re-index its text)."""
         num = int(article_id, 16)
+        if extractor is not None:
+            self.db.execute("UPDATE articles SET extractor = ? WHERE num = ?", (extractor, num))
         row = self.db.execute("SELECT title, read FROM articles WHERE num = ?", (num,)).fetchone()
         if row is None:
             return

@@ -84,6 +84,7 @@ def index_row(meta: dict[str, Any], body: dict[str, Any] | None) -> IndexRow:
         body=(body or {}).get("text", ""),
         content_hash=meta.get("content_hash"),
         url=meta.get("url"),
+        extractor=meta.get("extractor"),
     )
 
 
@@ -435,7 +436,7 @@ class Store:
                         meta = metas.get(doc_id=doc_id) or {}
                         body = self._shard("bodies", shard).get(doc_id=doc_id) or {}
                         row = index_row(dict(meta), dict(body))
-                        self.index.update_labels(article_id, row.tags, row.entities, row.body)
+                        self.index.update_labels(article_id, row.tags, row.entities, row.body, row.extractor)
                     changed.append(article_id)
                 self.index.set_shard_stamp(shard, self._stamp(shard))
         return changed

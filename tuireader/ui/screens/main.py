@@ -41,6 +41,7 @@ __all__ = ["MainScreen"]
 SEARCH_DEBOUNCE = 0.15
 SOURCES_RECOUNT_DELAY = 1.0
 FIRST_PAGE_ROWS = 200  # more than any terminal shows at once
+STARTUP_FOLLOW_UP_DELAY = 0.15  # seconds after mount: time for the first frame to be written
 EMPTY_VIEW = "No articles in this view."
 ENTITY_SECTION = "Entity feeds"
 
@@ -98,6 +99,7 @@ class MainScreen(Screen[None]):
         self._sources_timer: Timer | None = None
         self._undo_ids: list[str] = []
         self._pending_sources: list[PendingSource] = []
+        self.started = False  # True once the whole view, counts and footer are shown
         self._unread_in_view = 0
 
     @property
@@ -141,12 +143,15 @@ class MainScreen(Screen[None]):
         ids = self._call("Reading the list failed", self.library.query_ids, self.full_query, limit=FIRST_PAGE_ROWS)
         self.article_ids = list(ids or [])
         self.query_one(ArticleList).focus()
-        self.call_after_refresh(self._finish_startup)
+        # Not call_after_refresh: the first frame must reach the terminal before
+        # the full list of a large library is read (measured: ~60 ms at 50,000).
+        self.set_timer(STARTUP_FOLLOW_UP_DELAY, self._finish_startup)
 
     def _finish_startup(self) -> None:
         self.mount(Footer())
         self.reload()
         self.reload_sources()
+        self.started = True
 
     # --- library access ---------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Build a varied synthetic library of N articles from the sample corpus, quickly.
 
-    python benchmarks/make_library.py 10000 --library /tmp/lib10k
+    python benchmarks/make_library.py 10000 --library lib10k
 
 The five sample articles are cleaned and analysed once; each synthetic article
 takes a base article, keeps a leading share of its paragraphs, numbers its title and

@@ -87,6 +87,12 @@ class IndexRow:
         return int(self.id, 16)
 
 
+def shard_bounds(shard: str) -> tuple[int, int]:
+    """The rowid range of a shard: ids are 12 hex digits and start with their shard's two."""
+    low = int(shard, 16) << 40
+    return low, low + (1 << 40) - 1
+
+
 def _last_word(folded: str) -> str:
     """The short form a text uses for a full name: "Blinken" for "Antony Blinken"."""
     words = folded.split()
@@ -269,10 +275,7 @@ class SearchIndex:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def nums_in_shard(self, shard: str) -> list[int]:
-        # Article ids start with their shard's two hex digits.
-        return [
-            r[0] for r in self.db.execute("SELECT num FROM articles WHERE substr(id, 1, 2) = ?", (shard,))
-        ]
+        return [r[0] for r in self.db.execute("SELECT num FROM articles WHERE num BETWEEN ? AND ?", shard_bounds(shard))]
 
     def find_duplicate(self, url: str | None, content_hash: str | None) -> str | None:
         if url:

@@ -28,7 +28,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Document
 
-from .index import IndexRow, SearchIndex
+from .index import IndexRow, SearchIndex, shard_bounds
 from .jsonstorage import AtomicJSONStorage, CorruptFileError, read_json_file
 
 SCHEMA_VERSION = 1
@@ -259,7 +259,7 @@ class Store:
             idx = SearchIndex(index_path, read_only=True)
             try:
                 for art_id, read, bookmarked, tags in idx.db.execute(
-                    "SELECT id, read, bookmarked, tags FROM articles WHERE substr(id,1,2) = ?", (shard,)
+                    "SELECT id, read, bookmarked, tags FROM articles WHERE num BETWEEN ? AND ?", shard_bounds(shard)
                 ):
                     state[art_id] = {"read": bool(read), "bookmarked": bool(bookmarked),
                                      "tags": [t for t in tags.split("\x1f") if t]}

@@ -840,8 +840,9 @@ class Library:
         A failed feed keeps everything stored; its error is remembered for the source pane.
         """
         self._writable()
+        import asyncio
 
-        from .fetch import FeedSource, refresh_sources_sync
+        from .fetch import FeedSource, Fetcher, refresh_sources_sync
 
         feeds = self.feeds() if not names else [self._feed_or_error(n) for n in names]
         if not feeds:
@@ -849,10 +850,6 @@ class Library:
         sources = [FeedSource(id=f["id"], url=f["url"], title=f.get("title"), etag=f.get("etag"),
                               last_modified=f.get("last_modified")) for f in feeds]
         sink = _LibrarySink(self, {f["id"]: f for f in feeds})
-        import asyncio
-
-        from .fetch import Fetcher
-
         fetcher = Fetcher(**fetch_options)
         try:
             reports = refresh_sources_sync(sources, sink, on_progress=on_progress, fetcher=fetcher)
@@ -900,15 +897,13 @@ class Library:
             cleaner_error = str(exc)
         else:
             cleaner_error = None
-        looks_like_feed = False
-        if cleaned is None or not (cleaned.text or "").strip() or b"<rss" in result.content[:2000] \
-                or b"<feed" in result.content[:2000] or b"<rdf:RDF" in result.content[:2000]:
+        head = result.content[:2000]
+        if cleaned is None or not (cleaned.text or "").strip() or any(m in head for m in (b"<rss", b"<feed", b"<rdf:RDF")):
             try:
                 parsed = parse_feed(result.content, url=result.url, content_type=result.content_type)
-                looks_like_feed = bool(parsed.items) or parsed.title is not None
             except FeedError:
-                looks_like_feed = False
-            if looks_like_feed:
+                parsed = None
+            if parsed is not None and (parsed.items or parsed.title is not None):
                 return "feed", self.add_feed(url, title=parsed.title, tags=tags)
         if cleaned is None:
             raise LibraryError(f"{url}: {cleaner_error}")

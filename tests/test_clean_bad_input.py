@@ -16,7 +16,7 @@ PARAGRAPHS = [
 ]
 
 
-@pytest.mark.parametrize("data", [b"", b"   \n\t  ", gzip.compress(b"")])
+@pytest.mark.parametrize("data", [b"", b"   \n\t  ", gzip.compress(b"", mtime=0)], ids=["empty", "whitespace", "empty-gzip"])
 def test_empty_input(data: bytes) -> None:
     with pytest.raises(CleanError, match="empty"):
         clean_source(data)

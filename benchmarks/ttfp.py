@@ -47,11 +47,24 @@ def median_ms(result: dict, key: str) -> float:
     return float(value) * 1000 if value is not None else float("nan")
 
 
+def reader_command() -> str | None:
+    """The ``tuireader`` script of the interpreter running this benchmark.
+
+    The baseline starts with ``sys.executable`` directly, so the reader must
+    too: a ``tuireader`` found on PATH may be a version-manager shim (pyenv's
+    costs ~60 ms of shell before Python even starts), which is not the app.
+    """
+    script = Path(sys.executable).with_name("tuireader")
+    if script.exists():
+        return str(script)
+    return shutil.which("tuireader")
+
+
 def reader_memory_mb(library: Path, env: dict[str, str]) -> float:
     """Start the reader in tmux, wait until it is idle, read its RSS from /proc."""
     with tempfile.TemporaryDirectory() as tmp:
         sock = str(Path(tmp) / "s")
-        exe = shutil.which("tuireader") or "tuireader"
+        exe = reader_command() or "tuireader"
         cmd = " ".join([*(f"{k}={v}" for k, v in env.items()), exe, "--library", str(library)])
         subprocess.run(["tmux", "-S", sock, "-f", "/dev/null", "new-session", "-d", "-s", "m", "-x", "160",
                         "-y", "48", f"env -u COLUMNS -u LINES {cmd}"], check=True)
@@ -84,7 +97,7 @@ def main() -> None:
         raise SystemExit(f"the ttfp harness is missing: {HARNESS}")
     from make_library import build
 
-    exe = shutil.which("tuireader")
+    exe = reader_command()
     if exe is None:
         raise SystemExit("install the reader first: python3 -m pip install -e .")
     # A regular install ships compiled bytecode, as site-packages (and so the

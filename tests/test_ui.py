@@ -240,6 +240,17 @@ async def test_search_finds_accented_words_from_plain_query(library, tmp_path):
         assert titles == [MARKUP_TITLE]
 
 
+async def test_search_typed_before_the_start_up_finishes_is_not_lost(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        assert not screen.started  # the search box joins after the first frame
+        await pilot.press("slash", *"vuong nghi", "enter")
+        await pilot.pause(0.3)
+        assert screen.search_text == "vuong nghi"
+        assert screen.article_ids == library.query_ids("vuong nghi")
+        assert len(screen.query("#search")) == 1
+
+
 async def test_tab_and_number_keys_switch_regions(library, tmp_path):
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
         await pilot.pause()

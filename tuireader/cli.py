@@ -434,6 +434,13 @@ def cmd_opml(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
+    import gc
+
+    # Start-up allocates a few hundred thousand long-lived objects (Textual,
+    # styles, widgets); collecting them over and over before the first frame
+    # costs tens of milliseconds.  The main screen freezes them and turns the
+    # collector back on once the first frame is out.
+    gc.disable()
     from .library import LibraryError
 
     try:

@@ -143,12 +143,15 @@ def _build_fold_table() -> dict[int, str | None]:
     return table
 
 
-_FOLD_TABLE = _build_fold_table()
+_fold_table: dict[int, str | None] | None = None  # built on first use: start-up does not fold
 
 
 def fold(text: str) -> str:
     """Drop diacritics (``đ`` → ``d``) and case: the search key."""
-    folded = unicodedata.normalize("NFC", text).translate(_FOLD_TABLE).casefold()
+    global _fold_table
+    if _fold_table is None:
+        _fold_table = _build_fold_table()
+    folded = unicodedata.normalize("NFC", text).translate(_fold_table).casefold()
     if folded.isascii():
         return folded
     # Letters outside the precomputed blocks (Greek, Cyrillic with marks...): the slow, general way.

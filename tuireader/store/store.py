@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import errno
 import fcntl
-import hashlib
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -44,6 +43,8 @@ class LibraryError(Exception):
 
 def article_id_for(url: str | None, content_hash: str) -> str:
     """Stable 12-hex-digit id: from the canonical URL when known, else the text."""
+    import hashlib
+
     basis = f"url:{url}" if url else f"text:{content_hash}"
     return hashlib.sha1(basis.encode("utf-8")).hexdigest()[:12]
 
@@ -499,6 +500,8 @@ def _now() -> str:
 
 
 def content_hash(text: str) -> str:
+    import hashlib
+
     from ..text import fold
 
     return hashlib.sha1(" ".join(fold(text).split()).encode("utf-8")).hexdigest()

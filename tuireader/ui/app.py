@@ -22,7 +22,6 @@ from textual.theme import Theme
 from ..text import strip_controls
 from .commands import COMMANDS_BY_ID, Command, bindings_for, palette_commands
 from .config import UIConfig, load_config, save_theme
-from .screens.help import key_display
 from .screens.main import MainScreen
 
 __all__ = ["TuiReaderApp", "run"]
@@ -33,6 +32,8 @@ class ReaderCommands(Provider):
 
     def _hit_parts(self, command: Command) -> tuple[str, str]:
         app: TuiReaderApp = self.app  # type: ignore[assignment]
+        from .screens.help import key_display
+
         keys = key_display(app, command, app.keymap)
         help_text = f"{command.help}  ({keys})" if keys else command.help
         # The palette reads help as markup; key names such as "[" must stay literal.
@@ -314,7 +315,8 @@ def run(library_path: Path | None = None) -> None:
     """Run the reader on the library at ``library_path`` (default library when None)."""
     from ..library import Library
 
-    library = Library.open(library_path)
+    # The index is brought up to date after the first paint (see _import_sample_corpus).
+    library = Library.open(library_path, sync=False)
     try:
         TuiReaderApp(library).run()
     finally:

@@ -16,7 +16,6 @@ A broken file never stops the reader: problems are collected in
 from __future__ import annotations
 
 import re
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -53,6 +52,8 @@ def load_config(path: Path | None = None) -> UIConfig:
     except (OSError, UnicodeDecodeError) as error:
         config.problems.append(f"Cannot read config {path}: {error}")
         return config
+    import tomllib  # only when there is a file to read
+
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:

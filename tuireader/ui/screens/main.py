@@ -8,7 +8,7 @@ this screen talks to the library.
 
 from __future__ import annotations
 
-import webbrowser
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Sequence
@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import Widget
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from ...text import strip_controls
@@ -31,7 +31,6 @@ from ..widgets.article_view import ArticleView
 from ..widgets.entity_panel import EntityPanel
 from ..widgets.source_tree import SourceTree
 from .dialogs import PromptScreen, TagSuggester, parse_tag_changes
-from .help import HelpScreen
 
 if TYPE_CHECKING:
     from ..app import TuiReaderApp
@@ -41,6 +40,7 @@ __all__ = ["MainScreen"]
 SEARCH_DEBOUNCE = 0.15
 SOURCES_RECOUNT_DELAY = 1.0
 FIRST_PAGE_ROWS = 200  # more than any terminal shows at once
+SEARCH_PLACEHOLDER = "Search (accents optional: ha noi)  Enter: back to the list  Esc: clear"
 STARTUP_FOLLOW_UP_DELAY = 0.15  # seconds after mount: time for the first frame to be written
 EMPTY_VIEW = "No articles in this view."
 ENTITY_SECTION = "Entity feeds"
@@ -118,9 +118,6 @@ class MainScreen(Screen[None]):
             tree.border_title = "1 Sources"
             yield tree
             with Vertical(id="reader"):
-                search = Input(placeholder="Search (accents optional: ha noi)  Enter: back to the list  Esc: clear", id="search")
-                search.display = False
-                yield search
                 articles = ArticleList(self._rows, id="articles").data_bind(ids=MainScreen.article_ids)
                 articles.border_title = "2 Articles"
                 yield articles
@@ -134,10 +131,10 @@ class MainScreen(Screen[None]):
             yield panel
         with Horizontal(id="statusbar"):
             yield Static(id="status", markup=False)
-            yield ProgressBar(id="progress", show_eta=False)
+
 
     def on_mount(self) -> None:
-        self.query_one("#progress", ProgressBar).display = False
+
         # First paint: one screenful of the list.  The whole view, the counts,
         # the source pane and the key footer follow right after it.
         ids = self._call("Reading the list failed", self.library.query_ids, self.full_query, limit=FIRST_PAGE_ROWS)
@@ -148,6 +145,16 @@ class MainScreen(Screen[None]):
         self.set_timer(STARTUP_FOLLOW_UP_DELAY, self._finish_startup)
 
     def _finish_startup(self) -> None:
+        # The hidden search box and progress bar cost a first frame ~25 ms of
+        # styling; they join right after it (or on first use, if sooner).
+        self._mount_search_input()
+        self._progress_bar()
+        if not gc.isenabled():
+            # Started by cli.cmd_tui, which holds the collector off until the
+            # first frame: what start-up built lives as long as the app, so
+            # keep it out of every later collection, then collect again.
+            gc.freeze()
+            gc.enable()
         self.mount(Footer())
         self.reload()
         self.reload_sources()
@@ -517,7 +524,28 @@ class MainScreen(Screen[None]):
             apply,
         )
 
-    def action_search(self) -> None:
+    def _mount_search_input(self) -> AwaitMount | None:
+        """Mount the (hidden) search box above the list unless it is there."""
+        if self.query("#search"):
+            return None
+        search = Input(placeholder=SEARCH_PLACEHOLDER, id="search")
+        search.display = False
+        return self.query_one("#reader").mount(search, before=0)
+
+    def _progress_bar(self) -> ProgressBar:
+        """The status bar's progress bar, mounted on first use."""
+        found = self.query("#progress")
+        if found:
+            return found.first(ProgressBar)
+        bar = ProgressBar(id="progress", show_eta=False)
+        bar.display = False
+        self.query_one("#statusbar").mount(bar)
+        return bar
+
+    async def action_search(self) -> None:
+        mounting = self._mount_search_input()
+        if mounting is not None:
+            await mounting
         search = self.query_one("#search", Input)
         search.display = True
         # At once: the words typed right after "/" belong to the search.
@@ -547,8 +575,9 @@ class MainScreen(Screen[None]):
         self.matches = tuple(search_ranges(text, value))
 
     def action_clear(self) -> None:
-        search = self.query_one("#search", Input)
-        if search.display or self.search_text:
+        found = self.query("#search")
+        search = found.first(Input) if found else None
+        if search is not None and (search.display or self.search_text):
             if self._search_timer is not None:
                 self._search_timer.stop()
             search.value = ""
@@ -640,6 +669,8 @@ class MainScreen(Screen[None]):
     @work(thread=True, group="browser")
     def _open_url(self, url: str) -> None:
         try:
+            import webbrowser
+
             opened = webbrowser.open(url)
         except Exception:
             opened = False
@@ -647,6 +678,8 @@ class MainScreen(Screen[None]):
             self.app.call_from_thread(self.notify, f"No browser available. Address: {url}", severity="warning")
 
     def action_help(self) -> None:
+        from .help import HelpScreen
+
         self.app.push_screen(HelpScreen(self.reader.keymap))
 
     def action_refresh_sources(self) -> None:
@@ -659,7 +692,7 @@ class MainScreen(Screen[None]):
     def show_progress(self, done: int | None, total: int | None, message: str = "") -> None:
         articles = self.query_one(ArticleList)
         articles.empty_message = message or EMPTY_VIEW
-        bar = self.query_one("#progress", ProgressBar)
+        bar = self._progress_bar()
         if done is None:
             bar.display = False
         else:

@@ -169,12 +169,19 @@ def test_free_words_find_tags_and_forget_removed_ones(library):
     library.add_tags([ids[1]], ["đặc san"])
     assert library.query_ids("dac san") == [ids[1]]
     # The full-text index stays consistent through replaced rows and re-indexing.
-    library.store.index.db.execute("INSERT INTO text_fts (text_fts, rank) VALUES ('integrity-check', 0)")
+    check_full_text_tables(library)
     shard = ids[1][:2]
     library.store.index.set_shard_stamp(shard, "stale")
     library.store.sync_index()
     assert library.query_ids("dac san") == [ids[1]]
-    library.store.index.db.execute("INSERT INTO text_fts (text_fts, rank) VALUES ('integrity-check', 0)")
+    check_full_text_tables(library)
+
+
+def check_full_text_tables(library) -> None:
+    from tuireader.store.index import FTS_TABLES
+
+    for table in FTS_TABLES:  # raises when a table's structure is damaged
+        library.store.index.db.execute(f"INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 0)")
 
 
 def test_entity_names_are_searchable_as_words(library):
@@ -195,3 +202,40 @@ def test_entities_from_an_older_extractor_are_recomputed(library):
     assert all(library.article(i).entities for i in ids[:3])
     blinken = library.query_ids('entity:"Antony Blinken"')
     assert len(blinken) >= 3
+
+
+def _dated_page(title: str, day: int, words: str) -> str:
+    return (
+        f"<html><head><title>{title}</title>"
+        f"<meta property='article:published_time' content='2025-03-{day:02d}T08:00:00+07:00'></head>"
+        f"<body><article><h1>{title}</h1><p>{title}: sáng nay {words} được bàn tại hội nghị ở Hà Nội, "
+        "với nhiều đại biểu tham dự và thảo luận sôi nổi về kế hoạch của năm tới.</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize("fillers", [0, 40], ids=["most-articles-hit", "few-articles-hit"])
+def test_search_order_follows_articles_added_here_and_by_another_instance(tmp_path, fillers):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for n in range(fillers):
+        (folder / f"filler{n}.html").write_text(_dated_page(f"Tin vắn số {n}", 1 + n % 20, "giá lúa gạo"), encoding="utf-8")
+
+    def add(lib: Library, name: str, title: str, day: int) -> None:
+        page = folder / f"{name}.html"
+        page.write_text(_dated_page(title, day, "dự án thủy điện"), encoding="utf-8")
+        assert lib.import_paths([page]).imported
+
+    with Library.open(tmp_path / "lib") as writer:
+        writer.import_paths([folder])
+        add(writer, "a", "Thủy điện ngày mùng một", 1)
+        assert titles(writer, "thuy dien") == ["Thủy điện ngày mùng một"]
+        add(writer, "b", "Thủy điện ngày mùng năm", 5)  # newer: first
+        assert titles(writer, "thuy dien") == ["Thủy điện ngày mùng năm", "Thủy điện ngày mùng một"]
+        with Library.open(tmp_path / "lib") as reader:  # a second instance: read-only, its own connection
+            assert reader.read_only
+            assert titles(reader, "thuy dien") == ["Thủy điện ngày mùng năm", "Thủy điện ngày mùng một"]
+            add(writer, "c", "Thủy điện ngày mùng ba", 3)
+            expected = ["Thủy điện ngày mùng năm", "Thủy điện ngày mùng ba", "Thủy điện ngày mùng một"]
+            assert titles(writer, "thuy dien") == expected
+            assert titles(reader, "thuy dien") == expected  # the other instance's change is seen
+            assert titles(reader, "thuy dien site:nowhere.example") == []

@@ -261,6 +261,12 @@ class Library:
         return len(stale)
 
     @_locked
+    def prepare_search(self) -> None:
+        """Load what the first search would otherwise wait for (the library's display order)."""
+        assert self.store.index is not None
+        self.store.index.load_order()
+
+    @_locked
     def is_empty(self) -> bool:
         assert self.store.index is not None
         return self.store.index.count() == 0
@@ -451,7 +457,8 @@ class Library:
         return (stored[0], True) if stored else (record.id, False)
 
     # --- reading -----------------------------------------------------------
-    def _where(self, parsed: ParsedQuery) -> tuple[list[str], list[Any]]:
+    def _where(self, parsed: ParsedQuery, *, text: bool = True) -> tuple[list[str], list[Any]]:
+        """SQL conditions on ``articles a`` for a query (``text=False``: all but its words)."""
         where: list[str] = []
         params: list[Any] = []
         for flag in parsed.flags:
@@ -484,15 +491,10 @@ class Library:
         if parsed.after:
             where.append("substr(a.sort_key, 1, 10) >= ?")
             params.append(parsed.after)
-        if parsed.terms:
-            # Every term in the title, the text, the tags or the entity names; the last
-            # word typed may still be incomplete, so it matches as a prefix.
-            match = fts_match(parsed.terms, "title_f body_f extra_f")
-            if match is not None:
-                if parsed.terms[-1] in parsed.words:
-                    match = _prefix(match)
-                where.append("a.num IN (SELECT rowid FROM text_fts WHERE text_fts MATCH ?)")
-                params.append(match)
+        match = _text_match(parsed) if text else None
+        if match is not None:
+            where.append("a.num IN (SELECT rowid FROM fold_fts WHERE fold_fts MATCH ?)")
+            params.append(match)
         return where, params
 
     @_locked
@@ -514,21 +516,30 @@ class Library:
         """
         import sqlite3
 
-        assert self.store.index is not None
-        db = self.store.index.db
+        index = self.store.index
+        assert index is not None
         parsed = parse_query(query)
-        where, params = self._where(parsed)
+        match = _text_match(parsed)
+        where, params = self._where(parsed, text=False)
         # Ids are the rowid in hex: reading the rowid keeps the scan on the index alone.
         sql = "SELECT a.num FROM articles a"
         if where:
             sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY a.sort_key DESC, a.num DESC"
-        if limit and not parsed.has_text:
-            sql += f" LIMIT {int(limit)}"
         try:
-            nums = [row[0] for row in db.execute(sql, params)]
-            if parsed.has_text and nums:
-                nums = self._rank(parsed, nums)
+            if match is None:
+                sql += " ORDER BY a.sort_key DESC, a.num DESC"
+                if limit:
+                    sql += f" LIMIT {int(limit)}"
+                nums = [row[0] for row in index.db.execute(sql, params)]
+            else:
+                # The words' hits, put in display order by the index's cached
+                # order: cheaper than having SQLite sort tens of thousands.
+                hits = index.matching("fold_fts", match)
+                if where:
+                    hits.intersection_update(row[0] for row in index.db.execute(sql, params))
+                nums = index.in_display_order(hits)
+                if nums:
+                    nums = self._rank(parsed, nums)
         except sqlite3.OperationalError:  # an FTS syntax corner case must not break the view
             return []
         if limit:
@@ -540,20 +551,26 @@ class Library:
         assert self.store.index is not None
         # Typed without diacritics, an exact match is a folded one: skip the costly passes.
         typed_plain = all(fold(t) == t.casefold() for t in parsed.terms)
-        matches = [
-            None if typed_plain else fts_match(parsed.terms, "title_t", folded=False),
-            None if typed_plain else fts_match(parsed.terms, "title_t body_t", folded=False),
-            fts_match(parsed.terms, "title_f"),
+        questions = [
+            ("title_fts", None if typed_plain else fts_match(parsed.terms, "title_t", folded=False)),
+            ("exact_fts", None if typed_plain else fts_match(parsed.terms, folded=False)),
+            ("title_fts", fts_match(parsed.terms, "title_f")),
         ]
-        sets = [
-            {row[0] for row in self.store.index.db.execute("SELECT rowid FROM text_fts WHERE text_fts MATCH ?", (m,))}
-            for m in matches if m
-        ]
-        groups = [nums]
-        for members in sets:  # most important first: split every group into in / not in
-            groups = [part for group in groups for part in (
-                [n for n in group if n in members], [n for n in group if n not in members])]
-        return [num for group in groups for num in group]
+        sets = [self.store.index.matching(table, match) for table, match in questions if match]
+        # A stable sort on (not in the first set, not in the second, ...), by buckets;
+        # written out for the usual one and three sets (it runs on every hit).
+        if len(sets) == 1:
+            (members,) = sets
+            return [num for num in nums if num in members] + [num for num in nums if num not in members]
+        if len(sets) == 3:
+            first, second, third = sets
+            keys = [((n not in first) << 2) | ((n not in second) << 1) | (n not in third) for n in nums]
+        else:
+            keys = [sum((num not in members) << (len(sets) - 1 - i) for i, members in enumerate(sets)) for num in nums]
+        buckets: list[list[int]] = [[] for _ in range(1 << len(sets))]
+        for key, num in zip(keys, nums):
+            buckets[key].append(num)
+        return [num for bucket in buckets for num in bucket]
 
     @_locked
     def count(self, query: str = "") -> tuple[int, int]:
@@ -1042,6 +1059,16 @@ def _markdown(article: dict[str, Any]) -> str:
 
 def _looks_like_key(value: str) -> bool:
     return value[:4] in ("PER:", "LOC:", "ORG:") or value.startswith("DATE:")
+
+
+def _text_match(parsed: ParsedQuery) -> str | None:
+    """The full-text expression for a query's words: every one, in the title,
+    the text, the tags or the entity names; the last word typed may still be
+    incomplete, so it matches as a prefix."""
+    match = fts_match(parsed.terms)
+    if match is not None and parsed.terms[-1] in parsed.words:
+        match = _prefix(match)
+    return match
 
 
 def _prefix(match: str) -> str:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..text import fold, tone_key
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -57,10 +57,30 @@ CREATE INDEX IF NOT EXISTS article_entities_key ON article_entities (key, num);
 CREATE INDEX IF NOT EXISTS article_entities_name ON article_entities (name_f, num);
 CREATE INDEX IF NOT EXISTS article_entities_last ON article_entities (last_f, num);
 CREATE INDEX IF NOT EXISTS article_entities_num ON article_entities (num);
-CREATE VIRTUAL TABLE IF NOT EXISTS text_fts USING fts5 (
-    title_f, body_f, extra_f, title_t, body_t, extra_t, content='', tokenize='unicode61 remove_diacritics 0'
-);
 """
+
+# The full-text tables, contentless (they keep no copy of the text).  Columns
+# ending in _f hold folded text (no diacritics), _t tone-keyed text (as typed,
+# tone marks placed one way).  One table per question a search asks, so no
+# query needs a column filter over the large body position lists.
+FTS_TABLES: dict[str, tuple[str, ...]] = {
+    "fold_fts": ("title_f", "body_f", "extra_f"),  # which articles match, accents ignored
+    "exact_fts": ("title_t", "body_t"),  # ranking: the words as typed, anywhere
+    "title_fts": ("title_f", "title_t"),  # ranking: title matches (small, so cheap to ask)
+}
+_FTS_SCHEMA = "".join(
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {table} USING fts5 ({', '.join(columns)},"
+    " content='', tokenize='unicode61 remove_diacritics 0');\n"
+    for table, columns in FTS_TABLES.items()
+)
+_FTS_INSERT = {
+    table: f"INSERT INTO {table} (rowid, {', '.join(columns)}) VALUES (?{', ?' * len(columns)})"
+    for table, columns in FTS_TABLES.items()
+}
+_FTS_DELETE = {
+    table: f"INSERT INTO {table} ({table}, rowid, {', '.join(columns)}) VALUES ('delete', ?{', ?' * len(columns)})"
+    for table, columns in FTS_TABLES.items()
+}
 
 
 @dataclass(frozen=True)
@@ -99,13 +119,16 @@ def _last_word(folded: str) -> str:
     return words[-1] if len(words) > 1 else ""
 
 
-def _fts_values(title: str, body: str, tags: Iterable[str], names: Iterable[str]) -> tuple[str, ...]:
-    """The six full-text columns: title, body and tags+entity names, folded and tone-keyed."""
+def _fts_values(title: str, body: str, tags: Iterable[str], names: Iterable[str]) -> dict[str, str]:
+    """The full-text columns: title, body and tags+entity names, folded and tone-keyed."""
     extra = " \n ".join([*tags, *names])
-    return (fold(title), fold(body), fold(extra), tone_key(title), tone_key(body), tone_key(extra))
+    return {
+        "title_f": fold(title), "body_f": fold(body), "extra_f": fold(extra),
+        "title_t": tone_key(title), "body_t": tone_key(body),
+    }
 
 
-def _row_values(row: IndexRow) -> tuple[str, ...]:
+def _row_values(row: IndexRow) -> dict[str, str]:
     return _fts_values(row.title, row.body, row.tags, [name for _, _, name in row.entities])
 
 
@@ -117,6 +140,10 @@ class SearchIndex:
         self.read_only = read_only
         uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+        self._generation = 0  # bumped whenever articles are added or removed
+        self._order: list[int] = []
+        self._positions: dict[int, int] = {}
+        self._order_stamp: tuple[int, int] | None = None
         self.db.execute("PRAGMA busy_timeout = 5000")
         # A 32 MB page cache; no memory map, whose touched pages would count
         # against the reader's memory on a large library.
@@ -125,7 +152,7 @@ class SearchIndex:
             self.db.execute("PRAGMA journal_mode = WAL")
             # The index is derived: losing its last transaction costs a re-index, never data.
             self.db.execute("PRAGMA synchronous = OFF")
-            self.db.executescript(_SCHEMA)
+            self.db.executescript(_SCHEMA + _FTS_SCHEMA)
             version = self.info("index_version")
             if version != str(INDEX_VERSION):
                 self.reset()
@@ -147,8 +174,11 @@ class SearchIndex:
             DROP TABLE IF EXISTS extra_fts; DROP TABLE IF EXISTS shard_state;
             DROP TABLE IF EXISTS text_indexed;
             """
+            + "".join(f"DROP TABLE IF EXISTS {table};" for table in FTS_TABLES)
         )
-        self.db.executescript(_SCHEMA)
+        self.db.execute("VACUUM")  # give the dropped tables' pages back to the disk
+        self.db.executescript(_SCHEMA + _FTS_SCHEMA)
+        self._generation += 1
         self.set_info("index_version", str(INDEX_VERSION))
 
     def shard_stamps(self) -> dict[str, str]:
@@ -161,7 +191,12 @@ class SearchIndex:
     def transaction(self) -> "_Transaction":
         return _Transaction(self.db)
 
-    def _indexed_values(self, num: int, body: str) -> tuple[str, ...] | None:
+    def _write_fts(self, num: int, values: dict[str, str], *, delete: bool = False) -> None:
+        statements = _FTS_DELETE if delete else _FTS_INSERT
+        for table, columns in FTS_TABLES.items():
+            self.db.execute(statements[table], (num, *(values[column] for column in columns)))
+
+    def _indexed_values(self, num: int, body: str) -> dict[str, str] | None:
         """What the full-text table holds for ``num`` (its body is not stored: given)."""
         row = self.db.execute("SELECT title, tags FROM articles WHERE num = ?", (num,)).fetchone()
         if row is None:
@@ -181,12 +216,9 @@ class SearchIndex:
         if body is not None:
             values = self._indexed_values(num, body)
             if values is not None:
-                self.db.execute(
-                    "INSERT INTO text_fts (text_fts, rowid, title_f, body_f, extra_f, title_t, body_t, extra_t)"
-                    " VALUES ('delete',?,?,?,?,?,?,?)",
-                    (num, *values),
-                )
+                self._write_fts(num, values, delete=True)
         self.db.execute("DELETE FROM articles WHERE num = ?", (num,))
+        self._generation += 1
         self.db.execute("DELETE FROM article_tags WHERE num = ?", (num,))
         self.db.execute("DELETE FROM article_entities WHERE num = ?", (num,))
 
@@ -210,11 +242,7 @@ class SearchIndex:
             )
             self._write_tags(num, row.tags, row.read)
             self._write_entities(num, row.entities)
-            self.db.execute(
-                "INSERT INTO text_fts (rowid, title_f, body_f, extra_f, title_t, body_t, extra_t)"
-                " VALUES (?,?,?,?,?,?,?)",
-                (num, *_row_values(row)),
-            )
+            self._write_fts(num, _row_values(row))
 
     def _write_tags(self, num: int, tags: Sequence[str], read: bool) -> None:
         self.db.executemany(
@@ -248,20 +276,14 @@ class SearchIndex:
         if row is None:
             return
         values = self._indexed_values(num, body)
-        self.db.execute(
-            "INSERT INTO text_fts (text_fts, rowid, title_f, body_f, extra_f, title_t, body_t, extra_t)"
-            " VALUES ('delete',?,?,?,?,?,?,?)",
-            (num, *values),
-        )
+        if values is not None:
+            self._write_fts(num, values, delete=True)
         self.db.execute("UPDATE articles SET tags = ? WHERE num = ?", ("\x1f".join(tags), num))
         self.db.execute("DELETE FROM article_tags WHERE num = ?", (num,))
         self._write_tags(num, tags, bool(row[1]))
         self.db.execute("DELETE FROM article_entities WHERE num = ?", (num,))
         self._write_entities(num, entities)
-        self.db.execute(
-            "INSERT INTO text_fts (rowid, title_f, body_f, extra_f, title_t, body_t, extra_t) VALUES (?,?,?,?,?,?,?)",
-            (num, *_fts_values(row[0], body, tags, [name for _, _, name in entities])),
-        )
+        self._write_fts(num, _fts_values(row[0], body, tags, [name for _, _, name in entities]))
 
     def remove_shard(self, nums: Iterable[int], body_of) -> None:
         for num in nums:
@@ -271,6 +293,34 @@ class SearchIndex:
         self.db.execute("INSERT OR REPLACE INTO shard_state (shard, stamp) VALUES (?, ?)", (shard, stamp))
 
     # --- reading -----------------------------------------------------------
+    def matching(self, table: str, expression: str) -> set[int]:
+        """Rowids of the articles a full-text table matches (``expression`` in FTS5 syntax)."""
+        return {row[0] for row in self.db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (expression,))}
+
+    def load_order(self) -> None:
+        """Read the display order of the whole library unless the kept one is current."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        if self._order_stamp != (version, self._generation):
+            rows = self.db.execute("SELECT num FROM articles ORDER BY sort_key DESC, num DESC")
+            self._order = [num for (num,) in rows]
+            self._positions = {}
+            self._order_stamp = (version, self._generation)
+
+    def in_display_order(self, nums: set[int]) -> list[int]:
+        """The articles among ``nums`` in display order (newest first).
+
+        The order of the whole library is kept until articles are added or
+        removed, here or by another process (SQLite's data_version tells), so
+        a search orders its hits without asking the database to sort them.
+        """
+        self.load_order()
+        if len(nums) * 8 > len(self._order):  # many hits: one pass over the order beats a sort
+            return [num for num in self._order if num in nums]
+        if not self._positions:
+            self._positions = {num: place for place, num in enumerate(self._order)}
+        positions = self._positions
+        return sorted((num for num in nums if num in positions), key=positions.__getitem__)
+
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 

@@ -103,8 +103,11 @@ def parse_query(text: str) -> ParsedQuery:
     return query
 
 
-def fts_match(terms: list[str], columns: str, folded: bool = True) -> str | None:
-    """An FTS5 MATCH expression requiring every term (each a phrase of tokens)."""
+def fts_match(terms: list[str], columns: str | None = None, folded: bool = True) -> str | None:
+    """An FTS5 MATCH expression requiring every term (each a phrase of tokens).
+
+    ``columns`` limits it to some columns of the table (all when None).
+    """
     parts = []
     for term in terms:
         key = fold(term) if folded else tone_key(term)
@@ -114,4 +117,5 @@ def fts_match(terms: list[str], columns: str, folded: bool = True) -> str | None
         parts.append('"' + " ".join(tokens) + '"')
     if not parts:
         return None
-    return f"{{{columns}}} : ({' AND '.join(parts)})"
+    expression = " AND ".join(parts)
+    return f"{{{columns}}} : ({expression})" if columns else expression

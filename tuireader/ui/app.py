@@ -202,6 +202,7 @@ class TuiReaderApp(App[None]):
                         self._progress, done, total, "Importing the sample articles…"
                     )
                 )) or changed
+            getattr(self.library, "prepare_search", lambda: None)()
         except Exception as error:
             self.call_from_thread(self.notify, f"Could not open the library fully: {error}", severity="error")
         finally:

@@ -239,3 +239,23 @@ def test_search_order_follows_articles_added_here_and_by_another_instance(tmp_pa
             assert titles(writer, "thuy dien") == expected
             assert titles(reader, "thuy dien") == expected  # the other instance's change is seen
             assert titles(reader, "thuy dien site:nowhere.example") == []
+
+
+def test_view_counts_agree_with_the_list_through_read_changes_here_and_elsewhere(library):
+    def expected(lib: Library, query: str) -> tuple[int, int]:
+        rows = lib.summaries(lib.query_ids(query))
+        return sum(not row.read for row in rows), len(rows)
+
+    queries = ["nga", "ngoai truong", "Ngoại trưởng", "dien dam is:unread", "khongcotu"]
+    for query in queries:
+        assert library.count(query) == expected(library, query)
+    hits = library.query_ids("nga")
+    assert len(hits) >= 2
+    with Library.open(library.path) as other:  # a second (read-only) instance counts too
+        assert other.count("nga") == (len(hits), len(hits)) == library.count("nga")
+        library.set_read(hits[:1])
+        assert library.count("nga") == (len(hits) - 1, len(hits))
+        assert other.count("nga") == (len(hits) - 1, len(hits))  # it sees this one's change
+    library.set_read(hits[:1], False)
+    for query in queries:
+        assert library.count(query) == expected(library, query)

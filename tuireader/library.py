@@ -536,7 +536,7 @@ class Library:
                 # order: cheaper than having SQLite sort tens of thousands.
                 hits = index.matching("fold_fts", match)
                 if where:
-                    hits.intersection_update(row[0] for row in index.db.execute(sql, params))
+                    hits = hits.intersection(row[0] for row in index.db.execute(sql, params))
                 nums = index.in_display_order(hits)
                 if nums:
                     nums = self._rank(parsed, nums)
@@ -576,7 +576,17 @@ class Library:
     def count(self, query: str = "") -> tuple[int, int]:
         """(unread, total) for a view."""
         assert self.store.index is not None
-        where, params = self._where(parse_query(query))
+        parsed = parse_query(query)
+        match = _text_match(parsed)
+        if match is not None and not self._where(parsed, text=False)[0]:
+            # Only words: count the hits the list just found (the index keeps them).
+            import sqlite3
+
+            try:
+                return self.store.index.count_among(self.store.index.matching("fold_fts", match))
+            except sqlite3.OperationalError:
+                return 0, 0
+        where, params = self._where(parsed)
         sql = "SELECT count(*), coalesce(sum(1 - a.read), 0) FROM articles a"
         if where:
             sql += " WHERE " + " AND ".join(where)

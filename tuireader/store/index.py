@@ -140,10 +140,15 @@ class SearchIndex:
         self.read_only = read_only
         uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
         self.db = sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
-        self._generation = 0  # bumped whenever articles are added or removed
+        # What searches keep between calls, valid while the stamp holds: SQLite's
+        # data_version (changes by other connections) and our own change count.
+        self._generation = 0  # bumped whenever articles or their indexed text change
+        self._stamp: tuple[int, int] | None = None
         self._order: list[int] = []
         self._positions: dict[int, int] = {}
-        self._order_stamp: tuple[int, int] | None = None
+        self._known: set[int] | None = None
+        self._matches: dict[tuple[str, str], set[int]] = {}
+        self._unread: set[int] | None = None
         self.db.execute("PRAGMA busy_timeout = 5000")
         # A 32 MB page cache; no memory map, whose touched pages would count
         # against the reader's memory on a large library.
@@ -192,6 +197,7 @@ class SearchIndex:
         return _Transaction(self.db)
 
     def _write_fts(self, num: int, values: dict[str, str], *, delete: bool = False) -> None:
+        self._generation += 1
         statements = _FTS_DELETE if delete else _FTS_INSERT
         for table, columns in FTS_TABLES.items():
             self.db.execute(statements[table], (num, *(values[column] for column in columns)))
@@ -259,6 +265,7 @@ class SearchIndex:
     def update_state(self, article_id: str, *, read: bool | None = None, bookmarked: bool | None = None) -> None:
         num = int(article_id, 16)
         if read is not None:
+            self._unread = None
             self.db.execute("UPDATE articles SET read = ? WHERE num = ?", (int(read), num))
             self.db.execute("UPDATE article_tags SET read = ? WHERE num = ?", (int(read), num))
         if bookmarked is not None:
@@ -293,18 +300,50 @@ class SearchIndex:
         self.db.execute("INSERT OR REPLACE INTO shard_state (shard, stamp) VALUES (?, ?)", (shard, stamp))
 
     # --- reading -----------------------------------------------------------
+    def _check_kept(self) -> None:
+        """Forget what searches kept if articles changed since (here or elsewhere)."""
+        stamp = (self.db.execute("PRAGMA data_version").fetchone()[0], self._generation)
+        if stamp != self._stamp:
+            self._stamp = stamp
+            self._order, self._positions, self._known = [], {}, None
+            self._matches.clear()
+            self._unread = None
+
     def matching(self, table: str, expression: str) -> set[int]:
-        """Rowids of the articles a full-text table matches (``expression`` in FTS5 syntax)."""
-        return {row[0] for row in self.db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (expression,))}
+        """Rowids a full-text table matches (``expression`` in FTS5 syntax).
+
+        The last few answers are kept (the list and its counts ask the same
+        question): treat the returned set as read-only.
+        """
+        self._check_kept()
+        key = (table, expression)
+        found = self._matches.get(key)
+        if found is None:
+            found = {row[0] for row in self.db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (expression,))}
+            if len(self._matches) >= 8:
+                self._matches.clear()
+            self._matches[key] = found
+        return found
+
+    def forget_matches(self) -> None:
+        """Drop the kept full-text answers (the next question asks SQLite again)."""
+        self._matches.clear()
 
     def load_order(self) -> None:
         """Read the display order of the whole library unless the kept one is current."""
-        version = self.db.execute("PRAGMA data_version").fetchone()[0]
-        if self._order_stamp != (version, self._generation):
+        self._check_kept()
+        if not self._order:
             rows = self.db.execute("SELECT num FROM articles ORDER BY sort_key DESC, num DESC")
             self._order = [num for (num,) in rows]
-            self._positions = {}
-            self._order_stamp = (version, self._generation)
+
+    def count_among(self, nums: set[int]) -> tuple[int, int]:
+        """(unread, total) of the stored articles among ``nums``."""
+        self.load_order()
+        if self._known is None:
+            self._known = set(self._order)
+        if self._unread is None:
+            self._unread = {row[0] for row in self.db.execute("SELECT num FROM articles WHERE read = 0")}
+        return len(self._unread.intersection(nums)), len(self._known.intersection(nums))
 
     def in_display_order(self, nums: set[int]) -> list[int]:
         """The articles among ``nums`` in display order (newest first).

@@ -181,7 +181,10 @@ class SearchIndex:
             """
             + "".join(f"DROP TABLE IF EXISTS {table};" for table in FTS_TABLES)
         )
-        self.db.execute("VACUUM")  # give the dropped tables' pages back to the disk
+        try:
+            self.db.execute("VACUUM")  # give the dropped tables' pages back to the disk
+        except sqlite3.OperationalError:  # another instance is reading: the space is reused later
+            pass
         self.db.executescript(_SCHEMA + _FTS_SCHEMA)
         self._generation += 1
         self.set_info("index_version", str(INDEX_VERSION))

@@ -177,6 +177,34 @@ def test_missing_or_stale_index_is_rebuilt_from_tinydb(tmp_path):
     s.close()
 
 
+def test_index_of_an_older_version_is_dropped_and_rebuilt(tmp_path):
+    import sqlite3
+
+    from tuireader.store.index import FTS_TABLES, INDEX_VERSION
+
+    lib = tmp_path / "lib"
+    s = Store.open(lib)
+    s.put_articles([make_record(n) for n in range(6)])
+    s.close()
+    # What an index of the previous layout looked like: one six-column full-text table.
+    db = sqlite3.connect(lib / "index.sqlite", isolation_level=None)
+    for table in FTS_TABLES:
+        db.execute(f"DROP TABLE {table}")
+    db.execute("CREATE VIRTUAL TABLE text_fts USING fts5 (title_f, body_f, extra_f, title_t, body_t, extra_t,"
+               " content='', tokenize='unicode61 remove_diacritics 0')")
+    db.execute("UPDATE info SET value = ? WHERE key = 'index_version'", (str(INDEX_VERSION - 1),))
+    db.close()
+    s = Store.open(lib)
+    try:
+        tables = {row[0] for row in s.index.db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert "text_fts" not in tables and set(FTS_TABLES) <= tables
+        assert s.index.info("index_version") == str(INDEX_VERSION)
+        assert s.index.count() == 6
+        assert len(s.index.matching("fold_fts", '"ngoai" AND "truong"')) == 6
+    finally:
+        s.close()
+
+
 def test_unwritable_library_location_gives_one_sentence(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

@@ -100,6 +100,11 @@ class TuiReaderApp(App[None]):
 
     # --- startup ----------------------------------------------------------
 
+    def get_default_screen(self) -> MainScreen:
+        # The main screen is the app's first screen (not pushed over Textual's
+        # blank default): it is composed and painted in the app's start-up pass.
+        return MainScreen()
+
     def on_mount(self) -> None:
         if self.keymap:
             self.set_keymap(self.keymap)
@@ -110,7 +115,6 @@ class TuiReaderApp(App[None]):
                 self.config.problems.append(f"Config: unknown theme '{self.config.theme}'.")
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._theme_ready = True
-        self.push_screen(MainScreen())
         for problem in self.config.problems:
             self.notify(problem, severity="warning", timeout=8)
         self._show_library_notices()

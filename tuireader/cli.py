@@ -559,9 +559,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _reader_arguments(arguments: list[str]) -> argparse.Namespace | None:
+    """The arguments when they only open the reader (``[--library DIR]``), else None.
+
+    Opening the reader is the common case and must start fast: it skips
+    building the parser of every command.
+    """
+    parser = argparse.ArgumentParser(prog="tuireader", add_help=False, exit_on_error=False)
+    parser.add_argument("--library", type=Path, default=None)
+    try:
+        known, rest = parser.parse_known_args(arguments)
+    except argparse.ArgumentError:
+        return None  # the full parser explains the mistake
+    return None if rest else known
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    args = _reader_arguments(arguments)
+    if args is None:
+        args = build_parser().parse_args(arguments)
     from .library import LibraryError
 
     func = getattr(args, "func", cmd_tui)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rich.text import Text
 
-from .test_ui_support import MARKUP_TITLE, UI_SIZE, _library_template, library_path, strip_lines  # noqa: F401
+from .test_ui_support import MARKUP_TITLE, UI_SIZE, _library_template, library_path, strip_lines, until_started  # noqa: F401
 from textual.widgets import Input
 
 from tuireader.library import Library
@@ -91,7 +91,7 @@ async def test_j_and_k_move_the_cursor(library, tmp_path):
 
 async def test_enter_opens_article_with_body_and_entities_and_marks_it_read(library, tmp_path):
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+        await until_started(pilot)
         screen = main_screen(pilot.app)
         articles = screen.query_one(ArticleList)
         await pilot.press("j", "enter")
@@ -182,7 +182,7 @@ async def test_bookmark_read_toggle_and_mark_view_read_with_undo(library, tmp_pa
 async def test_tags_dialog_adds_and_removes_tags(library, tmp_path):
     ids = library.query_ids("")
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+        await until_started(pilot)
         await pilot.press("t")
         await pilot.pause()
         pilot.app.screen.query_one(Input).value = "ngoai-giao, nga"
@@ -269,7 +269,7 @@ async def test_tab_and_number_keys_switch_regions(library, tmp_path):
 async def test_selecting_a_source_shows_its_articles(library, tmp_path):
     site_query = "site:sggp.org.vn"
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+        await until_started(pilot)
         screen = main_screen(pilot.app)
         tree = screen.query_one(SourceTree)
         await walk_sources_to(pilot, tree, lambda entry: entry.query == site_query)
@@ -375,7 +375,7 @@ async def test_entity_panel_shows_markup_like_names_literally(tmp_path):
 
 async def test_entity_selection_highlights_mentions_and_pivot_opens_feed(library, tmp_path):
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+        await until_started(pilot)
         screen = main_screen(pilot.app)
         await pilot.press("enter", "4", "down")
         await pilot.pause()
@@ -514,7 +514,7 @@ async def test_command_palette_runs_registry_commands(library, tmp_path):
 
 async def test_mouse_click_opens_an_article_and_selects_a_source(library, tmp_path):
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+        await until_started(pilot)
         screen = main_screen(pilot.app)
         articles = screen.query_one(ArticleList)
         content = articles.content_region
@@ -553,7 +553,7 @@ async def test_refresh_fetches_feeds_in_the_background_and_shows_new_articles(li
     feed = library.add_feed(httpserver.url_for("/feed.xml"), title="Tin Đà Nẵng")
     before = set(library.query_ids(""))
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+        await until_started(pilot)
         screen = main_screen(pilot.app)
         await pilot.press("ctrl+r")
         await pilot.app.workers.wait_for_complete()
@@ -598,7 +598,7 @@ async def test_changes_made_during_a_refresh_are_saved_at_once(library, tmp_path
 
 async def test_click_on_entity_shows_mentions_double_click_opens_its_feed(library, tmp_path):
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+        await until_started(pilot)
         screen = main_screen(pilot.app)
         await pilot.press("enter")
         await pilot.pause()
@@ -633,7 +633,7 @@ async def test_space_pages_the_article_then_opens_the_next_unread(library, tmp_p
 
 async def test_save_a_search_as_a_view_then_delete_it(library, tmp_path):
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+        await until_started(pilot)
         screen = main_screen(pilot.app)
         await pilot.press("slash")
         screen.query_one("#search", Input).value = "lavrov"
@@ -697,7 +697,7 @@ async def test_feed_with_a_failed_refresh_is_marked_and_explained(library, tmp_p
 
     await asyncio.to_thread(library.refresh)  # nothing listens on port 9: the error is remembered
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+        await until_started(pilot)
         screen = main_screen(pilot.app)
         tree = screen.query_one(SourceTree)
         await walk_sources_to(pilot, tree, lambda entry: entry.kind == "feed")
@@ -713,7 +713,7 @@ async def test_first_start_imports_the_sample_corpus_in_the_background(tmp_path)
     try:
         app = TuiReaderApp(library, config_path=tmp_path / "config.toml")
         async with app.run_test(size=UI_SIZE) as pilot:
-            await pilot.pause()
+            await until_started(pilot)
             await app.workers.wait_for_complete()
             await pilot.pause()
             screen = main_screen(app)

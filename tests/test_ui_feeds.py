@@ -8,7 +8,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from tests.test_ui import anyio_backend, library, main_screen, make_app  # noqa: F401
-from tests.test_ui_support import UI_SIZE, _library_template, library_path  # noqa: F401
+from tests.test_ui_support import UI_SIZE, _library_template, library_path, until_started  # noqa: F401
 from tuireader.library import Library
 from tuireader.ui.widgets.source_tree import SourceTree
 
@@ -48,7 +48,7 @@ async def test_r_on_a_feed_refreshes_it_and_its_articles_appear(library: Library
         tree.move_cursor(node)
         await pilot.press("r")
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_started(pilot)
         assert len(library.query_ids(f"source:{feed['id']}")) == 2
         entry = next(e for e in library.source_tree() if e.id == feed["id"])
         assert entry.unread == 2 and entry.label == "Tin Đà Nẵng"

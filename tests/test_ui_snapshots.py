@@ -21,7 +21,7 @@ import tuireader.library
 from tuireader.library import Library
 from tuireader.ui.app import TuiReaderApp
 
-from .test_ui_support import UI_SIZE
+from .test_ui_support import UI_SIZE, until_started
 
 ENTITIES = {
     "Nguyễn Thị Mai": "PER",
@@ -118,12 +118,8 @@ def reader_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 async def started(pilot) -> None:
-    """Wait until the main screen has shown its whole view (it paints one screenful first)."""
-    for _ in range(100):
-        screen = pilot.app.main_screen
-        if screen is not None and screen.started:
-            break
-        await pilot.pause(0.02)
+    """Wait until the whole view is shown and the start-up work is done."""
+    await until_started(pilot)
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

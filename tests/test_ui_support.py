@@ -60,3 +60,14 @@ def strip_lines(widget) -> list[str]:
     """What a Line-API widget shows right now, one string per row."""
     height = widget.scrollable_content_region.height
     return [widget.render_line(y).text.rstrip() for y in range(height)]
+
+
+async def until_started(pilot) -> None:
+    """Wait until the main screen has finished starting: it paints one screenful
+    first, then the side panes' lists, the counts and the footer join."""
+    for _ in range(100):
+        screen = pilot.app.main_screen
+        if screen is not None and screen.started:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()

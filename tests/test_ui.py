@@ -251,6 +251,19 @@ async def test_search_typed_before_the_start_up_finishes_is_not_lost(library, tm
         assert len(screen.query("#search")) == 1
 
 
+async def test_side_panes_can_be_focused_before_the_start_up_finishes(library, tmp_path):
+    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+        screen = main_screen(pilot.app)
+        assert not screen.started and not screen.query(SourceTree)  # they join after the first frame
+        await pilot.press("4")
+        assert isinstance(pilot.app.focused, EntityPanel)
+        await pilot.press("1")
+        assert isinstance(pilot.app.focused, SourceTree)
+        await until_started(pilot)
+        assert len(screen.query(SourceTree)) == len(screen.query(EntityPanel)) == 1
+        assert screen.query_one(SourceTree).highlighted_entry.query == screen.view_query
+
+
 async def test_tab_and_number_keys_switch_regions(library, tmp_path):
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
         await pilot.pause()

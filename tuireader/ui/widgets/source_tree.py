@@ -121,12 +121,19 @@ class SourceTree(Tree[Any]):
                 node.expand()
         self._section_nodes = sections
         if cursor_node is not None:
-            self.move_cursor(cursor_node)
+            self._move_to(cursor_node)
         self.scroll_to(y=scroll_y, animate=False)
 
     def watch_current_query(self, query: str) -> None:
         node = self._find(query)
         if node is not None and self.cursor_node is not node:
+            self._move_to(node)
+
+    def _move_to(self, node: TreeNode[Any]) -> None:
+        # A node added since the tree last laid out its lines has no line yet.
+        if node.line < 0:
+            self.call_after_refresh(self.move_cursor, node)
+        else:
             self.move_cursor(node)
 
     def _find(self, query: str) -> TreeNode[Any] | None:

@@ -41,6 +41,7 @@ async def test_r_on_a_feed_refreshes_it_and_its_articles_appear(library: Library
     app = make_app(library, tmp_path)
     async with app.run_test(size=UI_SIZE) as pilot:
         screen = main_screen(app)
+        await until_started(pilot)  # the sources are counted after the first frame
         await pilot.press("1")
         tree = screen.query_one(SourceTree)
         node = tree._find(f"source:{feed['id']}")

@@ -457,8 +457,8 @@ class Library:
         return (stored[0], True) if stored else (record.id, False)
 
     # --- reading -----------------------------------------------------------
-    def _where(self, parsed: ParsedQuery, *, text: bool = True) -> tuple[list[str], list[Any]]:
-        """SQL conditions on ``articles a`` for a query (``text=False``: all but its words)."""
+    def _where(self, parsed: ParsedQuery) -> tuple[list[str], list[Any]]:
+        """SQL conditions on ``articles a`` for a query's qualifiers (its words: see ``_text_match``)."""
         where: list[str] = []
         params: list[Any] = []
         for flag in parsed.flags:
@@ -491,10 +491,6 @@ class Library:
         if parsed.after:
             where.append("substr(a.sort_key, 1, 10) >= ?")
             params.append(parsed.after)
-        match = _text_match(parsed) if text else None
-        if match is not None:
-            where.append("a.num IN (SELECT rowid FROM fold_fts WHERE fold_fts MATCH ?)")
-            params.append(match)
         return where, params
 
     @_locked
@@ -520,7 +516,7 @@ class Library:
         assert index is not None
         parsed = parse_query(query)
         match = _text_match(parsed)
-        where, params = self._where(parsed, text=False)
+        where, params = self._where(parsed)
         # Ids are the rowid in hex: reading the rowid keeps the scan on the index alone.
         sql = "SELECT a.num FROM articles a"
         if where:
@@ -557,17 +553,14 @@ class Library:
             ("title_fts", fts_match(parsed.terms, "title_f")),
         ]
         sets = [self.store.index.matching(table, match) for table, match in questions if match]
-        # A stable sort on (not in the first set, not in the second, ...), by buckets;
-        # written out for the usual one and three sets (it runs on every hit).
+        # A stable sort on (not in the first set, not in the second, ...), by buckets,
+        # written out (it runs on every hit).
         if len(sets) == 1:
             (members,) = sets
             return [num for num in nums if num in members] + [num for num in nums if num not in members]
-        if len(sets) == 3:
-            first, second, third = sets
-            keys = [((n not in first) << 2) | ((n not in second) << 1) | (n not in third) for n in nums]
-        else:
-            keys = [sum((num not in members) << (len(sets) - 1 - i) for i, members in enumerate(sets)) for num in nums]
-        buckets: list[list[int]] = [[] for _ in range(1 << len(sets))]
+        first, second, third = ([set()] * (3 - len(sets))) + sets  # at most three questions
+        keys = [((n not in first) << 2) | ((n not in second) << 1) | (n not in third) for n in nums]
+        buckets: list[list[int]] = [[] for _ in range(8)]
         for key, num in zip(keys, nums):
             buckets[key].append(num)
         return [num for bucket in buckets for num in bucket]
@@ -578,15 +571,18 @@ class Library:
         assert self.store.index is not None
         parsed = parse_query(query)
         match = _text_match(parsed)
-        if match is not None and not self._where(parsed, text=False)[0]:
-            # Only words: count the hits the list just found (the index keeps them).
-            import sqlite3
-
-            try:
-                return self.store.index.count_among(self.store.index.matching("fold_fts", match))
-            except sqlite3.OperationalError:
-                return 0, 0
         where, params = self._where(parsed)
+        if match is not None:
+            if not where:
+                # Only words: count the hits the list just found (the index keeps them).
+                import sqlite3
+
+                try:
+                    return self.store.index.count_among(self.store.index.matching("fold_fts", match))
+                except sqlite3.OperationalError:
+                    return 0, 0
+            where.append("a.num IN (SELECT rowid FROM fold_fts WHERE fold_fts MATCH ?)")
+            params.append(match)
         sql = "SELECT count(*), coalesce(sum(1 - a.read), 0) FROM articles a"
         if where:
             sql += " WHERE " + " AND ".join(where)

@@ -130,11 +130,11 @@ class SourceTree(Tree[Any]):
             self._move_to(node)
 
     def _move_to(self, node: TreeNode[Any]) -> None:
-        # A node added since the tree last laid out its lines has no line yet.
-        if node.line < 0:
-            self.call_after_refresh(self.move_cursor, node)
-        else:
-            self.move_cursor(node)
+        # A node added since the tree last laid out its lines has no line yet:
+        # reading last_line lays them out now.
+        if node.line < 0 and self.last_line < 0:
+            return
+        self.move_cursor(node)
 
     def _find(self, query: str) -> TreeNode[Any] | None:
         stack = list(self.root.children)

@@ -140,9 +140,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="statusbar"):
             yield Static(id="status", markup=False)
 
-
     def on_mount(self) -> None:
-
         # First paint: one screenful of the list.  The whole view, the counts,
         # the source pane and the key footer follow right after it.
         ids = self._call("Reading the list failed", self.library.query_ids, self.full_query, limit=FIRST_PAGE_ROWS)

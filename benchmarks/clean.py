@@ -48,8 +48,16 @@ def _score(data_dir: Path, predictions: dict[str, str], worst: int) -> dict:
     gold = {page_id: value for page_id, value in gold.items() if page_id in predictions}
     gold_path, pred_path = _write_temp(gold), _write_temp(predictions)
     try:
-        args = [sys.executable, str(data_dir / "score.py"), pred_path, "--ground-truth", gold_path,
-                "--bootstrap", "0", "--json"]
+        args = [
+            sys.executable,
+            str(data_dir / "score.py"),
+            pred_path,
+            "--ground-truth",
+            gold_path,
+            "--bootstrap",
+            "0",
+            "--json",
+        ]
         if worst:
             args += ["--worst", str(worst)]
         done = subprocess.run(args, capture_output=True, text=True, check=True)
@@ -61,8 +69,9 @@ def _score(data_dir: Path, predictions: dict[str, str], worst: int) -> dict:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
-                        help="benchmark directory with html/, ground-truth.json and score.py")
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="benchmark directory with html/, ground-truth.json and score.py"
+    )
     parser.add_argument("--limit", type=int, default=0, help="only the first N pages")
     parser.add_argument("--worst", type=int, default=0, help="list the N worst pages of the cleaner")
     args = parser.parse_args(argv)
@@ -97,13 +106,19 @@ def main(argv: list[str] | None = None) -> int:
 
     for name, predictions in (("cleaner", ours), ("readability", plain)):
         result = _score(args.data, predictions, 0)
-        print(f"{name:<12} F1 {result['f1']:.4f}  (P {result['precision']:.4f}  R {result['recall']:.4f})  "
-              f"accuracy {result['accuracy']:.3f}")
-    print(f"time: cleaner {time_ours:.2f} s, readability summary {time_summary:.2f} s, "
-          f"ratio {time_ours / max(time_summary, 1e-9):.2f} over {len(pages)} pages")
+        print(
+            f"{name:<12} F1 {result['f1']:.4f}  (P {result['precision']:.4f}  R {result['recall']:.4f})  "
+            f"accuracy {result['accuracy']:.3f}"
+        )
+    print(
+        f"time: cleaner {time_ours:.2f} s, readability summary {time_summary:.2f} s, "
+        f"ratio {time_ours / max(time_summary, 1e-9):.2f} over {len(pages)} pages"
+    )
     ratios.sort()
-    print(f"per-page ratio: median {statistics.median(ratios):.2f}, "
-          f"90th percentile {ratios[int(0.9 * (len(ratios) - 1))]:.2f}, max {ratios[-1]:.2f}")
+    print(
+        f"per-page ratio: median {statistics.median(ratios):.2f}, "
+        f"90th percentile {ratios[int(0.9 * (len(ratios) - 1))]:.2f}, max {ratios[-1]:.2f}"
+    )
     if args.worst:
         result = _score(args.data, ours, args.worst)
         per_page = sorted(result["per_page"].items(), key=lambda kv: kv[1]["precision"] + kv[1]["recall"])

@@ -167,7 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=REPO.parent / "shared", help="shared benchmark data folder")
     parser.add_argument("--gold", type=Path, default=DEFAULT_GOLD, help="gold set (JSONL)")
-    parser.add_argument("--errors", choices=["dev"], help="print the differences for the dev split (held-out splits are only scored)")
+    parser.add_argument(
+        "--errors", choices=["dev"], help="print the differences for the dev split (held-out splits are only scored)"
+    )
     parser.add_argument("--seconds", type=float, default=3.0, help="how long to run the speed test")
     args = parser.parse_args(argv)
     if not args.gold.is_file():

@@ -23,8 +23,18 @@ sys.path.insert(0, str(REPO))
 from tuireader.library import Library, entities_for, sample_corpus_path  # noqa: E402
 from tuireader.store.store import ArticleRecord, Store, article_id_for, content_hash  # noqa: E402
 
-SITES = ["vnexpress.net", "tuoitre.vn", "thanhnien.vn", "dantri.com.vn", "vietnamnet.vn",
-         "baoquocte.vn", "sggp.org.vn", "kinhtedothi.vn", "nhandan.vn", "vietgiaitri.com"]
+SITES = [
+    "vnexpress.net",
+    "tuoitre.vn",
+    "thanhnien.vn",
+    "dantri.com.vn",
+    "vietnamnet.vn",
+    "baoquocte.vn",
+    "sggp.org.vn",
+    "kinhtedothi.vn",
+    "nhandan.vn",
+    "vietgiaitri.com",
+]
 TAGS = ["kinh tế", "Ngoại giao", "thế giới", "đọc sau", "Nga", "Mỹ"]
 
 
@@ -64,14 +74,29 @@ def build(path: Path, count: int, *, seed: int = 7, batch: int = 2000) -> float:
         day = rng.randint(0, 3 * 365)
         published = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(1_600_000_000 + day * 86400 + n))
         meta = {
-            "id": art_id, "title": f"{base['title']} ({n})", "site": rng.choice(SITES), "author": None,
-            "url": f"https://example.invalid/{n}", "published": published, "added": published,
-            "source": "synthetic", "origin": None, "read": rng.random() < 0.6, "bookmarked": rng.random() < 0.03,
-            "tags": rng.sample(TAGS, rng.choice([0, 0, 0, 1, 2])), "content_hash": chash,
+            "id": art_id,
+            "title": f"{base['title']} ({n})",
+            "site": rng.choice(SITES),
+            "author": None,
+            "url": f"https://example.invalid/{n}",
+            "published": published,
+            "added": published,
+            "source": "synthetic",
+            "origin": None,
+            "read": rng.random() < 0.6,
+            "bookmarked": rng.random() < 0.03,
+            "tags": rng.sample(TAGS, rng.choice([0, 0, 0, 1, 2])),
+            "content_hash": chash,
             "entities": [{"key": e["key"], "type": e["type"], "text": e["text"], "count": e["count"]} for e in full],
             "extractor": version,
         }
-        body = {"id": art_id, "text": text, "lead": paragraphs[0] if paragraphs else None, "entities": full, "meta": dict(meta)}
+        body = {
+            "id": art_id,
+            "text": text,
+            "lead": paragraphs[0] if paragraphs else None,
+            "entities": full,
+            "meta": dict(meta),
+        }
         pending.append(ArticleRecord(meta=meta, body=body))
         if len(pending) >= batch:
             store.put_articles(pending)
@@ -92,7 +117,9 @@ def main() -> None:
         sys.exit(f"{args.library} is not empty")
     seconds = build(args.library, args.count, seed=args.seed)
     size = sum(p.stat().st_size for p in args.library.rglob("*") if p.is_file())
-    print(f"built {args.count} articles in {seconds:.1f} s ({args.count / seconds:.0f}/s), {size / 2**20:.0f} MB on disk")
+    print(
+        f"built {args.count} articles in {seconds:.1f} s ({args.count / seconds:.0f}/s), {size / 2**20:.0f} MB on disk"
+    )
     with Library.open(args.library) as library:
         print(f"library holds {library.count('')[1]} articles")
 

@@ -69,14 +69,14 @@ def build_site(seeds: list[tuple[str, list[str]]], feeds: int, items: int, base:
             paragraphs_html = "".join(f"<p>{html.escape(p)}</p>" for p in body)
             site[path] = (
                 '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
-                f"<title>{html.escape(page_title)}</title><link rel=\"canonical\" href=\"{url}\"></head><body>"
+                f'<title>{html.escape(page_title)}</title><link rel="canonical" href="{url}"></head><body>'
                 '<header><nav><a href="/">Trang chủ</a> <a href="/the-gioi">Thế giới</a> '
                 '<a href="/kinh-te">Kinh tế</a></nav></header>'
                 f'<main><article><h1>{html.escape(page_title)}</h1><p class="lead">Bài số {number}.</p>'
                 f"{paragraphs_html}</article>"
                 '<aside><h3>Tin liên quan</h3><ul><li><a href="/x">Tin khác</a></li></ul></aside></main>'
                 "<footer>© Báo điện tử</footer></body></html>"
-            ).encode("utf-8")
+            ).encode()
             entries.append(
                 f"<item><title>{html.escape(page_title)}</title><link>{url}</link><guid>{url}</guid>"
                 f"<description>{html.escape(body[0][:200])}</description>"
@@ -149,8 +149,10 @@ async def refresh_once(base: str, feeds: int, executor, per_host: int):
         cpu_start = time.process_time()
         reports = await refresh_sources(sources, sink, fetcher=fetcher, executor=executor, stats=stats)
         wall = time.perf_counter() - start
-        print(f"{'':<28} CPU time of this process (event loop, and threads if any): "
-              f"{time.process_time() - cpu_start:.2f} s")
+        print(
+            f"{'':<28} CPU time of this process (event loop, and threads if any): "
+            f"{time.process_time() - cpu_start:.2f} s"
+        )
     cleaned = sum(1 for article in sink.articles.values() if article is not None)
     errors = [r.error for r in reports if r.status == "error"] + [w for r in reports for w in r.warnings]
     return wall, stats, cleaned, errors
@@ -183,10 +185,14 @@ def report(label: str, wall: float, pages: int, fetch_s: float, clean_s: float, 
     rate = pages / wall if wall else 0.0
     busy = fetch_s + clean_s
     share = (fetch_s / busy * 100) if busy else 0.0
-    print(f"{label:<28} {wall:7.2f} s  {rate:7.1f} pages/s   network wait {fetch_s:7.2f} s "
-          f"({share:4.1f}%)  cleaning {clean_s:7.2f} s ({100 - share:4.1f}%)")
+    print(
+        f"{label:<28} {wall:7.2f} s  {rate:7.1f} pages/s   network wait {fetch_s:7.2f} s "
+        f"({share:4.1f}%)  cleaning {clean_s:7.2f} s ({100 - share:4.1f}%)"
+    )
     if workers > 1 and wall:
-        print(f"{'':<28} the {workers} cleaning workers were busy {clean_s / (workers * wall) * 100:.0f}% of the wall time")
+        print(
+            f"{'':<28} the {workers} cleaning workers were busy {clean_s / (workers * wall) * 100:.0f}% of the wall time"
+        )
     return rate
 
 
@@ -217,10 +223,14 @@ def main(argv: list[str] | None = None) -> int:
             raise SystemExit("the benchmark server did not start") from None
         base = f"http://127.0.0.1:{port}"
         pages = args.feeds * args.items
-        print(f"{args.feeds} feeds x {args.items} items = {pages} pages from {base}, "
-              f"{os.cpu_count()} CPU cores, per-host limit {args.per_host}")
+        print(
+            f"{args.feeds} feeds x {args.items} items = {pages} pages from {base}, "
+            f"{os.cpu_count()} CPU cores, per-host limit {args.per_host}"
+        )
         if hasattr(os, "getloadavg"):
-            print(f"load average before the run: {os.getloadavg()[0]:.2f} (other work on the machine skews the figures)")
+            print(
+                f"load average before the run: {os.getloadavg()[0]:.2f} (other work on the machine skews the figures)"
+            )
 
         rates: dict[str, float] = {}
         runs = [("process", "refresh, clean in processes")]
@@ -234,8 +244,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {len(errors)} errors, first: {errors[0]}")
             workers = getattr(executor, "_max_workers", 1)
             rates[kind] = report(label, wall, stats.pages_fetched, stats.network_seconds, stats.clean_seconds, workers)
-            print(f"{'':<28} {cleaned} pages cleaned, {stats.feeds_fetched} feeds; awaiting fetches "
-                  f"(queueing for a connection included) {stats.fetch_seconds:.2f} s in total")
+            print(
+                f"{'':<28} {cleaned} pages cleaned, {stats.feeds_fetched} feeds; awaiting fetches "
+                f"(queueing for a connection included) {stats.fetch_seconds:.2f} s in total"
+            )
 
         if args.serial:
             wall, count, fetch_s, clean_s = asyncio.run(serial_baseline(base, args.feeds, args.items, args.serial))
@@ -244,8 +256,10 @@ def main(argv: list[str] | None = None) -> int:
                 if kind in rates and rates["serial"]:
                     print(f"speed-up of the {kind} refresh over serial: {rates[kind] / rates['serial']:.2f}x")
             if clean_s:
-                print(f"cleaning-bound ceiling on this machine: {count / clean_s * (os.cpu_count() or 1):.1f} pages/s "
-                      f"({count / clean_s:.1f} per core)")
+                print(
+                    f"cleaning-bound ceiling on this machine: {count / clean_s * (os.cpu_count() or 1):.1f} pages/s "
+                    f"({count / clean_s:.1f} per core)"
+                )
     finally:
         server.terminate()
         server.join(timeout=5)

@@ -28,8 +28,20 @@ from make_library import build  # noqa: E402
 from tuireader.library import Library  # noqa: E402
 from tuireader.text import fold  # noqa: E402
 
-QUERIES = ["ha noi", "ngoai truong", "dien dam", "Ngoại trưởng Nga", "thượng đỉnh biden", "quan he song phuong",
-           "Blinken", "thuong din", "is:unread moscow", 'tag:"kinh tế" nga', "entity:Lavrov", "site:tuoitre.vn ukraine"]
+QUERIES = [
+    "ha noi",
+    "ngoai truong",
+    "dien dam",
+    "Ngoại trưởng Nga",
+    "thượng đỉnh biden",
+    "quan he song phuong",
+    "Blinken",
+    "thuong din",
+    "is:unread moscow",
+    'tag:"kinh tế" nga',
+    "entity:Lavrov",
+    "site:tuoitre.vn ukraine",
+]
 
 
 def median_ms(fn, repeat: int = 9, before=None) -> tuple[float, float, object]:
@@ -74,13 +86,17 @@ def main() -> None:
             ms, slowest, hits = median_ms(lambda q=query: library.query_ids(q), before=forget)
             with_counts, _, _ = median_ms(lambda q=query: (library.query_ids(q), library.count(q)), before=forget)
             worst = max(worst, slowest)
-            line = f"{query!r:28} {ms:7.1f} ms (worst {slowest:6.1f}; with counts {with_counts:6.1f})  {len(hits):6} hits"
+            line = (
+                f"{query!r:28} {ms:7.1f} ms (worst {slowest:6.1f}; with counts {with_counts:6.1f})  {len(hits):6} hits"
+            )
             if ":" not in query:
                 base, _, _ = median_ms(lambda q=query: scan(q), repeat=1)
                 ratios.append(base / ms)
                 line += f"   linear scan {base:8.1f} ms  ({base / ms:5.0f}x)"
             print(line)
-        print(f"worst single search: {worst:.1f} ms; index vs linear scan: median {statistics.median(ratios):.0f}x faster")
+        print(
+            f"worst single search: {worst:.1f} ms; index vs linear scan: median {statistics.median(ratios):.0f}x faster"
+        )
         library.close()
 
 

@@ -27,8 +27,18 @@ from make_library import build  # noqa: E402
 
 from tuireader.library import Library  # noqa: E402
 
-QUERIES = ["ngoai truong", "dien dam", "ha noi", "Blinken", "thượng đỉnh", "quan he song phuong",
-           "tag:\"kinh tế\" nga", "is:unread moscow", "entity:\"Antony Blinken\"", "site:sggp.org.vn ukraine"]
+QUERIES = [
+    "ngoai truong",
+    "dien dam",
+    "ha noi",
+    "Blinken",
+    "thượng đỉnh",
+    "quan he song phuong",
+    'tag:"kinh tế" nga',
+    "is:unread moscow",
+    'entity:"Antony Blinken"',
+    "site:sggp.org.vn ukraine",
+]
 
 
 def timed(fn, repeat: int = 15) -> tuple[float, object]:
@@ -72,8 +82,10 @@ def bench(path: Path, count: int, *, baseline: bool) -> None:
     ms, _ = timed(lambda: library.source_tree(), repeat=5)
     print(f"source pane counts:      {ms:8.1f} ms")
     target = ids[len(ids) // 3]
-    for label, change in (("bookmark toggle (fsync):", library.set_bookmarked),
-                          ("read toggle (fsync):    ", library.set_read)):
+    for label, change in (
+        ("bookmark toggle (fsync):", library.set_bookmarked),
+        ("read toggle (fsync):    ", library.set_read),
+    ):
         flag = [False]
 
         def toggle(change=change, flag=flag):
@@ -107,8 +119,10 @@ def bench(path: Path, count: int, *, baseline: bool) -> None:
     print(f"search worst:            {worst:8.1f} ms")
     if baseline:
         base = tinydb_baseline(library, count)
-        print(f"baseline: TinyDB default JSONStorage, one change in one file: {base:8.1f} ms "
-              f"(a toggle here is {base / max(toggle_ms, 1e-6):.0f}x faster)")
+        print(
+            f"baseline: TinyDB default JSONStorage, one change in one file: {base:8.1f} ms "
+            f"(a toggle here is {base / max(toggle_ms, 1e-6):.0f}x faster)"
+        )
     library.close()
 
 
@@ -136,9 +150,11 @@ def import_overhead() -> None:
                 library.store.put_articles([record])
             store += time.perf_counter() - start
         library.close()
-    print(f"\nimport: cleaning+entities {process / (rounds * len(datas)) * 1000:.1f} ms/article, "
-          f"storing {store / (rounds * len(datas)) * 1000:.1f} ms/article (one at a time, fsync'd) "
-          f"-> storage adds {store / process * 100:.0f}%")
+    print(
+        f"\nimport: cleaning+entities {process / (rounds * len(datas)) * 1000:.1f} ms/article, "
+        f"storing {store / (rounds * len(datas)) * 1000:.1f} ms/article (one at a time, fsync'd) "
+        f"-> storage adds {store / process * 100:.0f}%"
+    )
     _ = clean_source, entities_for
 
 

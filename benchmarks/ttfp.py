@@ -35,7 +35,9 @@ def harness(args: list[str], command: list[str], env: dict[str, str]) -> dict:
     env_args = [f"--env={k}={v}" for k, v in env.items()]
     out = subprocess.run(
         [sys.executable, str(HARNESS), "--json", *env_args, *args, "--", *command],
-        capture_output=True, text=True, timeout=900,
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     if out.returncode != 0:
         raise SystemExit(f"ttfp failed:\n{out.stdout}\n{out.stderr}")
@@ -72,14 +74,31 @@ def reader_memory_mb(library: Path, env: dict[str, str]) -> float:
         sock = str(Path(tmp) / "s")
         exe = reader_command() or "tuireader"
         cmd = " ".join([*(f"{k}={v}" for k, v in env.items()), exe, "--library", str(library)])
-        subprocess.run(["tmux", "-S", sock, "-f", "/dev/null", "new-session", "-d", "-s", "m", "-x", "160",
-                        "-y", "48", f"env -u COLUMNS -u LINES {cmd}"], check=True)
+        subprocess.run(
+            [
+                "tmux",
+                "-S",
+                sock,
+                "-f",
+                "/dev/null",
+                "new-session",
+                "-d",
+                "-s",
+                "m",
+                "-x",
+                "160",
+                "-y",
+                "48",
+                f"env -u COLUMNS -u LINES {cmd}",
+            ],
+            check=True,
+        )
         try:
             time.sleep(6)
-            pane_pid = subprocess.run(["tmux", "-S", sock, "display", "-p", "-t", "m", "#{pane_pid}"],
-                                      capture_output=True, text=True).stdout.strip()
-            pids = [pane_pid] + subprocess.run(["pgrep", "-P", pane_pid], capture_output=True,
-                                               text=True).stdout.split()
+            pane_pid = subprocess.run(
+                ["tmux", "-S", sock, "display", "-p", "-t", "m", "#{pane_pid}"], capture_output=True, text=True
+            ).stdout.strip()
+            pids = [pane_pid] + subprocess.run(["pgrep", "-P", pane_pid], capture_output=True, text=True).stdout.split()
             rss = 0
             for pid in pids:
                 try:
@@ -130,17 +149,40 @@ def main() -> None:
             base_samples: list[float] = []
             reader_samples: list[float] = []
             for _ in range(args.rounds):
-                base_samples += samples_ms(harness(["--runs", str(args.runs), "--expect", "minimal app ready"],
-                                                   baseline_command, env))
-                reader_samples += samples_ms(harness(["--runs", str(args.runs), "--expect", r"(?s)Sources.*\(\d+\)"],
-                                                     [exe, "--library", str(library)], env))
+                base_samples += samples_ms(
+                    harness(["--runs", str(args.runs), "--expect", "minimal app ready"], baseline_command, env)
+                )
+                reader_samples += samples_ms(
+                    harness(
+                        ["--runs", str(args.runs), "--expect", r"(?s)Sources.*\(\d+\)"],
+                        [exe, "--library", str(library)],
+                        env,
+                    )
+                )
             base = statistics.median(base_samples)
             first = statistics.median(reader_samples)
-            print(f"{size:>6} articles: minimal Textual app {base:6.1f} ms, reader first paint {first:6.1f} ms "
-                  f"({first / base:.2f}x; n={len(reader_samples)} each, interleaved)", flush=True)
-            keys = harness(["--runs", str(max(2, args.runs // 2)), "--expect", r"(?s)Sources.*\(\d+\)",
-                            "--then-keys", "j", "--key-repeats", "5", "--settle", "1.5", "--idle"],
-                           [exe, "--library", str(library)], env)
+            print(
+                f"{size:>6} articles: minimal Textual app {base:6.1f} ms, reader first paint {first:6.1f} ms "
+                f"({first / base:.2f}x; n={len(reader_samples)} each, interleaved)",
+                flush=True,
+            )
+            keys = harness(
+                [
+                    "--runs",
+                    str(max(2, args.runs // 2)),
+                    "--expect",
+                    r"(?s)Sources.*\(\d+\)",
+                    "--then-keys",
+                    "j",
+                    "--key-repeats",
+                    "5",
+                    "--settle",
+                    "1.5",
+                    "--idle",
+                ],
+                [exe, "--library", str(library)],
+                env,
+            )
             key = median_ms(keys, "key_to_paint_s")
             memory = reader_memory_mb(library, env)
             print(f"{size:>6} articles: j key-to-paint {key:6.1f} ms, memory {memory:.0f} MB")

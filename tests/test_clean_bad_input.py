@@ -16,7 +16,9 @@ PARAGRAPHS = [
 ]
 
 
-@pytest.mark.parametrize("data", [b"", b"   \n\t  ", gzip.compress(b"", mtime=0)], ids=["empty", "whitespace", "empty-gzip"])
+@pytest.mark.parametrize(
+    "data", [b"", b"   \n\t  ", gzip.compress(b"", mtime=0)], ids=["empty", "whitespace", "empty-gzip"]
+)
 def test_empty_input(data: bytes) -> None:
     with pytest.raises(CleanError, match="empty"):
         clean_source(data)
@@ -62,15 +64,22 @@ def test_deeply_nested_page_keeps_its_text() -> None:
 
 
 def test_deeply_nested_inline_tags() -> None:
-    html = ("<html><body><p>" + "<b><i>" * 20_000 + PARAGRAPHS[0] + "</i></b>" * 20_000
-            + f"</p><p>{PARAGRAPHS[1]}</p></body></html>")
+    html = (
+        "<html><body><p>"
+        + "<b><i>" * 20_000
+        + PARAGRAPHS[0]
+        + "</i></b>" * 20_000
+        + f"</p><p>{PARAGRAPHS[1]}</p></body></html>"
+    )
     article = clean_source(html.encode())
     assert PARAGRAPHS[1] in article.text
 
 
 def test_page_without_article() -> None:
-    html = ("<html><head><title>Trang chủ</title></head><body><nav><a href='/'>Trang chủ</a>"
-            "<a href='/tt'>Thời sự</a></nav><footer>© 2024</footer></body></html>")
+    html = (
+        "<html><head><title>Trang chủ</title></head><body><nav><a href='/'>Trang chủ</a>"
+        "<a href='/tt'>Thời sự</a></nav><footer>© 2024</footer></body></html>"
+    )
     article = clean_html(html)
     assert article.text == ""
     assert any(w.startswith("no article found") for w in article.warnings)
@@ -89,12 +98,40 @@ def test_huge_text_dump_is_bounded() -> None:
     assert len(article.text) <= 2_000_000
 
 
-_html_pieces = st.sampled_from([
-    "<p>", "</p>", "<div class='share'>", "</div>", "<ul><li>", "</li></ul>", "<br>", "<b>", "</b>",
-    "<blockquote>", "<h1>", "</h1>", "<table><tr><td>", "<script>", "</script>", "<!--", "-->",
-    "<meta charset='windows-1258'>", "<title>", "Tin liên quan", "Ảnh: AFP", "&amp;", "&#0;", "\x00",
-    "\x1b[31m", "\u200b", "Hà Nội ", "đã diễn ra cuộc họp. ", "\n", " ",
-])
+_html_pieces = st.sampled_from(
+    [
+        "<p>",
+        "</p>",
+        "<div class='share'>",
+        "</div>",
+        "<ul><li>",
+        "</li></ul>",
+        "<br>",
+        "<b>",
+        "</b>",
+        "<blockquote>",
+        "<h1>",
+        "</h1>",
+        "<table><tr><td>",
+        "<script>",
+        "</script>",
+        "<!--",
+        "-->",
+        "<meta charset='windows-1258'>",
+        "<title>",
+        "Tin liên quan",
+        "Ảnh: AFP",
+        "&amp;",
+        "&#0;",
+        "\x00",
+        "\x1b[31m",
+        "\u200b",
+        "Hà Nội ",
+        "đã diễn ra cuộc họp. ",
+        "\n",
+        " ",
+    ]
+)
 
 
 @settings(max_examples=60, deadline=2000, suppress_health_check=[HealthCheck.too_slow])

@@ -23,9 +23,13 @@ _cache: dict[str, object] = {}
 
 def seed(prefix: str):
     if prefix not in _cache:
-        names = {"000": "000_af6f8fecb0776f9f.txt", "001": "001_f3f0c5212c1f1538.txt",
-                 "002": "002_406376cbe7d86ae0.txt", "003": "003_88d42bd29b8f9cef.txt",
-                 "004": "004_86bafeeedd454cec.txt"}
+        names = {
+            "000": "000_af6f8fecb0776f9f.txt",
+            "001": "001_f3f0c5212c1f1538.txt",
+            "002": "002_406376cbe7d86ae0.txt",
+            "003": "003_88d42bd29b8f9cef.txt",
+            "004": "004_86bafeeedd454cec.txt",
+        }
         path = _seed_path(names[prefix])
         _cache[prefix] = clean_source(path.read_bytes(), filename=path.name)
     return _cache[prefix]
@@ -33,29 +37,47 @@ def seed(prefix: str):
 
 # --- titles, bylines, sites ---------------------------------------------------
 
-@pytest.mark.parametrize(("prefix", "title"), [
-    ("000", "Ngoại trưởng Nga, Mỹ điện đàm về Ukraine và quan hệ song phương"),
-    ("001", "Hội đàm Nga-Mỹ: Washington thể hiện, Moscow tỏ hy vọng 'cảm xúc sẽ hạ nhiệt'"),
-    ("002", "5 giờ hội đàm “thẳng thắn, không khoan nhượng” giữa Ngoại trưởng Mỹ – Trung"),
-    # Not the breadcrumb "Trang chủNewsThế giới..." above it.
-    ("003", "Bộ trưởng Quốc phòng Nga, Mỹ điện đàm"),
-    # Not the site banner "Đại hội đại biểu toàn quốc lần thứ XIV" nor "Logo".
-    ("004", "Ngoại trưởng Mỹ: Thượng đỉnh Biden - Putin có lợi cho cả Washington và Moscow"),
-])
+
+@pytest.mark.parametrize(
+    ("prefix", "title"),
+    [
+        ("000", "Ngoại trưởng Nga, Mỹ điện đàm về Ukraine và quan hệ song phương"),
+        ("001", "Hội đàm Nga-Mỹ: Washington thể hiện, Moscow tỏ hy vọng 'cảm xúc sẽ hạ nhiệt'"),
+        ("002", "5 giờ hội đàm “thẳng thắn, không khoan nhượng” giữa Ngoại trưởng Mỹ – Trung"),
+        # Not the breadcrumb "Trang chủNewsThế giới..." above it.
+        ("003", "Bộ trưởng Quốc phòng Nga, Mỹ điện đàm"),
+        # Not the site banner "Đại hội đại biểu toàn quốc lần thứ XIV" nor "Logo".
+        ("004", "Ngoại trưởng Mỹ: Thượng đỉnh Biden - Putin có lợi cho cả Washington và Moscow"),
+    ],
+)
 def test_seed_title(prefix: str, title: str) -> None:
     assert seed(prefix).title == title
 
 
-@pytest.mark.parametrize(("prefix", "author"), [
-    ("000", None), ("001", "Việt Hà"), ("002", None), ("003", "KHÁNH HƯNG"), ("004", None),
-])
+@pytest.mark.parametrize(
+    ("prefix", "author"),
+    [
+        ("000", None),
+        ("001", "Việt Hà"),
+        ("002", None),
+        ("003", "KHÁNH HƯNG"),
+        ("004", None),
+    ],
+)
 def test_seed_author(prefix: str, author: str | None) -> None:
     assert seed(prefix).author == author
 
 
-@pytest.mark.parametrize(("prefix", "site"), [
-    ("000", "VGT"), ("001", "Baoquocte.vn"), ("002", "VGT"), ("003", "sggp.org.vn"), ("004", "Kinhtedothi"),
-])
+@pytest.mark.parametrize(
+    ("prefix", "site"),
+    [
+        ("000", "VGT"),
+        ("001", "Baoquocte.vn"),
+        ("002", "VGT"),
+        ("003", "sggp.org.vn"),
+        ("004", "Kinhtedothi"),
+    ],
+)
 def test_seed_site(prefix: str, site: str) -> None:
     assert seed(prefix).site == site
 
@@ -90,7 +112,7 @@ BODY = {
     ],
     "001": [
         "Ngày 21/1, Ngoại trưởng Nga Sergei Lavrov và người đồng cấp Mỹ Antony Blinken đã có cuộc hội đàm",
-        "Ông nêu rõ: \"Các đồng nghiệp Mỹ một lần nữa",
+        'Ông nêu rõ: "Các đồng nghiệp Mỹ một lần nữa',
         "Ngoại trưởng Lavrov đánh giá cuộc đối thoại kéo dài 1 giờ rưỡi",
         "Theo ông, vẫn còn cơ hội để khôi phục thỏa thuận hạt nhân lịch sử",
         "Thực tế, các bên đều duy trì lập trường cứng rắn nhằm bảo vệ lợi ích riêng",
@@ -153,13 +175,47 @@ def test_embedded_article_of_another_story_dropped() -> None:
 # --- no boilerplate left ------------------------------------------------------
 
 BOILERPLATE = [
-    "Theo dõi", "Video đang HOT", "Hình 1", "Ảnh: AFP", "Ảnh:", "(Nguồn: BBC)", "hữu ích không",
-    "Tin liên quan", "Tiêu điểm", "Tin đang nóng", "Tin mới nhất", "Có thể bạn quan tâm",
-    "Cùng chủ đề", "Đọc nhiều", "Đọc thêm", "Tin mới", "Đừng bỏ lỡ", "Mới nhất", "BÌNH LUẬN",
-    "Rất hay", "Cần cải thiện", "Đăng nhập", "Đăng ký mua gói", "Logo", "Trang chủ",
-    "Phiên bản di động", "KHÁNH HƯNG", "Việt Hà", "(theo Sputnik", "sggp.org.vn",
-    "Nam Em khiến khán giả", "22:39:18", "03/03/2025", "31 Dec", "Tin thế giới 21/1",
-    "Zero Covid", "Đại hội đại biểu", "HỎI ĐÁP", "CẢM NHẬN", "Sao việt", "Trắc nghiệm",
+    "Theo dõi",
+    "Video đang HOT",
+    "Hình 1",
+    "Ảnh: AFP",
+    "Ảnh:",
+    "(Nguồn: BBC)",
+    "hữu ích không",
+    "Tin liên quan",
+    "Tiêu điểm",
+    "Tin đang nóng",
+    "Tin mới nhất",
+    "Có thể bạn quan tâm",
+    "Cùng chủ đề",
+    "Đọc nhiều",
+    "Đọc thêm",
+    "Tin mới",
+    "Đừng bỏ lỡ",
+    "Mới nhất",
+    "BÌNH LUẬN",
+    "Rất hay",
+    "Cần cải thiện",
+    "Đăng nhập",
+    "Đăng ký mua gói",
+    "Logo",
+    "Trang chủ",
+    "Phiên bản di động",
+    "KHÁNH HƯNG",
+    "Việt Hà",
+    "(theo Sputnik",
+    "sggp.org.vn",
+    "Nam Em khiến khán giả",
+    "22:39:18",
+    "03/03/2025",
+    "31 Dec",
+    "Tin thế giới 21/1",
+    "Zero Covid",
+    "Đại hội đại biểu",
+    "HỎI ĐÁP",
+    "CẢM NHẬN",
+    "Sao việt",
+    "Trắc nghiệm",
 ]
 
 
@@ -177,19 +233,23 @@ def test_no_line_is_a_repeat_of_the_previous() -> None:
 
 # --- small hand-made dumps ----------------------------------------------------
 
-PROSE = ("Phóng viên ghi nhận tại hiện trường cho thấy lực lượng chức năng đã có mặt từ sớm "
-         "để phân luồng giao thông và hỗ trợ người dân trong khu vực.")
+PROSE = (
+    "Phóng viên ghi nhận tại hiện trường cho thấy lực lượng chức năng đã có mặt từ sớm "
+    "để phân luồng giao thông và hỗ trợ người dân trong khu vực."
+)
 
 
 def test_crosshead_inside_the_body_is_kept() -> None:
     # A lone short headline-like line between paragraphs, with no picture of
     # its own and no cut-off teaser after it, is the article's own crosshead.
-    dump = "\n\n".join([
-        "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây",
-        PROSE,
-        "Giảm ùn tắc giờ cao điểm",
-        "Theo Sở Giao thông vận tải, công trình giúp giảm đáng kể thời gian di chuyển của người dân vào giờ cao điểm buổi sáng.",
-    ])
+    dump = "\n\n".join(
+        [
+            "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây",
+            PROSE,
+            "Giảm ùn tắc giờ cao điểm",
+            "Theo Sở Giao thông vận tải, công trình giúp giảm đáng kể thời gian di chuyển của người dân vào giờ cao điểm buổi sáng.",
+        ]
+    )
     article = clean_text_dump(dump)
     assert article.title == "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây"
     assert "Giảm ùn tắc giờ cao điểm" in article.text
@@ -197,28 +257,32 @@ def test_crosshead_inside_the_body_is_kept() -> None:
 
 
 def test_headline_with_cut_off_teaser_ends_the_article() -> None:
-    dump = "\n\n".join([
-        "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây",
-        PROSE,
-        "Giá vàng hôm nay tăng mạnh phiên đầu tuần",
-        "Giá vàng trong nước sáng nay đồng loạt tăng theo đà của thị trường thế giới khi ...",
-    ])
+    dump = "\n\n".join(
+        [
+            "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây",
+            PROSE,
+            "Giá vàng hôm nay tăng mạnh phiên đầu tuần",
+            "Giá vàng trong nước sáng nay đồng loạt tăng theo đà của thị trường thế giới khi ...",
+        ]
+    )
     article = clean_text_dump(dump)
     assert article.text == PROSE
 
 
 def test_quoted_speech_kept_and_glued_headlines_dropped() -> None:
     quote = "“Chúng tôi sẽ tiếp tục theo dõi sát diễn biến và thông tin kịp thời cho người dân”, ông nói."
-    dump = "\n".join([
-        "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây",
-        "",
-        PROSE,
-        quote,
-        "",
-        "Tin liên quan",
-        "Giá xăng giảm nhẹGiá xăng giảm nhẹ",
-        "10:42:54 02/03/2025",
-    ])
+    dump = "\n".join(
+        [
+            "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây",
+            "",
+            PROSE,
+            quote,
+            "",
+            "Tin liên quan",
+            "Giá xăng giảm nhẹGiá xăng giảm nhẹ",
+            "10:42:54 02/03/2025",
+        ]
+    )
     article = clean_text_dump(dump)
     assert article.text == PROSE + "\n\n" + quote
 
@@ -230,18 +294,22 @@ def test_dump_without_prose_warns() -> None:
 
 
 def test_header_date_byline_at_the_end_and_breadcrumb_with_separators() -> None:
-    second = ("Theo Sở Giao thông vận tải, công trình giúp giảm đáng kể thời gian di chuyển "
-              "của người dân vào giờ cao điểm buổi sáng.")
-    dump = "\n".join([
-        "Trang chủ > Thời sự > Giao thông",
-        "Thứ hai, 04/11/2024 10:05 (GMT+7)",
-        "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây",
-        PROSE,
-        second,
-        "Minh Anh (TTXVN)",
-        "Tin cùng chuyên mục",
-        "Giá vàng hôm nay tăng mạnh phiên đầu tuần",
-    ])
+    second = (
+        "Theo Sở Giao thông vận tải, công trình giúp giảm đáng kể thời gian di chuyển "
+        "của người dân vào giờ cao điểm buổi sáng."
+    )
+    dump = "\n".join(
+        [
+            "Trang chủ > Thời sự > Giao thông",
+            "Thứ hai, 04/11/2024 10:05 (GMT+7)",
+            "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây",
+            PROSE,
+            second,
+            "Minh Anh (TTXVN)",
+            "Tin cùng chuyên mục",
+            "Giá vàng hôm nay tăng mạnh phiên đầu tuần",
+        ]
+    )
     article = clean_text_dump(dump, url="https://baomau.vn/giao-thong/cau-vuot.html")
     assert article.title == "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây"
     assert article.published == "2024-11-04T10:05:00"
@@ -252,36 +320,69 @@ def test_header_date_byline_at_the_end_and_breadcrumb_with_separators() -> None:
 
 
 def test_hard_wrapped_lines_are_joined() -> None:
-    dump = "\n".join([
-        "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây",
-        "",
-        "Phóng viên ghi nhận tại hiện trường cho thấy lực lượng chức năng",
-        "đã có mặt từ sớm để phân luồng giao thông và hỗ trợ người dân trong khu vực.",
-    ])
+    dump = "\n".join(
+        [
+            "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây",
+            "",
+            "Phóng viên ghi nhận tại hiện trường cho thấy lực lượng chức năng",
+            "đã có mặt từ sớm để phân luồng giao thông và hỗ trợ người dân trong khu vực.",
+        ]
+    )
     assert clean_text_dump(dump).text == PROSE
 
 
 def test_other_site_layouts() -> None:
     lead = "Từ tháng sau, bốn tuyến xe buýt điện mới sẽ nối trung tâm thành phố với các huyện ngoại thành."
-    body = ("Sở Giao thông vận tải Hà Nội cho biết bốn tuyến xe buýt điện mới sẽ đi vào hoạt động "
-            "từ ngày 1/6, phục vụ khoảng 20.000 lượt khách mỗi ngày.")
-    quote = ("\"Chúng tôi ưu tiên những khu vực chưa có phương tiện công cộng chất lượng cao\", "
-             "ông Nguyễn Văn Bình, Phó giám đốc Sở, nói.")
+    body = (
+        "Sở Giao thông vận tải Hà Nội cho biết bốn tuyến xe buýt điện mới sẽ đi vào hoạt động "
+        "từ ngày 1/6, phục vụ khoảng 20.000 lượt khách mỗi ngày."
+    )
+    quote = (
+        '"Chúng tôi ưu tiên những khu vực chưa có phương tiện công cộng chất lượng cao", '
+        "ông Nguyễn Văn Bình, Phó giám đốc Sở, nói."
+    )
     title = "Hà Nội mở rộng tuyến xe buýt điện đến các huyện ngoại thành"
-    first = clean_text_dump("\n".join([
-        "Thời sự", "Giao thông", "Thứ ba, 14/5/2024, 07:30 (GMT+7)", title, lead, "", body,
-        "Xe buýt điện trên phố Kim Mã. Ảnh: Ngọc Thành", "Xe buýt điện trên phố Kim Mã. Ảnh: Ngọc Thành",
-        quote, "Minh Anh", "Xem thêm:", "Xe buýt điện đầu tiên lăn bánh ở Thủ đô", "Trở lại Thời sự", "Chia sẻ",
-    ]))
+    first = clean_text_dump(
+        "\n".join(
+            [
+                "Thời sự",
+                "Giao thông",
+                "Thứ ba, 14/5/2024, 07:30 (GMT+7)",
+                title,
+                lead,
+                "",
+                body,
+                "Xe buýt điện trên phố Kim Mã. Ảnh: Ngọc Thành",
+                "Xe buýt điện trên phố Kim Mã. Ảnh: Ngọc Thành",
+                quote,
+                "Minh Anh",
+                "Xem thêm:",
+                "Xe buýt điện đầu tiên lăn bánh ở Thủ đô",
+                "Trở lại Thời sự",
+                "Chia sẻ",
+            ]
+        )
+    )
     assert (first.title, first.author, first.published) == (title, "Minh Anh", "2024-05-14T07:30:00")
     assert first.text == "\n\n".join([lead, body, quote])
 
-    second = clean_text_dump("\n".join([
-        "Dân trí", "Thứ ba, 14/05/2024 - 07:30", title, "(Dân trí) - " + lead, body,
-        "Theo kế hoạch, đến năm 2030 toàn bộ xe buýt nội đô sẽ chuyển sang dùng điện:",
-        "- Năm 2025: 30% đoàn xe", "- Năm 2030: toàn bộ đoàn xe", "Nguyễn Minh", "Tin liên quan",
-        "Xe buýt điện đầu tiên lăn bánh ở Thủ đô",
-    ]))
+    second = clean_text_dump(
+        "\n".join(
+            [
+                "Dân trí",
+                "Thứ ba, 14/05/2024 - 07:30",
+                title,
+                "(Dân trí) - " + lead,
+                body,
+                "Theo kế hoạch, đến năm 2030 toàn bộ xe buýt nội đô sẽ chuyển sang dùng điện:",
+                "- Năm 2025: 30% đoàn xe",
+                "- Năm 2030: toàn bộ đoàn xe",
+                "Nguyễn Minh",
+                "Tin liên quan",
+                "Xe buýt điện đầu tiên lăn bánh ở Thủ đô",
+            ]
+        )
+    )
     assert (second.title, second.author, second.site) == (title, "Nguyễn Minh", "Dân trí")
     assert second.text.endswith("dùng điện:\n\n- Năm 2025: 30% đoàn xe\n- Năm 2030: toàn bộ đoàn xe")
     assert "Tin liên quan" not in second.text
@@ -295,22 +396,26 @@ def test_camel_case_brand_names_are_not_breadcrumbs() -> None:
 
 def test_cookie_notice_and_teaser_box_above_the_article() -> None:
     title = "Hà Nội thông xe cầu vượt mới ở cửa ngõ phía Tây"
-    second = ("Theo Sở Giao thông vận tải, công trình giúp giảm đáng kể thời gian di chuyển "
-              "của người dân vào giờ cao điểm buổi sáng.")
-    dump = "\n".join([
-        "Logo",
-        "Chúng tôi sử dụng cookie để cải thiện trải nghiệm của bạn, bằng cách tiếp tục truy cập trang web "
-        "và các dịch vụ liên quan của chúng tôi, bạn đồng ý với chính sách bảo mật và điều khoản sử dụng này.",
-        "Tin nóng",
-        "Giá vàng hôm nay tăng mạnh phiên đầu tuần",
-        "Giá vàng trong nước sáng nay đồng loạt tăng theo đà của thị trường thế giới khi nhu cầu trú ẩn tăng cao.",
-        "Mưa lớn kéo dài ở các tỉnh miền Trung",
-        "Nhiều tuyến đường ở Quảng Nam bị ngập sâu sau ba ngày mưa lớn liên tục, giao thông bị chia cắt.",
-        title,
-        PROSE,
-        second,
-        "Tin liên quan",
-    ])
+    second = (
+        "Theo Sở Giao thông vận tải, công trình giúp giảm đáng kể thời gian di chuyển "
+        "của người dân vào giờ cao điểm buổi sáng."
+    )
+    dump = "\n".join(
+        [
+            "Logo",
+            "Chúng tôi sử dụng cookie để cải thiện trải nghiệm của bạn, bằng cách tiếp tục truy cập trang web "
+            "và các dịch vụ liên quan của chúng tôi, bạn đồng ý với chính sách bảo mật và điều khoản sử dụng này.",
+            "Tin nóng",
+            "Giá vàng hôm nay tăng mạnh phiên đầu tuần",
+            "Giá vàng trong nước sáng nay đồng loạt tăng theo đà của thị trường thế giới khi nhu cầu trú ẩn tăng cao.",
+            "Mưa lớn kéo dài ở các tỉnh miền Trung",
+            "Nhiều tuyến đường ở Quảng Nam bị ngập sâu sau ba ngày mưa lớn liên tục, giao thông bị chia cắt.",
+            title,
+            PROSE,
+            second,
+            "Tin liên quan",
+        ]
+    )
     article = clean_text_dump(dump)
     assert article.title == title
     assert article.text == PROSE + "\n\n" + second

@@ -63,7 +63,9 @@ def test_byte_order_marks(codec: str) -> None:
 
 
 def test_bom_beats_wrong_header() -> None:
-    assert decode_bytes("\ufeff".encode() + SENTENCE.encode(), content_type="text/html; charset=windows-1252") == SENTENCE
+    assert (
+        decode_bytes("\ufeff".encode() + SENTENCE.encode(), content_type="text/html; charset=windows-1252") == SENTENCE
+    )
 
 
 def test_decomposed_utf8_becomes_nfc() -> None:
@@ -78,10 +80,16 @@ def test_controls_and_zero_width_removed() -> None:
 
 def test_cp1258_page_through_clean_source() -> None:
     title = "Bão số 3 gây thiệt hại nặng nề ở các tỉnh phía Bắc"
-    paragraphs = [SENTENCE, "Lực lượng cứu hộ đã tiếp cận các khu vực bị cô lập và sơ tán hàng nghìn hộ dân đến nơi an toàn."]
-    html = ("<html><head><meta http-equiv='Content-Type' content='text/html; charset=windows-1258'>"
-            f"<title>{title}</title></head><body><article><h1>{title}</h1>"
-            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
+    paragraphs = [
+        SENTENCE,
+        "Lực lượng cứu hộ đã tiếp cận các khu vực bị cô lập và sơ tán hàng nghìn hộ dân đến nơi an toàn.",
+    ]
+    html = (
+        "<html><head><meta http-equiv='Content-Type' content='text/html; charset=windows-1258'>"
+        f"<title>{title}</title></head><body><article><h1>{title}</h1>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "</article></body></html>"
+    )
     article = clean_source(to_cp1258(html))
     assert article.title == title
     assert article.text == "\n\n".join(paragraphs)

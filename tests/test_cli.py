@@ -5,9 +5,6 @@ from __future__ import annotations
 import gzip
 import json
 import unicodedata
-from pathlib import Path
-
-import pytest
 
 from tests.conftest import SAMPLE_CORPUS, run_cli
 
@@ -36,10 +33,13 @@ def test_clean_jsonl_reports_failures_and_goes_on(tmp_path):
     empty = tmp_path / "empty.html"
     empty.write_bytes(b"")
     packed = tmp_path / "page.html.gz"
-    packed.write_bytes(gzip.compress(
-        "<html><head><title>Tin</title></head><body><article><h1>Giá xăng giảm</h1>"
-        "<p>Giá xăng trong nước giảm nhẹ từ chiều nay theo quyết định của liên bộ Công Thương - Tài chính, "
-        "mức giảm khoảng 300 đồng mỗi lít.</p></article></body></html>".encode()))
+    packed.write_bytes(
+        gzip.compress(
+            "<html><head><title>Tin</title></head><body><article><h1>Giá xăng giảm</h1>"
+            "<p>Giá xăng trong nước giảm nhẹ từ chiều nay theo quyết định của liên bộ Công Thương - Tài chính, "
+            "mức giảm khoảng 300 đồng mỗi lít.</p></article></body></html>".encode()
+        )
+    )
     out = run_cli("clean", str(SEED_003), str(tmp_path / "missing.txt"), str(empty), str(packed), "--jsonl")
     assert out.returncode == 1
     rows = [json.loads(line) for line in out.stdout.decode().splitlines()]
@@ -56,7 +56,9 @@ def test_clean_reads_stdin():
 
 
 def test_entities_json_offsets_point_into_the_analysed_text(tmp_path):
-    text = unicodedata.normalize("NFD", "Ngoại trưởng Mỹ Antony Blinken gặp ông Vương Nghị tại Bắc Kinh ngày 9/7. Ông Blinken nói.")
+    text = unicodedata.normalize(
+        "NFD", "Ngoại trưởng Mỹ Antony Blinken gặp ông Vương Nghị tại Bắc Kinh ngày 9/7. Ông Blinken nói."
+    )
     source = tmp_path / "a.txt"
     source.write_text(text, encoding="utf-8")
     out = run_cli("entities", str(source), "--json", "--no-clean")
@@ -92,7 +94,9 @@ def test_library_commands_round_trip(tmp_path):
     assert shown["bookmarked"] and shown["read"] and shown["tags"] == ["Quốc phòng", "kinh tế"]
     assert any(e["text"] == "Lloyd Austin" for e in shown["entities"])
     assert [r["id"] for r in json.loads(run_cli("list", "--bookmarked", "--json", library=lib).stdout)] == [target]
-    assert [r["id"] for r in json.loads(run_cli("list", "--tag", "QUOC PHONG", "--json", library=lib).stdout)] == [target]
+    assert [r["id"] for r in json.loads(run_cli("list", "--tag", "QUOC PHONG", "--json", library=lib).stdout)] == [
+        target
+    ]
     found = json.loads(run_cli("search", "bo truong quoc phong", "--json", library=lib).stdout)
     assert found[0]["id"] == target
     assert json.loads(run_cli("list", "--entity", "Austin", "--json", library=lib).stdout)[0]["id"] == target
@@ -112,8 +116,11 @@ def test_import_reports_bad_files_and_is_idempotent(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "empty.txt").write_bytes(b"")
-    (folder / "good.txt").write_text("Bão số 3 vào Quảng Ninh\n\nChiều 7/9, bão số 3 đổ bộ vào Quảng Ninh với sức gió "
-                                     "mạnh cấp 12, gây mưa lớn trên diện rộng ở các tỉnh miền Bắc.\n", encoding="utf-8")
+    (folder / "good.txt").write_text(
+        "Bão số 3 vào Quảng Ninh\n\nChiều 7/9, bão số 3 đổ bộ vào Quảng Ninh với sức gió "
+        "mạnh cấp 12, gây mưa lớn trên diện rộng ở các tỉnh miền Bắc.\n",
+        encoding="utf-8",
+    )
     first = run_cli("import", str(folder), "--json", library=lib)
     report = json.loads(first.stdout)
     assert report["imported"] == 1 and report["failed"][0]["path"].endswith("empty.txt")

@@ -109,7 +109,10 @@ def test_reader_opens_on_sample_corpus_reads_and_remembers(tmp_path, terminal_en
     # The article opened above is read after a restart: the CLI sees it.
     out = subprocess.run(
         [*tuireader_command(), "--library", str(library), "list", "--json"],
-        capture_output=True, text=True, env={**os.environ, **terminal_env}, timeout=60,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **terminal_env},
+        timeout=60,
     )
     import json
 

@@ -48,16 +48,46 @@ def by_text(text: str) -> dict[str, Entity]:
 # --- the sample corpus --------------------------------------------------------
 
 SEED_EXPECTATIONS = {
-    "000": [("PER", "Sergei Lavrov"), ("PER", "Antony Blinken"), ("PER", "Tập Cận Bình"), ("LOC", "Nga"),
-            ("LOC", "Mỹ"), ("LOC", "Geneva"), ("LOC", "Thụy Sĩ"), ("LOC", "Bắc Kinh"), ("ORG", "Bộ Ngoại giao Nga"),
-            ("ORG", "Reuters"), ("ORG", "Nhà Trắng"), ("DATE", "29/7"), ("DATE", "21/1/2022"), ("DATE", "24/2")],
-    "001": [("PER", "Sergei Lavrov"), ("PER", "Antony Blinken"), ("LOC", "Thụy Sĩ"), ("ORG", "NATO"),
-            ("DATE", "tháng 12/2021"), ("DATE", "21/1")],
+    "000": [
+        ("PER", "Sergei Lavrov"),
+        ("PER", "Antony Blinken"),
+        ("PER", "Tập Cận Bình"),
+        ("LOC", "Nga"),
+        ("LOC", "Mỹ"),
+        ("LOC", "Geneva"),
+        ("LOC", "Thụy Sĩ"),
+        ("LOC", "Bắc Kinh"),
+        ("ORG", "Bộ Ngoại giao Nga"),
+        ("ORG", "Reuters"),
+        ("ORG", "Nhà Trắng"),
+        ("DATE", "29/7"),
+        ("DATE", "21/1/2022"),
+        ("DATE", "24/2"),
+    ],
+    "001": [
+        ("PER", "Sergei Lavrov"),
+        ("PER", "Antony Blinken"),
+        ("LOC", "Thụy Sĩ"),
+        ("ORG", "NATO"),
+        ("DATE", "tháng 12/2021"),
+        ("DATE", "21/1"),
+    ],
     "002": [("PER", "Vương Nghị"), ("PER", "Antony Blinken"), ("LOC", "Biển Đông"), ("ORG", "G20"), ("DATE", "9/7")],
-    "003": [("PER", "Lloyd Austin"), ("ORG", "Lầu Năm Góc"), ("ORG", "Bộ Quốc phòng Nga"), ("DATE", "25-6"),
-            ("DATE", "tháng 3-2023")],
-    "004": [("PER", "Antony Blinken"), ("PER", "Vladimir Putin"), ("ORG", "NATO"), ("DATE", "4/5"),
-            ("DATE", "11-13/6"), ("DATE", "tháng 6")],
+    "003": [
+        ("PER", "Lloyd Austin"),
+        ("ORG", "Lầu Năm Góc"),
+        ("ORG", "Bộ Quốc phòng Nga"),
+        ("DATE", "25-6"),
+        ("DATE", "tháng 3-2023"),
+    ],
+    "004": [
+        ("PER", "Antony Blinken"),
+        ("PER", "Vladimir Putin"),
+        ("ORG", "NATO"),
+        ("DATE", "4/5"),
+        ("DATE", "11-13/6"),
+        ("DATE", "tháng 6"),
+    ],
 }
 
 
@@ -81,13 +111,20 @@ def test_sample_corpus_people_are_not_listed_twice() -> None:
 
 # --- titles and honorifics ----------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "expected", "not_expected"),
     [
-        ("Ngoại trưởng Nga Sergei Lavrov phát biểu.", {("LOC", "Nga"), ("PER", "Sergei Lavrov")},
-         {"Ngoại trưởng Nga Sergei Lavrov", "Nga Sergei Lavrov"}),
-        ("Bộ trưởng Quốc phòng Mỹ Lloyd Austin đến Hà Nội.", {("LOC", "Mỹ"), ("PER", "Lloyd Austin")},
-         {"Bộ trưởng Quốc phòng Mỹ", "Quốc phòng Mỹ Lloyd Austin"}),
+        (
+            "Ngoại trưởng Nga Sergei Lavrov phát biểu.",
+            {("LOC", "Nga"), ("PER", "Sergei Lavrov")},
+            {"Ngoại trưởng Nga Sergei Lavrov", "Nga Sergei Lavrov"},
+        ),
+        (
+            "Bộ trưởng Quốc phòng Mỹ Lloyd Austin đến Hà Nội.",
+            {("LOC", "Mỹ"), ("PER", "Lloyd Austin")},
+            {"Bộ trưởng Quốc phòng Mỹ", "Quốc phòng Mỹ Lloyd Austin"},
+        ),
         ("Chủ tịch Trung Quốc Tập Cận Bình tiếp khách.", {("LOC", "Trung Quốc"), ("PER", "Tập Cận Bình")}, set()),
         ("Thủ tướng Anh Keir Starmer cam kết.", {("LOC", "Anh"), ("PER", "Keir Starmer")}, set()),
         ("Theo ông Nguyễn Văn Nam, dự án sẽ hoàn thành.", {("PER", "Nguyễn Văn Nam")}, {"ông Nguyễn Văn Nam"}),
@@ -107,6 +144,7 @@ def test_a_ministry_is_an_organisation_but_a_ministers_title_is_not() -> None:
 
 
 # --- traps --------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     "text",
@@ -141,6 +179,7 @@ def test_work_titles_after_a_cue_are_skipped_but_people_around_them_kept() -> No
 
 # --- dates --------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "date"),
     [
@@ -173,6 +212,7 @@ def test_a_second_date_after_a_dash_is_a_date() -> None:
 
 
 # --- merging ------------------------------------------------------------------
+
 
 def test_short_mentions_join_the_full_name() -> None:
     text = (
@@ -218,6 +258,7 @@ def test_bracketed_acronym_joins_its_organisation() -> None:
 
 # --- output shape -------------------------------------------------------------
 
+
 def test_mentions_point_at_surface_forms() -> None:
     text = nfc(SEEDS.get("000", "Ngoại trưởng Nga Sergei Lavrov gặp ông Blinken hôm 24/2 tại Geneva."))
     for e in extract(text):
@@ -243,12 +284,17 @@ def test_keys_and_json() -> None:
     assert entity.key == "LOC:mỹ"
     data = entity.to_json()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == {
-        "text": "Mỹ", "type": "LOC", "count": 2, "aliases": ["Hoa Kỳ"], "mentions": [[0, 6], [10, 12]],
+        "text": "Mỹ",
+        "type": "LOC",
+        "count": 2,
+        "aliases": ["Hoa Kỳ"],
+        "mentions": [[0, 6], [10, 12]],
     }
     assert isinstance(EXTRACTOR_VERSION, str) and EXTRACTOR_VERSION
 
 
 # --- entity_key ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("name", "type_", "key"),
@@ -285,6 +331,7 @@ def test_entity_key_rejects_unknown_types() -> None:
 
 
 # --- robustness ---------------------------------------------------------------
+
 
 @pytest.mark.parametrize("text", ["", "   \n\t ", ".", "((((", "A A A A A A A A A A", "1/1/1/1/1/1", "\x00\x1b[31m"])
 def test_odd_input_does_not_fail(text: str) -> None:
@@ -333,6 +380,7 @@ def test_import_is_cheap_and_headless() -> None:
 
 
 # --- organisations, places and names in context -------------------------------
+
 
 @pytest.mark.parametrize(
     ("text", "expected"),
@@ -401,7 +449,9 @@ def test_sentence_case_organisation_names_end_before_the_verb(text: str, org: st
 
 
 def test_anonymised_names_keep_their_initial() -> None:
-    people = [e for e in extract("Bị cáo Trần Văn A. (45 tuổi) khai đã nhận tiền. Ông A. xin giảm án.") if e.type == "PER"]
+    people = [
+        e for e in extract("Bị cáo Trần Văn A. (45 tuổi) khai đã nhận tiền. Ông A. xin giảm án.") if e.type == "PER"
+    ]
     assert [(e.text, e.aliases) for e in people] == [("Trần Văn A.", ["A."])]
 
 

@@ -17,17 +17,24 @@ def of_type(text: str, type_: str) -> list[Entity]:
 
 # --- organisation names written in sentence case ------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "name"),
     [
         ("Cục Quản lý thị trường tỉnh Lạng Sơn thu giữ 2.000 sản phẩm.", "Cục Quản lý thị trường tỉnh Lạng Sơn"),
         ("Quỹ Bảo vệ môi trường Việt Nam cho vay ưu đãi.", "Quỹ Bảo vệ môi trường Việt Nam"),
-        ("Hiệp hội Chế biến và Xuất khẩu thủy sản Việt Nam dự báo xuất khẩu tăng.",
-         "Hiệp hội Chế biến và Xuất khẩu thủy sản Việt Nam"),
-        ("Trung tâm Dự báo khí tượng thủy văn quốc gia cảnh báo mưa lớn.",
-         "Trung tâm Dự báo khí tượng thủy văn quốc gia"),
-        ("Ngân hàng Nông nghiệp và Phát triển Nông thôn Việt Nam giảm lãi suất.",
-         "Ngân hàng Nông nghiệp và Phát triển Nông thôn Việt Nam"),
+        (
+            "Hiệp hội Chế biến và Xuất khẩu thủy sản Việt Nam dự báo xuất khẩu tăng.",
+            "Hiệp hội Chế biến và Xuất khẩu thủy sản Việt Nam",
+        ),
+        (
+            "Trung tâm Dự báo khí tượng thủy văn quốc gia cảnh báo mưa lớn.",
+            "Trung tâm Dự báo khí tượng thủy văn quốc gia",
+        ),
+        (
+            "Ngân hàng Nông nghiệp và Phát triển Nông thôn Việt Nam giảm lãi suất.",
+            "Ngân hàng Nông nghiệp và Phát triển Nông thôn Việt Nam",
+        ),
     ],
 )
 def test_lower_case_words_inside_an_organisation_name_belong_to_it(text: str, name: str) -> None:
@@ -57,6 +64,7 @@ def test_a_place_written_in_lower_case_qualifies_an_organisation() -> None:
 
 # --- short names in brackets --------------------------------------------------
 
+
 @pytest.mark.parametrize("short", ["HoREA", "Vinafruit", "JASSO"])
 def test_a_bracketed_short_name_joins_the_organisation(short: str) -> None:
     text = f"Hiệp hội Rau quả Việt Nam ({short}) kiến nghị. Ông Lê Văn Châu, Chủ tịch {short}, cho biết."
@@ -80,6 +88,7 @@ def test_a_short_name_used_before_it_is_defined_still_joins() -> None:
 
 # --- the body a person leads ---------------------------------------------------
 
+
 def test_a_title_in_apposition_governs_an_organisation() -> None:
     entities = found("Tỷ phú Warren Buffett, Chủ tịch Berkshire Hathaway, phát biểu.")
     assert entities == {("PER", "Warren Buffett"), ("ORG", "Berkshire Hathaway")}
@@ -87,16 +96,21 @@ def test_a_title_in_apposition_governs_an_organisation() -> None:
 
 # --- one entry per organisation -------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("text", "canonical"),
     [
-        ("Ủy ban Nhân dân tỉnh Nghệ An ban hành quyết định. UBND tỉnh Nghệ An yêu cầu triển khai.",
-         "Ủy ban Nhân dân tỉnh Nghệ An"),
+        (
+            "Ủy ban Nhân dân tỉnh Nghệ An ban hành quyết định. UBND tỉnh Nghệ An yêu cầu triển khai.",
+            "Ủy ban Nhân dân tỉnh Nghệ An",
+        ),
         ("UBND TP.HCM họp báo. Ủy ban nhân dân Thành phố Hồ Chí Minh cho biết sẽ xử lý.", "UBND TP.HCM"),
         ("Tòa án nhân dân tỉnh Khánh Hòa xét xử. TAND Khánh Hòa tuyên án.", "Tòa án nhân dân tỉnh Khánh Hòa"),
         ("Công ty Honda Việt Nam triệu hồi 10.000 xe. Honda cho biết lỗi nằm ở phanh.", "Công ty Honda Việt Nam"),
-        ("Công ty Cổ phần Tập đoàn Phúc Sơn bị điều tra. Phúc Sơn đã trúng nhiều gói thầu.",
-         "Công ty Cổ phần Tập đoàn Phúc Sơn"),
+        (
+            "Công ty Cổ phần Tập đoàn Phúc Sơn bị điều tra. Phúc Sơn đã trúng nhiều gói thầu.",
+            "Công ty Cổ phần Tập đoàn Phúc Sơn",
+        ),
         ("Nhóm Houthi ở Yemen tấn công tàu hàng. Houthi cho biết sẽ tiếp tục.", "Houthi"),
     ],
 )
@@ -114,6 +128,7 @@ def test_the_press_of_a_country_is_the_country() -> None:
 
 
 # --- foreign names: person, organisation or place ------------------------------
+
 
 @pytest.mark.parametrize(
     ("text", "club"),
@@ -144,6 +159,7 @@ def test_names_listed_with_organisations_are_organisations() -> None:
 
 
 # --- more organisation shapes ------------------------------------------------------
+
 
 def test_a_lower_case_continent_qualifies_a_union() -> None:
     assert found("Liên minh châu Phi đình chỉ tư cách của Niger.") == {("ORG", "Liên minh châu Phi"), ("LOC", "Niger")}
@@ -181,6 +197,7 @@ def test_second_halves_of_words_are_no_person_cues() -> None:
 
 # --- clubs, beaches, numbered districts, stage names ------------------------------
 
+
 def test_a_club_named_after_its_province_in_a_sport_report() -> None:
     entities = found("Sau trận hòa 1-1 với Sông Lam Nghệ An, đội bóng Đông Á Thanh Hóa lên đầu bảng.")
     assert {("ORG", "Sông Lam Nghệ An"), ("ORG", "Đông Á Thanh Hóa")} <= entities
@@ -203,6 +220,7 @@ def test_a_stage_name_made_of_the_full_names_words_joins_it() -> None:
 
 
 # --- codes, compass words, holidays, accents -----------------------------------------
+
 
 @pytest.mark.parametrize(
     "text",
@@ -262,7 +280,10 @@ def test_vietnamese_towns_and_sights_are_places() -> None:
 
 def test_a_business_title_names_the_company_before_the_person() -> None:
     assert found("Giám đốc điều hành Apple Tim Cook thăm Hà Nội.") == {
-        ("ORG", "Apple"), ("PER", "Tim Cook"), ("LOC", "Hà Nội")}
+        ("ORG", "Apple"),
+        ("PER", "Tim Cook"),
+        ("LOC", "Hà Nội"),
+    }
     # A head of state's name is not cut.
     assert ("PER", "Luiz Inácio Lula") in found("Tổng thống Luiz Inácio Lula phát biểu.")
 
@@ -271,7 +292,9 @@ def test_parks_lakes_and_the_names_are_not_people() -> None:
     assert found("Công viên Thống Nhất được cải tạo.") == {("LOC", "Công viên Thống Nhất")}
     assert found("Hồ Gươm đông du khách dịp cuối tuần.") == {("LOC", "Hồ Gươm")}
     assert found("Tay golf Scottie Scheffler vô địch The Masters.") == {
-        ("PER", "Scottie Scheffler"), ("ORG", "The Masters")}
+        ("PER", "Scottie Scheffler"),
+        ("ORG", "The Masters"),
+    }
 
 
 def test_ampersand_names_are_one_word() -> None:
@@ -328,12 +351,16 @@ def test_club_nicknames_are_aliases() -> None:
 
 def test_a_rare_family_name_inside_a_body_gives_way_to_a_common_one() -> None:
     assert found("Phó Giám đốc Bệnh viện Bạch Mai Nguyễn Văn Chi chia sẻ.") == {
-        ("ORG", "Bệnh viện Bạch Mai"), ("PER", "Nguyễn Văn Chi")}
+        ("ORG", "Bệnh viện Bạch Mai"),
+        ("PER", "Nguyễn Văn Chi"),
+    }
 
 
 def test_a_body_qualified_by_a_country_before_a_spokesman() -> None:
     assert found("Người phát ngôn Quân đội Philippines Padilla cho biết.") == {
-        ("ORG", "Quân đội Philippines"), ("PER", "Padilla")}
+        ("ORG", "Quân đội Philippines"),
+        ("PER", "Padilla"),
+    }
 
 
 def test_contractors_and_road_sections() -> None:
@@ -421,8 +448,7 @@ def test_a_countrys_word_that_begins_another_name() -> None:
 
 
 def test_weapons_and_product_lines_are_not_entities() -> None:
-    assert found("Ukraine nhận thêm tên lửa Patriot và xe tăng Leopard từ Đức.") == {
-        ("LOC", "Ukraine"), ("LOC", "Đức")}
+    assert found("Ukraine nhận thêm tên lửa Patriot và xe tăng Leopard từ Đức.") == {("LOC", "Ukraine"), ("LOC", "Đức")}
 
 
 def test_honorary_titles_and_stage_occupations_are_not_names() -> None:
@@ -434,12 +460,15 @@ def test_a_company_without_its_corporate_suffix_is_the_same_company() -> None:
     orgs = of_type("Toyota Motor báo lãi kỷ lục. Toyota cho biết doanh số tăng.", "ORG")
     assert [(e.text, e.aliases) for e in orgs] == [("Toyota Motor", ["Toyota"])]
     assert found("Google ra mắt Gemini tại sự kiện Google I/O ở California.") == {
-        ("ORG", "Google"), ("LOC", "California")}
+        ("ORG", "Google"),
+        ("LOC", "California"),
+    }
 
 
 def test_courts_of_appeal_and_function_words_inside_names() -> None:
     assert found("Tòa án nhân dân cấp cao tại TP.HCM mở phiên phúc thẩm.") == {
-        ("ORG", "Tòa án nhân dân cấp cao tại TP.HCM")}
+        ("ORG", "Tòa án nhân dân cấp cao tại TP.HCM")
+    }
     orgs = of_type("Giáo sư giảng bài tại Viện Nghiên cứu cao cấp về Toán (VIASM).", "ORG")
     assert [(e.text, e.aliases) for e in orgs] == [("Viện Nghiên cứu cao cấp về Toán", ["VIASM"])]
     # ... but not when nothing capitalised follows.

@@ -21,8 +21,8 @@ import time
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -31,18 +31,18 @@ from werkzeug.wrappers import Request, Response
 
 from tuireader.clean import CleanedArticle
 from tuireader.fetch import (
+    PRESETS,
     FeedError,
     FeedItem,
     FeedSource,
-    FetchError,
     Fetcher,
+    FetchError,
     RefreshStats,
     fetch_article,
     find_preset,
     item_has_full_text,
     parse_feed,
     refresh_sources,
-    PRESETS,
 )
 from tuireader.fetch.http import parse_retry_after
 from tuireader.fetch.refresh import default_clean
@@ -93,7 +93,7 @@ def page_html(article: Article, url: str) -> bytes:
         '<nav><a href="/">Trang chủ</a> <a href="/the-gioi">Thế giới</a></nav>'
         f"<article><h1>{html.escape(article.title)}</h1>{body}</article>"
         "<footer>© Báo điện tử</footer></body></html>"
-    ).encode("utf-8")
+    ).encode()
 
 
 def rss_feed(title: str, items: list[tuple[str, Article]], *, full_content: bool = False) -> bytes:
@@ -210,8 +210,12 @@ def test_refresh_stores_full_text_of_new_articles(server, threads):
     async def go():
         async with fast_fetcher() as fetcher:
             return await refresh_sources(
-                [FeedSource(id="vne", url=feed_url)], sink, fetcher=fetcher, executor=threads,
-                on_progress=lambda *args: progress.append(args), stats=stats,
+                [FeedSource(id="vne", url=feed_url)],
+                sink,
+                fetcher=fetcher,
+                executor=threads,
+                on_progress=lambda *args: progress.append(args),
+                stats=stats,
             )
 
     (report,) = run(go())
@@ -256,8 +260,9 @@ def test_second_refresh_costs_a_304_and_no_page_fetches(server, threads):
 
     server.expect_request("/feed.xml").respond_with_handler(feed_handler)
     for i, article in enumerate(ARTICLES):
-        server.expect_request(f"/p/{i}.html").respond_with_data(page_html(article, server.url_for(f"/p/{i}.html")),
-                                                               content_type="text/html")
+        server.expect_request(f"/p/{i}.html").respond_with_data(
+            page_html(article, server.url_for(f"/p/{i}.html")), content_type="text/html"
+        )
     sink = MemorySink()
     source = FeedSource("s", server.url_for("/feed.xml"))
     (first,) = run(refresh_sources([source], sink, fetcher=fast_fetcher(), executor=threads))
@@ -302,7 +307,9 @@ def test_same_article_at_two_urls_reaches_the_sink_under_its_canonical_url(serve
     server.expect_request("/news/story.html").respond_with_data(page, content_type="text/html")
     server.expect_request("/m/story.html").respond_with_data(page, content_type="text/html")
     server.expect_request("/desktop.xml").respond_with_data(rss_feed("d", [(canonical, ARTICLES[4])]))
-    server.expect_request("/mobile.xml").respond_with_data(rss_feed("m", [(server.url_for("/m/story.html"), ARTICLES[4])]))
+    server.expect_request("/mobile.xml").respond_with_data(
+        rss_feed("m", [(server.url_for("/m/story.html"), ARTICLES[4])])
+    )
     sink = MemorySink()
     sources = [FeedSource("d", server.url_for("/desktop.xml")), FeedSource("m", server.url_for("/mobile.xml"))]
     run(refresh_sources(sources, sink, fetcher=fast_fetcher(), executor=threads))
@@ -317,8 +324,9 @@ def test_failing_page_keeps_item_with_summary(server, threads):
     server.expect_request("/gone.html").respond_with_data("nope", status=404)
     server.expect_request("/feed.xml").respond_with_data(rss_feed("x", [(good, ARTICLES[1]), (missing, ARTICLES[2])]))
     sink = MemorySink()
-    (report,) = run(refresh_sources([FeedSource("x", server.url_for("/feed.xml"))], sink,
-                                    fetcher=fast_fetcher(), executor=threads))
+    (report,) = run(
+        refresh_sources([FeedSource("x", server.url_for("/feed.xml"))], sink, fetcher=fast_fetcher(), executor=threads)
+    )
     assert report.status == "ok" and report.new == 2 and report.page_errors == 1
     assert any("404" in w and "gone.html" in w for w in report.warnings)
     by_url = {item.url: (item, cleaned) for _, item, cleaned, _ in sink.stored}
@@ -341,8 +349,15 @@ def test_sink_failure_is_a_source_error_and_progress_failure_is_ignored(server, 
     def broken_progress(*args):
         raise RuntimeError("display gone")
 
-    reports = run(refresh_sources([FeedSource("bad", bad_url), FeedSource("fine", good_url)], sink,
-                                  fetcher=fast_fetcher(), executor=threads, on_progress=broken_progress))
+    reports = run(
+        refresh_sources(
+            [FeedSource("bad", bad_url), FeedSource("fine", good_url)],
+            sink,
+            fetcher=fast_fetcher(),
+            executor=threads,
+            on_progress=broken_progress,
+        )
+    )
     assert reports[0].status == "error" and "disk full" in reports[0].error
     assert reports[1].status == "ok" and reports[1].new == 2
 
@@ -361,8 +376,9 @@ def test_a_page_killing_its_worker_costs_only_that_page(server):
     crash = Article(CRASH_MARKER, [CRASH_MARKER] + ARTICLES[0].paragraphs)
     feed_url = serve_site(server, "crash", [ARTICLES[1], crash, ARTICLES[2], ARTICLES[3]])
     sink = MemorySink()
-    (report,) = run(refresh_sources([FeedSource("crash", feed_url)], sink, fetcher=fast_fetcher(),
-                                    clean=clean_or_crash))
+    (report,) = run(
+        refresh_sources([FeedSource("crash", feed_url)], sink, fetcher=fast_fetcher(), clean=clean_or_crash)
+    )
     assert report.status == "ok" and report.new == 4
     crashed_url = server.url_for("/crash/article-1.html")
     cleaned_by_url = {item.url: cleaned for _, item, cleaned, _ in sink.stored}
@@ -465,16 +481,26 @@ def test_each_broken_source_is_a_clear_error_and_others_still_refresh(own_server
         return Response(body(), content_type="application/rss+xml")
 
     server.expect_request("/huge.xml").respond_with_handler(huge)
-    server.expect_request("/malformed.xml").respond_with_data(b"<rss><channel><title>half a feed <<<< \x00", content_type="application/rss+xml")
+    server.expect_request("/malformed.xml").respond_with_data(
+        b"<rss><channel><title>half a feed <<<< \x00", content_type="application/rss+xml"
+    )
     server.expect_request("/bomb.xml").respond_with_data(BOMB, content_type="application/rss+xml")
     server.expect_request("/loop-a").respond_with_data("", status=302, headers={"Location": "/loop-b"})
     server.expect_request("/loop-b").respond_with_data("", status=302, headers={"Location": "/loop-a"})
 
-    sources = [FeedSource(name, server.url_for(path)) for name, path in [
-        ("missing", "/missing.xml"), ("broken", "/broken.xml"), ("sleepy", "/sleepy.xml"),
-        ("trickle", "/trickle.xml"), ("huge", "/huge.xml"), ("malformed", "/malformed.xml"),
-        ("bomb", "/bomb.xml"), ("loop", "/loop-a"),
-    ]]
+    sources = [
+        FeedSource(name, server.url_for(path))
+        for name, path in [
+            ("missing", "/missing.xml"),
+            ("broken", "/broken.xml"),
+            ("sleepy", "/sleepy.xml"),
+            ("trickle", "/trickle.xml"),
+            ("huge", "/huge.xml"),
+            ("malformed", "/malformed.xml"),
+            ("bomb", "/bomb.xml"),
+            ("loop", "/loop-a"),
+        ]
+    ]
     sources.append(FeedSource("good", good_url))
     sink = MemorySink()
     fetcher = Fetcher(timeout=0.5, retries=1, backoff=0.01, max_bytes=2**20)
@@ -554,7 +580,9 @@ def test_5xx_gives_up_after_retries(server):
 
 def test_redirects_are_followed_to_the_final_url(server):
     server.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
-    server.expect_request("/new").respond_with_data("here", headers={"ETag": '"e1"', "Last-Modified": "Sat, 30 Jul 2022 08:00:00 GMT"})
+    server.expect_request("/new").respond_with_data(
+        "here", headers={"ETag": '"e1"', "Last-Modified": "Sat, 30 Jul 2022 08:00:00 GMT"}
+    )
     result = run(_get(fast_fetcher(), server.url_for("/old")))
     assert result.url == server.url_for("/new") and result.content == b"here"
     assert result.etag == '"e1"' and result.last_modified == "Sat, 30 Jul 2022 08:00:00 GMT"
@@ -583,7 +611,7 @@ def test_if_modified_since_gives_not_modified(server):
 def test_user_agent_is_honest(server):
     server.expect_request("/ua").respond_with_data("ok")
     run(_get(fast_fetcher(), server.url_for("/ua")))
-    (request, _), = server.log
+    ((request, _),) = server.log
     assert request.headers["User-Agent"].startswith("tuireader/")
 
 
@@ -649,7 +677,9 @@ def test_one_fetcher_serves_successive_event_loops(server):
 
 def test_fetch_article_cleans_one_page(server):
     url = server.url_for("/one.html")
-    server.expect_request("/one.html").respond_with_data(page_html(ARTICLES[3], url), content_type="text/html; charset=utf-8")
+    server.expect_request("/one.html").respond_with_data(
+        page_html(ARTICLES[3], url), content_type="text/html; charset=utf-8"
+    )
     result, article = run(fetch_article(url))
     assert result.status == 200
     assert article.title == ARTICLES[3].title
@@ -657,7 +687,7 @@ def test_fetch_article_cleans_one_page(server):
 
 
 def test_parse_retry_after_forms():
-    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
     later = format_datetime(now + timedelta(seconds=90), usegmt=True)
     assert parse_retry_after("120") == 120.0
     assert parse_retry_after(later, now=now.timestamp()) == pytest.approx(90.0)
@@ -768,7 +798,9 @@ def test_atom_feed_with_relative_links_and_html_title():
 
 
 def test_titles_lose_escape_sequences_but_keep_markup_like_text():
-    raw = _one_item_rss("[bold]Tin\u200b nóng[/bold] \x1b]8;;http://evil\x07link\x1b]8;;\x07 <b>x</b>".encode(), "utf-8")
+    raw = _one_item_rss(
+        "[bold]Tin\u200b nóng[/bold] \x1b]8;;http://evil\x07link\x1b]8;;\x07 <b>x</b>".encode(), "utf-8"
+    )
     raw = raw.replace(b"<b>x</b>", b"&lt;b&gt;x&lt;/b&gt;")
     (item,) = parse_feed(raw).items
     assert "\x1b" not in item.title and "\u200b" not in item.title
@@ -790,8 +822,14 @@ def test_malformed_feed_with_recoverable_items_is_accepted():
         (b"\x00\x01 not xml at all", "malformed"),
         (b"<!doctype html><html><body><p>Trang chu</p></body></html>", "HTML page"),
         (BOMB, "entities"),
-        (b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&x;</title></channel></rss>', "entities"),
-        (BOMB.decode().replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="utf-16"?>').encode("utf-16"), "entities"),
+        (
+            b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss version="2.0"><channel><title>&x;</title></channel></rss>',
+            "entities",
+        ),
+        (
+            BOMB.decode().replace('<?xml version="1.0"?>', '<?xml version="1.0" encoding="utf-16"?>').encode("utf-16"),
+            "entities",
+        ),
         (str(Path(__file__).resolve()).encode(), "not an RSS or Atom feed|malformed"),  # never opened as a path
     ],
     ids=["empty", "blank", "binary", "html-page", "entity-bomb", "external-entity", "utf16-entity-bomb", "a-file-path"],
@@ -833,8 +871,18 @@ def test_presets_are_found_ignoring_case_and_diacritics():
 def test_presets_are_well_formed():
     names = [p.name for p in PRESETS]
     assert len(names) == len(set(names))
-    wanted = {"vnexpress", "tuoitre", "thanhnien", "dantri", "vietnamnet", "baoquocte", "sggp", "kinhtedothi",
-              "vietgiaitri", "nhandan"}
+    wanted = {
+        "vnexpress",
+        "tuoitre",
+        "thanhnien",
+        "dantri",
+        "vietnamnet",
+        "baoquocte",
+        "sggp",
+        "kinhtedothi",
+        "vietgiaitri",
+        "nhandan",
+    }
     assert wanted <= set(names)
     for preset in PRESETS:
         assert preset.url.startswith("https://") and preset.site in preset.url

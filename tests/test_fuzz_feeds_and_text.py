@@ -26,7 +26,9 @@ vietnamese = st.text(
 
 
 def feed_document(title: str, items: list[tuple[str, str]]) -> str:
-    body = "".join(f"<item><title>{t}</title><link>{link}</link><description>{t}</description></item>" for t, link in items)
+    body = "".join(
+        f"<item><title>{t}</title><link>{link}</link><description>{t}</description></item>" for t, link in items
+    )
     return f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{title}</title>{body}</channel></rss>"
 
 
@@ -43,7 +45,12 @@ def test_parse_feed_on_arbitrary_bytes_only_raises_feed_error(data):
 
 
 @FUZZ
-@given(vietnamese, st.lists(st.tuples(vietnamese, st.sampled_from(["http://a.vn/1", "https://b.vn/x?y=1", "", "javascript:x"])), max_size=4))
+@given(
+    vietnamese,
+    st.lists(
+        st.tuples(vietnamese, st.sampled_from(["http://a.vn/1", "https://b.vn/x?y=1", "", "javascript:x"])), max_size=4
+    ),
+)
 def test_feed_text_comes_out_without_controls(title, items):
     try:
         parsed = parse_feed(feed_document(title, items).encode("utf-8", "surrogatepass"), url="http://127.0.0.1/f")

@@ -50,7 +50,9 @@ def test_bad_files_are_reported_by_name_and_the_rest_imports(tmp_path):
     (folder / "empty.txt").write_bytes(b"")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
     (folder / "dangling.txt").symlink_to(folder / "missing-target.txt")
-    good = "Giá vàng tăng mạnh\n\nSáng 3/3, giá vàng trong nước tăng mạnh theo giá thế giới, các doanh nghiệp cho biết.\n"
+    good = (
+        "Giá vàng tăng mạnh\n\nSáng 3/3, giá vàng trong nước tăng mạnh theo giá thế giới, các doanh nghiệp cho biết.\n"
+    )
     (folder / "good.txt").write_text(good, encoding="utf-8")
     legacy_page = (
         "<html><head><meta charset='windows-1258'><title>Thời tiết</title></head><body><article>"
@@ -218,7 +220,9 @@ def test_search_order_follows_articles_added_here_and_by_another_instance(tmp_pa
     folder = tmp_path / "in"
     folder.mkdir()
     for n in range(fillers):
-        (folder / f"filler{n}.html").write_text(_dated_page(f"Tin vắn số {n}", 1 + n % 20, "giá lúa gạo"), encoding="utf-8")
+        (folder / f"filler{n}.html").write_text(
+            _dated_page(f"Tin vắn số {n}", 1 + n % 20, "giá lúa gạo"), encoding="utf-8"
+        )
 
     def add(lib: Library, name: str, title: str, day: int) -> None:
         page = folder / f"{name}.html"

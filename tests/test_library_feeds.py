@@ -16,9 +16,11 @@ SEEDS = sorted((Path(__file__).resolve().parents[1] / "sample_corpus").glob("*.t
 
 def article_page(title: str, paragraphs: list[str]) -> str:
     body = "".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
-            f"<nav>Trang chủ · Thế giới · Kinh tế</nav><article><h1>{title}</h1>{body}</article>"
-            f"<aside><h3>Tin liên quan</h3><ul><li><a href='/x'>Tin khác</a></li></ul></aside></body></html>")
+    return (
+        f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+        f"<nav>Trang chủ · Thế giới · Kinh tế</nav><article><h1>{title}</h1>{body}</article>"
+        f"<aside><h3>Tin liên quan</h3><ul><li><a href='/x'>Tin khác</a></li></ul></aside></body></html>"
+    )
 
 
 def rss(base: str, items: list[tuple[str, str]]) -> str:
@@ -27,8 +29,10 @@ def rss(base: str, items: list[tuple[str, str]]) -> str:
         f"<description>Tóm tắt ngắn.</description></item>"
         for path, title in items
     )
-    return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Báo thử</title>"
-            f"<link>{base}/</link>{entries}</channel></rss>")
+    return (
+        f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Báo thử</title>"
+        f"<link>{base}/</link>{entries}</channel></rss>"
+    )
 
 
 @pytest.fixture
@@ -44,7 +48,8 @@ def site(httpserver: HTTPServer):
         paragraphs = cleaned.text.split("\n\n")[:4]
         path = f"/bai-{n}.html"
         httpserver.expect_request(path).respond_with_data(
-            article_page(cleaned.title, paragraphs), content_type="text/html; charset=utf-8")
+            article_page(cleaned.title, paragraphs), content_type="text/html; charset=utf-8"
+        )
         items.append((path, cleaned.title))
     feed = rss(base, items)
     state = {"feed_requests": 0, "conditional": 0}

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import orjson
 import pytest
@@ -15,18 +13,40 @@ import pytest
 from tuireader.store.store import ArticleRecord, LibraryError, Store, article_id_for, content_hash
 
 
-def make_record(n: int, *, title: str | None = None, text: str | None = None, site: str = "vnexpress.net",
-                entities: list | None = None, published: str | None = None) -> ArticleRecord:
+def make_record(
+    n: int,
+    *,
+    title: str | None = None,
+    text: str | None = None,
+    site: str = "vnexpress.net",
+    entities: list | None = None,
+    published: str | None = None,
+) -> ArticleRecord:
     text = text or f"Bài số {n}: Ngoại trưởng Mỹ điện đàm với người đồng cấp tại Hà Nội về hợp tác."
     chash = content_hash(text)
     art_id = article_id_for(None, chash)
-    ents = entities if entities is not None else [
-        {"key": "LOC:hà nội", "type": "LOC", "text": "Hà Nội", "count": 1},
-    ]
-    meta = {"id": art_id, "title": title or f"Tin số {n}", "site": site, "url": None,
-            "published": published or f"2024-01-{(n % 28) + 1:02d}", "added": "2024-02-01T00:00:00Z",
-            "source": "test", "read": False, "bookmarked": False, "tags": [], "content_hash": chash,
-            "entities": ents, "extractor": "test"}
+    ents = (
+        entities
+        if entities is not None
+        else [
+            {"key": "LOC:hà nội", "type": "LOC", "text": "Hà Nội", "count": 1},
+        ]
+    )
+    meta = {
+        "id": art_id,
+        "title": title or f"Tin số {n}",
+        "site": site,
+        "url": None,
+        "published": published or f"2024-01-{(n % 28) + 1:02d}",
+        "added": "2024-02-01T00:00:00Z",
+        "source": "test",
+        "read": False,
+        "bookmarked": False,
+        "tags": [],
+        "content_hash": chash,
+        "entities": ents,
+        "extractor": "test",
+    }
     body = {"id": art_id, "text": text, "lead": None, "entities": [], "meta": dict(meta)}
     return ArticleRecord(meta=meta, body=body)
 
@@ -190,8 +210,10 @@ def test_index_of_an_older_version_is_dropped_and_rebuilt(tmp_path):
     db = sqlite3.connect(lib / "index.sqlite", isolation_level=None)
     for table in FTS_TABLES:
         db.execute(f"DROP TABLE {table}")
-    db.execute("CREATE VIRTUAL TABLE text_fts USING fts5 (title_f, body_f, extra_f, title_t, body_t, extra_t,"
-               " content='', tokenize='unicode61 remove_diacritics 0')")
+    db.execute(
+        "CREATE VIRTUAL TABLE text_fts USING fts5 (title_f, body_f, extra_f, title_t, body_t, extra_t,"
+        " content='', tokenize='unicode61 remove_diacritics 0')"
+    )
     db.execute("UPDATE info SET value = ? WHERE key = 'index_version'", (str(INDEX_VERSION - 1),))
     db.close()
     s = Store.open(lib)

@@ -6,8 +6,6 @@ from pathlib import Path
 
 import pytest
 from rich.text import Text
-
-from .test_ui_support import MARKUP_TITLE, UI_SIZE, _library_template, library_path, strip_lines, until_started  # noqa: F401
 from textual.widgets import Input
 
 from tuireader.library import Library
@@ -19,6 +17,8 @@ from tuireader.ui.widgets.article_list import ArticleList
 from tuireader.ui.widgets.article_view import ArticleView
 from tuireader.ui.widgets.entity_panel import EntityPanel
 from tuireader.ui.widgets.source_tree import SourceTree
+
+from .test_ui_support import MARKUP_TITLE, UI_SIZE, _library_template, library_path, strip_lines, until_started  # noqa: F401
 
 pytestmark = pytest.mark.anyio
 
@@ -536,7 +536,8 @@ async def test_mouse_click_opens_an_article_and_selects_a_source(library, tmp_pa
         assert screen.article is not None and screen.article.id == articles.ids[2]
         tree = screen.query_one(SourceTree)
         line = next(
-            y for y in range(tree.last_line + 1)
+            y
+            for y in range(tree.last_line + 1)
             if tree.get_node_at_line(y) is not None and getattr(tree.get_node_at_line(y).data, "kind", "") == "unread"
         )
         await pilot.click(offset=(tree.content_region.x + 6, tree.content_region.y + line))
@@ -562,7 +563,9 @@ def _feed_xml(base: str) -> str:
 async def test_refresh_fetches_feeds_in_the_background_and_shows_new_articles(library, tmp_path, httpserver):
     base = httpserver.url_for("").rstrip("/")
     httpserver.expect_request("/feed.xml").respond_with_data(_feed_xml(base), content_type="application/rss+xml")
-    httpserver.expect_request("/bai-1.html").respond_with_data("<html><body><p>x</p></body></html>", content_type="text/html")
+    httpserver.expect_request("/bai-1.html").respond_with_data(
+        "<html><body><p>x</p></body></html>", content_type="text/html"
+    )
     feed = library.add_feed(httpserver.url_for("/feed.xml"), title="Tin Đà Nẵng")
     before = set(library.query_ids(""))
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
@@ -718,7 +721,6 @@ async def test_feed_with_a_failed_refresh_is_marked_and_explained(library, tmp_p
         assert "Tin lỗi: last refresh failed:" in screen.status
         await pilot.press("k")
         assert "last refresh failed" not in screen.status
-
 
 
 async def test_first_start_imports_the_sample_corpus_in_the_background(tmp_path):

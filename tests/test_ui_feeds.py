@@ -28,13 +28,17 @@ def serve_feed(server: HTTPServer, titles: list[str]) -> str:
     for n, title in enumerate(titles):
         path = f"/tin-{n}.html"
         server.expect_request(path).respond_with_data(ARTICLE.format(title=title), content_type="text/html")
-        items += f"<item><title>{title}</title><link>{server.url_for(path)}</link><description>Tóm tắt</description></item>"
+        items += (
+            f"<item><title>{title}</title><link>{server.url_for(path)}</link><description>Tóm tắt</description></item>"
+        )
     feed = f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Tin Đà Nẵng</title>{items}</channel></rss>"
     server.expect_request("/rss.xml").respond_with_data(feed, content_type="application/rss+xml")
     return server.url_for("/rss.xml")
 
 
-async def test_r_on_a_feed_refreshes_it_and_its_articles_appear(library: Library, tmp_path: Path, httpserver: HTTPServer):
+async def test_r_on_a_feed_refreshes_it_and_its_articles_appear(
+    library: Library, tmp_path: Path, httpserver: HTTPServer
+):
     titles = ["Đà Nẵng chuẩn bị chống ngập", "Đà Nẵng lắp thêm trạm bơm"]
     url = serve_feed(httpserver, titles)
     feed = library.add_feed(url)
@@ -71,7 +75,8 @@ async def test_r_on_a_non_feed_entry_explains_what_to_do(library: Library, tmp_p
 
 async def test_open_url_adds_a_page_as_an_article(library: Library, tmp_path: Path, httpserver: HTTPServer):
     httpserver.expect_request("/bai.html").respond_with_data(
-        ARTICLE.format(title="Đà Nẵng mở đường bay mới"), content_type="text/html; charset=utf-8")
+        ARTICLE.format(title="Đà Nẵng mở đường bay mới"), content_type="text/html; charset=utf-8"
+    )
     before = set(library.query_ids(""))
     app = make_app(library, tmp_path)
     async with app.run_test(size=UI_SIZE) as pilot:
@@ -100,7 +105,6 @@ async def test_preset_feed_is_added_from_the_prompt(library: Library, tmp_path: 
         # Nothing is fetched until the user asks.
         assert feeds[0]["last_refresh"] is None
         assert library.query_ids(f"source:{feeds[0]['id']}") == []
-
 
 
 def test_config_refresh_interval_and_library_path(tmp_path: Path, monkeypatch):

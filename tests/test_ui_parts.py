@@ -48,6 +48,7 @@ def test_search_ranges_map_folded_matches_back_to_the_original():
     assert [text[a:b] for a, b in ranges] == ["Hà Nội", "HÀ NỘI", "Hà"]
     # Words are matched separately; filters are not text to look for.
     assert [text[a:b] for a, b in search_ranges(text, "is:unread nam tag:x")] == ["Nam"]
+
     # Inside a word is not a match; the last word may be a prefix.
     def shown(sample: str, query: str) -> list[str]:
         return [sample[a:b] for a, b in search_ranges(sample, query)]
@@ -145,10 +146,7 @@ def test_starting_the_ui_module_does_not_load_heavy_parsers():
     import subprocess
     import sys
 
-    probe = (
-        "import sys, json, tuireader.ui.app\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
-    )
+    probe = "import sys, json, tuireader.ui.app\nprint(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
     assert "textual" in loaded

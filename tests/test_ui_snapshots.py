@@ -95,8 +95,16 @@ def fixed_entities(text: str) -> tuple[list[dict], str]:
             start = text.find(name, start + len(name))
         if mentions:
             key = f"{entity_type}:{name.lower()}"
-            found.append({"text": name, "type": entity_type, "count": len(mentions), "aliases": [],
-                          "mentions": mentions, "key": key})
+            found.append(
+                {
+                    "text": name,
+                    "type": entity_type,
+                    "count": len(mentions),
+                    "aliases": [],
+                    "mentions": mentions,
+                    "key": key,
+                }
+            )
     return found, "snapshot"
 
 
@@ -134,5 +142,6 @@ def test_help_screen(snap_compare, reader_app):
 
 
 def test_narrow_terminal_with_search(snap_compare, reader_app):
-    assert snap_compare(reader_app, press=["slash", *"ha noi", "enter", "enter"], terminal_size=(80, 24),
-                        run_before=started)
+    assert snap_compare(
+        reader_app, press=["slash", *"ha noi", "enter", "enter"], terminal_size=(80, 24), run_before=started
+    )

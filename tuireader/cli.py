@@ -32,6 +32,7 @@ def _error(message: str) -> None:
 
 # --- reading a SOURCE argument -------------------------------------------------
 
+
 def read_source(source: str, *, timeout: float = 20.0) -> tuple[bytes, str | None, str | None, str | None]:
     """Bytes of a file, URL or ``-`` (stdin): (data, url, filename, content_type)."""
     if source == "-":
@@ -80,7 +81,11 @@ def _describe(exc: BaseException) -> str:
 
 
 def _for_each_source(
-    sources: Sequence[str], work: Callable[[str], dict[str, Any]], *, jsonl: bool, single: Callable[[dict[str, Any]], None]
+    sources: Sequence[str],
+    work: Callable[[str], dict[str, Any]],
+    *,
+    jsonl: bool,
+    single: Callable[[dict[str, Any]], None],
 ) -> int:
     errors = _source_errors()
     status = EXIT_OK
@@ -150,6 +155,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 # --- library commands -----------------------------------------------------------
 
+
 def _open_library(args: argparse.Namespace, *, samples: bool = True):
     from .library import Library
 
@@ -165,8 +171,13 @@ def _progress():
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        TextColumn("{task.fields[item]}", markup=False), console=_stderr_console(), transient=False,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[item]}", markup=False),
+        console=_stderr_console(),
+        transient=False,
     )
 
 
@@ -193,7 +204,9 @@ def cmd_import(args: argparse.Namespace) -> int:
                 console.print(f"skipped {path}: {reason}", markup=False, highlight=False)
             console.print(
                 f"imported {len(report.imported)}, already there {len(report.duplicates)}, "
-                f"skipped {len(report.failed)}", markup=False, highlight=False
+                f"skipped {len(report.failed)}",
+                markup=False,
+                highlight=False,
             )
         return EXIT_FAILED if report.failed and not report.imported and not report.duplicates else EXIT_OK
 
@@ -320,10 +333,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 def _print_reports(reports, as_json: bool) -> int:
     failed = 0
     if as_json:
-        _print_json([
-            {"source": r.source_id, "url": r.url, "status": r.status, "new": r.new, "updated": r.updated,
-             "unchanged": r.unchanged, "error": r.error} for r in reports
-        ])
+        _print_json(
+            [
+                {
+                    "source": r.source_id,
+                    "url": r.url,
+                    "status": r.status,
+                    "new": r.new,
+                    "updated": r.updated,
+                    "unchanged": r.unchanged,
+                    "error": r.error,
+                }
+                for r in reports
+            ]
+        )
     console = _stderr_console()
     for r in reports:
         if r.status == "error":
@@ -381,12 +404,16 @@ def cmd_sources(args: argparse.Namespace) -> int:
         entries = {e.id: e for e in library.source_tree() if e.kind == "feed"}
         feeds = library.feeds()
         if args.json:
-            _print_json([
-                {**{k: f.get(k) for k in ("id", "url", "title", "tags", "last_refresh", "last_error")},
-                 "unread": entries[f["id"]].unread if f["id"] in entries else 0,
-                 "total": entries[f["id"]].total if f["id"] in entries else 0}
-                for f in feeds
-            ])
+            _print_json(
+                [
+                    {
+                        **{k: f.get(k) for k in ("id", "url", "title", "tags", "last_refresh", "last_error")},
+                        "unread": entries[f["id"]].unread if f["id"] in entries else 0,
+                        "total": entries[f["id"]].total if f["id"] in entries else 0,
+                    }
+                    for f in feeds
+                ]
+            )
             return EXIT_OK
         from .text import strip_controls
 
@@ -422,8 +449,9 @@ def cmd_opml(args: argparse.Namespace) -> int:
                 library.add_feed(feed.url, title=feed.title, tags=feed.tags)
             _stderr_console().print(f"imported {len(feeds)} feed(s)", markup=False, highlight=False)
             return EXIT_OK
-        text = build_opml([OpmlFeed(url=f["url"], title=f.get("title"), tags=list(f.get("tags") or []))
-                           for f in library.feeds()])
+        text = build_opml(
+            [OpmlFeed(url=f["url"], title=f.get("title"), tags=list(f.get("tags") or [])) for f in library.feeds()]
+        )
         if args.file and args.file != "-":
             from .store.jsonstorage import atomic_write_bytes
 
@@ -462,6 +490,7 @@ def cmd_tui(args: argparse.Namespace) -> int:
 
 # --- the parser -------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -469,8 +498,13 @@ def build_parser() -> argparse.ArgumentParser:
         prog="tuireader",
         description="A terminal news reader for Vietnamese news. Without a command, opens the reader.",
     )
-    parser.add_argument("--library", metavar="DIR", type=Path, default=None,
-                        help="library folder (default: $TUIREADER_LIBRARY or the user data folder)")
+    parser.add_argument(
+        "--library",
+        metavar="DIR",
+        type=Path,
+        default=None,
+        help="library folder (default: $TUIREADER_LIBRARY or the user data folder)",
+    )
     parser.add_argument("--version", action="version", version=f"tuireader {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -507,7 +541,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true")
 
-    p = add("search", cmd_search, "Search articles (diacritics and case ignored; tag: entity: site: is: before: after:).")
+    p = add(
+        "search", cmd_search, "Search articles (diacritics and case ignored; tag: entity: site: is: before: after:)."
+    )
     p.add_argument("query")
     p.add_argument("--limit", type=int, default=None)
     p.add_argument("--json", action="store_true")

@@ -92,8 +92,13 @@ class ArticleSummary:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "title": self.title, "site": self.site, "published": self.published,
-            "read": self.read, "bookmarked": self.bookmarked, "tags": list(self.tags),
+            "id": self.id,
+            "title": self.title,
+            "site": self.site,
+            "published": self.published,
+            "read": self.read,
+            "bookmarked": self.bookmarked,
+            "tags": list(self.tags),
         }
 
 
@@ -122,9 +127,19 @@ class Article:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "title": self.title, "site": self.site, "author": self.author, "url": self.url,
-            "published": self.published, "read": self.read, "bookmarked": self.bookmarked, "tags": self.tags,
-            "lead": self.lead, "text": self.text, "source": self.source, "added": self.added,
+            "id": self.id,
+            "title": self.title,
+            "site": self.site,
+            "author": self.author,
+            "url": self.url,
+            "published": self.published,
+            "read": self.read,
+            "bookmarked": self.bookmarked,
+            "tags": self.tags,
+            "lead": self.lead,
+            "text": self.text,
+            "source": self.source,
+            "added": self.added,
             "entities": [
                 {k: e.get(k) for k in ("text", "type", "count", "aliases", "mentions")} for e in self.entities
             ],
@@ -153,7 +168,8 @@ class ImportReport:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "imported": len(self.imported), "duplicates": len(self.duplicates),
+            "imported": len(self.imported),
+            "duplicates": len(self.duplicates),
             "failed": [{"path": p, "error": e} for p, e in self.failed],
         }
 
@@ -183,7 +199,7 @@ def _locked(method: Callable[..., Any]) -> Callable[..., Any]:
     import functools
 
     @functools.wraps(method)
-    def wrapper(self: "Library", *args: Any, **kwargs: Any) -> Any:
+    def wrapper(self: Library, *args: Any, **kwargs: Any) -> Any:
         with self._lock:
             return method(self, *args, **kwargs)
 
@@ -206,7 +222,7 @@ class Library:
 
     # --- lifecycle ---------------------------------------------------------
     @classmethod
-    def open(cls, path: Path | str | None = None, *, read_only: bool = False, sync: bool = True) -> "Library":
+    def open(cls, path: Path | str | None = None, *, read_only: bool = False, sync: bool = True) -> Library:
         """Open a library; ``sync=False`` defers re-indexing to :meth:`sync_index`."""
         root = Path(path).expanduser() if path else default_library_path()
         try:
@@ -223,7 +239,7 @@ class Library:
     def close(self) -> None:
         self.store.close()
 
-    def __enter__(self) -> "Library":
+    def __enter__(self) -> Library:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -334,8 +350,13 @@ class Library:
             try:
                 data = path.read_bytes()[: MAX_IMPORT_BYTES + 1]
                 record = self.build_record(
-                    data, filename=path.name, url=meta_hint.get("url"), source=source or path.parent.name,
-                    hints=meta_hint, tags=tags, origin=str(path),
+                    data,
+                    filename=path.name,
+                    url=meta_hint.get("url"),
+                    source=source or path.parent.name,
+                    hints=meta_hint,
+                    tags=tags,
+                    origin=str(path),
                 )
             except LibraryError as exc:
                 report.failed.append((str(path), str(exc)))
@@ -441,8 +462,24 @@ class Library:
             "lang": getattr(cleaned, "lang", None),
             "entities": full_entities,
             # A copy of the list fields lets a lost metadata shard be rebuilt.
-            "meta": {k: meta[k] for k in ("id", "title", "site", "author", "url", "published", "added", "source",
-                                          "origin", "content_hash", "entities", "extractor", "tags")},
+            "meta": {
+                k: meta[k]
+                for k in (
+                    "id",
+                    "title",
+                    "site",
+                    "author",
+                    "url",
+                    "published",
+                    "added",
+                    "source",
+                    "origin",
+                    "content_hash",
+                    "entities",
+                    "extractor",
+                    "tags",
+                )
+            },
         }
         return ArticleRecord(meta=meta, body=body)
 
@@ -481,8 +518,7 @@ class Library:
             plain = fold(name.split(":", 1)[1] if _looks_like_key(name) else name).strip()
             # A full name, or a short one the text used for it ("Blinken" for "Antony Blinken").
             where.append(
-                f"a.num IN (SELECT num FROM article_entities WHERE key IN ({placeholders})"
-                " OR name_f = ? OR last_f = ?)"
+                f"a.num IN (SELECT num FROM article_entities WHERE key IN ({placeholders}) OR name_f = ? OR last_f = ?)"
             )
             params.extend([*keys, plain, plain])
         if parsed.before:
@@ -604,7 +640,12 @@ class Library:
                 chunk,
             ):
                 rows[art_id] = ArticleSummary(
-                    art_id, title, site, published, bool(read), bool(bookmarked),
+                    art_id,
+                    title,
+                    site,
+                    published,
+                    bool(read),
+                    bool(bookmarked),
                     tuple(t for t in tags.split("\x1f") if t),
                 )
         return [rows[i] for i in ids if i in rows]
@@ -650,8 +691,13 @@ class Library:
         """The stable JSON shape of an article for the command line and exports."""
         article = self.article(article_id)
         data = {
-            "id": article.id, "title": article.title, "site": article.site, "url": article.url,
-            "published": article.published, "read": article.read, "bookmarked": article.bookmarked,
+            "id": article.id,
+            "title": article.title,
+            "site": article.site,
+            "url": article.url,
+            "published": article.published,
+            "read": article.read,
+            "bookmarked": article.bookmarked,
             "tags": article.tags,
         }
         if full:
@@ -659,7 +705,9 @@ class Library:
             data.update({k: full_data[k] for k in ("author", "lead", "text", "entities", "source", "added")})
         return data
 
-    def export(self, ids: Sequence[str], fmt: str, output: Path | None = None, *, name: str = "articles") -> Path | None:
+    def export(
+        self, ids: Sequence[str], fmt: str, output: Path | None = None, *, name: str = "articles"
+    ) -> Path | None:
         """Write articles as Markdown or JSON.  ``output``: a file, a folder, ``-`` (stdout) or None (cwd).
 
         File names made from titles are sanitised.  Returns the path written, or None for stdout.
@@ -716,21 +764,31 @@ class Library:
         entries.append(SourceEntry("bookmarks", "Bookmarks", "is:bookmarked", totals[3], totals[2], section="Library"))
         for feed in self.feeds():
             total, unread = by_source.get(feed["id"], [0, 0])
-            entries.append(SourceEntry("feed", feed.get("title") or feed["url"], f"source:{quote_value(feed['id'])}",
-                                       unread, total, section="Feeds", id=feed["id"], error=feed.get("last_error")))
+            entries.append(
+                SourceEntry(
+                    "feed",
+                    feed.get("title") or feed["url"],
+                    f"source:{quote_value(feed['id'])}",
+                    unread,
+                    total,
+                    section="Feeds",
+                    id=feed["id"],
+                    error=feed.get("last_error"),
+                )
+            )
         for site in sorted(by_site, key=str.lower):
             total, unread = by_site[site]
             entries.append(SourceEntry("site", site, f"site:{quote_value(site)}", unread, total, section="Sites"))
         for tag, unread, total in db.execute(
             "SELECT min(tag), total(1 - read), count(*) FROM article_tags GROUP BY tag_key ORDER BY tag_key"
         ):
-            entries.append(SourceEntry("tag", tag, f"tag:{quote_value(tag)}", int(unread), int(total),
-                                       section="Tags"))
+            entries.append(SourceEntry("tag", tag, f"tag:{quote_value(tag)}", int(unread), int(total), section="Tags"))
         for view in self.views():
             unread, total = self.count(view["query"])
             kind = "entity" if view["query"].startswith("entity:") else "search"
-            entries.append(SourceEntry(kind, view["name"], view["query"], unread, total,
-                                       section="Saved", id=view["name"]))
+            entries.append(
+                SourceEntry(kind, view["name"], view["query"], unread, total, section="Saved", id=view["name"])
+            )
         return entries
 
     # --- state changes -----------------------------------------------------
@@ -752,7 +810,8 @@ class Library:
     def all_tags(self) -> list[tuple[str, int]]:
         assert self.store.index is not None
         return [
-            (tag, count) for tag, count in self.store.index.db.execute(
+            (tag, count)
+            for tag, count in self.store.index.db.execute(
                 "SELECT min(tag), count(*) FROM article_tags GROUP BY tag_key ORDER BY count(*) DESC, tag_key"
             )
         ]
@@ -831,8 +890,13 @@ class Library:
             return existing
         feed = {
             "id": "feed-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:8],
-            "url": url, "title": title, "tags": list(tags), "etag": None, "last_modified": None,
-            "last_error": None, "last_refresh": None,
+            "url": url,
+            "title": title,
+            "tags": list(tags),
+            "etag": None,
+            "last_modified": None,
+            "last_error": None,
+            "last_refresh": None,
         }
         self.store.table("sources").upsert(feed, Query().id == feed["id"])
         return feed
@@ -870,8 +934,12 @@ class Library:
         feeds = self.feeds() if not names else [self._feed_or_error(n) for n in names]
         if not feeds:
             return []
-        sources = [FeedSource(id=f["id"], url=f["url"], title=f.get("title"), etag=f.get("etag"),
-                              last_modified=f.get("last_modified")) for f in feeds]
+        sources = [
+            FeedSource(
+                id=f["id"], url=f["url"], title=f.get("title"), etag=f.get("etag"), last_modified=f.get("last_modified")
+            )
+            for f in feeds
+        ]
         sink = _LibrarySink(self, {f["id"]: f for f in feeds})
         fetcher = Fetcher(**fetch_options)
         try:
@@ -921,7 +989,11 @@ class Library:
         else:
             cleaner_error = None
         head = result.content[:2000]
-        if cleaned is None or not (cleaned.text or "").strip() or any(m in head for m in (b"<rss", b"<feed", b"<rdf:RDF")):
+        if (
+            cleaned is None
+            or not (cleaned.text or "").strip()
+            or any(m in head for m in (b"<rss", b"<feed", b"<rdf:RDF"))
+        ):
             try:
                 parsed = parse_feed(result.content, url=result.url, content_type=result.content_type)
             except FeedError:
@@ -941,7 +1013,8 @@ class Library:
 
         assert self.store.index is not None
         return [
-            row[0] for row in self.store.index.db.execute(
+            row[0]
+            for row in self.store.index.db.execute(
                 "SELECT id FROM articles WHERE extractor IS NULL OR extractor != ?", (extractor.EXTRACTOR_VERSION,)
             )
         ]
@@ -1005,20 +1078,37 @@ class _LibrarySink:
                     summary = clean_html(summary).text
                 except Exception:
                     pass
-            cleaned = SimpleNamespace(title=item.title, author=item.author, site=None, url=page_url or item.url,
-                                      published=item.published, lead=None, text=summary, lang=None, warnings=[])
+            cleaned = SimpleNamespace(
+                title=item.title,
+                author=item.author,
+                site=None,
+                url=page_url or item.url,
+                published=item.published,
+                lead=None,
+                text=summary,
+                lang=None,
+                warnings=[],
+            )
         site = cleaned.site
         if not site and (page_url or item.url):
             from urllib.parse import urlsplit
 
             site = urlsplit(page_url or item.url).hostname
-        hints = {"title": item.title or cleaned.title, "published": item.published or cleaned.published,
-                 "site": site, "author": item.author or cleaned.author}
+        hints = {
+            "title": item.title or cleaned.title,
+            "published": item.published or cleaned.published,
+            "site": site,
+            "author": item.author or cleaned.author,
+        }
         feed = self.feeds.get(source.id, {})
         try:
             record = self.library.build_record(
-                b"", url=cleaned.url or page_url or item.url, cleaned=cleaned, source=source.id,
-                hints={k: v for k, v in hints.items() if v}, tags=list(feed.get("tags", ())) + list(item.tags or ()),
+                b"",
+                url=cleaned.url or page_url or item.url,
+                cleaned=cleaned,
+                source=source.id,
+                hints={k: v for k, v in hints.items() if v},
+                tags=list(feed.get("tags", ())) + list(item.tags or ()),
             )
         except LibraryError:
             return "unchanged"

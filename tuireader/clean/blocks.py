@@ -93,8 +93,7 @@ class _Collector:
         if not text:
             return
         kind = "pre" if self.pre else ("caption" if self.figure and self.kind == "p" else self.kind)
-        block = Block(text=text, kind=kind, quote=self.quote > 0,
-                      link_chars=min(links, len(text)))
+        block = Block(text=text, kind=kind, quote=self.quote > 0, link_chars=min(links, len(text)))
         if self.item is not None:
             block.list_id, block.ordinal, block.ordered = self.item
             block.kind = "li"

@@ -42,7 +42,7 @@ _MAX_LINES = 50_000
 _MAX_CHARS = 2_000_000
 
 _TERMINAL = tuple(".!?…:;\"'”’»)]")
-_SENTENCE_END = tuple(".!?…\"”’»")
+_SENTENCE_END = tuple('.!?…"”’»')
 _WORD = re.compile(r"\w+")
 _ALT_TEXT = re.compile(r"\s[-–—]\s*(?:hình|ảnh|photo|image|video|clip)\s*\d{1,3}\s*$", re.IGNORECASE)
 _CREDIT_END = re.compile(
@@ -57,9 +57,7 @@ _ATTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _FOLLOW = re.compile(r"^theo dõi\s+(.{1,40}?)\s+trên(?:\s+\S+){0,3}\s*$", re.IGNORECASE)
-_SITE_PREFIX = re.compile(
-    r"^\(?([A-ZĐ][\w.&]{1,24}(?: [A-ZĐa-zđ][\w.&]{1,15})?)\)?\s+[-–—]\s+\S"
-)
+_SITE_PREFIX = re.compile(r"^\(?([A-ZĐ][\w.&]{1,24}(?: [A-ZĐa-zđ][\w.&]{1,15})?)\)?\s+[-–—]\s+\S")
 _FEEDBACK = re.compile(r"bài viết (?:này )?có hữu ích|có hữu ích không|đánh giá bài viết", re.IGNORECASE)
 _TIME = re.compile(r"\b\d{1,2}\s*[:h]\s*\d{2}(?:\s*:\s*\d{2})?\s*(?:am|pm|sa|ch)?\b", re.IGNORECASE)
 _DATE = re.compile(
@@ -81,27 +79,113 @@ _BULLET = re.compile(r"^(?:[•·▪●◦*-]|\d{1,2}[.)])\s+")
 # Words of site furniture, compared on the folded line (no diacritics, lower
 # case).  A short line made only of such a phrase is furniture.
 _SECTION_HEADERS = {
-    "tin lien quan", "bai lien quan", "bai viet lien quan", "tieu diem", "tin dang nong", "tin nong",
-    "tin moi nhat", "moi nhat", "tin moi", "co the ban quan tam", "ban co the quan tam",
-    "bai viet cung chu de", "cung chu de", "doc them", "xem them", "noi bat", "tin noi bat",
-    "cung tac gia", "bai doc nhieu", "doc nhieu", "xem nhieu", "tin doc nhieu", "cung chuyen muc",
-    "tin cung chuyen muc", "dung bo lo", "tin khac", "cac tin khac", "tin tai tro", "tin quang cao",
-    "binh luan", "y kien ban doc", "hoi dap thong minh", "cam nhan cua ban ve bai viet nay",
-    "tags", "tag", "tu khoa", "chu de", "video noi bat", "tin xem nhieu", "tin anh", "tin video",
-    "su kien", "goc nhin", "tin tuc lien quan", "chuyen muc", "phien ban di dong", "tro ve dau trang",
-    "tin cung su kien", "bai cung chuyen muc",
-    "related", "related articles", "related stories", "related news", "read more", "more stories",
-    "most read", "most popular", "trending", "comments", "you may also like", "recommended",
-    "latest news", "more from", "see also",
+    "tin lien quan",
+    "bai lien quan",
+    "bai viet lien quan",
+    "tieu diem",
+    "tin dang nong",
+    "tin nong",
+    "tin moi nhat",
+    "moi nhat",
+    "tin moi",
+    "co the ban quan tam",
+    "ban co the quan tam",
+    "bai viet cung chu de",
+    "cung chu de",
+    "doc them",
+    "xem them",
+    "noi bat",
+    "tin noi bat",
+    "cung tac gia",
+    "bai doc nhieu",
+    "doc nhieu",
+    "xem nhieu",
+    "tin doc nhieu",
+    "cung chuyen muc",
+    "tin cung chuyen muc",
+    "dung bo lo",
+    "tin khac",
+    "cac tin khac",
+    "tin tai tro",
+    "tin quang cao",
+    "binh luan",
+    "y kien ban doc",
+    "hoi dap thong minh",
+    "cam nhan cua ban ve bai viet nay",
+    "tags",
+    "tag",
+    "tu khoa",
+    "chu de",
+    "video noi bat",
+    "tin xem nhieu",
+    "tin anh",
+    "tin video",
+    "su kien",
+    "goc nhin",
+    "tin tuc lien quan",
+    "chuyen muc",
+    "phien ban di dong",
+    "tro ve dau trang",
+    "tin cung su kien",
+    "bai cung chuyen muc",
+    "related",
+    "related articles",
+    "related stories",
+    "related news",
+    "read more",
+    "more stories",
+    "most read",
+    "most popular",
+    "trending",
+    "comments",
+    "you may also like",
+    "recommended",
+    "latest news",
+    "more from",
+    "see also",
 }
 _DROP_ONLY = {
-    "video dang hot", "video", "logo", "trang chu", "quang cao", "advertisement", "chia se",
-    "dang nhap", "dang ky", "dang xuat", "tim kiem", "menu", "in bai", "gui bai", "luu bai",
-    "nghe doc bai", "nghe bai viet", "theo doi", "co", "khong", "co;", "khong;", "zalo", "facebook",
-    "twitter", "email", "copy link", "sao chep lien ket",
+    "video dang hot",
+    "video",
+    "logo",
+    "trang chu",
+    "quang cao",
+    "advertisement",
+    "chia se",
+    "dang nhap",
+    "dang ky",
+    "dang xuat",
+    "tim kiem",
+    "menu",
+    "in bai",
+    "gui bai",
+    "luu bai",
+    "nghe doc bai",
+    "nghe bai viet",
+    "theo doi",
+    "co",
+    "khong",
+    "co;",
+    "khong;",
+    "zalo",
+    "facebook",
+    "twitter",
+    "email",
+    "copy link",
+    "sao chep lien ket",
 }
-_RATINGS = {"rat hay", "thich", "giai tri", "can cai thien", "hay", "binh thuong", "khong hay",
-            "tuyet voi", "huu ich", "khong huu ich"}
+_RATINGS = {
+    "rat hay",
+    "thich",
+    "giai tri",
+    "can cai thien",
+    "hay",
+    "binh thuong",
+    "khong hay",
+    "tuyet voi",
+    "huu ich",
+    "khong huu ich",
+}
 
 
 @dataclass
@@ -191,12 +275,17 @@ def _is_prose(line: _Line) -> bool:
 
 
 def _is_headline_like(line: _Line) -> bool:
-    return 4 <= line.words <= 40 and len(line.text) >= 12 and not line.text.endswith((".", ";", ",")) \
-        and not _is_breadcrumb(line.text) and not _is_glued_repeat(line.text)
+    return (
+        4 <= line.words <= 40
+        and len(line.text) >= 12
+        and not line.text.endswith((".", ";", ","))
+        and not _is_breadcrumb(line.text)
+        and not _is_glued_repeat(line.text)
+    )
 
 
 def _is_name_like(line: _Line) -> bool:
-    """"Việt Hà", "KHÁNH HƯNG", "Nguyễn Văn A - Trần B": a byline."""
+    """ "Việt Hà", "KHÁNH HƯNG", "Nguyễn Văn A - Trần B": a byline."""
     text = _AGENCY_SUFFIX.sub("", line.text.strip())
     if not 1 <= len(text.split()) <= 6 or len(text) > 50 or any(ch.isdigit() for ch in text):
         return False
@@ -267,8 +356,11 @@ def _ends_article(lines: list[_Line | None], index: int, title: str | None) -> b
     # A lone headline followed by a teaser cut off with an ellipsis.
     if nxt is not None:
         teaser = lines[nxt]
-        if teaser.text.endswith(("...", "…")) and not _is_headline_like(teaser) or (
-                teaser.text.endswith(("...", "…")) and teaser.words >= 10):
+        if (
+            teaser.text.endswith(("...", "…"))
+            and not _is_headline_like(teaser)
+            or (teaser.text.endswith(("...", "…")) and teaser.words >= 10)
+        ):
             return True
     return False
 
@@ -331,8 +423,11 @@ def _join_broken(paragraphs: list[str]) -> list[str]:
         if out:
             previous = out[-1]
             open_end = not previous.endswith(_TERMINAL)
-            broken = (open_end and len(previous.split()) >= 15) or previous.endswith(",") or (
-                open_end and len(previous.split()) >= 5 and text[:1].islower())
+            broken = (
+                (open_end and len(previous.split()) >= 15)
+                or previous.endswith(",")
+                or (open_end and len(previous.split()) >= 5 and text[:1].islower())
+            )
             if broken and text[:1].isalnum():
                 out[-1] = previous + " " + text
                 continue
@@ -378,8 +473,13 @@ def clean_text_dump(text: str, *, url: str | None = None) -> CleanedArticle:
         stripped = " ".join(raw[:_MAX_LINE].split())
         previous = stripped_lines[-1] if stripped_lines else ""
         # A hard-wrapped paragraph: the next line carries on in lower case.
-        if (stripped[:1].islower() and previous and not previous.endswith(_TERMINAL)
-                and len(previous.split()) >= 5 and len(previous) < _MAX_LINE):
+        if (
+            stripped[:1].islower()
+            and previous
+            and not previous.endswith(_TERMINAL)
+            and len(previous.split()) >= 5
+            and len(previous) < _MAX_LINE
+        ):
             stripped_lines[-1] = previous + " " + stripped
             continue
         stripped_lines.append(stripped)
@@ -394,8 +494,14 @@ def clean_text_dump(text: str, *, url: str | None = None) -> CleanedArticle:
                 break
 
     def usable(line: _Line) -> bool:
-        return not (_is_furniture(line) or _is_caption(line) or _is_breadcrumb(line.text)
-                    or _is_glued_repeat(line.text) or _is_timestamp(line) or _is_section_header(line))
+        return not (
+            _is_furniture(line)
+            or _is_caption(line)
+            or _is_breadcrumb(line.text)
+            or _is_glued_repeat(line.text)
+            or _is_timestamp(line)
+            or _is_section_header(line)
+        )
 
     start = _body_start(lines, usable)
 
@@ -413,8 +519,9 @@ def clean_text_dump(text: str, *, url: str | None = None) -> CleanedArticle:
             title_index = index
             break
     if title_index is None:
-        title_index = next((i for i, line in enumerate(lines) if line is not None and usable(line)
-                            and _is_headline_like(line)), None)
+        title_index = next(
+            (i for i, line in enumerate(lines) if line is not None and usable(line) and _is_headline_like(line)), None
+        )
     title = lines[title_index].text if title_index is not None else None
 
     published = None

@@ -25,9 +25,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-_META_CHARSET = re.compile(
-    rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE
-)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
 # Single-byte Western codecs that pages often declare by mistake.
 _WESTERN = {"cp1252", "latin_1", "iso8859_15", "ascii", "cp1258"}
 # In windows-1258 these bytes are the five combining tone marks.
@@ -40,9 +38,19 @@ def _lookup(name: str | None) -> str | None:
     if not name:
         return None
     label = name.strip().strip("\"'").lower()
-    aliases = {"windows-1258": "cp1258", "x-user-defined": "cp1252", "iso-8859-1": "cp1252",
-               "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252", "ascii": "cp1252",
-               "utf8": "utf-8", "unicode": "utf-8", "gb2312": "gb18030", "gbk": "gb18030"}
+    aliases = {
+        "windows-1258": "cp1258",
+        "x-user-defined": "cp1252",
+        "iso-8859-1": "cp1252",
+        "latin1": "cp1252",
+        "latin-1": "cp1252",
+        "us-ascii": "cp1252",
+        "ascii": "cp1252",
+        "utf8": "utf-8",
+        "unicode": "utf-8",
+        "gb2312": "gb18030",
+        "gbk": "gb18030",
+    }
     label = aliases.get(label, label)
     try:
         return codecs.lookup(label).name
@@ -83,7 +91,7 @@ def _is_utf8_with_non_ascii(data: bytes) -> bool:
 def _decode_raw(data: bytes, content_type: str | None) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):
-            return data[len(bom):].decode(codec, "replace")
+            return data[len(bom) :].decode(codec, "replace")
     declared = declared_charset(data, content_type)
     if declared and declared not in _WESTERN and declared != "utf-8":
         try:

@@ -47,17 +47,56 @@ _CLOSE_RUN = re.compile(r"(?:</[a-zA-Z][\w:-]*\s*>\s*){40,}")
 # box outright; weak words are also used for layout wrappers, so a box with
 # them must hold little of the page's text before it goes.
 _STRONG_WORDS = {
-    "share", "sharing", "social", "sharebar", "socialshare",
-    "related", "relate", "lienquan", "tinlienquan", "relatednews", "recommended", "recommendation",
-    "comment", "comments", "binhluan", "disqus",
-    "subscribe", "subscription", "newsletter", "signup", "paywall",
-    "advert", "advertisement", "ads", "ad", "adsbygoogle", "sponsor", "sponsored", "promo",
-    "breadcrumb", "breadcrumbs", "taglist", "popup", "modal", "cookie", "consent",
-    "outbrain", "taboola",
+    "share",
+    "sharing",
+    "social",
+    "sharebar",
+    "socialshare",
+    "related",
+    "relate",
+    "lienquan",
+    "tinlienquan",
+    "relatednews",
+    "recommended",
+    "recommendation",
+    "comment",
+    "comments",
+    "binhluan",
+    "disqus",
+    "subscribe",
+    "subscription",
+    "newsletter",
+    "signup",
+    "paywall",
+    "advert",
+    "advertisement",
+    "ads",
+    "ad",
+    "adsbygoogle",
+    "sponsor",
+    "sponsored",
+    "promo",
+    "breadcrumb",
+    "breadcrumbs",
+    "taglist",
+    "popup",
+    "modal",
+    "cookie",
+    "consent",
+    "outbrain",
+    "taboola",
 }
 # Embedded posts (tweets, Facebook or Instagram posts) quoted by the article.
-_EMBED_WORDS = {"embed", "embedded", "tweet", "twitter-tweet", "instagram-media", "tiktok-embed", "fb-post",
-                "fb-xfbml-parse-ignore"}
+_EMBED_WORDS = {
+    "embed",
+    "embedded",
+    "tweet",
+    "twitter-tweet",
+    "instagram-media",
+    "tiktok-embed",
+    "fb-post",
+    "fb-xfbml-parse-ignore",
+}
 _WEAK_WORDS = {"sidebar", "widget", "footer", "navbar", "nav", "menu", "banner", "tags", "toolbar"}
 # Elements that are page furniture by definition, unless a site wraps the
 # whole page in one of them (ASP.NET pages sit inside a <form>).
@@ -111,8 +150,7 @@ def _prose_chars(el: Any) -> int:
 
 
 def _holds_article(el: Any) -> bool:
-    return any(True for _ in el.iter("article", "main", "h1")) or bool(
-        el.xpath(".//*[@itemprop='articleBody']"))
+    return any(True for _ in el.iter("article", "main", "h1")) or bool(el.xpath(".//*[@itemprop='articleBody']"))
 
 
 def _is_boilerplate_box(el: Any, page_chars: int, page_prose: int) -> bool:
@@ -159,8 +197,7 @@ def _preclean(doc: Any) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag:
             doomed.append(el)
-        elif tag in ("script", "style", "noscript", "iframe", "svg", "button", "select",
-                     "template", "object", "embed"):
+        elif tag in ("script", "style", "noscript", "iframe", "svg", "button", "select", "template", "object", "embed"):
             doomed.append(el)
         elif el.get("hidden") is not None or el.get("aria-hidden") == "true":
             doomed.append(el)
@@ -172,10 +209,16 @@ def _preclean(doc: Any) -> None:
     body = doc.find(".//body")
     page_chars = len((body if body is not None else doc).text_content())
     page_prose = _prose_chars(doc)
-    boxes = [el for el in doc.iter() if isinstance(el.tag, str)
-             and el.tag not in ("html", "body", "article", "main")
-             and (_is_boilerplate_box(el, page_chars, page_prose)
-                  or (el.tag in _FURNITURE_TAGS and len(el.text_content()) < 0.15 * page_chars))]
+    boxes = [
+        el
+        for el in doc.iter()
+        if isinstance(el.tag, str)
+        and el.tag not in ("html", "body", "article", "main")
+        and (
+            _is_boilerplate_box(el, page_chars, page_prose)
+            or (el.tag in _FURNITURE_TAGS and len(el.text_content()) < 0.15 * page_chars)
+        )
+    ]
     for el in boxes:
         _drop_keep_tail(el)
 
@@ -317,8 +360,10 @@ def _is_furniture_line(block: Block, index: int, titles: list[str], author: str 
         return True
     if words <= 40 and _CAPTION.search(text):
         return True
-    if words <= 60 and (_COPYRIGHT.search(text) or (_LABEL_LINE.match(text) and (
-            block.link_density > 0.3 or words <= 4 or ":" in text[:20] or "|" in text))):
+    if words <= 60 and (
+        _COPYRIGHT.search(text)
+        or (_LABEL_LINE.match(text) and (block.link_density > 0.3 or words <= 4 or ":" in text[:20] or "|" in text))
+    ):
         return True
     if _SHARE_ONLY.match(text):
         return True
@@ -404,7 +449,7 @@ def _strip_scripts(html: str) -> str:
         if not found:
             out.append(html[position:])
             break
-        out.append(html[position:found.start()])
+        out.append(html[position : found.start()])
         close = lower.find("</" + found.group(1).lower(), found.end())
         if close == -1:
             break  # never closed: the rest is script too
@@ -505,8 +550,13 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
             chosen, chosen_length = filtered, length
 
     headings = {_normal_title(" ".join(el.text_content().split())) for el in doc.iter("h1")}
-    if (len(chosen) > 1 and chosen[0].kind == "heading" and _normal_title(chosen[0].text) in headings
-            and title is not None and _normal_title(chosen[0].text) not in _normal_title(title)):
+    if (
+        len(chosen) > 1
+        and chosen[0].kind == "heading"
+        and _normal_title(chosen[0].text) in headings
+        and title is not None
+        and _normal_title(chosen[0].text) not in _normal_title(title)
+    ):
         # The article opens with its own <h1> and the page title says something
         # else (a section or site name): the <h1> is the headline.
         title, chosen = chosen[0].text, chosen[1:]

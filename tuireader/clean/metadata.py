@@ -24,18 +24,27 @@ __all__ = [
 ]
 
 _ARTICLE_TYPES = {
-    "article", "newsarticle", "blogposting", "reportagenews", "analysisnewsarticle",
-    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "webpage",
-    "techarticle", "scholarlyarticle", "report", "liveblogposting", "socialmediaposting",
+    "article",
+    "newsarticle",
+    "blogposting",
+    "reportagenews",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "webpage",
+    "techarticle",
+    "scholarlyarticle",
+    "report",
+    "liveblogposting",
+    "socialmediaposting",
 }
 
 _ISO = re.compile(
     r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[T ](\d{1,2}):(\d{2})(?::(\d{2}))?(?:\.\d+)?"
     r"\s*(Z|[+-]\d{2}:?\d{2})?)?"
 )
-_DMY = re.compile(
-    r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)"
-)
+_DMY = re.compile(r"(?<!\d)(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?!\d)")
 _HM = re.compile(r"(?<![\d/])(\d{1,2})[:hH](\d{2})(?::(\d{2}))?(?![\d/])")
 
 
@@ -101,7 +110,7 @@ def find_visible_date(text: str) -> str | None:
     found = _DMY.search(text)
     if not found:
         return None
-    window = text[max(0, found.start() - 12): found.end() + 12]
+    window = text[max(0, found.start() - 12) : found.end() + 12]
     return iso_date(window if _HM.search(window) else found.group(0))
 
 
@@ -220,7 +229,7 @@ def extract_meta(doc: Any, base_url: str | None = None) -> PageMeta:
     meta = PageMeta()
     tags: dict[str, str] = {}
     for el in doc.iterfind(".//meta"):
-        key = (el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or "")
+        key = el.get("property") or el.get("name") or el.get("itemprop") or el.get("http-equiv") or ""
         content = el.get("content")
         key = key.strip().lower()
         if key and content and key not in tags:
@@ -251,9 +260,21 @@ def extract_meta(doc: Any, base_url: str | None = None) -> PageMeta:
         meta.author = re.sub(r"^(?:by|bởi)\s+", "", meta.author, flags=re.IGNORECASE) or None
 
     if not meta.published:
-        for key in ("article:published_time", "og:published_time", "datepublished", "pubdate",
-                    "publishdate", "publish-date", "dc.date.issued", "dc.date", "date",
-                    "sailthru.date", "parsely-pub-date", "article.published", "dcterms.created"):
+        for key in (
+            "article:published_time",
+            "og:published_time",
+            "datepublished",
+            "pubdate",
+            "publishdate",
+            "publish-date",
+            "dc.date.issued",
+            "dc.date",
+            "date",
+            "sailthru.date",
+            "parsely-pub-date",
+            "article.published",
+            "dcterms.created",
+        ):
             date = iso_date(tags.get(key))
             if date:
                 meta.published = date
@@ -286,13 +307,19 @@ def extract_meta(doc: Any, base_url: str | None = None) -> PageMeta:
         meta.site = host_of(meta.url)
 
     if not meta.description:
-        meta.description = _text(tags.get("og:description") or tags.get("description")
-                                 or tags.get("twitter:description"))
+        meta.description = _text(
+            tags.get("og:description") or tags.get("description") or tags.get("twitter:description")
+        )
 
     lang = None
     root = doc.getroottree().getroot() if hasattr(doc, "getroottree") else doc
-    for value in (root.get("lang"), root.get("xml:lang"), tags.get("content-language"),
-                  tags.get("og:locale"), tags.get("language")):
+    for value in (
+        root.get("lang"),
+        root.get("xml:lang"),
+        tags.get("content-language"),
+        tags.get("og:locale"),
+        tags.get("language"),
+    ):
         if value and re.match(r"^[A-Za-z]{2,3}\b", value.strip()):
             lang = re.split(r"[-_]", value.strip())[0].lower()
             break

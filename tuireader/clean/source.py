@@ -59,8 +59,9 @@ def looks_like_html(text: str) -> bool:
     return len(_HTML_TAGS.findall(head)) >= 2
 
 
-def clean_source(data: bytes, *, url: str | None = None, filename: str | None = None,
-                 content_type: str | None = None) -> CleanedArticle:
+def clean_source(
+    data: bytes, *, url: str | None = None, filename: str | None = None, content_type: str | None = None
+) -> CleanedArticle:
     """Clean a page given as bytes: gzip, HTML or a plain-text dump."""
     from . import clean_html, clean_text_dump
 
@@ -81,7 +82,10 @@ def clean_source(data: bytes, *, url: str | None = None, filename: str | None = 
     text = decode_bytes(data, content_type=content_type)
     if not text.strip():
         raise CleanError("The input holds no text.")
-    if name.endswith((".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")) or kind in ("text/html", "application/xhtml+xml"):
+    if name.endswith((".html", ".htm", ".xhtml", ".html.gz", ".htm.gz")) or kind in (
+        "text/html",
+        "application/xhtml+xml",
+    ):
         is_html = True
     elif name.endswith((".txt", ".txt.gz")) or kind == "text/plain":
         is_html = looks_like_html(text) and bool(_HTML_START.match(text[:4096]))

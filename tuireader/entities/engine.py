@@ -62,7 +62,23 @@ _QUOTE_CLOSE = {"“": "”", '"': '"', "'": "'", "‘": "’", "«": "»"}
 _DASHES = ("-", "–", "—")
 # Lower-case particles inside foreign names.
 _NAME_PARTICLES = {
-    "von", "van", "der", "den", "de", "da", "di", "del", "della", "dos", "du", "bin", "ibn", "al", "el", "le", "la",
+    "von",
+    "van",
+    "der",
+    "den",
+    "de",
+    "da",
+    "di",
+    "del",
+    "della",
+    "dos",
+    "du",
+    "bin",
+    "ibn",
+    "al",
+    "el",
+    "le",
+    "la",
 }
 # A model number or a numbered edition ends a product name: "S25", "A321", "II".
 _MODEL = re.compile(r"^(?:[A-Za-z]{0,3}\d+[A-Za-z]?|I{2,3}|IV|V|VI{1,3}|IX|X)$")
@@ -70,36 +86,84 @@ _MODEL = re.compile(r"^(?:[A-Za-z]{0,3}\d+[A-Za-z]?|I{2,3}|IV|V|VI{1,3}|IX|X)$")
 _SCORE = re.compile(r"(?<![\w/.-])\d{1,2}\s?-\s?\d{1,2}(?![\w/-]|[.,]\d)")
 # Words next to a team's name in a match report.
 _RESULT_WORDS = {
-    "thắng", "thua", "hòa", "gặp", "trước", "hạ", "tiếp", "đánh", "đè", "vượt", "giữa", "và", "cầm", "nhận",
+    "thắng",
+    "thua",
+    "hòa",
+    "gặp",
+    "trước",
+    "hạ",
+    "tiếp",
+    "đánh",
+    "đè",
+    "vượt",
+    "giữa",
+    "và",
+    "cầm",
+    "nhận",
 }
 # Countries by their first syllable, as in "quan hệ Mỹ - Trung", "hợp tác Việt - Nhật".
 _SHORT_COUNTRIES = {
-    "trung": "Trung Quốc", "việt": "Việt Nam", "nhật": "Nhật Bản", "hàn": "Hàn Quốc", "triều": "Triều Tiên",
-    "thái": "Thái Lan", "ấn": "Ấn Độ",
+    "trung": "Trung Quốc",
+    "việt": "Việt Nam",
+    "nhật": "Nhật Bản",
+    "hàn": "Hàn Quốc",
+    "triều": "Triều Tiên",
+    "thái": "Thái Lan",
+    "ấn": "Ấn Độ",
 }
 # Heads that only say what kind of body a known name is: "Ngân hàng Vietcombank".
 _GENERIC_HEADS = {
     match_key(h)
     for h in (
-        "công ty", "công ty cổ phần", "công ty cp", "công ty tnhh", "ngân hàng", "clb", "câu lạc bộ", "nhóm",
-        "lực lượng", "phong trào",
+        "công ty",
+        "công ty cổ phần",
+        "công ty cp",
+        "công ty tnhh",
+        "ngân hàng",
+        "clb",
+        "câu lạc bộ",
+        "nhóm",
+        "lực lượng",
+        "phong trào",
     )
 }
 # Between a name and a title in apposition: "Nguyễn Văn A, nguyên Hiệu trưởng ...".
 _APPOSITION = re.compile(r"\s*,\s*(?:(?:nguyên|cựu|đương kim|tân|hiện là|là)\s+)?$", re.IGNORECASE)
 # Lower-case words that close an organisation name: "... khí tượng thủy văn quốc gia".
 _NAME_CLOSERS = {
-    ("quốc", "gia"), ("trung", "ương"), ("nhân", "dân"), ("tối", "cao"), ("quốc", "tế"), ("nhà", "nước"),
-    ("liên", "bang"), ("toàn", "quốc"), ("thường", "trực"), ("cấp", "cao"),
+    ("quốc", "gia"),
+    ("trung", "ương"),
+    ("nhân", "dân"),
+    ("tối", "cao"),
+    ("quốc", "tế"),
+    ("nhà", "nước"),
+    ("liên", "bang"),
+    ("toàn", "quốc"),
+    ("thường", "trực"),
+    ("cấp", "cao"),
 }
 _ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|an|at|az)[-‐][A-ZÀ-Ỹ]")
 _LIST_JOINER = re.compile(r"\s*(?:,|\s(?:và|hoặc|cùng))\s*")
 _NOT_KINSHIP = {
-    ("công", "bố"), ("tuyên", "bố"), ("phân", "bố"), ("ban", "bố"), ("ty", "mẹ"), ("đoàn", "mẹ"), ("hãng", "mẹ"),
+    ("công", "bố"),
+    ("tuyên", "bố"),
+    ("phân", "bố"),
+    ("ban", "bố"),
+    ("ty", "mẹ"),
+    ("đoàn", "mẹ"),
+    ("hãng", "mẹ"),
     ("ngân", "hàng"),
 }
 _NUMBERED_HEADS = {
-    "quân khu", "quân đoàn", "sư đoàn", "lữ đoàn", "trung đoàn", "hạm đội", "bệnh viện", "binh đoàn", "tổng công ty",
+    "quân khu",
+    "quân đoàn",
+    "sư đoàn",
+    "lữ đoàn",
+    "trung đoàn",
+    "hạm đội",
+    "bệnh viện",
+    "binh đoàn",
+    "tổng công ty",
 }
 _SPORT_WORDS = re.compile(
     r"\b(?:CLB|HLV|V-League|V\.League|League|Cup|cầu thủ|đội bóng|tiền đạo|thủ môn|hậu vệ|tiền vệ|vòng đấu|"
@@ -109,66 +173,311 @@ _CODE = re.compile(r"^(?=\w{3})[A-Z]{1,3}\d{1,4}[A-Z]?$")  # "ST25", not "F1"
 # Compass words name no place on their own: "tuyến Bắc - Nam", "phía Đông".
 _COMPASS = {"bắc", "nam", "đông", "tây"}
 _BUSINESS_TITLES = {
-    "giám đốc điều hành", "tổng giám đốc điều hành", "tổng giám đốc", "ceo", "nhà sáng lập", "đồng sáng lập",
-    "chủ tịch hội đồng quản trị", "chủ tịch hđqt",
+    "giám đốc điều hành",
+    "tổng giám đốc điều hành",
+    "tổng giám đốc",
+    "ceo",
+    "nhà sáng lập",
+    "đồng sáng lập",
+    "chủ tịch hội đồng quản trị",
+    "chủ tịch hđqt",
 }
 # Two-syllable verbs whose subject is a company, not a person.
 _COMPANY_VERBS = {
-    ("sản", "xuất"), ("báo", "lãi"), ("báo", "lỗ"), ("niêm", "yết"), ("mua", "lại"), ("thâu", "tóm"),
-    ("sa", "thải"), ("triệu", "hồi"), ("xuất", "xưởng"), ("rót", "vốn"), ("phân", "phối"), ("doanh", "thu"),
-    ("lợi", "nhuận"), ("cổ", "phiếu"),
+    ("sản", "xuất"),
+    ("báo", "lãi"),
+    ("báo", "lỗ"),
+    ("niêm", "yết"),
+    ("mua", "lại"),
+    ("thâu", "tóm"),
+    ("sa", "thải"),
+    ("triệu", "hồi"),
+    ("xuất", "xưởng"),
+    ("rót", "vốn"),
+    ("phân", "phối"),
+    ("doanh", "thu"),
+    ("lợi", "nhuận"),
+    ("cổ", "phiếu"),
 }
 _COMMON_SURNAMES = {
-    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ", "hồ", "ngô", "dương",
+    "nguyễn",
+    "trần",
+    "lê",
+    "phạm",
+    "hoàng",
+    "huỳnh",
+    "phan",
+    "vũ",
+    "võ",
+    "đặng",
+    "bùi",
+    "đỗ",
+    "hồ",
+    "ngô",
+    "dương",
 }
 _COMPANY_HEADS = {
-    "ngân hàng", "ngân hàng tmcp", "ngân hàng thương mại cổ phần", "công ty", "công ty cổ phần", "công ty cp",
-    "công ty tnhh", "tập đoàn", "tổng công ty",
+    "ngân hàng",
+    "ngân hàng tmcp",
+    "ngân hàng thương mại cổ phần",
+    "công ty",
+    "công ty cổ phần",
+    "công ty cp",
+    "công ty tnhh",
+    "tập đoàn",
+    "tổng công ty",
 }
 # Heads that open a body's name also in lower case: "chuyển lên bệnh viện Bạch Mai".
 _LOWER_HEADS = {
-    "bệnh viện", "trường", "trường đại học", "trường thpt", "trường thcs", "trường tiểu học", "học viện", "viện",
-    "sở", "cục", "tổng cục", "chi cục", "tòa án", "tòa án nhân dân", "công an",
+    "bệnh viện",
+    "trường",
+    "trường đại học",
+    "trường thpt",
+    "trường thcs",
+    "trường tiểu học",
+    "học viện",
+    "viện",
+    "sở",
+    "cục",
+    "tổng cục",
+    "chi cục",
+    "tòa án",
+    "tòa án nhân dân",
+    "công an",
 }
 # Words that end in a head's syllable: "thị trường" (market), "trụ sở" (seat), "thư viện".
 _WORD_ENDS = {
-    ("thị", "trường"), ("môi", "trường"), ("hiện", "trường"), ("quảng", "trường"), ("chiến", "trường"),
-    ("công", "trường"), ("thương", "trường"), ("ngư", "trường"), ("lập", "trường"), ("phi", "trường"),
-    ("nông", "trường"), ("sân", "trường"), ("ra", "trường"), ("thư", "viện"), ("nghị", "viện"), ("hạ", "viện"),
-    ("thượng", "viện"), ("tu", "viện"), ("nhập", "viện"), ("xuất", "viện"), ("chuyển", "viện"), ("trụ", "sở"),
-    ("cơ", "sở"), ("bố", "cục"), ("kết", "cục"), ("viễn", "cục"), ("đại", "cục"),
+    ("thị", "trường"),
+    ("môi", "trường"),
+    ("hiện", "trường"),
+    ("quảng", "trường"),
+    ("chiến", "trường"),
+    ("công", "trường"),
+    ("thương", "trường"),
+    ("ngư", "trường"),
+    ("lập", "trường"),
+    ("phi", "trường"),
+    ("nông", "trường"),
+    ("sân", "trường"),
+    ("ra", "trường"),
+    ("thư", "viện"),
+    ("nghị", "viện"),
+    ("hạ", "viện"),
+    ("thượng", "viện"),
+    ("tu", "viện"),
+    ("nhập", "viện"),
+    ("xuất", "viện"),
+    ("chuyển", "viện"),
+    ("trụ", "sở"),
+    ("cơ", "sở"),
+    ("bố", "cục"),
+    ("kết", "cục"),
+    ("viễn", "cục"),
+    ("đại", "cục"),
 }
 # Words describing a place between its kind and its name: "thành phố biên giới Cúcuta".
 _PLACE_DESCRIPTIONS = {
-    "biên", "giới", "cảng", "ven", "biển", "miền", "núi", "đảo", "vùng", "cao", "cổ", "du", "lịch", "công", "nghiệp",
-    "phía", "bắc", "nam", "đông", "tây", "lân", "cận", "ngoại", "ô", "chiến", "lược", "nhỏ", "lớn", "thủ", "phủ",
-    "miền", "trung", "sầm", "uất", "hẻo", "lánh", "nghèo", "mới", "thuộc", "quê", "hương",
+    "biên",
+    "giới",
+    "cảng",
+    "ven",
+    "biển",
+    "miền",
+    "núi",
+    "đảo",
+    "vùng",
+    "cao",
+    "cổ",
+    "du",
+    "lịch",
+    "công",
+    "nghiệp",
+    "phía",
+    "bắc",
+    "nam",
+    "đông",
+    "tây",
+    "lân",
+    "cận",
+    "ngoại",
+    "ô",
+    "chiến",
+    "lược",
+    "nhỏ",
+    "lớn",
+    "thủ",
+    "phủ",
+    "trung",
+    "sầm",
+    "uất",
+    "hẻo",
+    "lánh",
+    "nghèo",
+    "mới",
+    "thuộc",
+    "quê",
+    "hương",
 }
 _SPEECH_VERBS = {
-    ("cho", "biết"), ("chia", "sẻ"), ("tâm", "sự"), ("thừa", "nhận"), ("tiết", "lộ"), ("bày", "tỏ"), ("kể", "lại"),
+    ("cho", "biết"),
+    ("chia", "sẻ"),
+    ("tâm", "sự"),
+    ("thừa", "nhận"),
+    ("tiết", "lộ"),
+    ("bày", "tỏ"),
+    ("kể", "lại"),
 }
 _MISSION_HEADS = {"cấp cao", "đại sứ quán", "tổng lãnh sự quán", "lãnh sự quán", "phái đoàn", "văn phòng đại diện"}
 # Endings of foreign family names: a lone "Lewandowski" is a person, not a brand.
 _SURNAME_ENDINGS = ("ski", "sky", "ska", "ov", "ova", "ev", "eva", "ić", "vić", "enko", "escu", "oglu", "yan", "idis")
 _BRAND_HEADS = {
-    "tập đoàn", "hãng", "hãng tin", "hãng thông tấn", "hãng hàng không", "hãng phim", "hãng xe", "hãng bay", "báo",
+    "tập đoàn",
+    "hãng",
+    "hãng tin",
+    "hãng thông tấn",
+    "hãng hàng không",
+    "hãng phim",
+    "hãng xe",
+    "hãng bay",
+    "báo",
     "tạp chí",
 }
 # Words that end an unquoted work title: "phim Nhà bà Nữ | của Trấn Thành".
 _TITLE_ENDERS = {
-    "của", "do", "được", "đã", "đang", "sẽ", "vừa", "với", "là", "trên", "tại", "ở", "và", "cho", "từ",
-    "khi", "thu", "đạt", "gây", "lên", "ra", "có", "không", "bị", "vượt", "mới", "này", "nhận", "sau",
+    "của",
+    "do",
+    "được",
+    "đã",
+    "đang",
+    "sẽ",
+    "vừa",
+    "với",
+    "là",
+    "trên",
+    "tại",
+    "ở",
+    "và",
+    "cho",
+    "từ",
+    "khi",
+    "thu",
+    "đạt",
+    "gây",
+    "lên",
+    "ra",
+    "có",
+    "không",
+    "bị",
+    "vượt",
+    "mới",
+    "này",
+    "nhận",
+    "sau",
 }
 # Words that follow a name rather than belong to it (function words and the
 # first syllables of frequent verbs): "Tập đoàn Hòa Phát | công bố".
 _NAME_ENDERS = _TITLE_ENDERS | {
-    "công", "cũng", "tổ", "thông", "khai", "tiếp", "ký", "yêu", "đề", "kêu", "cảnh", "phát", "tuyên", "xác", "nói",
-    "trao", "tặng", "trong", "về", "theo", "vào", "tăng", "giảm", "mở", "đóng", "bắt", "khởi", "bán", "mua", "dự",
-    "đưa", "chỉ", "đặt", "lập", "hỗ", "hợp", "cho", "các", "những", "một", "hai", "ba", "nhiều", "mỗi", "hơn", "gần",
-    "chiều", "sáng", "tối", "trưa", "đêm", "ngày", "hôm", "năm", "tháng", "tuần", "sau", "trước", "khi", "nếu", "thì",
-    "mà", "nhưng", "hay", "hoặc", "để", "vì", "nên", "phải", "cần", "muốn", "xin", "đề", "nhằm", "gồm", "như",
-    "quyết", "thực", "triển", "tổ", "chính", "chủ", "cùng", "đi", "đến", "tới", "sang", "qua", "bằng", "tìm",
-    "kiểm", "giành", "thắng", "thua", "chiếm", "tấn", "phản", "ủng", "cáo", "bác", "kiện", "ra", "làm",
+    "công",
+    "cũng",
+    "tổ",
+    "thông",
+    "khai",
+    "tiếp",
+    "ký",
+    "yêu",
+    "đề",
+    "kêu",
+    "cảnh",
+    "phát",
+    "tuyên",
+    "xác",
+    "nói",
+    "trao",
+    "tặng",
+    "trong",
+    "về",
+    "theo",
+    "vào",
+    "tăng",
+    "giảm",
+    "mở",
+    "đóng",
+    "bắt",
+    "khởi",
+    "bán",
+    "mua",
+    "dự",
+    "đưa",
+    "chỉ",
+    "đặt",
+    "lập",
+    "hỗ",
+    "hợp",
+    "cho",
+    "các",
+    "những",
+    "một",
+    "hai",
+    "ba",
+    "nhiều",
+    "mỗi",
+    "hơn",
+    "gần",
+    "chiều",
+    "sáng",
+    "tối",
+    "trưa",
+    "đêm",
+    "ngày",
+    "hôm",
+    "năm",
+    "tháng",
+    "tuần",
+    "sau",
+    "trước",
+    "khi",
+    "nếu",
+    "thì",
+    "mà",
+    "nhưng",
+    "hay",
+    "hoặc",
+    "để",
+    "vì",
+    "nên",
+    "phải",
+    "cần",
+    "muốn",
+    "xin",
+    "nhằm",
+    "gồm",
+    "như",
+    "quyết",
+    "thực",
+    "triển",
+    "chính",
+    "chủ",
+    "cùng",
+    "đi",
+    "đến",
+    "tới",
+    "sang",
+    "qua",
+    "bằng",
+    "tìm",
+    "kiểm",
+    "giành",
+    "thắng",
+    "thua",
+    "chiếm",
+    "tấn",
+    "phản",
+    "ủng",
+    "cáo",
+    "bác",
+    "kiện",
+    "ra",
+    "làm",
 }
 # Words before a work cue that make the phrase a maker of works: "hãng phim", "rạp phim".
 _MAKER_WORDS = {"hãng", "xưởng", "rạp", "đài", "kênh", "nhà"}
@@ -223,7 +532,10 @@ def tokenize(text: str, lex: Lexicon) -> list[Token]:
             elif stripped == "." and prev.text in ("TP", "Tp"):
                 gap = "dot"
             elif (
-                stripped == "." and len(prev.text) == 1 and prev.cap and between != "."
+                stripped == "."
+                and len(prev.text) == 1
+                and prev.cap
+                and between != "."
                 and match_key(piece) not in lex.surnames
             ):
                 gap = "space"  # an initial: "Patrick S. Ryder" (but "... Văn A. Nguyễn Văn B" is two sentences)
@@ -400,7 +712,11 @@ class _Scanner:
         toks = self.toks
         end = toks[j - 1].end
         last = toks[j - 1].text
-        if type_ == "PER" and (len(last) == 1 and last.isupper() or last in ("Jr", "Sr")) and self.text[end : end + 1] == ".":
+        if (
+            type_ == "PER"
+            and (len(last) == 1 and last.isupper() or last in ("Jr", "Sr"))
+            and self.text[end : end + 1] == "."
+        ):
             end += 1  # "Nguyễn Văn A.", "Ferdinand Marcos Jr."
         surface = self.text[toks[i].start : end]
         written = " ".join(surface.split())
@@ -481,7 +797,10 @@ class _Scanner:
             # Only the rest of a word begun by one capitalised syllable ("Chữ | thập đỏ"):
             # after a finished name ("Hòa Phát", "FPT") lower case words are what follows it.
             single_capital = (
-                prev.cap and not prev.upper and looks_vietnamese(prev.text) and (j - 1 == name_start or not toks[j - 2].cap)
+                prev.cap
+                and not prev.upper
+                and looks_vietnamese(prev.text)
+                and (j - 1 == name_start or not toks[j - 2].cap)
             )
             within = j > name_start and single_capital
             compound = self.section_at("org_lower_compounds", j)
@@ -574,7 +893,10 @@ class _Scanner:
         toks = self.toks
         if k >= len(toks) or not toks[k].upper:
             return False
-        return self.text[toks[k - 1].end : toks[k].start].strip() == "(" and self.text[toks[k].end : toks[k].end + 1] == ")"
+        return (
+            self.text[toks[k - 1].end : toks[k].start].strip() == "("
+            and self.text[toks[k].end : toks[k].end + 1] == ")"
+        )
 
     def _title_ends_name(self, k: int) -> bool:
         """A title at ``k`` introduces a person after an organisation name
@@ -713,8 +1035,10 @@ class _Scanner:
             for k, m in enumerate(ordered):
                 if not (m.guessed and m.type == "PER"):
                     continue
-                for other, left, right in ((ordered[k - 1] if k else None, "prev", m), (
-                        ordered[k + 1] if k + 1 < len(ordered) else None, m, "next")):
+                for other, left, right in (
+                    (ordered[k - 1] if k else None, "prev", m),
+                    (ordered[k + 1] if k + 1 < len(ordered) else None, m, "next"),
+                ):
                     if other is None or not (other.type == "ORG" or (other.single and other.fallback == "ORG")):
                         continue
                     a, b = (other, m) if left == "prev" else (m, other)
@@ -748,8 +1072,12 @@ class _Scanner:
         """Token ``k`` is a lower-case syllable that completes the word before it."""
         toks = self.toks
         return (
-            k < len(toks) and self._joined(k) and not toks[k].cap and not toks[k].blocked
-            and toks[k].key.isalpha() and toks[k].key not in _TITLE_ENDERS
+            k < len(toks)
+            and self._joined(k)
+            and not toks[k].cap
+            and not toks[k].blocked
+            and toks[k].key.isalpha()
+            and toks[k].key not in _TITLE_ENDERS
         )
 
     def _company_verb_at(self, k: int) -> bool:
@@ -790,15 +1118,23 @@ class _Scanner:
             return False
         nxt = toks[k]
         return (
-            nxt.cap and not nxt.upper and not nxt.blocked and looks_vietnamese(nxt.text)
-            and nxt.key not in _SHORT_COUNTRIES and self.gazetteer_at(k)[1] is None and not self.title_at(k)
-            and not self.section_at("org_heads", k) and not self.section_at("sentence_start_words", k)
+            nxt.cap
+            and not nxt.upper
+            and not nxt.blocked
+            and looks_vietnamese(nxt.text)
+            and nxt.key not in _SHORT_COUNTRIES
+            and self.gazetteer_at(k)[1] is None
+            and not self.title_at(k)
+            and not self.section_at("org_heads", k)
+            and not self.section_at("sentence_start_words", k)
         )
 
     def _described_place_before(self, i: int) -> bool:
         toks = self.toks
         k = i
-        while k > 0 and i - k < 3 and self._joined(k) and toks[k - 1].key in _PLACE_DESCRIPTIONS and not toks[k - 1].cap:
+        while (
+            k > 0 and i - k < 3 and self._joined(k) and toks[k - 1].key in _PLACE_DESCRIPTIONS and not toks[k - 1].cap
+        ):
             k -= 1
         return k < i and self.section_before("loc_prefix_drop", k) > 0
 
@@ -807,7 +1143,9 @@ class _Scanner:
         no particular body."""
         toks = self.toks
         return (
-            j < len(toks) and self._joined(j) and toks[j].key in _ADMIN_PREFIXES
+            j < len(toks)
+            and self._joined(j)
+            and toks[j].key in _ADMIN_PREFIXES
             and not (j + 1 < len(toks) and self._joined(j + 1) and (toks[j + 1].cap or toks[j + 1].text.isdigit()))
         )
 
@@ -831,8 +1169,10 @@ class _Scanner:
             return end
         length, entry = self.gazetteer_at(end)
         after = end + length
-        if entry is None or entry.source != "provinces_vn" or (
-            after < len(toks) and toks[after].cap and self._joined(after)
+        if (
+            entry is None
+            or entry.source != "provinces_vn"
+            or (after < len(toks) and toks[after].cap and self._joined(after))
         ):
             return end
         return after
@@ -932,8 +1272,11 @@ class _Scanner:
             if stop and stop >= known_len:
                 return i + stop
             honorific = self.section_at("honorifics", i)
-            if honorific and i + honorific < len(toks) and self._joined(i + honorific) and (
-                toks[i + honorific].cap or self._particles_then_capital(i + honorific)
+            if (
+                honorific
+                and i + honorific < len(toks)
+                and self._joined(i + honorific)
+                and (toks[i + honorific].cap or self._particles_then_capital(i + honorific))
             ):
                 if known_len <= honorific:
                     return self.person_after(i + honorific)
@@ -976,8 +1319,10 @@ class _Scanner:
                 return self.unknown_run(k)
         if org_end > i and org_end - i > gaz_len:
             return self.emit_org(i, org_end, None)
-        if entry is not None and entry.type == "LOC" and (
-            self.section_before("loc_prefix_drop", i) or self.section_before("loc_prefix_keep", i)
+        if (
+            entry is not None
+            and entry.type == "LOC"
+            and (self.section_before("loc_prefix_drop", i) or self.section_before("loc_prefix_keep", i))
         ):
             after = i + gaz_len
             numbered = (
@@ -1032,7 +1377,8 @@ class _Scanner:
         head_words = " ".join(t.key for t in toks[i : i + head])
         # "Ngân hàng Standard Chartered" is the bank Standard Chartered.
         brand_head = head_words in _BRAND_HEADS or (
-            head_words == "ngân hàng" and i + head < end
+            head_words == "ngân hàng"
+            and i + head < end
             and not any(looks_vietnamese(t.text) or t.upper for t in toks[i + head : end])
         )
         if entry is None and brand_head and i + head < end:
@@ -1076,8 +1422,11 @@ class _Scanner:
             return end  # "Đại học Wageningen (Hà Lan)": a place, not a short name
         word = toks[end].text
         # "(HoREA)", "(Vinafruit)": a foreign-looking single word is the body's short name.
-        coined = word[0].isupper() and not looks_vietnamese(word) and word.isalpha() and not (
-            end + 1 < len(toks) and self._joined(end + 1) and toks[end + 1].cap
+        coined = (
+            word[0].isupper()
+            and not looks_vietnamese(word)
+            and word.isalpha()
+            and not (end + 1 < len(toks) and self._joined(end + 1) and toks[end + 1].cap)
         )
         if not (toks[end].upper or known or coined):
             return end
@@ -1091,7 +1440,9 @@ class _Scanner:
             # "Ngân hàng TMCP Ngoại thương Việt Nam (Vietcombank)": the known name wins.
             owner.canonical, owner.known = named.canonical, True
         alias = self.span_text(end, close)
-        self.mentions.append(Mention("ORG", owner.canonical, toks[end].start, toks[close - 1].end, owner.known, surface=alias))
+        self.mentions.append(
+            Mention("ORG", owner.canonical, toks[end].start, toks[close - 1].end, owner.known, surface=alias)
+        )
         return close
 
     def after_title(self, i: int, title: int) -> int:
@@ -1269,7 +1620,9 @@ class _Scanner:
                 end += 1  # "cầu Thủ Thiêm 4"
             self.add("LOC", i - keep, end)
             return end
-        after_place = bool(self.mentions) and self.mentions[-1].type == "LOC" and self.mentions[-1].end == toks[i - 1].end
+        after_place = (
+            bool(self.mentions) and self.mentions[-1].type == "LOC" and self.mentions[-1].end == toks[i - 1].end
+        )
         if tok.gap == "hyphen" and after_place:
             # "Bến Thành - Suối Tiên", "Hà Nội - Côn Đảo": the other end of a route;
             # "Mỹ - Trung": a country by its first syllable.
@@ -1301,14 +1654,21 @@ class _Scanner:
             length, entry = self.gazetteer_at(i + 1) if self._joined(i + 1) else (0, None)
             acronym = tok.upper and not self.lex.in_section("not_acronyms", (tok.key,))
             foreign = (
-                not tok.upper and tok.text.isalpha() and not looks_vietnamese(tok.text)
-                and not tok.key.endswith(_SURNAME_ENDINGS) and not self.lex.in_section("not_names", (tok.key,))
-                and not self.section_before("honorifics", i) and not self._person_cue_before(i)
+                not tok.upper
+                and tok.text.isalpha()
+                and not looks_vietnamese(tok.text)
+                and not tok.key.endswith(_SURNAME_ENDINGS)
+                and not self.lex.in_section("not_names", (tok.key,))
+                and not self.section_before("honorifics", i)
+                and not self._person_cue_before(i)
             )
             after = i + 1 + length
             ends = after >= len(toks) or not (toks[after].cap and self._joined(after))
-            if entry is not None and entry.type == "LOC" and ends and (
-                (acronym and entry.source == "provinces_vn") or foreign
+            if (
+                entry is not None
+                and entry.type == "LOC"
+                and ends
+                and ((acronym and entry.source == "provinces_vn") or foreign)
             ):
                 # "SHB Đà Nẵng", "Becamex Bình Dương": a sponsor and a city make a club;
                 # "Real Madrid", "Garuda Indonesia": a foreign word before a place names a body.
@@ -1326,8 +1686,11 @@ class _Scanner:
                 end += 1  # "đảng Dân chủ", "đảng Cộng hòa": a word written in sentence case
             self.add("ORG", i, end)
             return end
-        if 1 <= run <= 2 and not surname_first and self._sporty() and all(
-            looks_vietnamese(t.text) and not t.upper for t in toks[i:end]
+        if (
+            1 <= run <= 2
+            and not surname_first
+            and self._sporty()
+            and all(looks_vietnamese(t.text) and not t.upper for t in toks[i:end])
         ):
             club_end = self._home_province(end)
             if club_end > end:
@@ -1351,8 +1714,10 @@ class _Scanner:
             self.add("ORG", i, end)  # "ASEAN Cup", "Samsung Electronics"
             return end
         branch = self._local_branch(end) if run == 1 and not looks_vietnamese(tok.text) else 0
-        if branch and not self.lex.in_section("not_names", (tok.key,)) and not self.lex.in_section(
-            "not_acronyms", (tok.key,)
+        if (
+            branch
+            and not self.lex.in_section("not_names", (tok.key,))
+            and not self.lex.in_section("not_acronyms", (tok.key,))
         ):
             self.add("ORG", i, branch)  # "Unilever Việt Nam": a company's branch in Vietnam
             return branch
@@ -1378,8 +1743,16 @@ class _Scanner:
             if surname_like and not self.lex.in_section("not_names", (tok.key,)):
                 self.mentions[-1].fallback = "PER"  # "Krasikov đang bị giam giữ", "Lewandowski ghi bàn"
                 return end
-            if len(tok.text) > 2 and (opens_sentence or not tok.sent) and not surname_like and not (
-                follows_name or tok.upper or looks_vietnamese(tok.text) or self.lex.in_section("not_names", (tok.key,))
+            if (
+                len(tok.text) > 2
+                and (opens_sentence or not tok.sent)
+                and not surname_like
+                and not (
+                    follows_name
+                    or tok.upper
+                    or looks_vietnamese(tok.text)
+                    or self.lex.in_section("not_names", (tok.key,))
+                )
             ):
                 # A lone foreign word that is no person named in the text is
                 # most often a company or brand: "Microsoft và OpenAI".

@@ -109,10 +109,26 @@ def _sections(path: Path) -> dict[str, list[str]]:
 # Extra ministerial portfolios that may follow "Bộ trưởng" without being listed
 # as ministries of their own ("Bộ trưởng Kinh tế Đức").
 _EXTRA_PORTFOLIOS = (
-    "Kinh tế", "Thương mại", "Năng lượng", "An ninh Nội địa", "Ngoại thương",
-    "Quốc phòng", "Ngoại giao", "Tài chính", "Nội vụ", "Tư pháp", "Y tế",
-    "Giáo dục", "Lao động", "Văn hóa", "Môi trường", "Nông nghiệp", "Giao thông",
-    "Công nghiệp", "Khoa học", "Thông tin",
+    "Kinh tế",
+    "Thương mại",
+    "Năng lượng",
+    "An ninh Nội địa",
+    "Ngoại thương",
+    "Quốc phòng",
+    "Ngoại giao",
+    "Tài chính",
+    "Nội vụ",
+    "Tư pháp",
+    "Y tế",
+    "Giáo dục",
+    "Lao động",
+    "Văn hóa",
+    "Môi trường",
+    "Nông nghiệp",
+    "Giao thông",
+    "Công nghiệp",
+    "Khoa học",
+    "Thông tin",
 )
 
 

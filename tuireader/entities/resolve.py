@@ -112,7 +112,8 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if len(short.words) >= len(persons[0].words) or not short.words:
             continue
         longer = [
-            g for g in with_word.get(short.words[0], ())
+            g
+            for g in with_word.get(short.words[0], ())
             if len(g.words) > len(short.words) and id(g) not in merged and _contains(g.words, short.words)
         ]
         if not longer:
@@ -129,8 +130,11 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if id(short) in merged or len(short.words) < 2 or len(set(short.words)) < len(short.words):
             continue
         owners = [
-            g for g in with_word.get(short.words[0], ())
-            if len(g.words) > len(short.words) and id(g) not in merged and not _contains(g.words, short.words)
+            g
+            for g in with_word.get(short.words[0], ())
+            if len(g.words) > len(short.words)
+            and id(g) not in merged
+            and not _contains(g.words, short.words)
             and (_subsequence(g.words, short.words) or (len(short.words) == 2 and set(short.words) <= set(g.words)))
         ]
         if len(owners) == 1:
@@ -179,8 +183,11 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         # "Tổ chức Y tế" / "Ngân hàng Công Thương" after the full name (also one
         # known under a short name: "... Công Thương Việt Nam (VietinBank)").
         longer = [
-            g for g in by_ends.get((short.words[0], short.words[-1]), ())
-            if g is not short and id(g) not in merged and any(
+            g
+            for g in by_ends.get((short.words[0], short.words[-1]), ())
+            if g is not short
+            and id(g) not in merged
+            and any(
                 len(form) > len(short.words) and form[0] == short.words[0] and _subsequence(form, short.words)
                 for form in g.forms()
             )
@@ -226,7 +233,8 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
         if pattern is None:
             continue
         owners = [
-            g for g in by_length.get(len(pattern), ())
+            g
+            for g in by_length.get(len(pattern), ())
             if g is not short and id(g) not in merged and any(_spells_out(pattern, form) for form in g.forms())
         ]
         if len(owners) == 1:
@@ -303,24 +311,58 @@ def group_mentions(mentions: list[Mention]) -> list[Group]:
 _GENERIC_HEADS = tuple(
     _words(h)
     for h in (
-        "clb", "câu lạc bộ", "đội", "đội bóng", "công ty", "tập đoàn", "hãng", "nhóm", "lực lượng", "phong trào",
-        "hãng tin", "hãng hàng không", "ngân hàng", "báo", "tờ", "đảng",
+        "clb",
+        "câu lạc bộ",
+        "đội",
+        "đội bóng",
+        "công ty",
+        "tập đoàn",
+        "hãng",
+        "nhóm",
+        "lực lượng",
+        "phong trào",
+        "hãng tin",
+        "hãng hàng không",
+        "ngân hàng",
+        "báo",
+        "tờ",
+        "đảng",
     )
 )
 # Written abbreviations of the words that open or qualify Vietnamese bodies.
 _ABBREVIATIONS = {
-    "ubnd": "ủy ban nhân dân", "hđnd": "hội đồng nhân dân", "tand": "tòa án nhân dân",
-    "vksnd": "viện kiểm sát nhân dân", "clb": "câu lạc bộ", "bv": "bệnh viện", "bvđk": "bệnh viện đa khoa",
-    "nxb": "nhà xuất bản", "htx": "hợp tác xã", "đh": "đại học", "đhqg": "đại học quốc gia",
-    "mttq": "mặt trận tổ quốc", "tw": "trung ương",
+    "ubnd": "ủy ban nhân dân",
+    "hđnd": "hội đồng nhân dân",
+    "tand": "tòa án nhân dân",
+    "vksnd": "viện kiểm sát nhân dân",
+    "clb": "câu lạc bộ",
+    "bv": "bệnh viện",
+    "bvđk": "bệnh viện đa khoa",
+    "nxb": "nhà xuất bản",
+    "htx": "hợp tác xã",
+    "đh": "đại học",
+    "đhqg": "đại học quốc gia",
+    "mttq": "mặt trận tổ quốc",
+    "tw": "trung ương",
     # Portfolios as abbreviated in the names of ministries and departments ("Sở GD-ĐT").
-    "gd-đt": "giáo dục đào tạo", "gdđt": "giáo dục đào tạo", "tn-mt": "tài nguyên môi trường",
-    "tnmt": "tài nguyên môi trường", "kh-đt": "kế hoạch đầu tư", "khđt": "kế hoạch đầu tư",
-    "gtvt": "giao thông vận tải", "nn-ptnt": "nông nghiệp phát triển nông thôn",
-    "nnptnt": "nông nghiệp phát triển nông thôn", "vh-tt-dl": "văn hóa thể thao du lịch",
-    "vhttdl": "văn hóa thể thao du lịch", "tt-tt": "thông tin truyền thông", "tttt": "thông tin truyền thông",
-    "lđ-tb-xh": "lao động thương binh xã hội", "lđtbxh": "lao động thương binh xã hội",
-    "kh-cn": "khoa học công nghệ", "khcn": "khoa học công nghệ", "nn-mt": "nông nghiệp môi trường",
+    "gd-đt": "giáo dục đào tạo",
+    "gdđt": "giáo dục đào tạo",
+    "tn-mt": "tài nguyên môi trường",
+    "tnmt": "tài nguyên môi trường",
+    "kh-đt": "kế hoạch đầu tư",
+    "khđt": "kế hoạch đầu tư",
+    "gtvt": "giao thông vận tải",
+    "nn-ptnt": "nông nghiệp phát triển nông thôn",
+    "nnptnt": "nông nghiệp phát triển nông thôn",
+    "vh-tt-dl": "văn hóa thể thao du lịch",
+    "vhttdl": "văn hóa thể thao du lịch",
+    "tt-tt": "thông tin truyền thông",
+    "tttt": "thông tin truyền thông",
+    "lđ-tb-xh": "lao động thương binh xã hội",
+    "lđtbxh": "lao động thương binh xã hội",
+    "kh-cn": "khoa học công nghệ",
+    "khcn": "khoa học công nghệ",
+    "nn-mt": "nông nghiệp môi trường",
 }
 _ADMIN_WORDS = {"tỉnh", "thành phố", "tp", "huyện", "quận", "thị xã", "xã", "phường", "thị trấn"}
 

@@ -18,7 +18,7 @@ for the next refresh.  Pages are cleaned in worker processes by default
 from __future__ import annotations
 
 from tuireader.fetch.feeds import FeedError, FeedItem, ParsedFeed, item_has_full_text, parse_feed
-from tuireader.fetch.http import FetchError, Fetcher, FetchResult
+from tuireader.fetch.http import Fetcher, FetchError, FetchResult
 from tuireader.fetch.opml import OpmlError, OpmlFeed, build_opml, parse_opml
 from tuireader.fetch.presets import PRESETS, Preset, find_preset
 from tuireader.fetch.refresh import (

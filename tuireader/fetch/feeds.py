@@ -21,7 +21,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -233,7 +233,7 @@ def _iso_date(entry: Any) -> str | None:
         parsed = entry.get(key)
         if parsed:
             try:
-                moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc)
+                moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
             except (OverflowError, ValueError, OSError, TypeError):
                 continue
             return moment.isoformat()
@@ -245,7 +245,7 @@ def _iso_date(entry: Any) -> str | None:
             except ValueError:
                 continue
             if moment.tzinfo is not None:
-                moment = moment.astimezone(timezone.utc)
+                moment = moment.astimezone(UTC)
             return moment.isoformat()
     return None
 
@@ -266,9 +266,7 @@ def _http_url(value: Any, base: str | None) -> str | None:
 
 def _best_content(entry: Any) -> str | None:
     bodies = [
-        c.get("value")
-        for c in entry.get("content") or []
-        if isinstance(c.get("value"), str) and c.get("value").strip()
+        c.get("value") for c in entry.get("content") or [] if isinstance(c.get("value"), str) and c.get("value").strip()
     ]
     if not bodies:
         return None

@@ -31,10 +31,17 @@ PRESETS: list[Preset] = [
     Preset("thanhnien", "Thanh Niên", "https://thanhnien.vn/rss/home.rss", "thanhnien.vn"),
     Preset("dantri", "Dân trí", "https://dantri.com.vn/rss/home.rss", "dantri.com.vn"),
     Preset("vietnamnet", "VietNamNet", "https://vietnamnet.vn/rss/tin-moi-nhat.rss", "vietnamnet.vn"),
-    Preset("baoquocte", "Báo Quốc tế (Thế giới & Việt Nam)", "https://baoquocte.vn/rss_feed/", "baoquocte.vn",
-           ("Báo Quốc tế", "Thế giới & Việt Nam", "TG&VN")),
+    Preset(
+        "baoquocte",
+        "Báo Quốc tế (Thế giới & Việt Nam)",
+        "https://baoquocte.vn/rss_feed/",
+        "baoquocte.vn",
+        ("Báo Quốc tế", "Thế giới & Việt Nam", "TG&VN"),
+    ),
     Preset("sggp", "Sài Gòn Giải Phóng", "https://www.sggp.org.vn/rss/home.rss", "www.sggp.org.vn", ("SGGP",)),
-    Preset("kinhtedothi", "Kinh tế & Đô thị", "https://kinhtedothi.vn/rss/home.rss", "kinhtedothi.vn", ("Kinh tế Đô thị",)),
+    Preset(
+        "kinhtedothi", "Kinh tế & Đô thị", "https://kinhtedothi.vn/rss/home.rss", "kinhtedothi.vn", ("Kinh tế Đô thị",)
+    ),
     Preset("vietgiaitri", "Vietgiaitri", "https://vietgiaitri.com/rss/home.rss", "vietgiaitri.com"),
     Preset("nhandan", "Nhân Dân", "https://nhandan.vn/rss/home.rss", "nhandan.vn"),
     Preset("laodong", "Lao Động", "https://laodong.vn/rss/home.rss", "laodong.vn"),

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 from tuireader.fetch.feeds import FeedError, FeedItem, ParsedFeed, item_has_full_text, parse_feed
-from tuireader.fetch.http import FetchError, Fetcher, FetchResult
+from tuireader.fetch.http import Fetcher, FetchError, FetchResult
 
 if TYPE_CHECKING:
     from tuireader.clean import CleanedArticle
@@ -94,9 +94,7 @@ class RefreshSink(Protocol):
         """True if the article at ``url`` is already stored."""
         ...
 
-    def store(
-        self, source: FeedSource, item: FeedItem, cleaned: CleanedArticle | None, page_url: str | None
-    ) -> str:
+    def store(self, source: FeedSource, item: FeedItem, cleaned: CleanedArticle | None, page_url: str | None) -> str:
         """Store one item; return ``"new"``, ``"updated"`` or ``"unchanged"``."""
         ...
 
@@ -297,8 +295,14 @@ class _Refresh:
             self.stats.fetch_seconds += time.perf_counter() - start
 
     async def run_source(self, source: FeedSource) -> SourceReport:
-        report = SourceReport(source_id=source.id, url=source.url, status="ok", etag=source.etag,
-                              last_modified=source.last_modified, title=source.title)
+        report = SourceReport(
+            source_id=source.id,
+            url=source.url,
+            status="ok",
+            etag=source.etag,
+            last_modified=source.last_modified,
+            title=source.title,
+        )
         try:
             await self._refresh_source(source, report)
         except asyncio.CancelledError:
@@ -363,7 +367,9 @@ class _Refresh:
             if item_has_full_text(item):
                 assert item.content_html is not None
                 cleaned = await self.in_executor(
-                    self.clean, item.content_html.encode("utf-8"), url=item.url,
+                    self.clean,
+                    item.content_html.encode("utf-8"),
+                    url=item.url,
                     content_type="text/html; charset=utf-8",
                 )
                 self.stats.contents_cleaned += 1

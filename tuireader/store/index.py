@@ -123,8 +123,11 @@ def _fts_values(title: str, body: str, tags: Iterable[str], names: Iterable[str]
     """The full-text columns: title, body and tags+entity names, folded and tone-keyed."""
     extra = " \n ".join([*tags, *names])
     return {
-        "title_f": fold(title), "body_f": fold(body), "extra_f": fold(extra),
-        "title_t": tone_key(title), "body_t": tone_key(body),
+        "title_f": fold(title),
+        "body_f": fold(body),
+        "extra_f": fold(extra),
+        "title_t": tone_key(title),
+        "body_t": tone_key(body),
     }
 
 
@@ -196,7 +199,7 @@ class SearchIndex:
         self.db.close()
 
     # --- writing -----------------------------------------------------------
-    def transaction(self) -> "_Transaction":
+    def transaction(self) -> _Transaction:
         return _Transaction(self.db)
 
     def _write_fts(self, num: int, values: dict[str, str], *, delete: bool = False) -> None:
@@ -210,7 +213,9 @@ class SearchIndex:
         row = self.db.execute("SELECT title, tags FROM articles WHERE num = ?", (num,)).fetchone()
         if row is None:
             return None
-        names = [r[0] for r in self.db.execute("SELECT name FROM article_entities WHERE num = ? ORDER BY rowid", (num,))]
+        names = [
+            r[0] for r in self.db.execute("SELECT name FROM article_entities WHERE num = ? ORDER BY rowid", (num,))
+        ]
         return _fts_values(row[0], body, [t for t in row[1].split("\x1f") if t], names)
 
     def _forget(self, num: int, body: str | None) -> None:
@@ -244,9 +249,19 @@ class SearchIndex:
                 "INSERT INTO articles (num, id, title, site, source, published, sort_key, read, bookmarked,"
                 " tags, content_hash, url, extractor) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
-                    num, row.id, row.title, row.site, row.source, row.published,
-                    row.published or row.added, int(row.read), int(row.bookmarked),
-                    "\x1f".join(row.tags), row.content_hash, row.url, row.extractor,
+                    num,
+                    row.id,
+                    row.title,
+                    row.site,
+                    row.source,
+                    row.published,
+                    row.published or row.added,
+                    int(row.read),
+                    int(row.bookmarked),
+                    "\x1f".join(row.tags),
+                    row.content_hash,
+                    row.url,
+                    row.extractor,
                 ),
             )
             self._write_tags(num, row.tags, row.read)
@@ -275,7 +290,11 @@ class SearchIndex:
             self.db.execute("UPDATE articles SET bookmarked = ? WHERE num = ?", (int(bookmarked), num))
 
     def update_labels(
-        self, article_id: str, tags: Sequence[str], entities: Sequence[tuple[str, str, str]], body: str,
+        self,
+        article_id: str,
+        tags: Sequence[str],
+        entities: Sequence[tuple[str, str, str]],
+        body: str,
         extractor: str | None = None,
     ) -> None:
         """New tags or entities for an article (its body is needed to re-index its text)."""
@@ -322,7 +341,9 @@ class SearchIndex:
         key = (table, expression)
         found = self._matches.get(key)
         if found is None:
-            found = {row[0] for row in self.db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (expression,))}
+            found = {
+                row[0] for row in self.db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (expression,))
+            }
             if len(self._matches) >= 8:
                 self._matches.clear()
             self._matches[key] = found
@@ -367,7 +388,9 @@ class SearchIndex:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
 
     def nums_in_shard(self, shard: str) -> list[int]:
-        return [r[0] for r in self.db.execute("SELECT num FROM articles WHERE num BETWEEN ? AND ?", shard_bounds(shard))]
+        return [
+            r[0] for r in self.db.execute("SELECT num FROM articles WHERE num BETWEEN ? AND ?", shard_bounds(shard))
+        ]
 
     def find_duplicate(self, url: str | None, content_hash: str | None) -> str | None:
         if url:

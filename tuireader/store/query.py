@@ -23,14 +23,14 @@ QUALIFIERS = ("tag", "entity", "site", "source", "is", "before", "after", "id")
 
 @dataclass
 class ParsedQuery:
-    words: list[str] = field(default_factory=list)      # as typed (for exact ranking and highlights)
+    words: list[str] = field(default_factory=list)  # as typed (for exact ranking and highlights)
     phrases: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     not_tags: list[str] = field(default_factory=list)
     entities: list[str] = field(default_factory=list)
     sites: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
-    flags: list[str] = field(default_factory=list)       # unread, read, bookmarked
+    flags: list[str] = field(default_factory=list)  # unread, read, bookmarked
     before: str | None = None
     after: str | None = None
     errors: list[str] = field(default_factory=list)

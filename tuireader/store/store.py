@@ -106,7 +106,7 @@ class Store:
 
     # --- opening -----------------------------------------------------------
     @classmethod
-    def open(cls, root: Path, *, read_only: bool = False, durable: bool = True, sync: bool = True) -> "Store":
+    def open(cls, root: Path, *, read_only: bool = False, durable: bool = True, sync: bool = True) -> Store:
         """Open (creating) a library folder.
 
         ``sync=False`` leaves out-of-date index shards for :meth:`sync_index`,
@@ -262,8 +262,11 @@ class Store:
                 for art_id, read, bookmarked, tags in idx.db.execute(
                     "SELECT id, read, bookmarked, tags FROM articles WHERE num BETWEEN ? AND ?", shard_bounds(shard)
                 ):
-                    state[art_id] = {"read": bool(read), "bookmarked": bool(bookmarked),
-                                     "tags": [t for t in tags.split("\x1f") if t]}
+                    state[art_id] = {
+                        "read": bool(read),
+                        "bookmarked": bool(bookmarked),
+                        "tags": [t for t in tags.split("\x1f") if t],
+                    }
             finally:
                 idx.close()
         except Exception:  # an unreadable index only means less to recover
@@ -345,6 +348,7 @@ class Store:
         assert self.index is not None
         metas = self._shard("articles", shard).all() if (self.root / "articles" / f"{shard}.json").exists() else []
         bodies = self._shard("bodies", shard)
+
         def body_of(num: int) -> str | None:
             doc = bodies.get(doc_id=num)
             return doc.get("text", "") if doc is not None else None
@@ -397,7 +401,9 @@ class Store:
         doc = self._shard("bodies", shard_of(article_id)).get(doc_id=_doc_id(article_id))
         return dict(doc) if doc is not None else None
 
-    def update_meta(self, article_ids: Iterable[str], changes: Callable[[dict[str, Any]], dict[str, Any] | None]) -> list[str]:
+    def update_meta(
+        self, article_ids: Iterable[str], changes: Callable[[dict[str, Any]], dict[str, Any] | None]
+    ) -> list[str]:
         """Apply ``changes(meta) -> fields`` to articles; one write per shard.
 
         The change reaches the TinyDB file (fsync'd) before the index.
@@ -432,7 +438,9 @@ class Store:
                 for doc_id, fields in updates.items():
                     article_id = f"{doc_id:012x}"
                     if "read" in fields or "bookmarked" in fields:
-                        self.index.update_state(article_id, read=fields.get("read"), bookmarked=fields.get("bookmarked"))
+                        self.index.update_state(
+                            article_id, read=fields.get("read"), bookmarked=fields.get("bookmarked")
+                        )
                     if "tags" in fields or "entities" in fields:
                         meta = metas.get(doc_id=doc_id) or {}
                         body = self._shard("bodies", shard).get(doc_id=doc_id) or {}
@@ -450,6 +458,7 @@ class Store:
             by_shard.setdefault(shard_of(article_id), {})[_doc_id(article_id)] = fields
 
         for shard, updates in sorted(by_shard.items()):
+
             def apply(table: dict[int, dict[str, Any]], updates: dict[int, dict[str, Any]] = updates) -> None:
                 for doc_id, fields in updates.items():
                     if doc_id in table:

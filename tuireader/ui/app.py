@@ -7,9 +7,10 @@ refreshing feeds) in thread workers with visible progress.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Iterable
+from typing import Any
 
 from textual import work
 from textual.app import App
@@ -197,15 +198,22 @@ class TuiReaderApp(App[None]):
         changed = False
         try:
             message = "Updating the search index…"
-            changed = bool(self.library.sync_index(
-                on_progress=lambda done, total, _shard: self.call_from_thread(self._progress, done, total, message)
-            ))
+            changed = bool(
+                self.library.sync_index(
+                    on_progress=lambda done, total, _shard: self.call_from_thread(self._progress, done, total, message)
+                )
+            )
             if self._import_samples:
-                changed = bool(self.library.ensure_sample_corpus(
-                    on_progress=lambda done, total, name: self.call_from_thread(
-                        self._progress, done, total, "Importing the sample articles…"
+                changed = (
+                    bool(
+                        self.library.ensure_sample_corpus(
+                            on_progress=lambda done, total, name: self.call_from_thread(
+                                self._progress, done, total, "Importing the sample articles…"
+                            )
+                        )
                     )
-                )) or changed
+                    or changed
+                )
             getattr(self.library, "prepare_search", lambda: None)()
         except Exception as error:
             self.call_from_thread(self.notify, f"Could not open the library fully: {error}", severity="error")
@@ -229,8 +237,9 @@ class TuiReaderApp(App[None]):
         try:
             done = self.library.recompute_entities(
                 stale,
-                on_progress=lambda n, total, _id: self.call_from_thread(self._progress, n, total, message)
-                if n % 50 == 0 or n == total else None,
+                on_progress=lambda n, total, _id: (
+                    self.call_from_thread(self._progress, n, total, message) if n % 50 == 0 or n == total else None
+                ),
             )
         except Exception as error:
             self.call_from_thread(self.notify, f"Could not update entities: {error}", severity="warning")
@@ -300,7 +309,6 @@ class TuiReaderApp(App[None]):
         screen = self.main_screen
         if screen is not None and screen.is_mounted:
             screen.show_progress(done, total, message)
-
 
 
 def _summarise_reports(reports: Any) -> str:

@@ -24,7 +24,6 @@ from .commands import COMMANDS, COMMANDS_BY_ID, effective_keys
 __all__ = ["UIConfig", "default_config_path", "load_config", "save_theme"]
 
 
-
 @dataclass
 class UIConfig:
     path: Path
@@ -76,7 +75,7 @@ def load_config(path: Path | None = None) -> UIConfig:
 
     keymap = data.get("keymap", {})
     if not isinstance(keymap, dict):
-        config.problems.append("Config: [keymap] must be a table of command-id = \"keys\".")
+        config.problems.append('Config: [keymap] must be a table of command-id = "keys".')
         keymap = {}
     for command_id, keys in keymap.items():
         if command_id not in COMMANDS_BY_ID:

@@ -7,7 +7,8 @@ found in the folded text and mapped back to ranges of the original text.
 from __future__ import annotations
 
 import unicodedata
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from ..text import fold, fold_with_map
 

@@ -64,7 +64,11 @@ class HelpScreen(ModalScreen[None]):
         table.add_column("What it does", ratio=1)
         table.add_column("Id (config.toml)", no_wrap=True, style="dim")
         self.rows = [
-            (key_display(self.app, command, self._keymap), command.title, command.help + _SCOPE_NOTE.get(command.scope, ""))
+            (
+                key_display(self.app, command, self._keymap),
+                command.title,
+                command.help + _SCOPE_NOTE.get(command.scope, ""),
+            )
             for command in COMMANDS
         ]
         group = None

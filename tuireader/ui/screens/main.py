@@ -9,9 +9,10 @@ this screen talks to the library.
 from __future__ import annotations
 
 import gc
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -249,7 +250,9 @@ class MainScreen(Screen[None]):
             parts.append(getattr(self.library, "notice", None) or "read-only")
         if self.status:
             parts.append(self.status)
-        self.query_one("#status", Static).update(Text(strip_controls("  ·  ".join(parts)), no_wrap=True, overflow="ellipsis"))
+        self.query_one("#status", Static).update(
+            Text(strip_controls("  ·  ".join(parts)), no_wrap=True, overflow="ellipsis")
+        )
 
     def watch_status(self) -> None:
         if self.is_mounted:
@@ -270,7 +273,9 @@ class MainScreen(Screen[None]):
     def _source_highlighted(self, event: SourceTree.NodeHighlighted) -> None:
         error = getattr(event.node.data, "error", None)
         if error:
-            self.status = f"{strip_controls(str(event.node.data.label))}: last refresh failed: {strip_controls(str(error))}"
+            self.status = (
+                f"{strip_controls(str(event.node.data.label))}: last refresh failed: {strip_controls(str(error))}"
+            )
         elif ": last refresh failed: " in self.status:
             self.status = ""
 
@@ -304,7 +309,9 @@ class MainScreen(Screen[None]):
         label = strip_controls(str(entity.get("text") or key))
         if not any(getattr(source, "query", None) == query for source in self.sources):
             self._pending_sources.append(PendingSource("entity", label, query))
-            self.sources = [source for source in self.sources if not isinstance(source, PendingSource)] + self._pending_sources
+            self.sources = [
+                source for source in self.sources if not isinstance(source, PendingSource)
+            ] + self._pending_sources
         self.show_view(query, label)
         self.query_one(ArticleList).focus()
 
@@ -375,7 +382,9 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleView).scroll_page_up(animate=False)
 
     async def action_focus_region(self, region: str) -> None:
-        target = {"sources": "#sources", "list": "#articles", "article": "#article", "entities": "#entities"}.get(region)
+        target = {"sources": "#sources", "list": "#articles", "article": "#article", "entities": "#entities"}.get(
+            region
+        )
         if not target:
             return
         for mounting in self._mount_side_panes():  # a key pressed before they joined
@@ -503,7 +512,9 @@ class MainScreen(Screen[None]):
                 self.reader.start_add_url(url)
 
         self.app.push_screen(
-            PromptScreen("Open URL", placeholder="https://…", help="A feed becomes a source; a page becomes an article."),
+            PromptScreen(
+                "Open URL", placeholder="https://…", help="A feed becomes a source; a page becomes an article."
+            ),
             apply,
         )
 
@@ -528,8 +539,12 @@ class MainScreen(Screen[None]):
                 self.reload_sources()
 
         self.app.push_screen(
-            PromptScreen("Add a preset feed", placeholder="vnexpress", help=f"Presets: {names}",
-                         suggester=TagSuggester([p.name for p in PRESETS])),
+            PromptScreen(
+                "Add a preset feed",
+                placeholder="vnexpress",
+                help=f"Presets: {names}",
+                suggester=TagSuggester([p.name for p in PRESETS]),
+            ),
             apply,
         )
 
@@ -658,7 +673,11 @@ class MainScreen(Screen[None]):
             self._export(ids, fmt, path)
 
         self.app.push_screen(
-            PromptScreen(f"Export {len(ids)} article{'s' if len(ids) != 1 else ''} to", value=default, help="A .json path exports JSON, anything else Markdown."),
+            PromptScreen(
+                f"Export {len(ids)} article{'s' if len(ids) != 1 else ''} to",
+                value=default,
+                help="A .json path exports JSON, anything else Markdown.",
+            ),
             export,
         )
 

@@ -7,7 +7,8 @@ time, only for the rows that are on screen.
 
 from __future__ import annotations
 
-from typing import Callable, Protocol, Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from rich.style import Style
 from rich.text import Text
@@ -303,11 +304,16 @@ class ArticleList(ScrollView, can_focus=True):
             return _fit(f"    (article {article_id} is unavailable)", width)
         mark_style = self.get_component_rich_style("article-list--mark", partial=True)
         meta_style = self.get_component_rich_style("article-list--meta", partial=True)
-        title_style = self.get_component_rich_style("article-list--read" if row.read else "article-list--unread", partial=True)
+        title_style = self.get_component_rich_style(
+            "article-list--read" if row.read else "article-list--unread", partial=True
+        )
         line = Text(no_wrap=True, end="")
         line.append(" ")
         line.append(UNREAD_MARK if not row.read else " ", mark_style)
-        line.append(BOOKMARK_MARK if row.bookmarked else " ", self.get_component_rich_style("article-list--bookmark", partial=True))
+        line.append(
+            BOOKMARK_MARK if row.bookmarked else " ",
+            self.get_component_rich_style("article-list--bookmark", partial=True),
+        )
         line.append(" ")
         site = strip_controls(row.site or "").replace("\n", " ")
         date = format_date(row.published)
@@ -336,4 +342,3 @@ class ArticleList(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self.refresh()
-

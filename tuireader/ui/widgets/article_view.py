@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -169,7 +170,9 @@ class ArticleView(ScrollView, can_focus=True):
         ranges = self.highlight_ranges
         if not ranges:
             return False
-        self.active = (self.active + direction) % len(ranges) if self.active >= 0 else (0 if direction > 0 else len(ranges) - 1)
+        self.active = (
+            (self.active + direction) % len(ranges) if self.active >= 0 else (0 if direction > 0 else len(ranges) - 1)
+        )
         self.scroll_to_active()
         return True
 
@@ -235,7 +238,10 @@ class ArticleView(ScrollView, can_focus=True):
         self._cache.clear()
         article = self.article
         if article is None:
-            placeholder = Text("Select an article and press Enter to read it.", style=self.get_component_rich_style("article-view--placeholder", partial=True))
+            placeholder = Text(
+                "Select an article and press Enter to read it.",
+                style=self.get_component_rich_style("article-view--placeholder", partial=True),
+            )
             self._lines = [Text(), placeholder]
         else:
             self._layout_article(article, column)
@@ -279,7 +285,9 @@ class ArticleView(ScrollView, can_focus=True):
             self._add_wrapped(Text(" · ".join(when), style=meta_style), column)
         tags = [_clean(tag) for tag in (_field(article, "tags") or ())]
         if tags:
-            self._add_wrapped(Text("  ".join(f"#{tag}" for tag in tags if tag), style=style("article-view--tags")), column)
+            self._add_wrapped(
+                Text("  ".join(f"#{tag}" for tag in tags if tag), style=style("article-view--tags")), column
+            )
         url = _clean(_field(article, "url"))
         if url:
             self._add_wrapped(Text(url, style=meta_style), column)
@@ -334,4 +342,3 @@ class ArticleView(ScrollView, can_focus=True):
             strip = Strip(segments).adjust_cell_length(width, base).apply_style(base)
             self._cache[row] = strip
         return strip
-

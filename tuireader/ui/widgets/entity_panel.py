@@ -8,7 +8,8 @@ Fed with the article's entity list (dicts with ``text``, ``type``, ``count``,
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 from textual import events
@@ -31,10 +32,24 @@ GROUPS: tuple[tuple[str, str], ...] = (
 )
 
 _TYPE_ALIASES = {
-    "per": "person", "person": "person", "people": "person", "nguoi": "person", "người": "person",
-    "loc": "location", "location": "location", "gpe": "location", "place": "location", "địa điểm": "location",
-    "org": "organization", "organization": "organization", "organisation": "organization", "tổ chức": "organization",
-    "time": "time", "date": "time", "datetime": "time", "thời gian": "time",
+    "per": "person",
+    "person": "person",
+    "people": "person",
+    "nguoi": "person",
+    "người": "person",
+    "loc": "location",
+    "location": "location",
+    "gpe": "location",
+    "place": "location",
+    "địa điểm": "location",
+    "org": "organization",
+    "organization": "organization",
+    "organisation": "organization",
+    "tổ chức": "organization",
+    "time": "time",
+    "date": "time",
+    "datetime": "time",
+    "thời gian": "time",
 }
 
 
@@ -110,7 +125,9 @@ class EntityPanel(OptionList):
                 continue
             if options:
                 options.append(None)
-            options.append(Option(Text.assemble((heading, heading_style), (f" {len(members)}", count_style)), disabled=True))
+            options.append(
+                Option(Text.assemble((heading, heading_style), (f" {len(members)}", count_style)), disabled=True)
+            )
             for entity in members:
                 key = str(entity.get("key") or entity["text"])
                 if key in self._by_key:

@@ -7,7 +7,8 @@ section are shown at the top, the others grouped under their section.
 
 from __future__ import annotations
 
-from typing import Any, Protocol, Sequence
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from rich.text import Text
 from textual.message import Message
@@ -109,7 +110,10 @@ class SourceTree(Tree[Any]):
             if section:
                 parent = sections.get(section)
                 if parent is None:
-                    parent = self.root.add(Text(section, style=self.get_component_rich_style("source-tree--section", partial=True)), data=None)
+                    parent = self.root.add(
+                        Text(section, style=self.get_component_rich_style("source-tree--section", partial=True)),
+                        data=None,
+                    )
                     sections[section] = parent
             else:
                 parent = self.root

@@ -23,6 +23,7 @@ __all__ = [
     "fold_with_map",
     "nfc",
     "strip_controls",
+    "TONE_MARKS",
     "tone_key",
     "unify_tone_marks",
 ]
@@ -67,7 +68,8 @@ def clean_input(text: str) -> str:
 
 # --- tone marks --------------------------------------------------------------
 
-_TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
+# The five combining tone marks: huyền, sắc, ngã, hỏi, nặng.  The one table of them.
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
 _VOWELS = set("aăâeêioôơuưyAĂÂEÊIOÔƠUƯY")
 _MARKED_VOWELS = set("ăâêôơưĂÂÊÔƠƯ")
 _SYLLABLE = re.compile(r"\w+")
@@ -77,10 +79,10 @@ _SYLLABLE = re.compile(r"\w+")
 def _place_tone(syllable: str) -> str:
     """Put the tone mark of one syllable on its canonical vowel."""
     decomposed = unicodedata.normalize("NFD", syllable)
-    tone = next((ch for ch in decomposed if ch in _TONES), None)
+    tone = next((ch for ch in decomposed if ch in TONE_MARKS), None)
     if tone is None:
         return syllable
-    bare = nfc("".join(ch for ch in decomposed if ch not in _TONES))
+    bare = nfc("".join(ch for ch in decomposed if ch not in TONE_MARKS))
     lower = bare.lower()
     start = 0
     # "qu" and "gi" (before another vowel) are initials, not part of the nucleus.

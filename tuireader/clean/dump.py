@@ -224,7 +224,9 @@ def _is_breadcrumb(text: str) -> bool:
         return False
     # "chủNews", "giớiBộ": a lower-case word running into a capital.  The
     # letter before must be lower case too, so "iPhone" or "McDonald" do not count.
-    glued = sum(1 for a, b, c in zip(text, text[1:], text[2:]) if c.isupper() and b.islower() and a.islower())
+    glued = sum(
+        1 for a, b, c in zip(text, text[1:], text[2:], strict=False) if c.isupper() and b.islower() and a.islower()
+    )
     return glued >= 2
 
 

@@ -1035,7 +1035,7 @@ class _Scanner:
             for k, m in enumerate(ordered):
                 if not (m.guessed and m.type == "PER"):
                     continue
-                for other, left, right in (
+                for other, left, _right in (
                     (ordered[k - 1] if k else None, "prev", m),
                     (ordered[k + 1] if k + 1 < len(ordered) else None, m, "next"),
                 ):
@@ -1731,7 +1731,7 @@ class _Scanner:
                 if any(ch.isalpha() for ch in tok.text):
                     self.add("ORG", i, end)
                 return end
-            if any(a.islower() and b.isupper() for a, b in zip(tok.text, tok.text[1:])):
+            if any(a.islower() and b.isupper() for a, b in zip(tok.text, tok.text[1:], strict=False)):
                 self.add("ORG", i, end)  # "TikTok", "VinFast"
                 return end
             self.add("PER", i, end, single=True)

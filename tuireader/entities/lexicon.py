@@ -71,7 +71,7 @@ class Lexicon:
         if known is not None:
             # Two spellings differing only in case: demand only the capitals both have.
             if known.canonical == entry.canonical:
-                merged = tuple(a and b for a, b in zip(known.caps, caps))
+                merged = tuple(a and b for a, b in zip(known.caps, caps, strict=True))
                 self.phrases[keys] = GazetteerEntry(known.type, known.canonical, merged, known.source)
             return
         self.phrases[keys] = GazetteerEntry(entry.type, entry.canonical, caps, entry.source)
@@ -151,7 +151,7 @@ def load() -> Lexicon:
                 # Spellings that differ in case ("Chánh Văn phòng", "Chánh văn phòng"):
                 # a word must be lower case only if it is in every spelling.
                 seen = lower.get(keys)
-                lower[keys] = pattern if seen is None else tuple(a and b for a, b in zip(seen, pattern))
+                lower[keys] = pattern if seen is None else tuple(a and b for a, b in zip(seen, pattern, strict=True))
         keyed = {token_keys(p) for p in phrases}
         keyed.discard(())
         lex.sections[name] = keyed

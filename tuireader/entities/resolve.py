@@ -456,7 +456,7 @@ def _spells_out(pattern: list[tuple[bool, str]], words: tuple[str, ...]) -> bool
     words = tuple(w for w in words if w not in ("và", "&"))
     if len(words) != len(pattern) or len(words) < 3:
         return False
-    for (initial, text), word in zip(pattern, words):
+    for (initial, text), word in zip(pattern, words, strict=False):
         if initial:
             if fold(word)[:1] != text:
                 return False

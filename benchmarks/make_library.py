@@ -20,7 +20,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tuireader.library import Library, entities_for, sample_corpus_path  # noqa: E402
+from tuireader.library import Library, sample_corpus_path  # noqa: E402
+from tuireader.library.importing import entities_for  # noqa: E402
 from tuireader.store.store import ArticleRecord, Store, article_id_for, content_hash  # noqa: E402
 
 SITES = [

@@ -129,7 +129,8 @@ def bench(path: Path, count: int, *, baseline: bool) -> None:
 def import_overhead() -> None:
     """Share of import time spent storing, versus cleaning and extracting entities."""
     from tuireader.clean import clean_source
-    from tuireader.library import entities_for, sample_corpus_path
+    from tuireader.library import sample_corpus_path
+    from tuireader.library.importing import entities_for
 
     corpus = sample_corpus_path()
     files = sorted(corpus.glob("*.txt"))

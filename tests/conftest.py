@@ -22,6 +22,17 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.delenv("TUIREADER_LIBRARY", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _no_ui_delays(monkeypatch):
+    """The reader's debounces and delays are 0 and notifications stay on screen: UI tests wait on events."""
+    from tuireader.ui.app import TuiReaderApp
+    from tuireader.ui.screens.main import MainScreen
+
+    for delay in ("search_debounce", "sources_recount_delay", "startup_follow_up_delay"):
+        monkeypatch.setattr(MainScreen, delay, 0)
+    monkeypatch.setattr(TuiReaderApp, "notification_seconds", 3600.0)
+
+
 @pytest.fixture
 def sample_corpus() -> Path:
     return SAMPLE_CORPUS

@@ -97,7 +97,7 @@ def test_failed_refresh_keeps_what_was_stored(tmp_path, site):
         lib.refresh(retries=0)
         site["server"].clear()  # the site goes away: every request now fails
         site["server"].expect_request("/rss.xml").respond_with_data("gone", status=404)
-        lib.store.table("sources").update({"etag": None})
+        lib.store.update_feed(feed["id"], {"etag": None})
         reports = lib.refresh(retries=0)
         assert reports[0].status == "error" and "404" in reports[0].error
         assert len(lib.query_ids(f"source:{feed['id']}")) == 3

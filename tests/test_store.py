@@ -265,7 +265,7 @@ def test_library_without_a_schema_version_is_migrated(tmp_path):
     main.write_bytes(orjson.dumps(data))
     s = Store.open(lib)
     try:
-        assert s.table("info").get(doc_id=1)["schema_version"] == 1
+        assert s.schema_version() == 1
         assert s.get_meta(record.id)["title"] == "Tin số 9"
     finally:
         s.close()

@@ -18,7 +18,15 @@ from tuireader.ui.widgets.article_view import ArticleView
 from tuireader.ui.widgets.entity_panel import EntityPanel
 from tuireader.ui.widgets.source_tree import SourceTree
 
-from .test_ui_support import MARKUP_TITLE, UI_SIZE, _library_template, library_path, strip_lines, until_started  # noqa: F401
+from .test_ui_support import (  # noqa: F401
+    MARKUP_TITLE,
+    UI_SIZE,
+    _library_template,
+    library_path,
+    settle,
+    strip_lines,
+    until_started,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -240,18 +248,27 @@ async def test_search_finds_accented_words_from_plain_query(library, tmp_path):
         assert titles == [MARKUP_TITLE]
 
 
-async def test_search_typed_before_the_start_up_finishes_is_not_lost(library, tmp_path):
+@pytest.fixture
+def held_start_up(monkeypatch):
+    """The start-up's second half waits until the test calls ``finish_startup``."""
+    monkeypatch.setattr(MainScreen, "startup_follow_up_delay", 24 * 3600)
+
+
+async def test_search_typed_before_the_start_up_finishes_is_not_lost(library, tmp_path, held_start_up):
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
         screen = main_screen(pilot.app)
         assert not screen.started  # the search box joins after the first frame
         await pilot.press("slash", *"vuong nghi", "enter")
-        await pilot.pause(0.3)
+        await pilot.pause()
+        assert not screen.started
+        screen.finish_startup()
+        await settle(pilot)
         assert screen.search_text == "vuong nghi"
         assert screen.article_ids == library.query_ids("vuong nghi")
         assert len(screen.query("#search")) == 1
 
 
-async def test_side_panes_can_be_focused_before_the_start_up_finishes(library, tmp_path):
+async def test_side_panes_can_be_focused_before_the_start_up_finishes(library, tmp_path, held_start_up):
     async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
         screen = main_screen(pilot.app)
         assert not screen.started and not screen.query(SourceTree)  # they join after the first frame
@@ -259,7 +276,9 @@ async def test_side_panes_can_be_focused_before_the_start_up_finishes(library, t
         assert isinstance(pilot.app.focused, EntityPanel)
         await pilot.press("1")
         assert isinstance(pilot.app.focused, SourceTree)
-        await until_started(pilot)
+        assert not screen.started
+        screen.finish_startup()
+        await settle(pilot)
         assert len(screen.query(SourceTree)) == len(screen.query(EntityPanel)) == 1
         assert screen.query_one(SourceTree).highlighted_entry.query == screen.view_query
 

@@ -121,4 +121,7 @@ def test_config_refresh_interval_and_library_path(tmp_path: Path, monkeypatch):
     assert default_library_path() == tmp_path / "env-lib"  # the environment wins
     config.write_text("refresh_minutes = 0\n", encoding="utf-8")
     loaded = load_config()
-    assert loaded.refresh_minutes is None and any("refresh_minutes" in p for p in loaded.problems)
+    assert loaded.refresh_minutes == 0 and not loaded.problems  # 0 turns background refresh off
+    config.write_text("refresh_minutes = 0.5\n", encoding="utf-8")
+    loaded = load_config()
+    assert loaded.refresh_minutes == 30 and any("refresh_minutes" in p for p in loaded.problems)

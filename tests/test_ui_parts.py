@@ -8,9 +8,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rich.cells import cell_len
 
+from tuireader.library.highlight import mention_ranges, search_ranges, search_terms
 from tuireader.ui.commands import COMMANDS, COMMANDS_BY_ID, bindings_for
 from tuireader.ui.config import load_config, save_theme
-from tuireader.ui.highlight import mention_ranges, search_ranges, search_terms
 from tuireader.ui.screens.dialogs import TagSuggester, parse_tag_changes
 from tuireader.ui.widgets.article_list import format_date
 from tuireader.ui.widgets.article_view import wrap_offsets

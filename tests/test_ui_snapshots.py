@@ -17,11 +17,12 @@ from types import SimpleNamespace
 
 import pytest
 
-import tuireader.library
+import tuireader.library.importing
 from tuireader.library import Library
+from tuireader.library.importing import build_record
 from tuireader.ui.app import TuiReaderApp
 
-from .test_ui_support import UI_SIZE, until_started
+from .test_ui_support import UI_SIZE, settle
 
 ENTITIES = {
     "Nguyễn Thị Mai": "PER",
@@ -110,11 +111,11 @@ def fixed_entities(text: str) -> tuple[list[dict], str]:
 
 @pytest.fixture
 def reader_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr(tuireader.library, "entities_for", fixed_entities)
+    monkeypatch.setattr(tuireader.library.importing, "entities_for", fixed_entities)
     library = Library.open(tmp_path / "library")
     for article in ARTICLES:
         cleaned = SimpleNamespace(lead=None, warnings=[], lang="vi", **article)
-        record = library.build_record(article["text"].encode("utf-8"), cleaned=cleaned, source="Snapshot")
+        record = build_record(article["text"].encode("utf-8"), cleaned=cleaned, source="Snapshot")
         library.add_document(record)
     ids = library.query_ids("")
     library.set_read([ids[3]], True)
@@ -127,9 +128,7 @@ def reader_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 async def started(pilot) -> None:
     """Wait until the whole view is shown and the start-up work is done."""
-    await until_started(pilot)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await settle(pilot)
 
 
 def test_main_screen_with_article_and_entities(snap_compare, reader_app):

@@ -62,12 +62,39 @@ def strip_lines(widget) -> list[str]:
     return [widget.render_line(y).text.rstrip() for y in range(height)]
 
 
+STARTUP_LIMIT = 120.0  # seconds: only a hung start-up gets near this
+
+
 async def until_started(pilot) -> None:
     """Wait until the main screen has finished starting: it paints one screenful
     first, then the side panes' lists, the counts and the footer join."""
-    for _ in range(100):
-        screen = pilot.app.main_screen
-        if screen is not None and screen.started:
-            break
-        await pilot.pause(0.02)
+    import asyncio
+
+    screen = pilot.app.main_screen
+    assert screen is not None, "the app has no main screen"
+    try:
+        await asyncio.wait_for(screen.started_event.wait(), STARTUP_LIMIT)
+    except TimeoutError:
+        raise AssertionError(f"the main screen did not finish starting within {STARTUP_LIMIT:.0f} s") from None
     await pilot.pause()
+
+
+async def settle(pilot, rounds: int = 200) -> None:
+    """Wait until the reader has nothing left to do: started, no delayed work, no worker running."""
+    await until_started(pilot)
+    app = pilot.app
+    for _ in range(rounds):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        running = [worker.name for worker in app.workers if not worker.is_finished]
+        if app.main_screen.settled and not running:
+            return
+    pending = ", ".join(app.main_screen._later) or "none"
+    raise AssertionError(f"the reader did not settle: delayed work {pending}, workers {running}")
+
+
+def shown_notifications(app) -> list[str]:
+    """The text of the notifications on screen now, as the user reads them."""
+    from textual.widgets._toast import Toast
+
+    return [str(toast.render()) for toast in app.screen.query(Toast)]

@@ -249,11 +249,11 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    from .store.query import parse_query
+    from .library import query_problems
 
-    parsed = parse_query(args.query)
-    if parsed.errors:
-        _error("; ".join(parsed.errors))
+    problems = query_problems(args.query)
+    if problems:
+        _error("; ".join(problems))
         return EXIT_USAGE
     with _open_library(args) as library:
         _print_summaries(library, library.query_ids(args.query, limit=args.limit), args.json)
@@ -482,10 +482,11 @@ def cmd_tui(args: argparse.Namespace) -> int:
         _error(f"the reader's interface could not start: {exc}")
         return EXIT_FAILED
     try:
-        return run(args.library) or EXIT_OK
+        run(args.library)
     except LibraryError as exc:
         _error(str(exc))
         return EXIT_FAILED
+    return EXIT_OK
 
 
 # --- the parser -------------------------------------------------------------------

@@ -19,19 +19,20 @@ import errno
 import fcntl
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tinydb import TinyDB
-from tinydb.table import Document
+from tinydb import Query, TinyDB
+from tinydb.table import Document, Table
 
+from . import search
 from .index import IndexRow, SearchIndex, shard_bounds
 from .jsonstorage import AtomicJSONStorage, CorruptFileError, read_json_file
+from .query import ParsedQuery
 
 SCHEMA_VERSION = 1
-SHARD_COUNT = 256
 MAIN_FILE = "tuireader.json"
 LOCK_FILE = "library.lock"
 INDEX_FILE = "index.sqlite"
@@ -253,25 +254,20 @@ class Store:
     def _index_state(self, shard: str) -> dict[str, dict[str, Any]]:
         """Reading state of a shard's articles as the derived index last saw it."""
         index_path = self.root / INDEX_FILE
-        state: dict[str, dict[str, Any]] = {}
         if not index_path.exists():
-            return state
+            return {}
         try:
             idx = SearchIndex(index_path, read_only=True)
             try:
-                for art_id, read, bookmarked, tags in idx.db.execute(
-                    "SELECT id, read, bookmarked, tags FROM articles WHERE num BETWEEN ? AND ?", shard_bounds(shard)
-                ):
-                    state[art_id] = {
-                        "read": bool(read),
-                        "bookmarked": bool(bookmarked),
-                        "tags": [t for t in tags.split("\x1f") if t],
-                    }
+                return search.shard_state(idx, shard_bounds(shard))
             finally:
                 idx.close()
         except Exception:  # an unreadable index only means less to recover
             return {}
-        return state
+
+    def schema_version(self) -> int:
+        row = self._table("info").get(doc_id=1)
+        return int(row.get("schema_version", 0)) if isinstance(row, dict) else 0
 
     def _check_schema(self) -> None:
         assert self.main is not None
@@ -427,13 +423,7 @@ class Store:
 
             if not updates:
                 continue
-
-            def apply(table: dict[int, dict[str, Any]]) -> None:
-                for doc_id, fields in updates.items():
-                    if doc_id in table:
-                        table[doc_id].update(fields)
-
-            metas.table("_default")._update_table(apply)
+            _update_docs(metas, updates)
             with self.index.transaction():
                 for doc_id, fields in updates.items():
                     article_id = f"{doc_id:012x}"
@@ -458,13 +448,7 @@ class Store:
             by_shard.setdefault(shard_of(article_id), {})[_doc_id(article_id)] = fields
 
         for shard, updates in sorted(by_shard.items()):
-
-            def apply(table: dict[int, dict[str, Any]], updates: dict[int, dict[str, Any]] = updates) -> None:
-                for doc_id, fields in updates.items():
-                    if doc_id in table:
-                        table[doc_id].update(fields)
-
-            self._shard("bodies", shard).table("_default")._update_table(apply)
+            _update_docs(self._shard("bodies", shard), updates)
 
     def iter_meta(self) -> Iterator[dict[str, Any]]:
         """Every article's metadata, shard by shard.
@@ -484,16 +468,109 @@ class Store:
                     docs = [dict(doc) for doc in self._shard("articles", shard).all()]  # recovers it
             yield from docs
 
-    # --- small tables ------------------------------------------------------
-    def table(self, name: str):
-        assert self.main is not None
+    # --- questions the index answers ----------------------------------------
+    def _index(self) -> SearchIndex:
+        assert self.index is not None, "the store is closed"
+        return self.index
+
+    def query_ids(self, parsed: ParsedQuery, entity_keys: search.EntityKeys, limit: int | None = None) -> list[str]:
+        """Ids of a view or search in display order (see :func:`search.query_nums`)."""
+        return [f"{num:012x}" for num in search.query_nums(self._index(), parsed, entity_keys, limit)]
+
+    def count(self, parsed: ParsedQuery, entity_keys: search.EntityKeys) -> tuple[int, int]:
+        return search.count(self._index(), parsed, entity_keys)
+
+    def summary_rows(self, ids: list[str]) -> list[search.SummaryRow]:
+        return search.summary_rows(self._index(), ids)
+
+    def ids_with_prefix(self, prefix: str) -> list[str]:
+        return search.ids_with_prefix(self._index(), prefix)
+
+    def group_counts(self) -> list[search.GroupCount]:
+        return search.group_counts(self._index())
+
+    def tag_counts(self) -> list[tuple[str, int, int]]:
+        return search.tag_counts(self._index())
+
+    def tags_by_use(self) -> list[tuple[str, int]]:
+        return search.tags_by_use(self._index())
+
+    def ids_with_other_extractor(self, version: str) -> list[str]:
+        return search.ids_with_other_extractor(self._index(), version)
+
+    def find_duplicate(self, url: str | None, content_hash: str | None) -> str | None:
+        """The id of a stored article with this URL or this text, if any."""
+        return self._index().find_duplicate(url, content_hash)
+
+    def article_count(self) -> int:
+        return self._index().count()
+
+    def prepare_search(self) -> None:
+        """Load what the first search would otherwise wait for (the display order)."""
+        self._index().load_order()
+
+    # --- small tables: feeds, saved views, settings --------------------------
+    def _table(self, name: str) -> Table:
+        assert self.main is not None, "the store is closed"
         return self.main.table(name)
 
+    def feeds(self) -> list[dict[str, Any]]:
+        return [dict(feed) for feed in self._table("sources").all()]
 
+    def put_feed(self, feed: dict[str, Any]) -> None:
+        """Add or replace a feed (by its ``id``)."""
+        self._writable()
+        self._table("sources").upsert(feed, Query().id == feed["id"])
+
+    def update_feed(self, feed_id: str, changes: dict[str, Any]) -> None:
+        self._writable()
+        self._table("sources").update(changes, Query().id == feed_id)
+
+    def remove_feed(self, feed_id: str) -> None:
+        self._writable()
+        self._table("sources").remove(Query().id == feed_id)
+
+    def views(self) -> list[dict[str, Any]]:
+        return [dict(view) for view in self._table("views").all()]
+
+    def put_view(self, name: str, query: str) -> None:
+        self._writable()
+        self._table("views").upsert({"name": name, "query": query}, Query().name == name)
+
+    def remove_view(self, name: str) -> None:
+        self._writable()
+        self._table("views").remove(Query().name == name)
+
+    def setting(self, key: str) -> Any:
+        row = self._table("settings").get(doc_id=1)
+        return row.get(key) if isinstance(row, dict) else None
+
+    def set_setting(self, key: str, value: Any) -> None:
+        self._writable()
+        table = self._table("settings")
+        row = table.get(doc_id=1)
+        values = dict(row) if isinstance(row, dict) else {}
+        values[key] = value
+        table.upsert(Document(values, doc_id=1))
+
+
+# TinyDB's private ``Table._update_table`` writes many documents in one file
+# write (its public calls write once per call); pyproject caps tinydb below 5.
 def _upsert_docs(db: TinyDB, docs: list[tuple[str, dict[str, Any]]]) -> None:
-    def apply(table: dict[int, dict[str, Any]]) -> None:
+    def apply(table: dict[int, Mapping[str, Any]]) -> None:
         for article_id, doc in docs:
             table[_doc_id(article_id)] = doc
+
+    db.table("_default")._update_table(apply)
+
+
+def _update_docs(db: TinyDB, updates: dict[int, dict[str, Any]]) -> None:
+    """Set fields of existing documents (``{doc_id: fields}``) in one write."""
+
+    def apply(table: dict[int, Mapping[str, Any]]) -> None:
+        for doc_id, fields in updates.items():
+            if doc_id in table:
+                table[doc_id] = {**table[doc_id], **fields}
 
     db.table("_default")._update_table(apply)
 

@@ -7,7 +7,7 @@ refreshing feeds) in thread workers with visible progress.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -17,12 +17,14 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
+from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.theme import Theme
 
-from ..text import strip_controls
+from ..library import Library, plural, strip_controls
 from .commands import COMMANDS_BY_ID, Command, bindings_for, palette_commands
 from .config import UIConfig, load_config, save_theme
+from .messages import AddUrlRequested, CommandRequested, JobProgress, LibraryChanged, RefreshRequested
 from .screens.main import MainScreen
 
 __all__ = ["TuiReaderApp", "run"]
@@ -59,28 +61,28 @@ class ReaderCommands(Provider):
 
 
 class TuiReaderApp(App[None]):
-    """A three-pane news reader over a ``tuireader.library.Library``."""
+    """A four-region news reader over a :class:`tuireader.library.Library`."""
 
     CSS_PATH = "app.tcss"
     TITLE = "tuireader"
     COMMANDS = App.COMMANDS | {ReaderCommands}
     BINDINGS = [*bindings_for("app"), Binding("ctrl+c", "quit", show=False, priority=True)]
+    # When set, every notification stays this many seconds (tests keep them on screen to read them).
+    notification_seconds: float | None = None
 
     def __init__(
         self,
-        library: Any = None,
+        library: Library | Path | str | None = None,
         *,
         config_path: Path | None = None,
         import_samples: bool = True,
     ) -> None:
         super().__init__()
-        self._owns_library = library is None or isinstance(library, (str, Path))
-        if self._owns_library:
-            from ..library import Library
-
-            # The index is brought up to date after the first paint (see _import_sample_corpus).
+        self._owns_library = not isinstance(library, Library)
+        if not isinstance(library, Library):
+            # The index is brought up to date after the first paint (see _open_library_fully).
             library = Library.open(Path(library) if library is not None else None, sync=False)
-        self.library = library
+        self.library: Library = library
         self.config: UIConfig = load_config(config_path)
         self.keymap: dict[str, str] = dict(self.config.keymap)
         self._import_samples = import_samples
@@ -97,6 +99,7 @@ class TuiReaderApp(App[None]):
         markup: bool = False,
     ) -> None:
         """Notifications quote library errors, file names and titles: plain text, no controls."""
+        timeout = self.notification_seconds or timeout
         super().notify(strip_controls(str(message)), title=title, severity=severity, timeout=timeout, markup=markup)
 
     # --- startup ----------------------------------------------------------
@@ -104,7 +107,7 @@ class TuiReaderApp(App[None]):
     def get_default_screen(self) -> MainScreen:
         # The main screen is the app's first screen (not pushed over Textual's
         # blank default): it is composed and painted in the app's start-up pass.
-        return MainScreen()
+        return MainScreen(self.library, self.keymap)
 
     def on_mount(self) -> None:
         if self.keymap:
@@ -119,16 +122,14 @@ class TuiReaderApp(App[None]):
         for problem in self.config.problems:
             self.notify(problem, severity="warning", timeout=8)
         self._show_library_notices()
-        if self.config.refresh_minutes and not getattr(self.library, "read_only", False):
-            self.set_interval(self.config.refresh_minutes * 60, self._auto_refresh)
-        if not getattr(self.library, "read_only", False):
+        if self.config.refresh_minutes and not self.library.read_only:
+            self.set_interval(self.config.refresh_minutes * 60, self._refresh_on_timer)
+        if not self.library.read_only:
             # After the first paint, so the progress shows on the main screen.
-            self.call_after_refresh(self._start_sample_import)
+            self.call_after_refresh(self._start_opening)
 
     def _show_library_notices(self) -> None:
-        take = getattr(self.library, "take_notices", None)
-        notices = take() if take else [n for n in [getattr(self.library, "notice", None)] if n]
-        for notice in notices:
+        for notice in self.library.take_notices():
             self.notify(notice, severity="warning", timeout=10)
 
     def on_unmount(self) -> None:
@@ -142,32 +143,28 @@ class TuiReaderApp(App[None]):
                 return screen
         return None
 
+    def _tell_screen(self, message: Message) -> None:
+        screen = self.main_screen
+        if screen is not None and screen.is_attached:
+            screen.post_message(message)
+
     def _theme_changed(self, theme: Theme) -> None:
         if not self._theme_ready:
             return
         try:
             save_theme(self.config.path, theme.name)
         except OSError as error:
-            self.notify(f"Could not save the theme: {error}", severity="warning")
+            self.notify(f"Could not save the theme: {error.strerror or error}", severity="warning")
 
     # --- commands ---------------------------------------------------------
 
     async def run_command(self, command_id: str) -> None:
-        """Run a registry command on whatever owns it (used by the palette)."""
+        """Run a registry command (used by the palette): the app's own here, the rest on the main screen."""
         command = COMMANDS_BY_ID[command_id]
-        screen = self.main_screen
-        if command.scope == "app" or command.action.startswith("app.") or screen is None:
+        if command.scope == "app" or command.action.startswith("app.") or self.main_screen is None:
             await self.run_action(command.action.removeprefix("app."), self)
-        elif command.scope == "list":
-            from .widgets.article_list import ArticleList
-
-            await self.run_action(command.action, screen.query_one(ArticleList))
-        elif command.scope == "sources":
-            from .widgets.source_tree import SourceTree
-
-            await self.run_action(command.action, screen.query_one(SourceTree))
         else:
-            await self.run_action(command.action, screen)
+            self._tell_screen(CommandRequested(command_id))
 
     # --- background work --------------------------------------------------
 
@@ -183,38 +180,31 @@ class TuiReaderApp(App[None]):
     def _end_job(self, changed: bool) -> None:
         self._library_jobs -= 1
         self._progress(None, None, "")
-        screen = self.main_screen
-        if screen is not None and screen.is_mounted:
-            if changed:
-                screen.reload(sources=True)
+        if changed:
+            self._tell_screen(LibraryChanged())
 
-    def _start_sample_import(self) -> None:
+    def _progress(self, done: int | None, total: int | None, message: str) -> None:
+        self._tell_screen(JobProgress(done, total, message))
+
+    def _progress_from_thread(self, message: str) -> Callable[[int, int, str], None]:
+        return lambda done, total, _name: self.call_from_thread(self._progress, done, total, message)
+
+    def _start_opening(self) -> None:
         self._begin_job("Opening the library…")
-        self._import_sample_corpus()
+        self._open_library_fully()
 
     @work(thread=True, group="library")
-    def _import_sample_corpus(self) -> None:
+    def _open_library_fully(self) -> None:
         """After the first paint: bring the index up to date, then import the samples into an empty library."""
         changed = False
         try:
-            message = "Updating the search index…"
-            changed = bool(
-                self.library.sync_index(
-                    on_progress=lambda done, total, _shard: self.call_from_thread(self._progress, done, total, message)
-                )
-            )
+            changed = bool(self.library.sync_index(self._progress_from_thread("Updating the search index…")))
             if self._import_samples:
-                changed = (
-                    bool(
-                        self.library.ensure_sample_corpus(
-                            on_progress=lambda done, total, name: self.call_from_thread(
-                                self._progress, done, total, "Importing the sample articles…"
-                            )
-                        )
-                    )
-                    or changed
+                imported = self.library.ensure_sample_corpus(
+                    self._progress_from_thread("Importing the sample articles…")
                 )
-            getattr(self.library, "prepare_search", lambda: None)()
+                changed = bool(imported) or changed
+            self.library.prepare_search()
         except Exception as error:
             self.call_from_thread(self.notify, f"Could not open the library fully: {error}", severity="error")
         finally:
@@ -227,40 +217,48 @@ class TuiReaderApp(App[None]):
         """Recompute entities stored by an older extractor, in the background."""
         try:
             stale = self.library.stale_entity_ids()
-        except Exception:
+        except Exception:  # a library that cannot say keeps its entities as they are
             return
         if not stale:
             return
-        message = f"Updating entities of {len(stale)} articles…"
+        message = f"Updating entities of {plural(len(stale), 'article')}…"
         self.call_from_thread(self._begin_job, message)
         done = 0
+        report = self._progress_from_thread(message)
         try:
             done = self.library.recompute_entities(
-                stale,
-                on_progress=lambda n, total, _id: (
-                    self.call_from_thread(self._progress, n, total, message) if n % 50 == 0 or n == total else None
-                ),
+                stale, on_progress=lambda n, total, _id: report(n, total, "") if n % 50 == 0 or n == total else None
             )
         except Exception as error:
             self.call_from_thread(self.notify, f"Could not update entities: {error}", severity="warning")
         finally:
             self.call_from_thread(self._end_job, bool(done))
 
-    def _auto_refresh(self) -> None:
+    def _refresh_on_timer(self) -> None:
         """The interval from the config: refresh quietly when there are feeds and nothing else runs."""
         if not self.library_busy and self.library.feeds():
             self.start_refresh()
 
-    def start_refresh(self, source_ids: list[str] | None = None) -> None:
-        if not hasattr(self.library, "refresh"):
-            self.notify("Refreshing feeds is not available in this version.", severity="warning")
-            return
+    def on_refresh_requested(self, message: RefreshRequested) -> None:
+        self.start_refresh(message.source_ids)
+
+    def on_add_url_requested(self, message: AddUrlRequested) -> None:
+        self.start_add_url(message.url)
+
+    def _can_start_job(self) -> bool:
+        if self.library.read_only:
+            self.notify(self.library.notice or "The library is open read-only.", severity="warning")
+            return False
         if self.library_busy:
             self.notify("Already importing or refreshing; wait for it to finish.")
+            return False
+        return True
+
+    def start_refresh(self, source_ids: list[str] | None = None) -> None:
+        if not self._can_start_job():
             return
-        feeds = getattr(self.library, "feeds", lambda: [None])()
-        if not feeds:
-            self.notify("No feeds yet: add one with `tuireader add URL`.")
+        if not self.library.feeds():
+            self.notify("No feeds yet: press A to add one by its web address, or P for a preset.")
             return
         self._begin_job("Refreshing feeds…")
         self._refresh_feeds(source_ids)
@@ -282,8 +280,7 @@ class TuiReaderApp(App[None]):
 
     def start_add_url(self, url: str) -> None:
         """Fetch a URL in the background: a feed is followed, a page stored as an article."""
-        if self.library_busy:
-            self.notify("Already importing or refreshing; wait for it to finish.")
+        if not self._can_start_job():
             return
         self._begin_job(f"Fetching {url}…")
         self._add_url(url)
@@ -305,30 +302,20 @@ class TuiReaderApp(App[None]):
         finally:
             self.call_from_thread(self._end_job, changed)
 
-    def _progress(self, done: int | None, total: int | None, message: str) -> None:
-        screen = self.main_screen
-        if screen is not None and screen.is_mounted:
-            screen.show_progress(done, total, message)
 
-
-def _summarise_reports(reports: Any) -> str:
+def _summarise_reports(reports: list[Any]) -> str:
     """One line for the refresh notification: sources, new articles, failures."""
-    if not isinstance(reports, Iterable) or isinstance(reports, (str, bytes)):
-        return "Refresh finished."
-    reports = list(reports)
-    new = sum(int(getattr(report, "new", 0) or 0) for report in reports)
-    failed = [report for report in reports if getattr(report, "status", "") == "error"]
-    line = f"Refreshed {len(reports)} feeds: {new} new articles."
+    new = sum(report.new for report in reports)
+    failed = [report for report in reports if report.status == "error"]
+    line = f"Refreshed {plural(len(reports), 'feed')}: {plural(new, 'new article')}."
     if failed:
-        line += f" {len(failed)} failed: " + ", ".join(str(getattr(r, "source_id", "?")) for r in failed[:3])
+        line += f" {len(failed)} failed: " + ", ".join(str(r.source_id) for r in failed[:3])
     return line
 
 
 def run(library_path: Path | None = None) -> None:
     """Run the reader on the library at ``library_path`` (default library when None)."""
-    from ..library import Library
-
-    # The index is brought up to date after the first paint (see _import_sample_corpus).
+    # The index is brought up to date after the first paint (see _open_library_fully).
     library = Library.open(library_path, sync=False)
     try:
         TuiReaderApp(library).run()

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 Scope = Literal["app", "main", "list", "entities", "sources"]
 
@@ -303,7 +303,7 @@ def commands_for(scope: Scope) -> list[Command]:
     return [command for command in COMMANDS if command.scope == scope]
 
 
-def bindings_for(scope: Scope) -> list[Binding]:
+def bindings_for(scope: Scope) -> list[BindingType]:
     """Textual bindings for the commands of ``scope`` that need one."""
     return [command.binding() for command in commands_for(scope) if command.bind]
 

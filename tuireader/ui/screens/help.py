@@ -72,7 +72,7 @@ class HelpScreen(ModalScreen[None]):
             for command in COMMANDS
         ]
         group = None
-        for command, (keys, title, help_text) in zip(COMMANDS, self.rows):
+        for command, (keys, title, help_text) in zip(COMMANDS, self.rows, strict=True):
             if command.group != group:
                 group = command.group
                 table.add_row(Text(), Text(group, style="bold underline"), Text(), Text())

@@ -8,11 +8,12 @@ this screen talks to the library.
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -24,25 +25,20 @@ from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Footer, Input, ProgressBar, Static
 
-from ...text import strip_controls
-from ..commands import bindings_for
-from ..highlight import mention_ranges, search_ranges
+from ...library import Article, Library, SourceEntry, plural, query_problems, strip_controls
+from ...library.highlight import mention_ranges, search_ranges
+from ..commands import COMMANDS_BY_ID, bindings_for
+from ..messages import AddUrlRequested, CommandRequested, JobProgress, LibraryChanged, RefreshRequested
 from ..widgets.article_list import ArticleList
 from ..widgets.article_view import ArticleView
 from ..widgets.entity_panel import EntityPanel
 from ..widgets.source_tree import SourceTree
 from .dialogs import PromptScreen, TagSuggester, parse_tag_changes
 
-if TYPE_CHECKING:
-    from ..app import TuiReaderApp
-
 __all__ = ["MainScreen"]
 
-SEARCH_DEBOUNCE = 0.15
-SOURCES_RECOUNT_DELAY = 1.0
 FIRST_PAGE_ROWS = 200  # more than any terminal shows at once
 SEARCH_PLACEHOLDER = "Search (accents optional: ha noi)  Enter: back to the list  Esc: clear"
-STARTUP_FOLLOW_UP_DELAY = 0.15  # seconds after mount: time for the first frame to be written
 EMPTY_VIEW = "No articles in this view."
 ENTITY_SECTION = "Entity feeds"
 
@@ -57,15 +53,11 @@ class PendingSource:
     unread: int = 0
     total: int = 0
     section: str = ENTITY_SECTION
+    id: str | None = None
+    error: str | None = None
 
 
-def query_problems(query: str) -> list[str]:
-    """What the query language could not understand in ``query`` (shown, not fatal)."""
-    try:
-        from ...store.query import parse_query
-    except ImportError:
-        return []
-    return list(parse_query(query).errors)
+Source = SourceEntry | PendingSource
 
 
 def join_query(*parts: str) -> str:
@@ -81,36 +73,36 @@ class MainScreen(Screen[None]):
     # back while focused (1 or 4).
     HORIZONTAL_BREAKPOINTS = [(0, "-tiny"), (80, "-narrow"), (120, "-wide")]
 
+    # Delays, in seconds; tests set them to 0 rather than wait them out.
+    search_debounce = 0.15  # typing pauses this long before the list follows the search box
+    sources_recount_delay = 1.0  # counting every source waits until the reader pauses
+    startup_follow_up_delay = 0.15  # after mount: time for the first frame to be written
+
     view_query: reactive[str] = reactive("")
     view_label: reactive[str] = reactive("All")
     search_text: reactive[str] = reactive("")
-    sources: reactive[list[Any]] = reactive(list, always_update=True)
+    sources: reactive[list[Source]] = reactive(list, always_update=True)
     article_ids: reactive[list[str]] = reactive(list, always_update=True)
     current_id: reactive[str | None] = reactive(None)
-    article: reactive[Any] = reactive(None, always_update=True)
+    article: reactive[Article | None] = reactive(None, always_update=True)
     entities: reactive[list[dict[str, Any]]] = reactive(list, always_update=True)
     entity_key: reactive[str | None] = reactive(None)
     mentions: reactive[tuple[tuple[int, int], ...]] = reactive(tuple)
     matches: reactive[tuple[tuple[int, int], ...]] = reactive(tuple)
     status: reactive[str] = reactive("")
 
-    def __init__(self) -> None:
+    def __init__(self, library: Library, keymap: dict[str, str] | None = None) -> None:
         super().__init__()
-        self._search_timer: Timer | None = None
-        self._sources_timer: Timer | None = None
+        self.library = library
+        self.keymap = dict(keymap or {})
+        # Delayed work by name (the search debounce, the recount...): a token and its timer.
+        self._later: dict[str, tuple[object, Timer | None]] = {}
         self._undo_ids: list[str] = []
         self._pending_sources: list[PendingSource] = []
         self.started = False  # True once the whole view, counts and footer are shown
+        self.started_event = asyncio.Event()
         self._unread_in_view = 0
         self._side_lists: tuple[SourceTree, EntityPanel] | tuple[()] = ()
-
-    @property
-    def reader(self) -> TuiReaderApp:
-        return self.app  # type: ignore[return-value]
-
-    @property
-    def library(self) -> Any:
-        return self.reader.library
 
     # --- layout -----------------------------------------------------------
 
@@ -149,9 +141,13 @@ class MainScreen(Screen[None]):
         self.query_one(ArticleList).focus()
         # Not call_after_refresh: the first frame must reach the terminal before
         # the full list of a large library is read (measured: ~60 ms at 50,000).
-        self.set_timer(STARTUP_FOLLOW_UP_DELAY, self._finish_startup)
+        self._run_later("startup", self.startup_follow_up_delay, self.finish_startup)
 
-    def _finish_startup(self) -> None:
+    def finish_startup(self) -> None:
+        """Join what the first frame left out (run by the start-up timer; tests end start-up with it)."""
+        if self.started:
+            return
+        self._cancel_later("startup")
         # The hidden search box and progress bar cost a first frame ~25 ms of
         # styling; they join right after it (or on first use, if sooner).
         self._mount_search_input()
@@ -167,6 +163,34 @@ class MainScreen(Screen[None]):
         self.reload()
         self.reload_sources()
         self.started = True
+        self.started_event.set()
+
+    # --- delayed work -------------------------------------------------------
+
+    def _run_later(self, name: str, delay: float, callback: Callable[[], object]) -> None:
+        """Run ``callback`` after ``delay`` seconds (0: next turn), replacing the pending one of that name."""
+        self._cancel_later(name)
+        token = object()
+
+        def fire() -> None:
+            if self._later.get(name, (None, None))[0] is token:
+                del self._later[name]
+                callback()
+
+        timer = self.set_timer(delay, fire) if delay > 0 else None
+        self._later[name] = (token, timer)
+        if timer is None:
+            self.call_later(fire)
+
+    def _cancel_later(self, name: str) -> None:
+        _token, timer = self._later.pop(name, (None, None))
+        if timer is not None:
+            timer.stop()
+
+    @property
+    def settled(self) -> bool:
+        """Started, with no delayed work pending (the screen shows its final state, but for workers)."""
+        return self.started and not self._later
 
     # --- library access ---------------------------------------------------
 
@@ -195,9 +219,8 @@ class MainScreen(Screen[None]):
         return True
 
     def _writable(self) -> bool:
-        if getattr(self.library, "read_only", False):
-            notice = getattr(self.library, "notice", None) or "The library is open read-only."
-            self.notify(notice, severity="warning")
+        if self.library.read_only:
+            self.notify(self.library.notice or "The library is open read-only.", severity="warning")
             return False
         return True
 
@@ -215,17 +238,26 @@ class MainScreen(Screen[None]):
         self._update_status()
 
     def reload_sources(self) -> None:
-        entries = list(self._call("Reading sources failed", self.library.source_tree) or [])
+        """Count every source again, in a worker: it costs a few hundred ms on a large library."""
+        self._count_sources()
+
+    @work(thread=True, exclusive=True, group="sources")
+    def _count_sources(self) -> None:
+        try:
+            entries = self.library.source_tree()
+        except Exception as error:  # the library reports I/O problems as exceptions
+            self.app.call_from_thread(self.notify, f"Reading sources failed: {error}", severity="error")
+            return
+        self.app.call_from_thread(self._show_sources, entries)
+
+    def _show_sources(self, entries: list[SourceEntry]) -> None:
         known = {entry.query for entry in entries}
         self._pending_sources = [pending for pending in self._pending_sources if pending.query not in known]
-        self.sources = entries + list(self._pending_sources)
+        self.sources = [*entries, *self._pending_sources]
 
     def _reload_sources_soon(self) -> None:
-        if self._sources_timer is not None:
-            self._sources_timer.stop()
-        # Counting every source costs a few hundred ms on a large library:
-        # wait until the reader pauses rather than recount on every keypress.
-        self._sources_timer = self.set_timer(SOURCES_RECOUNT_DELAY, self.reload_sources)
+        # Wait until the reader pauses rather than recount on every keypress.
+        self._run_later("recount", self.sources_recount_delay, self.reload_sources)
 
     def _refresh_rows(self, ids: Sequence[str]) -> None:
         self.query_one(ArticleList).invalidate(ids)
@@ -234,20 +266,16 @@ class MainScreen(Screen[None]):
         self._reload_sources_soon()
 
     def _count_unread(self) -> None:
-        counter = getattr(self.library, "count", None)
-        if counter is not None:
-            counts = self._call("Counting failed", counter, self.full_query)
-            self._unread_in_view = counts[0] if counts else 0
-        else:
-            self._unread_in_view = len(self._unread_ids())
+        counts = self._call("Counting failed", self.library.count, self.full_query)
+        self._unread_in_view = counts[0] if counts else 0
 
     def _update_status(self) -> None:
-        parts = [self.view_label or "All", f"{len(self.article_ids)} articles", f"{self._unread_in_view} unread"]
+        parts = [self.view_label or "All", plural(len(self.article_ids), "article"), f"{self._unread_in_view} unread"]
         if self.search_text:
             parts.append(f"search: {self.search_text}")
             parts.extend(query_problems(self.search_text))
-        if getattr(self.library, "read_only", False):
-            parts.append(getattr(self.library, "notice", None) or "read-only")
+        if self.library.read_only:
+            parts.append(self.library.notice or "read-only")
         if self.status:
             parts.append(self.status)
         self.query_one("#status", Static).update(
@@ -266,16 +294,16 @@ class MainScreen(Screen[None]):
 
     @on(SourceTree.RefreshRequested)
     def _refresh_requested(self, event: SourceTree.RefreshRequested) -> None:
+        event.stop()
         if self._writable():
-            self.reader.start_refresh(event.source_ids)
+            self.app.post_message(RefreshRequested(event.source_ids))
 
     @on(SourceTree.NodeHighlighted, "#sources")
     def _source_highlighted(self, event: SourceTree.NodeHighlighted) -> None:
-        error = getattr(event.node.data, "error", None)
-        if error:
-            self.status = (
-                f"{strip_controls(str(event.node.data.label))}: last refresh failed: {strip_controls(str(error))}"
-            )
+        entry = event.node.data
+        error = entry.error if entry is not None else None
+        if entry is not None and error:
+            self.status = f"{strip_controls(str(entry.label))}: last refresh failed: {strip_controls(str(error))}"
         elif ": last refresh failed: " in self.status:
             self.status = ""
 
@@ -296,7 +324,7 @@ class MainScreen(Screen[None]):
     def _entity_selected(self, event: EntityPanel.Selected) -> None:
         entity = event.entity
         self.entity_key = entity.get("key") if entity else None
-        text = getattr(self.article, "text", "") or ""
+        text = self.article.text if self.article else ""
         self.mentions = tuple(mention_ranges(entity, len(text)))
         if self.mentions:
             self.query_one(ArticleView).jump(1)
@@ -307,7 +335,7 @@ class MainScreen(Screen[None]):
         key = str(entity.get("key") or entity.get("text")).replace('"', "")
         query = f"entity:{key}" if " " not in key else f'entity:"{key}"'
         label = strip_controls(str(entity.get("text") or key))
-        if not any(getattr(source, "query", None) == query for source in self.sources):
+        if not any(source.query == query for source in self.sources):
             self._pending_sources.append(PendingSource("entity", label, query))
             self.sources = [
                 source for source in self.sources if not isinstance(source, PendingSource)
@@ -321,15 +349,14 @@ class MainScreen(Screen[None]):
         article = self._call("Cannot open the article", self.library.article, article_id)
         if article is None:
             return
-        if not getattr(article, "read", True) and not getattr(self.library, "read_only", False):
+        if not article.read and not self.library.read_only:
             if self._do("Cannot mark read", self.library.set_read, [article_id], True):
                 self._refresh_rows([article_id])
         self.entity_key = None
         self.mentions = ()
-        text = getattr(article, "text", "") or ""
-        self.matches = tuple(search_ranges(text, self.search_text))
+        self.matches = tuple(search_ranges(article.text, self.search_text))
         self.article = article
-        self.entities = list(getattr(article, "entities", None) or [])
+        self.entities = list(article.entities)
 
     def _unread_ids(self) -> set[str]:
         return set(self._call("Search failed", self.library.query_ids, join_query(self.full_query, "is:unread")) or [])
@@ -339,10 +366,10 @@ class MainScreen(Screen[None]):
         unread = self._unread_ids()
         ids = self.article_ids
         position = articles.cursor
-        order = range(position + 1, len(ids)) if direction > 0 else range(position - 1, -1, -1)
+        order = list(range(position + 1, len(ids)) if direction > 0 else range(position - 1, -1, -1))
         # The article under the cursor counts when nothing is open yet.
         if self.article is None and 0 <= position < len(ids):
-            order = [position, *order]
+            order.insert(0, position)
         for index in order:
             if ids[index] in unread:
                 articles.cursor = index
@@ -411,7 +438,7 @@ class MainScreen(Screen[None]):
         current = self.query_one(ArticleList).current_id
         if current is not None:
             return current
-        return getattr(self.article, "id", None)
+        return self.article.id if self.article else None
 
     def _target_summary(self) -> Any | None:
         article_id = self._target_id()
@@ -422,7 +449,7 @@ class MainScreen(Screen[None]):
         return rows[0] if rows else None
 
     def _sync_open_article(self, article_id: str) -> None:
-        if getattr(self.article, "id", None) == article_id:
+        if self.article is not None and self.article.id == article_id:
             article = self._call("Cannot reload the article", self.library.article, article_id)
             if article is not None:
                 self.article = article
@@ -509,7 +536,7 @@ class MainScreen(Screen[None]):
                 if not url.startswith(("http://", "https://")):
                     self.notify("A web address starts with http:// or https://.", severity="warning")
                     return
-                self.reader.start_add_url(url)
+                self.app.post_message(AddUrlRequested(url))
 
         self.app.push_screen(
             PromptScreen(
@@ -521,15 +548,14 @@ class MainScreen(Screen[None]):
     def action_add_preset(self) -> None:
         if not self._writable():
             return
-        from ...fetch import PRESETS, find_preset
-
-        names = ", ".join(preset.name for preset in PRESETS)
+        presets = self.library.presets()
+        names = ", ".join(preset.name for preset in presets)
 
         def apply(value: str | None) -> None:
             name = (value or "").strip()
             if not name:
                 return
-            preset = find_preset(name)
+            preset = self.library.find_preset(name)
             if preset is None:
                 self.notify(f"No preset called {name}.", severity="warning")
                 return
@@ -543,7 +569,7 @@ class MainScreen(Screen[None]):
                 "Add a preset feed",
                 placeholder="vnexpress",
                 help=f"Presets: {names}",
-                suggester=TagSuggester([p.name for p in PRESETS]),
+                suggester=TagSuggester([p.name for p in presets]),
             ),
             apply,
         )
@@ -551,7 +577,7 @@ class MainScreen(Screen[None]):
     def _mount_side_panes(self) -> list[AwaitMount]:
         """Mount the source tree and the entity panel into their panes unless there."""
         mounting = []
-        for widget, pane in zip(self._side_lists, ("#sources-pane", "#entities-pane")):
+        for widget, pane in zip(self._side_lists, ("#sources-pane", "#entities-pane"), strict=False):
             if widget.parent is None:
                 mounting.append(self.query_one(pane).mount(widget))
         return mounting
@@ -585,15 +611,12 @@ class MainScreen(Screen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
         value = event.value
-        self._search_timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self.apply_search(value))
+        self._run_later("search", self.search_debounce, lambda: self.apply_search(value))
 
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
-        if self._search_timer is not None:
-            self._search_timer.stop()
+        self._cancel_later("search")
         self.apply_search(event.value)
         self.query_one(ArticleList).focus()
 
@@ -603,15 +626,13 @@ class MainScreen(Screen[None]):
             return
         self.search_text = value
         self.reload()
-        text = getattr(self.article, "text", "") or ""
-        self.matches = tuple(search_ranges(text, value))
+        self.matches = tuple(search_ranges(self.article.text if self.article else "", value))
 
     def action_clear(self) -> None:
         found = self.query("#search")
         search = found.first(Input) if found else None
         if search is not None and (search.display or self.search_text):
-            if self._search_timer is not None:
-                self._search_timer.stop()
+            self._cancel_later("search")
             search.value = ""
             search.display = False
             self.apply_search("")
@@ -646,12 +667,12 @@ class MainScreen(Screen[None]):
 
     def action_delete_view(self) -> None:
         entry = self.query_one(SourceTree).highlighted_entry
-        if entry is None or getattr(entry, "kind", "") not in ("search", "entity") or isinstance(entry, PendingSource):
+        if not isinstance(entry, SourceEntry) or entry.kind not in ("search", "entity"):
             self.notify("Highlight a saved view in the sources pane (1) to delete it.")
             return
         if not self._writable():
             return
-        self._do("Cannot delete the view", self.library.delete_view, getattr(entry, "id", None) or entry.label)
+        self._do("Cannot delete the view", self.library.delete_view, entry.id or entry.label)
         self.reload_sources()
 
     def action_export(self) -> None:
@@ -691,12 +712,12 @@ class MainScreen(Screen[None]):
         self.app.call_from_thread(self.notify, f"Exported {len(ids)} articles to {written}")
 
     def action_open_browser(self) -> None:
-        url = getattr(self.article, "url", None)
+        url = self.article.url if self.article else None
         if not url:
             row_id = self._target_id()
             if row_id is not None:
                 article = self._call("Cannot open the article", self.library.article, row_id)
-                url = getattr(article, "url", None)
+                url = article.url if article else None
         if not url:
             self.notify("This article has no web address.")
             return
@@ -716,14 +737,26 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         from .help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.reader.keymap))
+        self.app.push_screen(HelpScreen(self.keymap))
 
     def action_refresh_sources(self) -> None:
-        if not self._writable():
-            return
-        self.reader.start_refresh()
+        if self._writable():
+            self.app.post_message(RefreshRequested(None))
 
-    # --- progress (called by the app's workers) ----------------------------
+    # --- what the app tells the screen --------------------------------------
+
+    def on_job_progress(self, message: JobProgress) -> None:
+        self.show_progress(message.done, message.total, message.message)
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        self.reload(sources=True)
+
+    async def on_command_requested(self, message: CommandRequested) -> None:
+        """A palette command: run it on the widget or screen that owns it."""
+        command = COMMANDS_BY_ID[message.command_id]
+        owners: dict[str, Widget] = {"list": self.query_one(ArticleList), "sources": self.query_one(SourceTree)}
+        owner = owners.get(command.scope)
+        await (owner.run_action(command.action) if owner is not None else self.run_action(command.action))
 
     def show_progress(self, done: int | None, total: int | None, message: str = "") -> None:
         articles = self.query_one(ArticleList)

@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...text import strip_controls
+from ...library import strip_controls
 from ..commands import bindings_for
 
 __all__ = ["ArticleList", "RowLike", "format_date"]

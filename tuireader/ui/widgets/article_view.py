@@ -22,7 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ...text import strip_controls
+from ...library import strip_controls
 from .article_list import format_date
 
 __all__ = ["ArticleView", "wrap_offsets"]
@@ -251,7 +251,7 @@ class ArticleView(ScrollView, can_focus=True):
     def _add_wrapped(self, text: Text, column: int, body_offset: int | None = None) -> None:
         offsets = wrap_offsets(text.plain, column)
         pieces = text.divide(offsets[1:]) if len(offsets) > 1 else [text]
-        for start, piece in zip(offsets, pieces):
+        for start, piece in zip(offsets, pieces, strict=False):
             piece.rstrip()
             if body_offset is not None:
                 self._body_line_starts.append(body_offset + start)

@@ -18,7 +18,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ...text import strip_controls
+from ...library import strip_controls
 
 __all__ = ["EntityPanel", "GROUPS", "group_of"]
 

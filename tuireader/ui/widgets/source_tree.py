@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
-from ...text import strip_controls
+from ...library import strip_controls
 from ..commands import bindings_for
 
 __all__ = ["SourceTree", "SourceLike"]

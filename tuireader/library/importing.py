@@ -1,0 +1,267 @@
+"""Bringing articles in: files and folders, the sample corpus, single documents,
+and entities found again when the extractor changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..store.store import ArticleRecord, LibraryError, article_id_for, content_hash, shard_of
+from ..text import clean_input
+from .base import LibraryBase, ProgressCallback, locked, now_iso
+from .config import sample_corpus_path
+from .models import ImportReport
+
+IMPORTABLE_SUFFIXES = (".txt", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
+MAX_IMPORT_BYTES = 50 * 2**20
+# Fields of an article's metadata that its body keeps a copy of, so a lost metadata shard can be rebuilt.
+META_COPY_FIELDS = (
+    "id", "title", "site", "author", "url", "published", "added", "source", "origin", "content_hash", "entities",
+    "extractor", "tags",
+)  # fmt: skip
+
+
+def entities_for(text: str) -> tuple[list[dict[str, Any]], str]:
+    """Run the extractor; returns (entities as dicts, extractor version)."""
+    from .. import entities as extractor
+
+    found = extractor.extract(text)
+    return [dict(e.to_json(), key=e.key) for e in found], extractor.EXTRACTOR_VERSION
+
+
+def _meta_entities(full: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{"key": e["key"], "type": e["type"], "text": e["text"], "count": e["count"]} for e in full]
+
+
+def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[tuple[str, str]]]:
+    """The importable files named by ``paths`` (folders are searched), and what was refused."""
+    files: list[Path] = []
+    problems: list[tuple[str, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.name.lower().endswith(IMPORTABLE_SUFFIXES))
+            if not found:
+                problems.append((str(path), "no .txt or .html files in this folder"))
+            for candidate in found:
+                if candidate.is_file():
+                    files.append(candidate)
+                elif not candidate.is_dir():
+                    problems.append((str(candidate), "cannot read: not a regular file (a broken link?)"))
+        elif path.is_file():
+            files.append(path)
+        elif path.exists():
+            problems.append((str(path), "not a regular file"))
+        else:
+            problems.append((str(path), "no such file or folder"))
+    return files, problems
+
+
+def _sidecar(path: Path, cache: dict[Path, dict[str, Any]]) -> dict[str, Any]:
+    """Per-file metadata from an ``index.json`` beside the file, when there is one."""
+    folder = path.parent
+    if folder not in cache:
+        cache[folder] = {}
+        sidecar = folder / "index.json"
+        if sidecar.is_file():
+            import orjson
+
+            try:
+                data = orjson.loads(sidecar.read_bytes())
+                if isinstance(data, dict) and isinstance(data.get("files"), dict):
+                    cache[folder] = data["files"]
+            except (orjson.JSONDecodeError, OSError):
+                pass
+    hint = cache[folder].get(path.name)
+    return hint if isinstance(hint, dict) else {}
+
+
+def build_record(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    url: str | None = None,
+    content_type: str | None = None,
+    source: str | None = None,
+    hints: dict[str, Any] | None = None,
+    tags: Sequence[str] = (),
+    origin: str | None = None,
+    cleaned: Any = None,
+) -> ArticleRecord:
+    """Clean a document (unless ``cleaned`` is given), extract its entities and shape the stored record."""
+    from ..clean import CleanError, clean_source
+
+    if cleaned is None:
+        if len(data) > MAX_IMPORT_BYTES:
+            raise LibraryError(f"larger than {MAX_IMPORT_BYTES // 2**20} MB")
+        try:
+            cleaned = clean_source(data, url=url, filename=filename, content_type=content_type)
+        except CleanError as exc:
+            raise LibraryError(str(exc)) from None
+    hints = hints or {}
+    text = cleaned.text or ""
+    if not text.strip():
+        raise LibraryError("; ".join(getattr(cleaned, "warnings", None) or ()) or "no article text found")
+    title = clean_input(hints.get("title") or cleaned.title or "").strip() or (filename or "Untitled")
+    full_entities, extractor_version = entities_for(text)
+    chash = content_hash(text)
+    canonical = hints.get("url") or cleaned.url or url
+    article_id = article_id_for(canonical, chash)
+    meta = {
+        "id": article_id,
+        "title": title,
+        "site": hints.get("site") or cleaned.site,
+        "author": hints.get("author") or cleaned.author,
+        "url": canonical,
+        "published": hints.get("published") or cleaned.published,
+        "added": now_iso(),
+        "source": source,
+        "origin": origin,
+        "read": False,
+        "bookmarked": False,
+        "tags": list(dict.fromkeys(t.strip() for t in tags if t.strip())),
+        "content_hash": chash,
+        "entities": _meta_entities(full_entities),
+        "extractor": extractor_version,
+    }
+    body = {
+        "id": article_id,
+        "text": text,
+        "lead": cleaned.lead,
+        "lang": getattr(cleaned, "lang", None),
+        "entities": full_entities,
+        "meta": {k: meta[k] for k in META_COPY_FIELDS},
+    }
+    return ArticleRecord(meta=meta, body=body)
+
+
+class ImportingMixin(LibraryBase):
+    """Use cases that add articles."""
+
+    @locked
+    def _duplicate_of(self, record: ArticleRecord) -> str | None:
+        return self.store.find_duplicate(record.meta.get("url"), record.meta.get("content_hash"))
+
+    @locked
+    def is_known_url(self, url: str) -> bool:
+        return self.store.find_duplicate(url, None) is not None
+
+    @locked
+    def store_records(self, records: list[ArticleRecord]) -> list[str]:
+        """Store new articles (an id already stored is skipped); returns the stored ids."""
+        self._writable()
+        return self.store.put_articles(records)
+
+    def ensure_sample_corpus(self, on_progress: ProgressCallback | None = None) -> int:
+        """Import the bundled sample corpus into an empty library, once."""
+        corpus = sample_corpus_path()
+        with self._lock:
+            if self.read_only or self.store.article_count() or self.store.setting("samples_imported"):
+                return 0
+        if corpus is None:
+            return 0
+        report = self.import_paths([corpus], on_progress=on_progress, source="Sample corpus")
+        with self._lock:
+            self.store.set_setting("samples_imported", True)
+        return len(report.imported)
+
+    def import_paths(
+        self,
+        paths: Iterable[Path | str],
+        *,
+        on_progress: ProgressCallback | None = None,
+        source: str | None = None,
+        tags: Sequence[str] = (),
+        batch_size: int = 200,
+    ) -> ImportReport:
+        """Import files and folders; bad files are reported by name and skipped.
+
+        The lock is taken per batch, so the reader's key presses are served meanwhile.
+        """
+        self._writable()
+        files, problems = collect_files(paths)
+        report = ImportReport(failed=list(problems))
+        sidecars: dict[Path, dict[str, Any]] = {}
+        batch: list[ArticleRecord] = []
+        seen: set[str] = set()
+        for done, path in enumerate(files):
+            if on_progress:
+                on_progress(done, len(files), path.name)
+            hint = _sidecar(path, sidecars)
+            try:
+                data = path.read_bytes()[: MAX_IMPORT_BYTES + 1]
+                record = build_record(
+                    data,
+                    filename=path.name,
+                    url=hint.get("url"),
+                    source=source or path.parent.name,
+                    hints=hint,
+                    tags=tags,
+                    origin=str(path),
+                )
+            except LibraryError as exc:
+                report.failed.append((str(path), str(exc)))
+                continue
+            except OSError as exc:
+                report.failed.append((str(path), f"cannot read: {exc.strerror or exc}"))
+                continue
+            if record.id in seen or self._duplicate_of(record):
+                report.duplicates.append(str(path))
+                continue
+            seen.add(record.id)
+            batch.append(record)
+            if len(batch) >= batch_size:
+                report.imported.extend(self.store_records(batch))
+                batch = []
+        if batch:
+            report.imported.extend(self.store_records(batch))
+        if on_progress:
+            on_progress(len(files), len(files), "")
+        return report
+
+    @locked
+    def add_document(self, record: ArticleRecord) -> tuple[str, bool]:
+        """Store one record unless a copy is already stored.  Returns (id, is_new)."""
+        self._writable()
+        existing = self._duplicate_of(record)
+        if existing:
+            return existing, False
+        stored = self.store.put_articles([record])
+        return (stored[0], True) if stored else (record.id, False)
+
+    @locked
+    def stale_entity_ids(self) -> list[str]:
+        """Articles whose entities came from another extractor version."""
+        from .. import entities as extractor
+
+        return self.store.ids_with_other_extractor(extractor.EXTRACTOR_VERSION)
+
+    def recompute_entities(self, ids: Sequence[str], on_progress: ProgressCallback | None = None) -> int:
+        """Extract entities again for ``ids``, writing each shard once."""
+        self._writable()
+        by_shard: dict[str, list[str]] = {}
+        for article_id in ids:
+            by_shard.setdefault(shard_of(article_id), []).append(article_id)
+        done = 0
+        for shard_ids in by_shard.values():
+            done += self._recompute_shard(shard_ids)
+            if on_progress:
+                on_progress(done, len(ids), shard_ids[-1])
+        return done
+
+    def _recompute_shard(self, shard_ids: list[str]) -> int:
+        bodies: dict[str, dict[str, Any]] = {}
+        metas: dict[str, dict[str, Any]] = {}
+        for article_id in shard_ids:
+            with self._lock:
+                body = self.store.get_body(article_id)
+            if body is None:
+                continue
+            full, version = entities_for(body.get("text", ""))
+            bodies[article_id] = {"entities": full}
+            metas[article_id] = {"entities": _meta_entities(full), "extractor": version}
+        with self._lock:
+            self.store.update_bodies(bodies)
+            self.store.update_meta(list(metas), lambda meta: metas[meta["id"]])
+        return len(metas)

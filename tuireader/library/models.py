@@ -1,0 +1,110 @@
+"""What the use cases hand to the faces: list rows, articles, source-pane entries, import reports."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Article", "ArticleSummary", "ImportReport", "SourceEntry", "quote_value"]
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One row of the article list."""
+
+    id: str
+    title: str
+    site: str | None
+    published: str | None
+    read: bool
+    bookmarked: bool
+    tags: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "site": self.site,
+            "published": self.published,
+            "read": self.read,
+            "bookmarked": self.bookmarked,
+            "tags": list(self.tags),
+        }
+
+
+@dataclass
+class Article:
+    """An article with everything the article pane and the entity panel show."""
+
+    id: str
+    title: str
+    site: str | None
+    author: str | None
+    url: str | None
+    published: str | None
+    lead: str | None
+    text: str
+    read: bool
+    bookmarked: bool
+    tags: list[str]
+    entities: list[dict[str, Any]]
+    source: str | None = None
+    added: str | None = None
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(len(self.text.split()) / 200)) if self.text else 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "site": self.site,
+            "author": self.author,
+            "url": self.url,
+            "published": self.published,
+            "read": self.read,
+            "bookmarked": self.bookmarked,
+            "tags": self.tags,
+            "lead": self.lead,
+            "text": self.text,
+            "source": self.source,
+            "added": self.added,
+            "entities": [
+                {k: e.get(k) for k in ("text", "type", "count", "aliases", "mentions")} for e in self.entities
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class SourceEntry:
+    """One line of the source pane.  Every entry is a query."""
+
+    kind: str  # all | unread | bookmarks | tag | site | feed | search | entity
+    label: str
+    query: str
+    unread: int
+    total: int
+    section: str = ""
+    id: str | None = None
+    error: str | None = None
+
+
+@dataclass
+class ImportReport:
+    imported: list[str] = field(default_factory=list)
+    duplicates: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "imported": len(self.imported),
+            "duplicates": len(self.duplicates),
+            "failed": [{"path": p, "error": e} for p, e in self.failed],
+        }
+
+
+def quote_value(value: str) -> str:
+    """A qualifier value as the query language reads it back (quoted when it holds spaces)."""
+    return f'"{value}"' if any(c.isspace() for c in value) or not value else value

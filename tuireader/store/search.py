@@ -1,0 +1,233 @@
+"""Questions the derived index answers: the ids of a view, its counts, list rows,
+the source pane's counts and the tags in use.
+
+Every SQL statement that reads the index for the library lives here (writing
+lives in :mod:`tuireader.store.index`).  A view or a search arrives as a
+:class:`~tuireader.store.query.ParsedQuery`; the names of its ``entity:``
+qualifiers arrive already resolved to entity keys, so the index needs no
+extractor.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..text import fold, tone_key
+from .index import SearchIndex
+from .query import ParsedQuery, fts_match
+
+EntityKeys = Mapping[str, Sequence[str]]
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """What one row of the article list shows."""
+
+    id: str
+    title: str
+    site: str | None
+    published: str | None
+    read: bool
+    bookmarked: bool
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """Counts of the articles of one (site, source) pair."""
+
+    site: str | None
+    source: str | None
+    total: int
+    unread: int
+    bookmarked: int
+    bookmarked_unread: int
+
+
+def looks_like_entity_key(value: str) -> bool:
+    return value[:4] in ("PER:", "LOC:", "ORG:") or value.startswith("DATE:")
+
+
+def _split_tags(joined: str) -> tuple[str, ...]:
+    return tuple(tag for tag in joined.split("\x1f") if tag)
+
+
+def _conditions(parsed: ParsedQuery, entity_keys: EntityKeys) -> tuple[list[str], list[Any]]:
+    """SQL conditions on ``articles a`` for a query's qualifiers (its words: see ``_text_match``)."""
+    where: list[str] = []
+    params: list[Any] = []
+    flag_sql = {"unread": "a.read = 0", "read": "a.read = 1", "bookmarked": "a.bookmarked = 1"}
+    where.extend(flag_sql[flag] for flag in parsed.flags)
+    for tags, op in ((parsed.tags, "IN"), (parsed.not_tags, "NOT IN")):
+        for tag in tags:
+            # Typed without any diacritics, a tag matches every spelling that folds to it.
+            column, value = ("tag_f", fold(tag)) if tag.isascii() else ("tag_key", tone_key(tag))
+            where.append(f"a.num {op} (SELECT num FROM article_tags WHERE {column} = ?)")
+            params.append(value)
+    for site in parsed.sites:
+        where.append("(lower(a.site) = lower(?) OR a.site LIKE ?)")
+        params.extend([site, f"%{site}%"])
+    for source in parsed.sources:
+        where.append("a.source = ?")
+        params.append(source)
+    for name in parsed.entities:
+        keys = list(entity_keys.get(name, ()))
+        placeholders = ",".join("?" * len(keys)) or "NULL"
+        plain = fold(name.split(":", 1)[1] if looks_like_entity_key(name) else name).strip()
+        # A full name, or a short one the text used for it ("Blinken" for "Antony Blinken").
+        where.append(
+            f"a.num IN (SELECT num FROM article_entities WHERE key IN ({placeholders}) OR name_f = ? OR last_f = ?)"
+        )
+        params.extend([*keys, plain, plain])
+    if parsed.before:
+        where.append("substr(a.sort_key, 1, 10) < ?")
+        params.append(parsed.before)
+    if parsed.after:
+        where.append("substr(a.sort_key, 1, 10) >= ?")
+        params.append(parsed.after)
+    return where, params
+
+
+def _text_match(parsed: ParsedQuery) -> str | None:
+    """The full-text expression for a query's words: every one, in the title,
+    the text, the tags or the entity names; the last word typed may still be
+    incomplete, so it matches as a prefix."""
+    match = fts_match(parsed.terms)
+    if match is not None and parsed.terms[-1] in parsed.words:
+        head, _, tail = match.rpartition('"')
+        match = f'{head}"*{tail}' if head else match
+    return match
+
+
+def query_nums(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys, limit: int | None) -> list[int]:
+    """Article numbers of a view or search, in display order.
+
+    Newest first; a search puts exact matches of what was typed first, then
+    title matches (each group newest first).  A full-text syntax corner case
+    gives no articles rather than an error.
+    """
+    match = _text_match(parsed)
+    where, params = _conditions(parsed, entity_keys)
+    # Reading the rowid keeps the scan on the index alone.
+    sql = "SELECT a.num FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
+    try:
+        if match is None:
+            sql += " ORDER BY a.sort_key DESC, a.num DESC" + (f" LIMIT {int(limit)}" if limit else "")
+            return [row[0] for row in index.db.execute(sql, params)]
+        # The words' hits, put in display order by the index's kept order:
+        # cheaper than having SQLite sort tens of thousands.
+        hits = index.matching("fold_fts", match)
+        if where:
+            hits = hits.intersection(row[0] for row in index.db.execute(sql, params))
+        nums = _rank(index, parsed, index.in_display_order(hits))
+    except sqlite3.OperationalError:
+        return []
+    return nums[: int(limit)] if limit else nums
+
+
+def _rank(index: SearchIndex, parsed: ParsedQuery, nums: list[int]) -> list[int]:
+    """Stable partition of date-ordered hits into rank groups."""
+    if not nums:
+        return nums
+    # Typed without diacritics, an exact match is a folded one: skip the costly passes.
+    typed_plain = all(fold(t) == t.casefold() for t in parsed.terms)
+    questions = [
+        ("title_fts", None if typed_plain else fts_match(parsed.terms, "title_t", folded=False)),
+        ("exact_fts", None if typed_plain else fts_match(parsed.terms, folded=False)),
+        ("title_fts", fts_match(parsed.terms, "title_f")),
+    ]
+    sets = [index.matching(table, match) for table, match in questions if match]
+    # A stable sort on (not in the first set, not in the second, ...), by
+    # buckets written out: it runs on every hit.
+    weights = [1 << (len(sets) - 1 - place) for place in range(len(sets))]
+    buckets: list[list[int]] = [[] for _ in range(1 << len(sets))]
+    for num in nums:
+        key = 0
+        for weight, members in zip(weights, sets, strict=True):
+            if num not in members:
+                key |= weight
+        buckets[key].append(num)
+    return [num for bucket in buckets for num in bucket]
+
+
+def count(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys) -> tuple[int, int]:
+    """(unread, total) of a view or search."""
+    match = _text_match(parsed)
+    where, params = _conditions(parsed, entity_keys)
+    try:
+        if match is not None and not where:
+            # Only words: count the hits the list just found (the index keeps them).
+            return index.count_among(index.matching("fold_fts", match))
+        if match is not None:
+            where.append("a.num IN (SELECT rowid FROM fold_fts WHERE fold_fts MATCH ?)")
+            params.append(match)
+        sql = "SELECT count(*), coalesce(sum(1 - a.read), 0) FROM articles a"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        total, unread = index.db.execute(sql, params).fetchone()
+    except sqlite3.OperationalError:
+        return 0, 0
+    return int(unread), int(total)
+
+
+def summary_rows(index: SearchIndex, ids: Sequence[str]) -> list[SummaryRow]:
+    """List rows for ``ids``, in the same order (unknown ids are skipped)."""
+    rows: dict[str, SummaryRow] = {}
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        placeholders = ",".join("?" * len(chunk))
+        for art_id, title, site, published, read, bookmarked, tags in index.db.execute(
+            f"SELECT id, title, site, published, read, bookmarked, tags FROM articles WHERE id IN ({placeholders})",
+            chunk,
+        ):
+            rows[art_id] = SummaryRow(art_id, title, site, published, bool(read), bool(bookmarked), _split_tags(tags))
+    return [rows[i] for i in ids if i in rows]
+
+
+def ids_with_prefix(index: SearchIndex, prefix: str, limit: int = 2) -> list[str]:
+    """Stored ids that start with ``prefix`` (at most ``limit``)."""
+    rows = index.db.execute("SELECT id FROM articles WHERE id LIKE ? LIMIT ?", (prefix + "%", limit))
+    return [row[0] for row in rows]
+
+
+def group_counts(index: SearchIndex) -> list[GroupCount]:
+    """Counts per (site, source): one pass gives the library's, the feeds' and the sites'."""
+    rows = index.db.execute(
+        "SELECT site, source, count(*), total(1 - read), total(bookmarked), total(bookmarked * (1 - read))"
+        " FROM articles GROUP BY site, source"
+    )
+    return [GroupCount(site, source, int(t), int(u), int(b), int(bu)) for site, source, t, u, b, bu in rows]
+
+
+def tag_counts(index: SearchIndex) -> list[tuple[str, int, int]]:
+    """(tag, unread, total) for every tag in use, in alphabetical order of its key."""
+    rows = index.db.execute(
+        "SELECT min(tag), total(1 - read), count(*) FROM article_tags GROUP BY tag_key ORDER BY tag_key"
+    )
+    return [(tag, int(unread), int(total)) for tag, unread, total in rows]
+
+
+def tags_by_use(index: SearchIndex) -> list[tuple[str, int]]:
+    """(tag, articles) for every tag in use, the most used first."""
+    rows = index.db.execute(
+        "SELECT min(tag), count(*) FROM article_tags GROUP BY tag_key ORDER BY count(*) DESC, tag_key"
+    )
+    return [(tag, int(total)) for tag, total in rows]
+
+
+def ids_with_other_extractor(index: SearchIndex, version: str) -> list[str]:
+    """Articles whose entities were found by another extractor version."""
+    rows = index.db.execute("SELECT id FROM articles WHERE extractor IS NULL OR extractor != ?", (version,))
+    return [row[0] for row in rows]
+
+
+def shard_state(index: SearchIndex, bounds: tuple[int, int]) -> dict[str, dict[str, Any]]:
+    """Reading state (read, bookmarked, tags) of the articles in a range of rowids."""
+    rows = index.db.execute("SELECT id, read, bookmarked, tags FROM articles WHERE num BETWEEN ? AND ?", bounds)
+    return {
+        art_id: {"read": bool(read), "bookmarked": bool(marked), "tags": list(_split_tags(tags))}
+        for art_id, read, marked, tags in rows
+    }

@@ -203,8 +203,17 @@ class ArticleView(ScrollView, can_focus=True):
     def watch_active(self) -> None:
         self._invalidate()
 
+    @property
+    def text_width(self) -> int:
+        """The cells a line of text may use: the pane less its vertical scrollbar.
+
+        The scrollbar's room is kept even while the article fits, so the text
+        never wraps for a width it does not have once the scrollbar appears.
+        """
+        return max(self.size.width - self.styles.scrollbar_size_vertical, 0)
+
     def on_resize(self, event: events.Resize) -> None:
-        if event.size.width != self._laid_out_width:
+        if self.text_width != self._laid_out_width:
             self._invalidate()
 
     def notify_style_update(self) -> None:
@@ -226,7 +235,7 @@ class ArticleView(ScrollView, can_focus=True):
     # --- layout -----------------------------------------------------------
 
     def _relayout(self) -> None:
-        width = self.scrollable_content_region.width or self.size.width
+        width = self.text_width
         if width <= 0:
             return
         self._laid_out_width = width

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..text import fold, tone_key
 
-INDEX_VERSION = 8
+INDEX_VERSION = 9
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -105,6 +105,26 @@ class IndexRow:
     @property
     def num(self) -> int:
         return int(self.id, 16)
+
+
+def sort_time(value: str | None) -> str | None:
+    """An ISO 8601 time as UTC ``YYYY-MM-DDTHH:MM:SSZ`` (a date alone: its midnight), else None.
+
+    The list sorts on it, so times given with different offsets compare by
+    the moment they name, and a date the feed wrote in another form counts as
+    no date (the article sorts by when it was added).
+    """
+    if not value:
+        return None
+    from datetime import UTC, datetime
+
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def shard_bounds(shard: str) -> tuple[int, int]:
@@ -255,7 +275,7 @@ class SearchIndex:
                     row.site,
                     row.source,
                     row.published,
-                    row.published or row.added,
+                    sort_time(row.published) or sort_time(row.added) or row.added,
                     int(row.read),
                     int(row.bookmarked),
                     "\x1f".join(row.tags),

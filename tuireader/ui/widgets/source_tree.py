@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Protocol
 
+from rich.style import Style
 from rich.text import Text
 from textual.message import Message
 from textual.reactive import reactive
@@ -29,6 +30,8 @@ class SourceLike(Protocol):
     unread: int
     total: int
     section: str
+    id: str | None
+    error: str | None
 
 
 class SourceTree(Tree[Any]):
@@ -85,15 +88,31 @@ class SourceTree(Tree[Any]):
         self._collapsed_sections: set[str] = set()
         self._section_nodes: dict[str, TreeNode[Any]] = {}
 
-    def _label(self, entry: Any) -> Text:
-        label = Text(strip_controls(str(entry.label)).replace("\n", " "), no_wrap=True)
-        count_style = self.get_component_rich_style("source-tree--count", partial=True)
-        unread = getattr(entry, "unread", 0) or 0
-        if unread:
-            label.append(f" {unread}", count_style)
-        if getattr(entry, "error", None):
+    def _label(self, entry: Any, room: int | None = None) -> Text:
+        """The entry's name and count; a name too long for ``room`` cells ends in "…", the count stays."""
+        name = Text(strip_controls(str(entry.label)).replace("\n", " "), no_wrap=True, end="")
+        suffix = Text(end="")
+        # Bookmarks are kept, not read through: they show how many there are.
+        count = entry.total if entry.kind == "bookmarks" else entry.unread
+        if count:
+            suffix.append(f" {count}", self.get_component_rich_style("source-tree--count", partial=True))
+        if entry.error:
             # A feed whose last refresh failed; the error shows in the status line when highlighted.
-            label.append(" !", self.get_component_rich_style("source-tree--error", partial=True))
+            suffix.append(" !", self.get_component_rich_style("source-tree--error", partial=True))
+        if room is not None and name.cell_len + suffix.cell_len > room:
+            name.truncate(max(room - suffix.cell_len, 1), overflow="ellipsis")
+        return Text.assemble(name, suffix, no_wrap=True, end="")
+
+    def render_label(self, node: TreeNode[Any], base_style: Style, style: Style) -> Text:
+        entry = node.data
+        if entry is None:
+            return super().render_label(node, base_style, style)
+        depth = 0
+        parent = node.parent
+        while parent is not None and parent is not self.root:
+            depth, parent = depth + 1, parent.parent
+        label = self._label(entry, self.scrollable_content_region.width - self.guide_depth * depth)
+        label.stylize(style)
         return label
 
     def watch_entries(self, entries: Sequence[Any]) -> None:
@@ -106,7 +125,7 @@ class SourceTree(Tree[Any]):
         sections: dict[str, TreeNode[Any]] = {}
         cursor_node: TreeNode[Any] | None = None
         for entry in entries:
-            section = getattr(entry, "section", "") or ""
+            section = entry.section
             if section:
                 parent = sections.get(section)
                 if parent is None:
@@ -156,7 +175,7 @@ class SourceTree(Tree[Any]):
 
     def action_refresh_source(self) -> None:
         entry = self.highlighted_entry
-        if entry is not None and getattr(entry, "kind", "") == "feed" and getattr(entry, "id", None):
+        if entry is not None and entry.kind == "feed" and entry.id:
             self.post_message(self.RefreshRequested([entry.id]))
         else:
             self.notify("Highlight a feed to refresh it, or press R to refresh every feed.")

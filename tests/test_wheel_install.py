@@ -22,10 +22,13 @@ pytestmark = pytest.mark.e2e
 def installed(tmp_path_factory) -> Path:
     """A fresh venv holding tuireader built as a wheel (its dependencies come from this interpreter)."""
     root = tmp_path_factory.mktemp("wheel")
+    # Built from a clean copy: a build/ folder left in the checkout would be reused.
+    source = root / "source"
+    junk = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", "benchmarks")
+    shutil.copytree(REPO, source, symlinks=True, ignore=junk)
     run = dict(capture_output=True, text=True, timeout=600, check=True)
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(root / "dist"), str(REPO)], **run
-    )
+    wheel_command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(root / "dist"), str(source)]
+    subprocess.run(wheel_command, **run)
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], **run)
     wheel = next((root / "dist").glob("tuireader-*.whl"))

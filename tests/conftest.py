@@ -38,7 +38,9 @@ def sample_corpus() -> Path:
     return SAMPLE_CORPUS
 
 
-def run_cli(*args: str, library: Path | None = None, stdin: bytes | None = None, env: dict | None = None):
+def run_cli(
+    *args: str, library: Path | None = None, stdin: bytes | None = None, env: dict | None = None, cwd: Path | None = None
+):
     """Run the real ``tuireader`` entry point in a subprocess."""
     import subprocess
 
@@ -47,4 +49,4 @@ def run_cli(*args: str, library: Path | None = None, stdin: bytes | None = None,
         cmd += ["--library", str(library)]
     cmd += list(args)
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run(cmd, input=stdin, capture_output=True, env=full_env, timeout=120)
+    return subprocess.run(cmd, input=stdin, capture_output=True, env=full_env, timeout=120, cwd=cwd)

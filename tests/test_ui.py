@@ -11,6 +11,7 @@ from textual.widgets import Input
 from tuireader.library import Library
 from tuireader.ui.app import TuiReaderApp
 from tuireader.ui.commands import COMMANDS
+from tuireader.ui.screens.dialogs import ConfirmScreen
 from tuireader.ui.screens.help import HelpScreen
 from tuireader.ui.screens.main import MainScreen
 from tuireader.ui.widgets.article_list import ArticleList
@@ -687,6 +688,10 @@ async def test_save_a_search_as_a_view_then_delete_it(library, tmp_path):
             await pilot.press("j")
         await pilot.press("D")
         await pilot.pause()
+        assert isinstance(pilot.app.screen, ConfirmScreen)  # D asks first
+        assert [v["name"] for v in library.views()] == ["lavrov"]
+        await pilot.press("y")
+        await settle(pilot)
         assert library.views() == []
         assert not any(entry.kind == "search" for entry in tree.entries)
 

@@ -70,9 +70,10 @@ def test_mention_ranges_drop_out_of_range_and_malformed_mentions():
     assert mention_ranges(None, 10) == []
 
 
-def test_tag_changes_are_parsed_from_commas_or_spaces():
+def test_tags_are_separated_by_commas_only_and_may_hold_spaces():
     assert parse_tag_changes("kinh tế, -Nga, +đọc sau") == (["kinh tế", "đọc sau"], ["Nga"])
-    assert parse_tag_changes("a -b  c") == (["a", "c"], ["b"])
+    assert parse_tag_changes("lễ hội") == (["lễ hội"], [])
+    assert parse_tag_changes("a -b  c") == (["a -b c"], [])
     assert parse_tag_changes(" , - ,") == ([], [])
 
 
@@ -84,6 +85,7 @@ def test_tag_suggester_completes_the_last_tag_keeping_the_removal_sign():
 
     assert suggest("ngo") == "Ngoại giao"
     assert suggest("kinh tế, -ng") == "kinh tế, -Ngoại giao"
+    assert suggest("kinh t") == "kinh tế"  # a tag with a space is completed whole
     assert suggest("") is None
     assert suggest("zzz") is None
 

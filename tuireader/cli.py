@@ -8,6 +8,7 @@ and stays stable.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -33,11 +34,17 @@ def _error(message: str) -> None:
 # --- reading a SOURCE argument -------------------------------------------------
 
 
+_URL_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):/+")
+
+
 def read_source(source: str, *, timeout: float = 20.0) -> tuple[bytes, str | None, str | None, str | None]:
     """Bytes of a file, URL or ``-`` (stdin): (data, url, filename, content_type)."""
     if source == "-":
         return sys.stdin.buffer.read(), None, None, None
-    if source.startswith(("http://", "https://")):
+    scheme = _URL_SCHEME.match(source)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        raise ValueError("not a web address tuireader can fetch (use http:// or https://)")
+    if scheme:
         import asyncio
 
         from .fetch.http import Fetcher
@@ -63,20 +70,15 @@ def _clean(source: str) -> Any:
 
 def _source_errors() -> tuple[type[BaseException], ...]:
     from .clean import CleanError
+    from .fetch.http import FetchError
 
-    errors: list[type[BaseException]] = [OSError, CleanError, UnicodeError, ValueError]
-    try:
-        from .fetch.http import FetchError
-
-        errors.append(FetchError)
-    except ImportError:
-        pass
-    return tuple(errors)
+    return (OSError, CleanError, UnicodeError, ValueError, FetchError)
 
 
 def _describe(exc: BaseException) -> str:
+    """The reason alone: the caller names the file or source it is about."""
     if isinstance(exc, OSError) and exc.strerror:
-        return f"{exc.filename or ''}: {exc.strerror}".lstrip(": ")
+        return exc.strerror
     return str(exc) or exc.__class__.__name__
 
 
@@ -141,8 +143,7 @@ def cmd_entities(args: argparse.Namespace) -> int:
         if args.json:
             _print_json(result)
             return
-        names = {"PER": "Người", "LOC": "Địa điểm", "ORG": "Tổ chức", "DATE": "Thời gian"}
-        for etype, label in names.items():
+        for etype, label in ENTITY_LABELS.items():
             group = [e for e in result["entities"] if e["type"] == etype]
             if group:
                 sys.stdout.write(f"{label} ({etype})\n")
@@ -184,7 +185,8 @@ def _progress():
 def _stderr_console():
     from rich.console import Console
 
-    return Console(stderr=True, highlight=False)
+    # soft_wrap: a message piped to a file or another program is not cut at 80 columns.
+    return Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def cmd_import(args: argparse.Namespace) -> int:
@@ -277,8 +279,24 @@ def cmd_show(args: argparse.Namespace) -> int:
             head.insert(-1, article.url)
         if article.tags:
             head.insert(-1, "Tags: " + ", ".join(article.tags))
+        head[-1:-1] = _entity_lines(article.entities)
         sys.stdout.write("\n".join(head) + "\n" + strip_controls(article.text) + "\n")
     return EXIT_OK
+
+
+ENTITY_LABELS = {"PER": "Người", "LOC": "Địa điểm", "ORG": "Tổ chức", "DATE": "Thời gian"}
+
+
+def _entity_lines(entities: Sequence[dict[str, Any]]) -> list[str]:
+    """One line per entity type: "Người: Sergei Lavrov, Antony Blinken"."""
+    from .library import strip_controls
+
+    lines = []
+    for etype, label in ENTITY_LABELS.items():
+        names = [strip_controls(str(e["text"])) for e in entities if e.get("type") == etype]
+        if names:
+            lines.append(f"{label}: " + ", ".join(names))
+    return lines
 
 
 def _ids(library, raw: Sequence[str]) -> list[str]:
@@ -310,23 +328,29 @@ def cmd_tag(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     with _open_library(args) as library:
         if args.bookmarked:
-            ids, name = library.query_ids("is:bookmarked"), "bookmarks"
+            ids, name, what = library.query_ids("is:bookmarked"), "bookmarks", "no article is bookmarked"
         elif args.tag:
             from .library import quote_value
 
             ids, name = library.query_ids(f"tag:{quote_value(args.tag)}"), f"tag-{args.tag}"
+            what = f"no article has the tag {args.tag}"
         elif args.search:
-            ids, name = library.query_ids(args.search), f"search-{args.search}"
+            ids, name, what = library.query_ids(args.search), f"search-{args.search}", f"nothing matches {args.search}"
         elif args.ids:
             ids = _ids(library, args.ids)
-            name = library.article(ids[0]).title if len(ids) == 1 else "articles"
+            name, what = (library.article(ids[0]).title if len(ids) == 1 else "articles"), ""
         else:
             _error("say what to export: --bookmarked, --tag TAG, --search QUERY or article IDs.")
             return EXIT_USAGE
-        output = library.export(ids, args.format, Path(args.output) if args.output else None, name=name)
-        if output is None:
-            return EXIT_OK
-        _stderr_console().print(f"exported {len(ids)} article(s) to {output}", markup=False, highlight=False)
+        if not ids:
+            _error(f"nothing to export: {what}.")
+            return EXIT_FAILED
+        output = None if args.output in (None, "-") else Path(args.output)
+        written = library.export(ids, args.format, output, name=name)
+        if written is not None:
+            from .library import plural
+
+            _stderr_console().print(f"exported {plural(len(ids), 'article')} to {written}", markup=False)
     return EXIT_OK
 
 
@@ -447,7 +471,9 @@ def cmd_opml(args: argparse.Namespace) -> int:
                 return EXIT_FAILED
             for feed in feeds:
                 library.add_feed(feed.url, title=feed.title, tags=feed.tags)
-            _stderr_console().print(f"imported {len(feeds)} feed(s)", markup=False, highlight=False)
+            from .library import plural
+
+            _stderr_console().print(f"imported {plural(len(feeds), 'feed')}", markup=False, highlight=False)
             return EXIT_OK
         text = build_opml(
             [OpmlFeed(url=f["url"], title=f.get("title"), tags=list(f.get("tags") or [])) for f in library.feeds()]
@@ -492,6 +518,9 @@ def cmd_tui(args: argparse.Namespace) -> int:
 # --- the parser -------------------------------------------------------------------
 
 
+LIBRARY_HELP = "library folder (default: $TUIREADER_LIBRARY, `library` in config.toml, or the user data folder)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     from . import __version__
 
@@ -504,7 +533,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="DIR",
         type=Path,
         default=None,
-        help="library folder (default: $TUIREADER_LIBRARY or the user data folder)",
+        help=LIBRARY_HELP,
     )
     parser.add_argument("--version", action="version", version=f"tuireader {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -512,6 +541,8 @@ def build_parser() -> argparse.ArgumentParser:
     def add(name: str, func: Callable[[argparse.Namespace], int], help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text, description=help_text)
         p.set_defaults(func=func)
+        # Accepted after the command too; SUPPRESS keeps the value given before it.
+        p.add_argument("--library", metavar="DIR", type=Path, default=argparse.SUPPRESS, help=LIBRARY_HELP)
         return p
 
     def output_modes(p: argparse.ArgumentParser) -> None:
@@ -533,14 +564,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tag", action="append", help="tag every imported article")
     p.add_argument("--json", action="store_true")
 
-    p = add("list", cmd_list, "List articles.")
-    p.add_argument("--bookmarked", action="store_true")
-    p.add_argument("--unread", action="store_true")
-    p.add_argument("--tag", action="append")
-    p.add_argument("--entity")
-    p.add_argument("--site")
-    p.add_argument("--limit", type=int, default=None)
-    p.add_argument("--json", action="store_true")
+    p = add("list", cmd_list, "List articles, newest first.")
+    p.add_argument("--bookmarked", action="store_true", help="only bookmarked articles")
+    p.add_argument("--unread", action="store_true", help="only unread articles")
+    p.add_argument("--tag", action="append", metavar="TAG", help="only articles with this tag (repeat for more)")
+    p.add_argument("--entity", metavar="NAME", help="only articles that mention this person, place or organisation")
+    p.add_argument("--site", metavar="SITE", help="only articles from this site")
+    p.add_argument("--limit", type=int, default=None, metavar="N", help="at most N articles")
+    p.add_argument("--json", action="store_true", help="a JSON list of articles, for other tools")
 
     p = add(
         "search", cmd_search, "Search articles (diacritics and case ignored; tag: entity: site: is: before: after:)."
@@ -573,7 +604,11 @@ def build_parser() -> argparse.ArgumentParser:
     what.add_argument("--search", metavar="QUERY")
     p.add_argument("ids", nargs="*", metavar="ID")
     p.add_argument("--format", choices=("md", "json"), default="md")
-    p.add_argument("--output", metavar="PATH", help="a file, or a folder for one file per article; - for stdout")
+    p.add_argument(
+        "--output",
+        metavar="PATH",
+        help="a file, or a folder to write a file named after the export in (default: stdout)",
+    )
 
     p = add("add", cmd_add, "Add a feed or an article by URL, or a preset feed (--preset NAME).")
     p.add_argument("url", nargs="?")

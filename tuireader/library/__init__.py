@@ -12,6 +12,7 @@ from ..store.store import LibraryError
 from ..text import strip_controls
 from .config import Config, config_file_path, default_library_path, load_config, sample_corpus_path, save_setting
 from .core import Library
+from .export import export_file_name
 from .models import Article, ArticleSummary, ImportReport, SourceEntry, quote_value
 from .reading import query_problems
 from .words import plural
@@ -26,6 +27,7 @@ __all__ = [
     "SourceEntry",
     "config_file_path",
     "default_library_path",
+    "export_file_name",
     "load_config",
     "plural",
     "query_problems",

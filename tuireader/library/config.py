@@ -42,6 +42,7 @@ class Config:
     theme: str | None = None
     refresh_minutes: float = DEFAULT_REFRESH_MINUTES
     library: Path | None = None
+    export_folder: Path | None = None  # where the reader's last export went
     keymap: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -92,6 +93,9 @@ def load_config(path: Path | None = None) -> Config:
         config.library = Path(library.strip()).expanduser()
     elif library is not None:
         config.problems.append("Config: 'library' must be the path of a folder.")
+    folder = data.get("export_folder")
+    if isinstance(folder, str) and folder.strip():
+        config.export_folder = Path(folder.strip()).expanduser()
     keymap = data.get("keymap", {})
     if isinstance(keymap, dict):
         config.keymap = dict(keymap)

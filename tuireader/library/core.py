@@ -28,6 +28,8 @@ class Library(FeedsMixin, MarksMixin, ExportMixin):
     def open(cls, path: Path | str | None = None, *, read_only: bool = False, sync: bool = True) -> Library:
         """Open a library; ``sync=False`` defers re-indexing to :meth:`sync_index`."""
         root = Path(path).expanduser() if path else default_library_path()
+        if root.exists() and not root.is_dir():
+            raise LibraryError(f"{root} is a file, not a library folder; give --library a folder.")
         try:
             store = Store.open(root, read_only=read_only, sync=sync)
         except LibraryError:

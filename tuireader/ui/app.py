@@ -107,7 +107,7 @@ class TuiReaderApp(App[None]):
     def get_default_screen(self) -> MainScreen:
         # The main screen is the app's first screen (not pushed over Textual's
         # blank default): it is composed and painted in the app's start-up pass.
-        return MainScreen(self.library, self.keymap)
+        return MainScreen(self.library, self.config)
 
     def on_mount(self) -> None:
         if self.keymap:

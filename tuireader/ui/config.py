@@ -24,6 +24,7 @@ class UIConfig:
     keymap: dict[str, str] = field(default_factory=dict)
     theme: str | None = None
     refresh_minutes: float = 0
+    export_folder: Path | None = None
     problems: list[str] = field(default_factory=list)
 
 
@@ -31,7 +32,11 @@ def load_config(path: Path | None = None) -> UIConfig:
     """Load the config file; a missing file gives the defaults."""
     base = load_library_config(path)
     config = UIConfig(
-        path=base.path, theme=base.theme, refresh_minutes=base.refresh_minutes, problems=list(base.problems)
+        path=base.path,
+        theme=base.theme,
+        refresh_minutes=base.refresh_minutes,
+        export_folder=base.export_folder,
+        problems=list(base.problems),
     )
     for command_id, keys in base.keymap.items():
         checked = _checked_keys(command_id, keys, config.problems)

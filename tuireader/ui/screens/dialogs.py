@@ -12,14 +12,15 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label
 
-__all__ = ["PromptScreen", "TagSuggester", "parse_tag_changes"]
+__all__ = ["CompletingInput", "ConfirmScreen", "PromptScreen", "TagSuggester", "parse_tag_changes"]
 
 
 class TagSuggester(Suggester):
-    """Completes the last tag being typed from the known tags.
+    """Completes the tag being typed from the known tags.
 
-    The input holds several changes (``hanoi, -draft``), so only the last
-    word is completed, a leading ``-`` (remove) kept.
+    The input holds several changes separated by commas (``hà nội, -nháp``);
+    a tag may hold spaces, so only the text after the last comma is
+    completed, a leading ``-`` (remove) kept.
     """
 
     def __init__(self, tags: Iterable[str]) -> None:
@@ -27,36 +28,39 @@ class TagSuggester(Suggester):
         self._tags = list(dict.fromkeys(tag for tag in tags if tag))
 
     async def get_suggestion(self, value: str) -> str | None:
-        split_at = max(value.rfind(","), value.rfind(" "))
+        split_at = value.rfind(",")
         head, word = value[: split_at + 1], value[split_at + 1 :]
+        lead = word[: len(word) - len(word.lstrip())]
+        word = word.lstrip()
         prefix = "-" if word.startswith("-") else ""
         stem = word[len(prefix) :].casefold()
         if not stem:
             return None
         for tag in self._tags:
             if tag.casefold().startswith(stem) and tag.casefold() != stem:
-                return f"{head}{prefix}{tag}"
+                return f"{head}{lead}{prefix}{tag}"
         return None
 
 
 def parse_tag_changes(value: str) -> tuple[list[str], list[str]]:
-    """``"a, b -c"`` → (["a", "b"], ["c"]).  Commas separate when present, else spaces."""
-    tokens = value.split(",") if "," in value else value.split()
+    """``"a, b c, -d"`` → (["a", "b c"], ["d"]): commas separate, a tag may hold spaces."""
     add: list[str] = []
     remove: list[str] = []
-    for token in tokens:
+    for token in value.split(","):
         token = " ".join(token.split())
         if token.startswith("-"):
-            token = token[1:].strip()
-            if token:
-                remove.append(token)
-        elif token.startswith("+"):
-            token = token[1:].strip()
-            if token:
-                add.append(token)
-        elif token:
-            add.append(token)
+            target, token = remove, token[1:].strip()
+        else:
+            target, token = add, token.removeprefix("+").strip()
+        if token:
+            target.append(token)
     return add, remove
+
+
+class CompletingInput(Input):
+    """An input where Tab, like →, accepts the completion shown."""
+
+    BINDINGS = [Binding("tab", "cursor_right", "Accept the completion", show=False)]
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -106,7 +110,9 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Label(Text(self._title, style="bold"), markup=False)
-            yield Input(value=self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input")
+            yield CompletingInput(
+                value=self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input"
+            )
             if self._help:
                 yield Label(Text(self._help), classes="prompt--help", markup=False)
 
@@ -116,3 +122,41 @@ class PromptScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask a yes/no question: y or Enter says yes, n or Escape says no."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes", show=False),
+        Binding("n,escape", "answer(False)", "No", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ConfirmScreen {
+        align: center middle;
+    }
+    ConfirmScreen > Vertical {
+        width: 70;
+        max-width: 90%;
+        height: auto;
+        border: round $warning;
+        background: $panel;
+        padding: 0 1;
+    }
+    ConfirmScreen .confirm--keys {
+        color: $text-muted;
+    }
+    """
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self._question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(Text(self._question, style="bold"), markup=False)
+            yield Label(Text("y / Enter: yes    n / Esc: no"), classes="confirm--keys", markup=False)
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

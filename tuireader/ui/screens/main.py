@@ -25,15 +25,25 @@ from textual.timer import Timer
 from textual.widget import AwaitMount, Widget
 from textual.widgets import Footer, Input, ProgressBar, Static
 
-from ...library import Article, Library, SourceEntry, plural, query_problems, strip_controls
+from ...library import (
+    Article,
+    Library,
+    SourceEntry,
+    export_file_name,
+    plural,
+    query_problems,
+    save_setting,
+    strip_controls,
+)
 from ...library.highlight import mention_ranges, search_ranges
 from ..commands import COMMANDS_BY_ID, bindings_for
+from ..config import UIConfig
 from ..messages import AddUrlRequested, CommandRequested, JobProgress, LibraryChanged, RefreshRequested
 from ..widgets.article_list import ArticleList
 from ..widgets.article_view import ArticleView
 from ..widgets.entity_panel import EntityPanel
 from ..widgets.source_tree import SourceTree
-from .dialogs import PromptScreen, TagSuggester, parse_tag_changes
+from .dialogs import ConfirmScreen, PromptScreen, TagSuggester, parse_tag_changes
 
 __all__ = ["MainScreen"]
 
@@ -91,10 +101,11 @@ class MainScreen(Screen[None]):
     matches: reactive[tuple[tuple[int, int], ...]] = reactive(tuple)
     status: reactive[str] = reactive("")
 
-    def __init__(self, library: Library, keymap: dict[str, str] | None = None) -> None:
+    def __init__(self, library: Library, config: UIConfig | None = None) -> None:
         super().__init__()
         self.library = library
-        self.keymap = dict(keymap or {})
+        self.config = config or UIConfig(path=Path("config.toml"))
+        self.keymap = dict(self.config.keymap)
         # Delayed work by name (the search debounce, the recount...): a token and its timer.
         self._later: dict[str, tuple[object, Timer | None]] = {}
         self._undo_ids: list[str] = []
@@ -519,8 +530,9 @@ class MainScreen(Screen[None]):
         self.app.push_screen(
             PromptScreen(
                 "Tags",
-                placeholder="tag, -tag-to-remove",
-                help=f"Now: {current}.  'x' adds x, '-x' removes x; Tab/→ completes.",
+                placeholder="lễ hội, -nháp",
+                help=f"Now: {current}.  Commas separate tags (a tag may hold spaces); "
+                "'-x' removes x.  Tab or → accepts the completion.",
                 suggester=TagSuggester(known),
             ),
             apply,
@@ -672,8 +684,14 @@ class MainScreen(Screen[None]):
             return
         if not self._writable():
             return
-        self._do("Cannot delete the view", self.library.delete_view, entry.id or entry.label)
-        self.reload_sources()
+        name = entry.id or entry.label
+
+        def delete(yes: bool | None) -> None:
+            if yes and self._do("Cannot delete the view", self.library.delete_view, name):
+                self.reload_sources()
+                self.notify(f"Deleted the view “{name}”.", timeout=3)
+
+        self.app.push_screen(ConfirmScreen(f"Delete the saved view “{name}”?"), delete)
 
     def action_export(self) -> None:
         # From the article pane: the open article; anywhere else: the whole view.
@@ -684,20 +702,32 @@ class MainScreen(Screen[None]):
         if not ids:
             self.notify("Nothing to export in this view.")
             return
-        default = str(Path.home() / "tuireader-export.md")
+        name = self.article.title if len(ids) == 1 and self.article is not None else self.view_label or "articles"
+        folder = self.config.export_folder or Path.home()
+        default = str(folder / export_file_name(name, "md"))
 
         def export(value: str | None) -> None:
             if not value or not value.strip():
                 return
             path = Path(value.strip()).expanduser()
             fmt = "json" if path.suffix.lower() == ".json" else "md"
-            self._export(ids, fmt, path)
+            if path.is_dir():
+                path = path / export_file_name(name, fmt)
+            if not path.exists():
+                self._export(ids, fmt, path)
+                return
+
+            def replace(yes: bool | None) -> None:
+                if yes:
+                    self._export(ids, fmt, path)
+
+            self.app.push_screen(ConfirmScreen(f"{path} already exists. Replace it?"), replace)
 
         self.app.push_screen(
             PromptScreen(
-                f"Export {len(ids)} article{'s' if len(ids) != 1 else ''} to",
+                f"Export {plural(len(ids), 'article')} to",
                 value=default,
-                help="A .json path exports JSON, anything else Markdown.",
+                help="A .json path exports JSON, anything else Markdown; a folder gets a file named after the export.",
             ),
             export,
         )
@@ -705,11 +735,20 @@ class MainScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="export")
     def _export(self, ids: list[str], fmt: str, path: Path) -> None:
         try:
-            written = self.library.export(ids, fmt, path)
+            self.library.export(ids, fmt, path)
         except Exception as error:
             self.app.call_from_thread(self.notify, f"Export failed: {error}", severity="error")
             return
-        self.app.call_from_thread(self.notify, f"Exported {len(ids)} articles to {written}")
+        self.app.call_from_thread(self._exported, len(ids), path)
+
+    def _exported(self, count: int, path: Path) -> None:
+        self.notify(f"Exported {plural(count, 'article')} to {path}")
+        if self.config.export_folder != path.parent:
+            self.config.export_folder = path.parent
+            try:
+                save_setting(self.config.path, "export_folder", str(path.parent))
+            except OSError as error:
+                self.notify(f"Could not remember the export folder: {error.strerror or error}", severity="warning")
 
     def action_open_browser(self) -> None:
         url = self.article.url if self.article else None

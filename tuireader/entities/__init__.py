@@ -50,7 +50,8 @@ def extract(text: str) -> list[Entity]:
     if not isinstance(text, str):
         raise TypeError(f"extract() needs a str, not {type(text).__name__}")
     from tuireader.entities.engine import scan
-    from tuireader.entities.resolve import TYPE_ORDER, display_name, group_mentions
+    from tuireader.entities.grouping import group_mentions
+    from tuireader.entities.resolve import TYPE_ORDER, display_name
 
     text = nfc(text)
     if not text.strip():

@@ -24,6 +24,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 
+from tuireader.entities import cues
+from tuireader.entities.lexicon import match_key
+
 _WEEKDAY = r"(?:[Tt]hứ\s+(?:[Hh]ai|[Bb]a|[Tt]ư|[Nn]ăm|[Ss]áu|[Bb]ảy|2|3|4|5|6|7)|[Cc]hủ\s+[Nn]hật|CN)"
 _DM = r"(?P<d>\d{1,2})\s*[/\-.]\s*(?P<m>\d{1,2})"
 
@@ -50,43 +53,6 @@ _DAY_MONTH = re.compile(
     r"(?!\s*(?:ngày|tuần|tháng|năm|giờ|phút|giây|tuổi|lần|người|km|kg|%|triệu|tỷ|nghìn))"
 )
 
-# Words right before a bare d/m that make it a date.
-_CUES = {
-    "ngày",
-    "hôm",
-    "sáng",
-    "trưa",
-    "chiều",
-    "tối",
-    "đêm",
-    "khuya",
-    "rạng",
-    "từ",
-    "đến",
-    "tới",
-    "vào",
-    "trước",
-    "sau",
-    "qua",
-    "nay",
-    "lễ",
-    "dịp",
-    "mùng",
-    "mồng",
-    "hạn",
-    "cuối",
-    "đầu",
-    "giữa",
-    "kể",
-    "(",
-    "thứ",
-    "tuần",
-    "hết",
-    "lúc",
-    "chiếu",
-    "ra",
-    "phiên",
-}
 _PREV_WORD = re.compile(r"(\w+|\()\s*$")
 
 
@@ -97,7 +63,7 @@ def _valid(day: int, month: int) -> bool:
 def _has_cue(text: str, start: int, found: list[tuple[int, int, str]]) -> bool:
     before = text[max(0, start - 24) : start]
     m = _PREV_WORD.search(before)
-    if m and m.group(1).lower() in _CUES:
+    if m and (m.group(1) == "(" or match_key(m.group(1)) in cues.DATE_CUES):
         return True
     # "30/4 - 1/5": right after another date joined by a dash.
     joined = before.rstrip()
@@ -113,10 +79,6 @@ def _overlaps(found: list[tuple[int, int, str]], start: int, end: int) -> bool:
     """Whether ``start..end`` overlaps a span of ``found`` (sorted, non-overlapping)."""
     k = bisect_left(found, (start, -1, ""))
     return (k < len(found) and found[k][0] < end) or (k > 0 and found[k - 1][1] > start)
-
-
-def _strip_zero(number: str) -> str:
-    return str(int(number))
 
 
 def find_dates(text: str) -> list[tuple[int, int, str]]:

@@ -91,7 +91,7 @@ def _entries(path: Path) -> list[list[str]]:
     return rows
 
 
-def _sections(path: Path) -> dict[str, list[str]]:
+def read_sections(path: Path) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     current = None
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -106,32 +106,6 @@ def _sections(path: Path) -> dict[str, list[str]]:
     return out
 
 
-# Extra ministerial portfolios that may follow "Bộ trưởng" without being listed
-# as ministries of their own ("Bộ trưởng Kinh tế Đức").
-_EXTRA_PORTFOLIOS = (
-    "Kinh tế",
-    "Thương mại",
-    "Năng lượng",
-    "An ninh Nội địa",
-    "Ngoại thương",
-    "Quốc phòng",
-    "Ngoại giao",
-    "Tài chính",
-    "Nội vụ",
-    "Tư pháp",
-    "Y tế",
-    "Giáo dục",
-    "Lao động",
-    "Văn hóa",
-    "Môi trường",
-    "Nông nghiệp",
-    "Giao thông",
-    "Công nghiệp",
-    "Khoa học",
-    "Thông tin",
-)
-
-
 @lru_cache(maxsize=1)
 def load() -> Lexicon:
     """Load every data file once."""
@@ -141,7 +115,7 @@ def load() -> Lexicon:
             entry = GazetteerEntry(etype, row[0], (), stem)
             for surface in row:
                 lex.add_phrase(surface, entry)
-    for name, phrases in _sections(DATA_DIR / "lexicon.txt").items():
+    for name, phrases in read_sections(DATA_DIR / "lexicon.txt").items():
         lower = lex.section_lower.setdefault(name, {})
         for p in phrases:
             words = [m.group(0) for m in TOKEN_RE.finditer(p)]
@@ -163,7 +137,8 @@ def load() -> Lexicon:
             # "Bộ Ngoại giao Nga" does not make "Ngoại giao Nga" a portfolio.
             if not any(lex.phrases.get(tail[k:], entry).type == "LOC" for k in range(1, len(tail))):
                 lex.portfolios.add(tail)
-    lex.portfolios.update(token_keys(p) for p in _EXTRA_PORTFOLIOS)
+    lex.portfolios.update(lex.sections["portfolios"])
+    lex.section_lower.pop("portfolios", None)  # "Bộ trưởng Kinh Tế" is written in any case
     lex.section_max["portfolios"] = max(len(k) for k in lex.portfolios)
     lex.sections["portfolios"] = lex.portfolios
     for name, keyed in lex.sections.items():

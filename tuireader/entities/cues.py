@@ -99,3 +99,4 @@ SCORE = re.compile(r"(?<![\w/.-])\d{1,2}\s?-\s?\d{1,2}(?![\w/-]|[.,]\d)")
 # --- dates -------------------------------------------------------------------------
 
 DATE_CUES = _words("date_cues")
+PERIOD_WORDS = _words("period_words")

@@ -1,0 +1,75 @@
+"""Mention spans follow the conventions of the Vietnamese NER benchmarks.
+
+The entity's name (what the panel shows and groups by) may differ from its
+spans: "tỉnh Quảng Nam" is a mention of "Quảng Nam", "ngày 2/9" of "2/9".
+Every sentence here was written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tuireader.entities import extract
+
+
+def spans(text: str, type_: str | None = None) -> list[tuple[str, str]]:
+    """(type, text of the span) of every mention, in text order."""
+    out = [(s, e.type, text[s:t]) for e in extract(text) if type_ in (None, e.type) for s, t in e.mentions]
+    return [(t, w) for _, t, w in sorted(out)]
+
+
+def names(text: str, type_: str) -> set[str]:
+    return {e.text for e in extract(text) if e.type == type_}
+
+
+# --- dates ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        # The unit word is inside the span; parts of the day and prepositions are not.
+        ("Hợp đồng được ký ngày 12/3/2019 tại xã.", ["ngày 12/3/2019"]),
+        ("Chiều 14-8, đoàn khách về tới bến.", ["14-8"]),
+        ("Nhà máy khởi công hôm 9/5 và dự kiến chạy vào năm 2027.", ["9/5", "năm 2027"]),
+        ("Ông sinh ngày 7 tháng 3 năm 1950 ở làng.", ["ngày 7 tháng 3 năm 1950"]),
+        # A full date written with spaces around the dash of its year.
+        ("Tàu cập cảng sáng 11-6 – 2008 sau chuyến đi dài.", ["11-6 – 2008"]),
+        # Months named by a word, decades and centuries.
+        ("Mùa lũ năm ấy kéo dài đến tháng chín.", ["tháng chín"]),
+        ("Phong trào rộ lên vào thập kỷ 1980 rồi lắng xuống.", ["thập kỷ 1980"]),
+        ("Ngôi đình được dựng từ thế kỷ 18.", ["thế kỷ 18"]),
+        ("Khu phố này hình thành trong những năm 1930.", ["những năm 1930"]),
+        # Lunar days.
+        ("Chợ hoa họp từ 25 tết đến sáng mồng 1.", ["25 tết"]),
+        ("Xưởng nghỉ từ 26-29 tết rồi làm lại.", ["26-29 tết"]),
+    ],
+)
+def test_date_spans(text: str, dates: list[str]) -> None:
+    assert [w for t, w in spans(text) if t == "DATE"] == dates
+
+
+@pytest.mark.parametrize(
+    ("text", "pieces", "name"),
+    [
+        # Each date of a range is its own span; the entity keeps the whole expression.
+        ("Lớp học mở từ ngày 3 đến 8/4 cho học sinh.", ["ngày 3", "8/4"], "3 đến 8/4"),
+        ("Hội chợ diễn ra trong hai ngày 17 và 18-11 ở quảng trường.", ["ngày 17", "18-11"], "17 và 18-11"),
+        ("Thứ năm, ngày 6/2, hội đồng họp phiên đầu.", ["Thứ năm", "ngày 6/2"], "Thứ năm, ngày 6/2"),
+    ],
+)
+def test_a_date_in_several_spans_is_one_entity(text: str, pieces: list[str], name: str) -> None:
+    dates = [e for e in extract(text) if e.type == "DATE"]
+    assert [e.text for e in dates] == [name]
+    assert [text[s:t] for s, t in dates[0].mentions] == pieces
+
+
+def test_years_of_a_range_are_dates_but_a_period_names_none() -> None:
+    assert [w for t, w in spans("Ông làm ở mỏ (1968-1972) rồi về quê.") if t == "DATE"] == ["1968", "1972"]
+    assert [w for t, w in spans("Vụ mùa năm 1998-1999 mất trắng.") if t == "DATE"] == ["năm 1998", "1999"]
+    assert names("Đại hội bầu ban chấp hành nhiệm kỳ 2020-2025.", "DATE") == set()
+    assert names("Học phí năm học 2023-2024 giữ nguyên.", "DATE") == set()
+
+
+def test_a_date_after_a_holiday_name_is_a_date() -> None:
+    assert names("Dịp Quốc khánh 2/9 năm ấy, cả làng treo cờ.", "DATE") == {"2/9"}

@@ -73,3 +73,54 @@ def test_years_of_a_range_are_dates_but_a_period_names_none() -> None:
 
 def test_a_date_after_a_holiday_name_is_a_date() -> None:
     assert names("Dịp Quốc khánh 2/9 năm ấy, cả làng treo cờ.", "DATE") == {"2/9"}
+
+
+# --- places ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "name"),
+    [
+        # The category word is inside the span; the name shown drops an administrative one.
+        ("Lũ cuốn trôi cầu treo ở xã Phong Điền.", "xã Phong Điền", "Phong Điền"),
+        ("Ông về quê ở huyện Tân Kỳ từ năm ngoái.", "huyện Tân Kỳ", "Tân Kỳ"),
+        ("Đoàn khách dừng chân ở thị trấn Đồng Văn.", "thị trấn Đồng Văn", "Đồng Văn"),
+        ("Nhà hàng nằm trên đường Trần Phú.", "đường Trần Phú", "Trần Phú"),
+        # ... and a geographic one stays in the name.
+        ("Ghe thuyền neo ở cửa Đại suốt mùa mưa.", "cửa Đại", "cửa Đại"),
+        ("Bà con sống ven đầm Ô Loan.", "đầm Ô Loan", "đầm Ô Loan"),
+    ],
+)
+def test_the_category_word_is_inside_a_place(text: str, span: str, name: str) -> None:
+    assert ("LOC", span) in spans(text)
+    assert name in names(text, "LOC")
+
+
+def test_a_descriptor_stays_outside_a_place() -> None:
+    assert ("LOC", "Mỹ") in spans("Anh từng sống ở nước Mỹ ba năm.")
+    assert ("LOC", "Hà Nội") in spans("Mưa lớn ở thủ đô Hà Nội.")
+
+
+def test_a_place_word_that_ends_another_word_is_no_place_word() -> None:
+    # "gia đình" (family) ends in "đình" (a communal house).
+    assert names("Cả gia đình Tuấn đều đi làm xa.", "LOC") == set()
+
+
+def test_a_capitalised_place_word_inside_a_name_stays_in_it() -> None:
+    assert ("LOC", "chợ Bến Thành") in spans("Tiểu thương ở chợ Bến Thành than ế ẩm.")
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Xe tải lật trên quốc lộ 1A đoạn qua đèo.", "quốc lộ 1A"),
+        ("Người dân thôn 4 góp tiền làm đường.", "thôn 4"),
+        ("Cửa hàng ở phường 12 mở đến khuya.", "phường 12"),
+    ],
+)
+def test_a_place_named_by_a_number(text: str, span: str) -> None:
+    assert ("LOC", span) in spans(text)
+
+
+def test_a_road_length_is_no_road() -> None:
+    assert names("Họ đi bộ đường 10 km mỗi ngày.", "LOC") == set()

@@ -64,6 +64,7 @@ APPOSITION = re.compile(r"\s*,\s*(?:(?:nguyên|cựu|đương kim|tân|hiện l�
 # --- places ----------------------------------------------------------------------
 
 ADMIN_PREFIXES = _words("admin_prefixes")
+MEASURE_UNITS = _words("measure_units")
 COMPASS = _words("compass")
 PLACE_DESCRIPTIONS = _words("place_descriptions")
 SHORT_COUNTRIES = mapping("short_countries")

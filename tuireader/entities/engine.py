@@ -73,9 +73,10 @@ def run(s: Scan) -> list[Mention]:
                 s.add(entry.type, i, i + length, entry.canonical, known=True)
                 i += length
                 continue
-            if places.numbered_district(s, i):
-                s.add("LOC", i, i + 2)  # "quận 2", "phường 7": the number needs its word
-                i += 2
+            numbered = places.numbered_place(s, i)
+            if numbered:
+                s.add("LOC", i, i + numbered)  # "quận 2", "quốc lộ 1A": the number needs its word
+                i += numbered
                 continue
             head = s.section_at("org_heads", i)
             # A one-syllable head must start a word: "thị trường Nhật Bản" is a market.
@@ -89,13 +90,15 @@ def run(s: Scan) -> list[Mention]:
                         continue
             i += 1
             continue
-        if places.numbered_district(s, i):
-            s.add("LOC", i, i + 2)
-            i += 2
+        numbered = places.numbered_place(s, i)
+        if numbered:
+            s.add("LOC", i, i + numbered)
+            i += numbered
             continue
         i = _at_capital(s, i)
     sport.clubs_in_match_reports(s)
     orgs.bodies_listed_with_bodies(s)
+    places.category_words_inside(s)
     return s.mentions
 
 
@@ -165,11 +168,7 @@ def _at_capital(s: Scan, i: int) -> int:
             return _unknown_run(s, k)
     if org_end > i and org_end - i > gaz_len:
         return orgs.emit_org(s, i, org_end, None)
-    if (
-        entry is not None
-        and entry.type == "LOC"
-        and (s.section_before("loc_prefix_drop", i) or s.section_before("loc_prefix_keep", i))
-    ):
+    if entry is not None and entry.type == "LOC" and places.place_word_before(s, i)[0]:
         after = i + gaz_len
         numbered = after < len(toks) and toks[after].text.isdigit() and len(toks[after].text) <= 2 and s.joined(after)
         if numbered or s.cap_run(i, stop_at_known=False, limit=4) > gaz_len:
@@ -203,6 +202,9 @@ def _unknown_run(s: Scan, i: int) -> int:
     toks = s.toks
     tok = toks[i]
     surname_first = tok.key in s.lex.surnames and not tok.upper
+    if places.region_at(s, i):
+        s.add("LOC", i - 1, i + 1)  # "miền Bắc", "biển Đông"
+        return i + 1
     if places.described_place_before(s, i):
         # "thành phố biên giới Cúcuta", "huyện đảo Lý Sơn": a place word, a description, the name.
         run = s.cap_run(i, stop_at_known=False, limit=4)
@@ -210,12 +212,12 @@ def _unknown_run(s: Scan, i: int) -> int:
             return i + 1  # "các tỉnh miền Bắc"
         s.add("LOC", i, i + run)
         return i + run
-    if s.section_before("loc_prefix_drop", i) or s.section_before("loc_prefix_keep", i):
+    prefix, keep = places.place_word_before(s, i)
+    if prefix:
         # "xã Gio Mỹ", "sông Hương": the whole run is the place.
         run = s.cap_run(i, stop_at_known=False, limit=4)
         if run == 1 and tok.key in cues.COMPASS:
             return i + 1
-        keep = s.section_before("loc_prefix_keep", i)
         if keep == 1 and toks[i - 1].key == "biển" and all(looks_vietnamese(t.text) for t in toks[i : i + run]):
             keep = 0  # "biển Mỹ Khê" is the beach Mỹ Khê; "biển Baltic" keeps its word
         end = i + run

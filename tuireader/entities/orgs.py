@@ -237,8 +237,9 @@ def org_qualifier(s: Scan, j: int) -> int:
     admin = prefix and " ".join(t.key for t in toks[j : j + prefix]) in cues.ADMIN_PREFIXES
     if admin:
         k = j + prefix
-        if places.numbered_district(s, j):
-            return j + 2  # "Công an quận 7"
+        numbered = places.numbered_place(s, j)
+        if numbered:
+            return j + numbered  # "Công an quận 7"
         if k < len(toks) and toks[k].cap and s.joined(k):
             length, entry = s.gazetteer_at(k)
             if entry is not None and entry.type == "LOC":

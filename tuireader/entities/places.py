@@ -9,6 +9,8 @@ begin another name ("tại Mỹ Đình").
 
 from __future__ import annotations
 
+import re
+
 from tuireader.entities import cues
 from tuireader.entities.scan import Scan
 from tuireader.entities.tokens import looks_vietnamese
@@ -68,7 +70,7 @@ def described_place_before(s: Scan, i: int) -> bool:
     k = i
     while k > 0 and i - k < 3 and s.joined(k) and toks[k - 1].key in cues.PLACE_DESCRIPTIONS and not toks[k - 1].cap:
         k -= 1
-    return k < i and s.section_before("loc_prefix_drop", k) > 0
+    return k < i and place_word_before(s, k)[0] > 0
 
 
 def unnamed_admin(s: Scan, j: int) -> bool:
@@ -83,19 +85,6 @@ def unnamed_admin(s: Scan, j: int) -> bool:
     )
 
 
-def numbered_district(s: Scan, i: int) -> bool:
-    toks = s.toks
-    return (
-        toks[i].key in ("quận", "phường")
-        and i + 1 < len(toks)
-        and s.joined(i + 1)
-        and not toks[i + 1].blocked
-        and toks[i + 1].text.isdigit()
-        and len(toks[i + 1].text) <= 2
-        and not (i + 2 < len(toks) and s.joined(i + 2) and toks[i + 2].cap)
-    )
-
-
 def home_province(s: Scan, end: int) -> int:
     """End of a Vietnamese province right after ``end`` that closes a name
     ("đội bóng Đông Á | Thanh Hóa"), or ``end``."""
@@ -107,3 +96,62 @@ def home_province(s: Scan, end: int) -> int:
     if entry is None or entry.source != "provinces_vn" or (after < len(toks) and toks[after].cap and s.joined(after)):
         return end
     return after
+
+
+def category_words_inside(s: Scan) -> None:
+    """Put the category word before a place inside its span: "tỉnh Quảng Nam",
+    "đường Lê Lợi", "sông Hồng" (the benchmark convention).  The name shown and
+    grouped by stays as it was ("Quảng Nam"); so does the name as written."""
+    for m in s.mentions:
+        if m.type != "LOC":
+            continue
+        i = s.token_at(m.start)
+        if i < 0 or s.toks[i].start != m.start:
+            continue
+        n = s.section_before("loc_category", i)
+        if n and not any(t.blocked for t in s.toks[i - n : i]):
+            m.surface = m.surface or " ".join(s.text[m.start : m.end].split())
+            m.start = s.toks[i - n].start
+
+
+def numbered_place(s: Scan, i: int) -> int:
+    """Length of a place named by its category word and a number ("quận 7",
+    "thôn 3", "quốc lộ 1A"), or 0."""
+    toks = s.toks
+    n = s.section_at("loc_numbered", i)
+    k = i + n
+    if not n or k >= len(toks) or not s.joined(k) or toks[k].blocked or not _PLACE_NUMBER.match(toks[k].text):
+        return 0
+    after = k + 1
+    if after < len(toks) and s.joined(after) and (toks[after].cap or toks[after].key in cues.MEASURE_UNITS):
+        return 0  # "quận 7 Nguyễn Văn A", "đường 10 km"
+    return n + 1
+
+
+_PLACE_NUMBER = re.compile(r"^\d{1,3}[A-Z]?$")
+
+
+def place_word_before(s: Scan, i: int) -> tuple[int, int]:
+    """The place word before ``i`` ("xã", "sông", "cửa"): (its length, and how many
+    of its words belong to the name shown: "sông Hương" keeps "sông", "xã Gio Mỹ"
+    drops "xã"); (0, 0) if none.  Some words count only in lower case."""
+    keep = s.section_before("loc_prefix_keep", i) or _lower(s, i, s.section_before("loc_prefix_keep_lower", i))
+    if keep:
+        return keep, keep
+    drop = s.section_before("loc_prefix_drop", i) or _lower(s, i, s.section_before("loc_prefix_lower", i))
+    return drop, 0
+
+
+def _lower(s: Scan, i: int, n: int) -> int:
+    return n if n and not s.toks[i - n].cap else 0
+
+
+def region_at(s: Scan, i: int) -> bool:
+    """ "miền Bắc", "biển Đông": a compass word after "miền" or "biển" names a
+    region or a sea (but "miền Đông Indonesia" is a part of Indonesia)."""
+    toks = s.toks
+    if toks[i].key not in cues.COMPASS or i == 0 or not s.joined(i):
+        return False
+    if toks[i - 1].key not in ("miền", "biển") or toks[i - 1].cap:
+        return False
+    return not (i + 1 < len(toks) and s.joined(i + 1) and toks[i + 1].cap)

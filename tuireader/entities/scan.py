@@ -100,10 +100,14 @@ class Scan:
         for j in range(i - 1, max(-1, i - 1 - self.lex.section_max.get(name, 0)), -1):
             keys.insert(0, toks[j].key)
             if tuple(keys) in phrases:
-                return i - j
+                return 0 if self.ends_word(j) else i - j
             if not self.joined(j):
                 break
         return 0
+
+    def ends_word(self, j: int) -> bool:
+        """Token ``j`` is the second syllable of a word ("gia | đình", "thị | trường")."""
+        return j > 0 and self.joined(j) and (self.toks[j - 1].key, self.toks[j].key) in cues.WORD_ENDS
 
     def gazetteer_at(self, i: int) -> tuple[int, GazetteerEntry | None]:
         """Longest known name starting at ``i``: (length, entry), or (0, None)."""

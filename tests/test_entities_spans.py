@@ -124,3 +124,49 @@ def test_a_place_named_by_a_number(text: str, span: str) -> None:
 
 def test_a_road_length_is_no_road() -> None:
     assert names("Họ đi bộ đường 10 km mỗi ngày.", "LOC") == set()
+
+
+# --- organisations ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        # A head written in lower case opens the name, with a place after it ...
+        ("Hồ sơ đã được ubnd huyện Ba Tơ xem xét.", "ubnd huyện Ba Tơ"),
+        ("Bệnh nhân được chuyển về bệnh viện tỉnh Kon Tum.", "bệnh viện tỉnh Kon Tum"),
+        ("Vụ việc do công an huyện Krông Pắc thụ lý.", "công an huyện Krông Pắc"),
+        # ... with a capitalised name ...
+        ("Chị làm kế toán cho công ty TNHH Minh Phát.", "công ty TNHH Minh Phát"),
+        # ... or with lower-case words saying what it does before the name.
+        ("Anh là thợ ở nhà máy gạch Đồng Tâm đã mười năm.", "nhà máy gạch Đồng Tâm"),
+        ("Lô hàng thuộc cơ sở chế biến hạt điều Phúc Lộc.", "cơ sở chế biến hạt điều Phúc Lộc"),
+        # A name in lower case closed by "quốc gia".
+        ("Cô là giảng viên học viện báo chí quốc gia.", "học viện báo chí quốc gia"),
+    ],
+)
+def test_an_organisation_opened_by_a_lower_case_head(text: str, span: str) -> None:
+    assert ("ORG", span) in spans(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Các nước bàn về chương trình hạt nhân Iran.",  # "hạt nhân" is no "hạt" (ranger post)
+        "Ông dự hội nghị ngoại trưởng ở Viêng Chăn.",  # "hội nghị" is no "hội" (association)
+        "Trường hợp Nguyễn Văn Tư được xem xét lại.",
+        "Du khách dạo phố đi bộ Hồ Gươm.",  # "đi bộ" is no "bộ" (ministry)
+    ],
+)
+def test_a_word_beginning_with_a_heads_syllable_opens_no_organisation(text: str) -> None:
+    assert not [w for t, w in spans(text) if t == "ORG"]
+
+
+def test_a_person_after_a_descriptive_head_is_no_part_of_it() -> None:
+    assert not [w for t, w in spans("Chủ quán thuê Nguyễn Văn Tư trông xe.") if t == "ORG"]
+
+
+def test_a_media_classifier_is_outside_a_legal_form_inside() -> None:
+    assert ("ORG", "AFP") in spans("Theo hãng tin AFP, cuộc họp đã kết thúc.")
+    assert ("ORG", "công ty HYBE") in spans("Tin do công ty HYBE xác nhận.")
+    assert names("Tin do công ty HYBE xác nhận.", "ORG") == {"HYBE"}

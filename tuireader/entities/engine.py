@@ -78,16 +78,10 @@ def run(s: Scan) -> list[Mention]:
                 s.add("LOC", i, i + numbered)  # "quận 2", "quốc lộ 1A": the number needs its word
                 i += numbered
                 continue
-            head = s.section_at("org_heads", i)
-            # A one-syllable head must start a word: "thị trường Nhật Bản" is a market.
-            starts_word = head > 1 or not s.joined(i) or (toks[i - 1].key, toks[i].key) not in cues.WORD_ENDS
-            if head and starts_word and " ".join(t.key for t in toks[i : i + head]) in cues.LOWER_HEADS:
-                nxt = i + head
-                if nxt < len(toks) and s.joined(nxt) and toks[nxt].cap and not toks[nxt].blocked:
-                    end = orgs.org_at(s, i, lower_head=True)
-                    if end > nxt:
-                        i = orgs.emit_org(s, i, end, None)  # "bệnh viện Bạch Mai", "sở Y tế Hà Nội"
-                        continue
+            end = orgs.lower_head_org(s, i)
+            if end > i:
+                i = orgs.emit_org(s, i, end, None)  # "bệnh viện Bạch Mai", "sở Y tế Hà Nội"
+                continue
             i += 1
             continue
         numbered = places.numbered_place(s, i)

@@ -11,7 +11,7 @@ Việt Nam"), and names guessed to be people that are listed with bodies.
 from __future__ import annotations
 
 from tuireader.entities import cues, places
-from tuireader.entities.lexicon import GazetteerEntry
+from tuireader.entities.lexicon import GazetteerEntry, match_key
 from tuireader.entities.scan import Mention, Scan
 from tuireader.entities.tokens import looks_vietnamese
 
@@ -363,7 +363,29 @@ def emit_org(s: Scan, i: int, end: int, entry: GazetteerEntry | None) -> int:
             s.add("ORG", i, end, entry.canonical, known=True)
     else:
         s.add("ORG", i, end)
+    _brand_span(s, i, head, head_words)
     return _bracketed_alias(s, qualified)
+
+
+def _brand_span(s: Scan, i: int, head: int, head_words: str) -> None:
+    """A media or brand classifier is outside the span when the rest is the name
+    ("hãng tin AFP" gives "AFP"); a legal form stays inside ("công ty HYBE"),
+    though the name shown is the brand."""
+    toks = s.toks
+    m = s.mentions[-1]
+    if not head or m.type != "ORG" or m.start != toks[i].start or i + head >= len(toks):
+        return
+    name = toks[i + head]
+    if head_words in cues.MEDIA_HEADS and not match_key(m.canonical).startswith(head_words):
+        m.start = name.start
+    elif (
+        not toks[i].cap
+        and head_words in cues.GENERIC_HEADS
+        and not m.known
+        and m.end == name.end
+        and (name.upper or not looks_vietnamese(name.text))
+    ):
+        m.canonical = name.text
 
 
 def _bracketed_alias(s: Scan, end: int) -> int:
@@ -422,3 +444,59 @@ def local_branch(s: Scan, end: int) -> int:
         if after >= len(toks) or not (toks[after].cap and s.joined(after)):
             return after
     return 0
+
+
+def lower_head_org(s: Scan, i: int) -> int:
+    """End of an organisation opened by a head written in lower case, or ``i``:
+    "bệnh viện Bạch Mai", "ubnd huyện Sông Cầu", "công ty nước tinh khiết Hapro",
+    "học viện hành chính quốc gia"."""
+    toks = s.toks
+    head = s.section_at("org_heads", i)
+    # A one-syllable head must start a word: "thị trường Nhật Bản" is a market.
+    if not head or (head == 1 and s.ends_word(i)):
+        return i
+    words = " ".join(t.key for t in toks[i : i + head])
+    if words not in cues.LOWER_HEADS or s.section_at("office_titles", i) > head or _compound_at(s, i):
+        return i
+    nxt = i + head
+    if nxt >= len(toks) or not s.joined(nxt) or toks[nxt].blocked:
+        return i
+    if toks[nxt].cap:
+        end = org_at(s, i, lower_head=True)
+        return end if end > nxt else i
+    if toks[nxt].key in cues.ADMIN_PREFIXES and words not in cues.PLACE_DESCRIPTOR_HEADS:
+        end = org_qualifier(s, nxt)
+        return end if end > nxt + 1 else i  # "ubnd huyện Sông Cầu", "bệnh viện tỉnh Khánh Hòa"
+    if words in cues.DESCRIPTIVE_HEADS:
+        return _described_body(s, i, nxt)
+    return i
+
+
+def _described_body(s: Scan, i: int, k: int) -> int:
+    """After a lower-case head, a few lower-case words saying what the body does,
+    then its name ("nhà máy dệt | Thành Công") or a word that closes names
+    ("trung tâm tư vấn phòng chống AIDS", "... quốc gia"); ``i`` if neither."""
+    toks = s.toks
+    j = k
+    while j < len(toks) and j - k < 6 and s.joined(j) and not toks[j].blocked and not toks[j].cap:
+        if toks[j].key in cues.NAME_ENDERS or toks[j].key in cues.ADMIN_PREFIXES or not looks_vietnamese(toks[j].text):
+            break
+        j += 1
+        if j - k >= 2 and (toks[j - 2].key, toks[j - 1].key) in cues.NAME_CLOSERS:
+            return org_qualifier(s, j)  # "học viện hành chính quốc gia"
+    if j == k or j - k > 4 or j >= len(toks) or not s.joined(j) or toks[j].blocked or not toks[j].cap:
+        return i
+    run = s.cap_run(j, stop_at_known=False, limit=5)
+    if toks[j].key in s.lex.surnames and run >= 2 and not toks[j].upper:
+        return i  # "công ty thuê Nguyễn Văn A": a person after the words
+    return org_qualifier(s, j + run)
+
+
+def _compound_at(s: Scan, i: int) -> bool:
+    """A word that begins with a head's syllable starts at ``i``: "hội nghị", "hạt nhân"."""
+    toks = s.toks
+    for n in (2, 3, 4):
+        if i + n <= len(toks) and all(s.joined(k) for k in range(i + 1, i + n)):
+            if tuple(t.key for t in toks[i : i + n]) in cues.HEAD_COMPOUNDS:
+                return True
+    return False

@@ -170,3 +170,36 @@ def test_a_media_classifier_is_outside_a_legal_form_inside() -> None:
     assert ("ORG", "AFP") in spans("Theo hãng tin AFP, cuộc họp đã kết thúc.")
     assert ("ORG", "công ty HYBE") in spans("Tin do công ty HYBE xác nhận.")
     assert names("Tin do công ty HYBE xác nhận.", "ORG") == {"HYBE"}
+
+
+# --- people -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # After an honorific in lower case, even a word that is also a number or a common word.
+        ("Hàng xóm kể ông Chín hay giúp người nghèo.", "Chín"),
+        ("Sáng nào chị Tư cũng ra chợ sớm.", "Tư"),
+        ("Căn nhà của bà Có đã dột nát.", "Có"),
+        # A birth-order name with the given name.
+        ("Hồi đó anh em gọi ông là Bảy Hiền.", "Bảy Hiền"),
+        # A given name on its own, inside a sentence or as the subject opening it.
+        ("Căn phòng nhỏ của Khuyên nằm cuối hẻm.", "Khuyên"),
+        ("Quyên đã về quê từ hôm qua.", "Quyên"),
+    ],
+)
+def test_a_bare_given_name_is_a_person(text: str, name: str) -> None:
+    assert name in names(text, "PER")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Đội tuyển giành Siêu cúp Quốc gia sau loạt sút luân lưu.",  # "Quốc gia": a word, not "Quốc"
+        "Thành công ấy đến sau nhiều năm.",  # a sentence opening with a word, not a name
+        "Cô học tiếng Việt ở Huế.",  # a language
+    ],
+)
+def test_a_given_names_syllable_inside_a_word_is_no_person(text: str) -> None:
+    assert names(text, "PER") == set()

@@ -56,6 +56,9 @@ ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|an|at|az)[-‐][A-ZÀ-Ỹ]"
 # --- people --------------------------------------------------------------------
 
 SPEECH_VERBS = _tuples("speech_verbs")
+BIRTH_ORDER = _words("birth_order")
+AFTER_SUBJECT = _words("after_subject")
+NOT_PERSON_BEFORE = _words("not_person_before")
 NOT_KINSHIP = _tuples("not_kinship")
 BUSINESS_TITLES = _words("business_titles")
 # Between a name and a title in apposition: "Nguyễn Văn A, nguyên Hiệu trưởng ...".
@@ -83,6 +86,7 @@ NUMBERED_HEADS = _words("numbered_heads")
 MISSION_HEADS = _words("mission_heads")
 WORD_ENDS = _tuples("word_ends")
 NAME_CLOSERS = _tuples("name_closers")
+NAME_COMPOUNDS = _tuples("name_compounds") | NAME_CLOSERS | HEAD_COMPOUNDS
 COMPANY_VERBS = _tuples("company_verbs")
 MAKER_WORDS = _words("maker_words")
 TITLE_ENDERS = _words("title_enders")

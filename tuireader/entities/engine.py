@@ -237,6 +237,10 @@ def _unknown_run(s: Scan, i: int) -> int:
         if nxt.key in cues.SHORT_COUNTRIES or (entry is not None and entry.source == "countries"):
             s.add("LOC", i, i + 1, cues.SHORT_COUNTRIES[tok.key], known=True)  # "Việt - Nhật"
             return i + 1
+    person = people.named_person(s, i)
+    if person:
+        s.add("PER", i, i + person)  # "ông Tám", "anh Ba", "nhà Tám Xáng"
+        return i + person
     if s.lex.in_section("not_names", (tok.key,)):
         return i + 1  # "Olympic | Paris 2024"
     common = s.section_at("sentence_start_words", i)
@@ -328,6 +332,9 @@ def _unknown_run(s: Scan, i: int) -> int:
             s.add("ORG", i, end)  # "TikTok", "VinFast"
             return end
         s.add("PER", i, end, single=True)
+        if people.given_name_alone(s, i):
+            s.mentions[-1].fallback = "PER"  # "Tuấn nói", "của Mười": a given name on its own
+            return end
         follows_name = bool(s.mentions) and s.mentions[-1].end == toks[i - 1].end and tok.gap == "space"
         opens_sentence = tok.sent and i + 1 < len(toks) and not toks[i + 1].cap
         surname_like = (tok.key.endswith(cues.SURNAME_ENDINGS) and len(tok.text) > 4) or s.lex.in_section(

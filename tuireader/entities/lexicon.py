@@ -60,6 +60,7 @@ class Lexicon:
     # which words must not be capitalised in running text ("Anh hùng" is not "Anh Hùng").
     section_lower: dict[str, dict[tuple[str, ...], tuple[bool, ...]]] = field(default_factory=dict)
     surnames: set[str] = field(default_factory=set)
+    given_names: set[str] = field(default_factory=set)
     portfolios: set[tuple[str, ...]] = field(default_factory=set)
 
     def add_phrase(self, surface: str, entry: GazetteerEntry) -> None:
@@ -131,6 +132,7 @@ def load() -> Lexicon:
         lex.sections[name] = keyed
         lex.section_max[name] = max((len(k) for k in keyed), default=0)
     lex.surnames = {match_key(row[0]) for row in _entries(DATA_DIR / "surnames.txt")}
+    lex.given_names = {match_key(row[0]) for row in _entries(DATA_DIR / "given_names.txt")}
     for keys, entry in list(lex.phrases.items()):
         if entry.type == "ORG" and len(keys) > 1 and keys[0] == "bộ":
             tail = keys[1:]

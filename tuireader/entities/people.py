@@ -195,3 +195,52 @@ def person_after(s: Scan, k: int) -> int:
     if run:
         s.add("PER", k, k + run)
     return k + max(run, 1)
+
+
+def named_person(s: Scan, i: int) -> int:
+    """Length of a person's name at ``i`` that needs no more than the word before
+    it: after an honorific in lower case ("ông Tám", "chị Tư", "anh Bùi Văn Minh"),
+    or a birth-order name ("Hai Địa", "nhà Tám Xáng"); 0 if none."""
+    toks = s.toks
+    if i > 0 and s.section_before("honorifics", i) and not toks[i - 1].cap and s.joined(i):
+        return s.cap_run(i, stop_at_known=False, limit=4)
+    nxt = i + 1
+    if (
+        toks[i].key in cues.BIRTH_ORDER
+        and not toks[i].sent
+        and nxt < len(toks)
+        and s.joined(nxt)
+        and toks[nxt].cap
+        and not toks[nxt].upper
+        and looks_vietnamese(toks[nxt].text)
+        and s.gazetteer_at(nxt)[1] is None
+        and not (nxt + 1 < len(toks) and s.joined(nxt + 1) and toks[nxt + 1].cap)
+    ):
+        return 2
+    return 0
+
+
+def given_name_alone(s: Scan, i: int) -> bool:
+    """A lone capitalised word that is a Vietnamese given name names a person:
+    inside a sentence ("của Mười"), or opening one as its subject ("Tuấn nói",
+    "Vy đã về"), but not as the first syllable of a word ("Thành công là ...")."""
+    toks = s.toks
+    tok = toks[i]
+    if tok.key not in s.lex.given_names and not (tok.key in cues.BIRTH_ORDER and not tok.sent):
+        return False
+    if tok.key in cues.COMPASS or (i > 0 and s.joined(i) and toks[i - 1].key in cues.NOT_PERSON_BEFORE):
+        return False
+    nxt = i + 1
+    joined_word = nxt < len(toks) and s.joined(nxt) and not toks[nxt].cap
+    if joined_word and _begins_word(s, i):
+        return False
+    if not tok.sent and tok.gap != "start":
+        return True
+    return joined_word and toks[nxt].key in cues.AFTER_SUBJECT
+
+
+def _begins_word(s: Scan, i: int) -> bool:
+    """Token ``i`` is the first syllable of a word whose second follows in lower
+    case: "Quốc | gia", "Hoàng | gia"."""
+    pair = (s.toks[i].key, s.toks[i + 1].key)
+    return pair in cues.NAME_COMPOUNDS or s.lex.in_section("org_lower_compounds", pair)

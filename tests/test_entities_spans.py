@@ -203,3 +203,53 @@ def test_a_bare_given_name_is_a_person(text: str, name: str) -> None:
 )
 def test_a_given_names_syllable_inside_a_word_is_no_person(text: str) -> None:
     assert names(text, "PER") == set()
+
+
+# --- administrative units and names in lower case ---------------------------------
+
+
+def test_a_district_without_a_cue_is_a_place_not_a_person() -> None:
+    text = "Anh Hùng, 38 tuổi, quê Diễn Châu, Nghệ An, vừa trúng tuyển."
+    assert "Diễn Châu" in names(text, "LOC")
+    assert "Diễn Châu" not in names(text, "PER")
+
+
+def test_a_commune_listed_with_a_place_is_a_place() -> None:
+    text = "Lũ quét qua Trà Leng và Nam Trà My trong đêm."
+    assert {"Trà Leng", "Nam Trà My"} <= names(text, "LOC")
+
+
+def test_a_family_name_first_stays_a_person() -> None:
+    # "Lê Lợi" is also the name of many wards, but a family name opens it.
+    assert "Lê Lợi" in names("Vua Lê Lợi dời đô về Thăng Long.", "PER")
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Ông về huyện nghĩa hành thăm họ hàng.", "huyện nghĩa hành"),
+        ("Hàng hóa từ quảng ngãi chở ra bắc.", "quảng ngãi"),
+    ],
+)
+def test_a_place_written_in_lower_case(text: str, span: str) -> None:
+    assert ("LOC", span) in spans(text)
+
+
+def test_a_common_word_that_is_also_a_place_needs_its_category_word() -> None:
+    assert names("Người dân mong hòa bình lâu dài.", "LOC") == set()
+    assert ("LOC", "xã hòa bình") in spans("Đường vào xã hòa bình đã sạt lở.")
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Cháu nguyễn thị hoa học lớp 3.", "nguyễn thị hoa"),
+        ("Trần quang minh kể lại chuyện cũ.", "Trần quang minh"),
+    ],
+)
+def test_a_full_name_written_in_lower_case(text: str, span: str) -> None:
+    assert ("PER", span) in spans(text)
+
+
+def test_a_word_that_is_also_a_family_name_opens_no_lower_case_name() -> None:
+    assert names("Ông nhắc lại lập trường của mình.", "PER") == set()

@@ -57,6 +57,8 @@ ARABIC_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|an|at|az)[-‐][A-ZÀ-Ỹ]"
 
 SPEECH_VERBS = _tuples("speech_verbs")
 BIRTH_ORDER = _words("birth_order")
+MIDDLE_NAMES = _words("middle_names")
+LOWER_CASE_SURNAMES = _words("lower_case_surnames")
 AFTER_SUBJECT = _words("after_subject")
 NOT_PERSON_BEFORE = _words("not_person_before")
 NOT_KINSHIP = _tuples("not_kinship")
@@ -68,6 +70,7 @@ APPOSITION = re.compile(r"\s*,\s*(?:(?:nguyên|cựu|đương kim|tân|hiện l�
 
 ADMIN_PREFIXES = _words("admin_prefixes")
 MEASURE_UNITS = _words("measure_units")
+COMMON_PLACE_WORDS = _words("common_place_words")
 COMPASS = _words("compass")
 PLACE_DESCRIPTIONS = _words("place_descriptions")
 SHORT_COUNTRIES = mapping("short_countries")

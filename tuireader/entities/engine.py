@@ -82,7 +82,7 @@ def run(s: Scan) -> list[Mention]:
             if end > i:
                 i = orgs.emit_org(s, i, end, None)  # "bệnh viện Bạch Mai", "sở Y tế Hà Nội"
                 continue
-            i += 1
+            i = _lower_case_name(s, i)
             continue
         numbered = places.numbered_place(s, i)
         if numbered:
@@ -94,6 +94,20 @@ def run(s: Scan) -> list[Mention]:
     orgs.bodies_listed_with_bodies(s)
     places.category_words_inside(s)
     return s.mentions
+
+
+def _lower_case_name(s: Scan, i: int) -> int:
+    """A name written in lower case: a person ("nguyễn hải yến"), a place after its
+    category word ("huyện phú lộc") or a province ("quảng ngãi")."""
+    person = people.lower_case_name(s, i)
+    if person:
+        s.add("PER", i, i + person)
+        return i + person
+    place = places.lower_case_place(s, i)
+    if place:
+        s.add("LOC", i, i + place)
+        return i + place
+    return i + 1
 
 
 def _at_capital(s: Scan, i: int) -> int:
@@ -237,7 +251,7 @@ def _unknown_run(s: Scan, i: int) -> int:
         if nxt.key in cues.SHORT_COUNTRIES or (entry is not None and entry.source == "countries"):
             s.add("LOC", i, i + 1, cues.SHORT_COUNTRIES[tok.key], known=True)  # "Việt - Nhật"
             return i + 1
-    person = people.named_person(s, i)
+    person = people.named_person(s, i) or people.lower_case_name(s, i)
     if person:
         s.add("PER", i, i + person)  # "ông Tám", "anh Ba", "nhà Tám Xáng"
         return i + person
@@ -357,6 +371,9 @@ def _unknown_run(s: Scan, i: int) -> int:
         return end
     if tok.key == "the" and run > 1:
         s.add("ORG", i, end)  # "The Guardian", "The Masters"
+        return end
+    if places.admin_unit(s, i, run):
+        s.add("LOC", i, end)  # "ở Duy Xuyên, Quảng Nam": a district, not a person
         return end
     s.add("PER", i, end)
     s.mentions[-1].guessed = not surname_first

@@ -61,6 +61,10 @@ class Lexicon:
     section_lower: dict[str, dict[tuple[str, ...], tuple[bool, ...]]] = field(default_factory=dict)
     surnames: set[str] = field(default_factory=set)
     given_names: set[str] = field(default_factory=set)
+    # Vietnamese administrative units: the keys of a name -> its highest level
+    # (1 province, 2 district, 3 commune); admin_first: the first keys of them.
+    admin: dict[tuple[str, ...], int] = field(default_factory=dict)
+    admin_max: int = 0
     portfolios: set[tuple[str, ...]] = field(default_factory=set)
 
     def add_phrase(self, surface: str, entry: GazetteerEntry) -> None:
@@ -107,6 +111,17 @@ def read_sections(path: Path) -> dict[str, list[str]]:
     return out
 
 
+def _admin_units(path: Path) -> dict[tuple[str, ...], int]:
+    """``level TAB name`` lines: the keys of each name and its highest level."""
+    units: dict[tuple[str, ...], int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            level, name = line.split("\t", 1)
+            keys = token_keys(name)
+            units[keys] = min(int(level), units.get(keys, 3))
+    return units
+
+
 @lru_cache(maxsize=1)
 def load() -> Lexicon:
     """Load every data file once."""
@@ -133,6 +148,8 @@ def load() -> Lexicon:
         lex.section_max[name] = max((len(k) for k in keyed), default=0)
     lex.surnames = {match_key(row[0]) for row in _entries(DATA_DIR / "surnames.txt")}
     lex.given_names = {match_key(row[0]) for row in _entries(DATA_DIR / "given_names.txt")}
+    lex.admin = _admin_units(DATA_DIR / "admin_units.txt")
+    lex.admin_max = max(map(len, lex.admin), default=0)
     for keys, entry in list(lex.phrases.items()):
         if entry.type == "ORG" and len(keys) > 1 and keys[0] == "bộ":
             tail = keys[1:]

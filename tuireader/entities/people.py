@@ -244,3 +244,25 @@ def _begins_word(s: Scan, i: int) -> bool:
     case: "Quốc | gia", "Hoàng | gia"."""
     pair = (s.toks[i].key, s.toks[i + 1].key)
     return pair in cues.NAME_COMPOUNDS or s.lex.in_section("org_lower_compounds", pair)
+
+
+def lower_case_name(s: Scan, i: int) -> int:
+    """Length of a Vietnamese full name written (after its family name) in lower
+    case, at ``i``: "nguyễn hải yến", "trần văn nhật", "Nguyễn đình hùng"; 0 if
+    none.  Every word after the family name must be a given or middle name, and
+    there must be at least two of them."""
+    toks = s.toks
+    if toks[i].key not in s.lex.surnames or toks[i].upper:
+        return 0
+    if not toks[i].cap and toks[i].key not in cues.LOWER_CASE_SURNAMES:
+        return 0  # "lại", "vũ", "mạc" are words before they are family names
+    j = i + 1
+    while j < len(toks) and j - i < 4 and s.joined(j) and not toks[j].cap and not toks[j].blocked:
+        if toks[j].key not in s.lex.given_names and toks[j].key not in cues.MIDDLE_NAMES:
+            break
+        j += 1
+    if j - i < 3 or (
+        j < len(toks) and s.joined(j) and toks[j].key.isalpha() and not toks[j].cap and _begins_word(s, j - 1)
+    ):
+        return 0
+    return j - i

@@ -155,3 +155,71 @@ def region_at(s: Scan, i: int) -> bool:
     if toks[i - 1].key not in ("miền", "biển") or toks[i - 1].cap:
         return False
     return not (i + 1 < len(toks) and s.joined(i + 1) and toks[i + 1].cap)
+
+
+def admin_unit(s: Scan, i: int, run: int) -> bool:
+    """The capitalised run ``i .. i + run`` is a Vietnamese administrative unit
+    taken as a place without a cue word: a province or a district ("Duy Xuyên",
+    "Sông Cầu"), or a commune listed next to a place ("Bình Chương và Nam Trà My",
+    "Tân Lộc (Cần Thơ)")."""
+    toks = s.toks
+    level = s.lex.admin.get(tuple(t.key for t in toks[i : i + run]))
+    if level is None or toks[i].key in s.lex.surnames:
+        return False
+    return level <= 2 or _listed_with_place(s, i, i + run)
+
+
+def _listed_with_place(s: Scan, i: int, end: int) -> bool:
+    """A place comes right before ``i`` or right after ``end``, joined by a comma,
+    "và", a dash or a bracket."""
+    last = s.mentions[-1] if s.mentions else None
+    if last is not None and last.type == "LOC" and i > 0:
+        if cues.LIST_JOINER.fullmatch(s.text, last.end, s.toks[i].start) or s.toks[i].gap == "hyphen":
+            return True
+    toks = s.toks
+    if end >= len(toks):
+        return False
+    between = s.text[toks[end - 1].end : toks[end].start].strip()
+    if between not in (",", "(", "-", "–") and toks[end].key != "và":
+        return False
+    k = end + 1 if toks[end].key == "và" else end
+    entry = s.gazetteer_at(k)[1] if k < len(toks) else None
+    if entry is not None and entry.type == "LOC":
+        return True
+    return k < len(toks) and toks[k].cap and tuple(t.key for t in toks[k : k + 3]) in s.lex.admin
+
+
+def lower_case_place(s: Scan, i: int) -> int:
+    """Length of a place written in lower case at ``i``: a unit after its category
+    word ("huyện phú lộc", "xã hòa châu") or, on its own, a province or a known
+    place of two words or more ("quảng ngãi", "hà nội", "trung quốc"); 0 if none.
+    Names that are also common words ("hòa bình") need the category word."""
+    toks = s.toks
+    prefix = s.section_at("loc_category", i)
+    k = i + prefix
+    if prefix and k < len(toks) and s.joined(k) and not toks[k].cap and toks[k].key not in cues.PLACE_DESCRIPTIONS:
+        n = _lower_name_at(s, k, levels=3, common=True)
+        return prefix + n if n else 0
+    if prefix:
+        return 0
+    return _lower_name_at(s, i, levels=1, common=False)
+
+
+def _lower_name_at(s: Scan, k: int, levels: int, common: bool) -> int:
+    """Length of the longest lower-case admin unit (of level <= ``levels``) or
+    known place of two words or more at ``k``; ``common``: also one that is a
+    common word."""
+    toks = s.toks
+    keys: list[str] = []
+    best = 0
+    for j in range(k, min(len(toks), k + s.lex.admin_max)):
+        if (j > k and not s.joined(j)) or toks[j].cap or toks[j].blocked:
+            break
+        keys.append(toks[j].key)
+        phrase = tuple(keys)
+        entry = s.lex.phrases.get(phrase)
+        known = entry is not None and entry.type == "LOC" and len(phrase) > 1
+        if (s.lex.admin.get(phrase, 9) <= levels or known) and len(phrase) > 1:
+            if common or " ".join(phrase) not in cues.COMMON_PLACE_WORDS:
+                best = j - k + 1
+    return best

@@ -253,3 +253,17 @@ def test_a_full_name_written_in_lower_case(text: str, span: str) -> None:
 
 def test_a_word_that_is_also_a_family_name_opens_no_lower_case_name() -> None:
     assert names("Ông nhắc lại lập trường của mình.", "PER") == set()
+
+
+def test_a_people_named_after_a_place_is_no_mention_of_it() -> None:
+    assert names("Nhiều người Nhật đến thăm phố cổ.", "LOC") == set()
+    assert "Nhật" in names("Một người đàn ông Nhật đến thăm phố cổ.", "LOC")
+
+
+def test_a_country_after_an_honorific_is_a_persons_name() -> None:
+    assert "Mỹ" in names("Vợ của anh Mỹ bán hàng ở chợ.", "PER")
+
+
+def test_the_longest_category_word_is_inside() -> None:
+    assert ("LOC", "thị xã Sơn Tây") in spans("Ông sống ở thị xã Sơn Tây.")
+    assert ("LOC", "tp. HCM") in spans("Cô làm việc tại tp. HCM.")

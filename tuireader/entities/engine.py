@@ -93,6 +93,7 @@ def run(s: Scan) -> list[Mention]:
     sport.clubs_in_match_reports(s)
     orgs.bodies_listed_with_bodies(s)
     places.category_words_inside(s)
+    places.no_demonyms(s)
     return s.mentions
 
 
@@ -113,6 +114,8 @@ def _lower_case_name(s: Scan, i: int) -> int:
 def _at_capital(s: Scan, i: int) -> int:
     toks = s.toks
     tok = toks[i]
+    if i > 0 and s.section_before("honorifics", i) and not toks[i - 1].cap:
+        return _unknown_run(s, i)  # "anh Mỹ", "chị Hà": a name after an honorific
     title = s.title_at(i)
     org_end = orgs.org_at(s, i)
     gaz_len, entry = s.gazetteer_at(i)

@@ -223,3 +223,15 @@ def _lower_name_at(s: Scan, k: int, levels: int, common: bool) -> int:
             if common or " ".join(phrase) not in cues.COMMON_PLACE_WORDS:
                 best = j - k + 1
     return best
+
+
+def no_demonyms(s: Scan) -> None:
+    """ "người Mỹ", "người Rạch Giá": a people named after a place is no mention
+    of the place (the benchmark convention); "người đàn ông Mỹ" is."""
+    kept = []
+    for m in s.mentions:
+        i = s.token_at(m.start)
+        if m.type == "LOC" and i > 0 and s.toks[i].start == m.start and s.joined(i) and s.toks[i - 1].key == "người":
+            continue
+        kept.append(m)
+    s.mentions[:] = kept

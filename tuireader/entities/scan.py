@@ -97,13 +97,14 @@ class Scan:
             return 0
         phrases = self.lex.sections.get(name, ())
         keys: list[str] = []
+        best = 0
         for j in range(i - 1, max(-1, i - 1 - self.lex.section_max.get(name, 0)), -1):
             keys.insert(0, toks[j].key)
             if tuple(keys) in phrases:
-                return 0 if self.ends_word(j) else i - j
+                best = 0 if self.ends_word(j) else i - j  # the longest: "thị xã", not "xã"
             if not self.joined(j):
                 break
-        return 0
+        return best
 
     def ends_word(self, j: int) -> bool:
         """Token ``j`` is the second syllable of a word ("gia | đình", "thị | trường")."""

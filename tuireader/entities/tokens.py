@@ -68,7 +68,7 @@ def _gap(between: str, prev: Token | None, piece: str, split: bool, lex: Lexicon
         return "start"
     if not stripped and "\n" not in between:
         return "space" if between else ("hyphen" if split else "space")
-    if stripped == "." and prev.text in ("TP", "Tp"):
+    if stripped == "." and prev.text in ("TP", "Tp", "tp"):
         return "dot"
     if stripped == "." and len(prev.text) == 1 and prev.cap and between != "." and match_key(piece) not in lex.surnames:
         return "space"  # an initial: "Patrick S. Ryder" (but "... Văn A. Nguyễn Văn B" is two sentences)

@@ -257,7 +257,7 @@ def test_a_word_that_is_also_a_family_name_opens_no_lower_case_name() -> None:
 
 def test_a_people_named_after_a_place_is_no_mention_of_it() -> None:
     assert names("Nhiều người Nhật đến thăm phố cổ.", "LOC") == set()
-    assert "Nhật" in names("Một người đàn ông Nhật đến thăm phố cổ.", "LOC")
+    assert "Nhật Bản" in names("Một người đàn ông Nhật đến thăm phố cổ.", "LOC")
 
 
 def test_a_country_after_an_honorific_is_a_persons_name() -> None:

@@ -267,3 +267,36 @@ def test_a_country_after_an_honorific_is_a_persons_name() -> None:
 def test_the_longest_category_word_is_inside() -> None:
     assert ("LOC", "thị xã Sơn Tây") in spans("Ông sống ở thị xã Sơn Tây.")
     assert ("LOC", "tp. HCM") in spans("Cô làm việc tại tp. HCM.")
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        # A dash or "&" inside a name joins its parts.
+        ("Ông làm ở bộ Văn hóa - Thể thao & Du lịch nhiều năm.", "bộ Văn hóa - Thể thao & Du lịch"),
+        # A number closes a unit's name.
+        ("Ông từng phục vụ ở trung đoàn Bộ binh 42 thời chiến.", "trung đoàn Bộ binh 42"),
+        # A district whose first word is a country's name.
+        ("Hồ sơ đã gửi ubnd huyện Đức Trọng.", "ubnd huyện Đức Trọng"),
+    ],
+)
+def test_long_organisation_names(text: str, span: str) -> None:
+    assert ("ORG", span) in spans(text)
+
+
+def test_a_person_after_a_body_in_lower_case_is_no_part_of_it() -> None:
+    text = "Thứ trưởng bộ Ngoại giao Lê Văn Tâm cho biết."
+    assert ("ORG", "bộ Ngoại giao") in spans(text)
+    assert ("PER", "Lê Văn Tâm") in spans(text)
+
+
+def test_a_body_of_a_city_not_named_is_none() -> None:
+    assert not [w for t, w in spans("Dự án đã được ubnd TP phê duyệt.") if t == "ORG"]
+
+
+def test_the_centre_of_a_city_is_no_body() -> None:
+    assert ("ORG", "trung tâm Đà Nẵng") not in spans("Nhà anh cách trung tâm Đà Nẵng 10 km.")
+
+
+def test_an_abbreviation_of_a_common_noun_is_no_body() -> None:
+    assert names("Nhiều SV ở lại trường ăn tết.", "ORG") == set()

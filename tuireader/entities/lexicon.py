@@ -65,6 +65,7 @@ class Lexicon:
     # (1 province, 2 district, 3 commune); admin_first: the first keys of them.
     admin: dict[tuple[str, ...], int] = field(default_factory=dict)
     admin_max: int = 0
+    place_first: set[str] = field(default_factory=set)  # first keys of admin units and of places of 2+ words
     portfolios: set[tuple[str, ...]] = field(default_factory=set)
 
     def add_phrase(self, surface: str, entry: GazetteerEntry) -> None:
@@ -150,6 +151,9 @@ def load() -> Lexicon:
     lex.given_names = {match_key(row[0]) for row in _entries(DATA_DIR / "given_names.txt")}
     lex.admin = _admin_units(DATA_DIR / "admin_units.txt")
     lex.admin_max = max(map(len, lex.admin), default=0)
+    lex.place_first = {k[0] for k in lex.admin} | {
+        k[0] for k, e in lex.phrases.items() if e.type == "LOC" and len(k) > 1
+    }
     for keys, entry in list(lex.phrases.items()):
         if entry.type == "ORG" and len(keys) > 1 and keys[0] == "bộ":
             tail = keys[1:]

@@ -31,7 +31,7 @@ def org_at(s: Scan, i: int, before_person: bool = False, heads: str = "org_heads
         return i
     j = i + head
     name_start = j
-    while j < len(toks) and s.joined(j) and not toks[j].blocked:
+    while j < len(toks) and (s.joined(j) or _joins_name(s, j, name_start)) and not toks[j].blocked:
         tok = toks[j]
         compound = s.section_at("org_lower_compounds", j)
         if compound and tok.cap and not toks[j + compound - 1].cap:
@@ -112,8 +112,8 @@ def org_at(s: Scan, i: int, before_person: bool = False, heads: str = "org_heads
         if inner:
             j += inner  # "Hội Chữ thập đỏ Việt Nam", "Cục Quản lý thị trường tỉnh Lạng Sơn"
             continue
-        if tok.text.isdigit() and len(tok.text) <= 2 and toks[j - 1].cap and j > name_start:
-            j += 1  # "Bệnh viện Nhi Đồng 1"
+        if _number_ends_name(s, j, name_start):
+            j += 1  # "Bệnh viện Nhi Đồng 1", "lữ đoàn Hải quân 125"
         break
     if j == name_start:
         # A bare head word ("Bộ", "Lực lượng") names nothing; an acronym head
@@ -126,6 +126,28 @@ def org_at(s: Scan, i: int, before_person: bool = False, heads: str = "org_heads
             return j + 1
         return j if head > 1 and org_qualifier(s, j) > j else i
     return j
+
+
+def _joins_name(s: Scan, j: int, name_start: int) -> bool:
+    """A dash or "&" between capitalised words inside a name: "Văn phòng Kinh tế -
+    Văn hóa", "Bộ Lao động - Thương binh & Xã hội" (not "Bộ A - Bộ B")."""
+    toks = s.toks
+    return (
+        toks[j].gap in ("hyphen", "amp")
+        and j > name_start
+        and toks[j].cap
+        and toks[j - 1].key.isalpha()
+        and not s.section_at("org_heads", j)
+        and not s.title_at(j)
+    )
+
+
+def _number_ends_name(s: Scan, j: int, name_start: int) -> bool:
+    toks = s.toks
+    if j <= name_start or not toks[j].text.isdigit() or len(toks[j].text) > 3:
+        return False
+    after = j + 1
+    return not (after < len(toks) and s.joined(after) and toks[after].key in cues.MEASURE_UNITS)
 
 
 def _lower_inside_name(s: Scan, j: int, word_begun: bool, limit: int = 7) -> int:
@@ -242,9 +264,13 @@ def org_qualifier(s: Scan, j: int) -> int:
             return j + numbered  # "Công an quận 7"
         if k < len(toks) and toks[k].cap and s.joined(k):
             length, entry = s.gazetteer_at(k)
-            if entry is not None and entry.type == "LOC":
-                return k + length
             run = s.cap_run(k, stop_at_known=False, limit=4)
+            if (
+                entry is not None
+                and entry.type == "LOC"
+                and not (run > length and tuple(t.key for t in toks[k : k + run]) in s.lex.admin)
+            ):
+                return k + length  # but "huyện Đức Linh" is no "Đức" (Germany)
             # Place names are short: "huyện Bình Chánh | Nguyễn Văn A" is a name after the place.
             for cut in range(k + 1, k + run):
                 if toks[cut].key in s.lex.surnames and run - (cut - k) >= 2:
@@ -462,7 +488,11 @@ def lower_head_org(s: Scan, i: int) -> int:
     if nxt >= len(toks) or not s.joined(nxt) or toks[nxt].blocked:
         return i
     if toks[nxt].cap:
-        end = org_at(s, i, lower_head=True)
+        if words in cues.PLACE_DESCRIPTOR_HEADS and s.gazetteer_at(nxt)[1] is not None:
+            return i  # "trung tâm Đà Nẵng": the centre of the city
+        if toks[nxt].key in cues.ADMIN_PREFIXES and org_qualifier(s, nxt) == nxt:
+            return i  # "ubnd TP": which city is not said
+        end = org_at(s, i, before_person=True, lower_head=True)
         return end if end > nxt else i
     if toks[nxt].key in cues.ADMIN_PREFIXES and words not in cues.PLACE_DESCRIPTOR_HEADS:
         end = org_qualifier(s, nxt)

@@ -210,6 +210,8 @@ def _lower_name_at(s: Scan, k: int, levels: int, common: bool) -> int:
     known place of two words or more at ``k``; ``common``: also one that is a
     common word."""
     toks = s.toks
+    if toks[k].key not in s.lex.place_first:
+        return 0
     keys: list[str] = []
     best = 0
     for j in range(k, min(len(toks), k + s.lex.admin_max)):

@@ -27,7 +27,7 @@ class Token:
     key: str
     cap: bool  # starts with a capital letter
     upper: bool  # an all-capital acronym ("NATO", "G20")
-    gap: str  # separator before it: start | space | dot | hyphen | break
+    gap: str  # separator before it: start | space | dot | hyphen | amp | break
     sent: bool  # first word of a sentence
     blocked: bool = False  # inside a date or a work title
 
@@ -76,6 +76,8 @@ def _gap(between: str, prev: Token | None, piece: str, split: bool, lex: Lexicon
         return "dot"
     if stripped in cues.DASHES and "\n" not in between:
         return "hyphen"
+    if stripped == "&" and "\n" not in between:
+        return "amp"
     return "break"
 
 

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import re
 
-from tuireader.entities import cues, hidden, orgs, people, places, sport
+from tuireader.entities import hidden, names, orgs, people, places, sport
 from tuireader.entities.dates import find_dates
-from tuireader.entities.lexicon import load, match_key
+from tuireader.entities.lexicon import load
 from tuireader.entities.scan import Mention, Scan
 from tuireader.entities.tokens import looks_vietnamese
 
@@ -115,7 +115,7 @@ def _at_capital(s: Scan, i: int) -> int:
     toks = s.toks
     tok = toks[i]
     if i > 0 and s.section_before("honorifics", i) and not toks[i - 1].cap:
-        return _unknown_run(s, i)  # "anh Mỹ", "chị Hà": a name after an honorific
+        return names.unknown_run(s, i)  # "anh Mỹ", "chị Hà": a name after an honorific
     title = s.title_at(i)
     org_end = orgs.org_at(s, i)
     gaz_len, entry = s.gazetteer_at(i)
@@ -176,19 +176,19 @@ def _at_capital(s: Scan, i: int) -> int:
             if place is not None and place.type == "LOC" and length > s.cap_run(k, stop_at_known=False, limit=4):
                 s.add("LOC", k, k + length, place.canonical, known=True)  # "Tỉnh Bà Rịa - Vũng Tàu"
                 return k + length
-            return _unknown_run(s, k)
+            return names.unknown_run(s, k)
     if org_end > i and org_end - i > gaz_len:
         return orgs.emit_org(s, i, org_end, None)
     if entry is not None and entry.type == "LOC" and places.place_word_before(s, i)[0]:
         after = i + gaz_len
         numbered = after < len(toks) and toks[after].text.isdigit() and len(toks[after].text) <= 2 and s.joined(after)
         if numbered or s.cap_run(i, stop_at_known=False, limit=4) > gaz_len:
-            return _unknown_run(s, i)  # "sân Mỹ Đình", "xã Gio Mỹ", "cầu Thủ Thiêm 4"
+            return names.unknown_run(s, i)  # "sân Mỹ Đình", "xã Gio Mỹ", "cầu Thủ Thiêm 4"
     if entry is not None and s.section_before("org_context", i) and not s.section_before("person_context", i):
         if s.cap_run(i, stop_at_known=False, limit=5) > gaz_len:
-            return _unknown_run(s, i)  # "báo Sài Gòn Giải Phóng": the whole run is the body
+            return names.unknown_run(s, i)  # "báo Sài Gòn Giải Phóng": the whole run is the body
     if entry is not None and entry.source == "countries" and gaz_len == 1 and places.country_starts_name(s, i):
-        return _unknown_run(s, i)  # "tại Mỹ Đình", "Đức Huy": a country's word begins another name
+        return names.unknown_run(s, i)  # "tại Mỹ Đình", "Đức Huy": a country's word begins another name
     if entry is not None and entry.type == "LOC":
         tail = orgs.suffix_extension(s, i + gaz_len)
         if tail:
@@ -206,180 +206,4 @@ def _at_capital(s: Scan, i: int) -> int:
             # given name; resolution decides once the people of the text are known.
             s.mentions[-1].fallback = "PER"
         return i + gaz_len
-    return _unknown_run(s, i)
-
-
-def _unknown_run(s: Scan, i: int) -> int:
-    toks = s.toks
-    tok = toks[i]
-    surname_first = tok.key in s.lex.surnames and not tok.upper
-    if places.region_at(s, i):
-        s.add("LOC", i - 1, i + 1)  # "miền Bắc", "biển Đông"
-        return i + 1
-    if places.described_place_before(s, i):
-        # "thành phố biên giới Cúcuta", "huyện đảo Lý Sơn": a place word, a description, the name.
-        run = s.cap_run(i, stop_at_known=False, limit=4)
-        if run == 1 and tok.key in cues.COMPASS:
-            return i + 1  # "các tỉnh miền Bắc"
-        s.add("LOC", i, i + run)
-        return i + run
-    prefix, keep = places.place_word_before(s, i)
-    if prefix:
-        # "xã Gio Mỹ", "sông Hương": the whole run is the place.
-        run = s.cap_run(i, stop_at_known=False, limit=4)
-        if run == 1 and tok.key in cues.COMPASS:
-            return i + 1
-        if keep == 1 and toks[i - 1].key == "biển" and all(looks_vietnamese(t.text) for t in toks[i : i + run]):
-            keep = 0  # "biển Mỹ Khê" is the beach Mỹ Khê; "biển Baltic" keeps its word
-        end = i + run
-        if end < len(toks) and toks[end].text.isdigit() and len(toks[end].text) <= 2 and s.joined(end):
-            end += 1  # "cầu Thủ Thiêm 4"
-        s.add("LOC", i - keep, end)
-        return end
-    after_place = bool(s.mentions) and s.mentions[-1].type == "LOC" and s.mentions[-1].end == toks[i - 1].end
-    if tok.gap == "hyphen" and after_place:
-        # "Bến Thành - Suối Tiên", "Hà Nội - Côn Đảo": the other end of a route;
-        # "Mỹ - Trung": a country by its first syllable.
-        run = s.cap_run(i, stop_at_known=False, limit=4)
-        if run == 1 and tok.key in cues.COMPASS:
-            return i + 1
-        if places.joins_double_name(s, i, run):
-            return i + run
-        short = cues.SHORT_COUNTRIES.get(tok.key) if run == 1 else None
-        s.add("LOC", i, i + run, short, known=short is not None)
-        return i + run
-    if tok.key in cues.SHORT_COUNTRIES and i + 1 < len(toks) and toks[i + 1].gap == "hyphen":
-        nxt = toks[i + 1]
-        length, entry = s.gazetteer_at(i + 1)
-        if nxt.key in cues.SHORT_COUNTRIES or (entry is not None and entry.source == "countries"):
-            s.add("LOC", i, i + 1, cues.SHORT_COUNTRIES[tok.key], known=True)  # "Việt - Nhật"
-            return i + 1
-    person = people.named_person(s, i) or people.lower_case_name(s, i)
-    if person:
-        s.add("PER", i, i + person)  # "ông Tám", "anh Ba", "nhà Tám Xáng"
-        return i + person
-    if s.lex.in_section("not_names", (tok.key,)):
-        return i + 1  # "Olympic | Paris 2024"
-    common = s.section_at("sentence_start_words", i)
-    if common and (common > 1 or not (i + 1 < len(toks) and toks[i + 1].cap and s.joined(i + 1))):
-        return i + common
-    run = s.cap_run(i, stop_at_known=not surname_first, limit=5 if surname_first else 6)
-    if run == 0:
-        return i + 1
-    if s.is_common(i, run):
-        return i + run
-    if run == 1 and i + 1 < len(toks) and tok.gap != "hyphen":
-        length, entry = s.gazetteer_at(i + 1) if s.joined(i + 1) else (0, None)
-        acronym = tok.upper and not s.lex.in_section("not_acronyms", (tok.key,))
-        foreign = (
-            not tok.upper
-            and tok.text.isalpha()
-            and not looks_vietnamese(tok.text)
-            and not tok.key.endswith(cues.SURNAME_ENDINGS)
-            and not s.lex.in_section("not_names", (tok.key,))
-            and not s.section_before("honorifics", i)
-            and not people.person_cue_before(s, i)
-        )
-        after = i + 1 + length
-        ends = after >= len(toks) or not (toks[after].cap and s.joined(after))
-        if (
-            entry is not None
-            and entry.type == "LOC"
-            and ends
-            and ((acronym and entry.source == "provinces_vn") or foreign)
-        ):
-            # "SHB Đà Nẵng", "Becamex Bình Dương": a sponsor and a city make a club;
-            # "Real Madrid", "Garuda Indonesia": a foreign word before a place names a body.
-            s.add("ORG", i, after)
-            return after
-    end = i + run
-    if s.section_before("work_title_cues", i) or s.section_before("not_entity_cues", i):
-        return end
-    if s.section_before("honorifics", i) or people.person_cue_before(s, i):
-        s.add("PER", i, end)
-        return end
-    if s.section_before("org_context", i):
-        end = places.home_province(s, end)
-        if run == 1 and looks_vietnamese(tok.text) and end == i + 1 and people.second_syllable(s, end):
-            end += 1  # "đảng Dân chủ", "đảng Cộng hòa": a word written in sentence case
-        s.add("ORG", i, end)
-        return end
-    if (
-        1 <= run <= 2
-        and not surname_first
-        and sport.sporty(s)
-        and all(looks_vietnamese(t.text) and not t.upper for t in toks[i:end])
-    ):
-        club_end = places.home_province(s, end)
-        if club_end > end:
-            s.add("ORG", i, club_end)  # "Sông Lam Nghệ An", "Thép Xanh Nam Định"
-            return club_end
-    if s.section_before("loc_context", i) and not (surname_first and run >= 2):
-        if run >= 2 or not tok.upper:
-            s.add("LOC", i, end)
-            return end
-    last = toks[end - 1]
-    if run > 1 and (cues.MODEL.match(last.text) or s.lex.in_section("not_names", (tok.key,))):
-        return end  # "Galaxy S25", "Artemis II": a product, not an entity
-    if run > 1 and (
-        (tok.upper and not s.lex.in_section("not_acronyms", (tok.key,)))
-        or s.lex.in_section("org_suffixes", (last.key,))
-        or (last.upper and "-" not in last.text and not s.lex.in_section("not_acronyms", (last.key,)))
-    ):
-        if s.lex.in_section("org_suffixes", (last.key,)) and end < len(toks) and s.joined(end):
-            if toks[end].text.isdigit() and len(toks[end].text) <= 4:
-                end += 1  # an edition: "World Cup 2026"
-        s.add("ORG", i, end)  # "ASEAN Cup", "Samsung Electronics"
-        return end
-    branch = orgs.local_branch(s, end) if run == 1 and not looks_vietnamese(tok.text) else 0
-    if branch and not s.lex.in_section("not_names", (tok.key,)) and not s.lex.in_section("not_acronyms", (tok.key,)):
-        s.add("ORG", i, branch)  # "Unilever Việt Nam": a company's branch in Vietnam
-        return branch
-    if run == 1:
-        if cues.CODE.match(tok.text):
-            maker = s.lex.phrases.get((match_key(tok.text.rstrip("0123456789")),))
-            if maker is not None and maker.type == "ORG":
-                s.add("ORG", i, end)  # "VTV3", "HTV7": a broadcaster's channel
-            return end  # "ST25", "VN123", "SE1": a product, flight or train code
-        if tok.upper and not s.lex.in_section("not_acronyms", (tok.key,)) and not tok.text.isdigit():
-            if any(ch.isalpha() for ch in tok.text):
-                s.add("ORG", i, end)
-            return end
-        if any(a.islower() and b.isupper() for a, b in zip(tok.text, tok.text[1:], strict=False)):
-            s.add("ORG", i, end)  # "TikTok", "VinFast"
-            return end
-        s.add("PER", i, end, single=True)
-        if people.given_name_alone(s, i):
-            s.mentions[-1].fallback = "PER"  # "Tuấn nói", "của Mười": a given name on its own
-            return end
-        follows_name = bool(s.mentions) and s.mentions[-1].end == toks[i - 1].end and tok.gap == "space"
-        opens_sentence = tok.sent and i + 1 < len(toks) and not toks[i + 1].cap
-        surname_like = (tok.key.endswith(cues.SURNAME_ENDINGS) and len(tok.text) > 4) or s.lex.in_section(
-            "known_people", (tok.key,)
-        )
-        if surname_like and not s.lex.in_section("not_names", (tok.key,)):
-            s.mentions[-1].fallback = "PER"  # "Krasikov đang bị giam giữ", "Lewandowski ghi bàn"
-            return end
-        if (
-            len(tok.text) > 2
-            and (opens_sentence or not tok.sent)
-            and not surname_like
-            and not (
-                follows_name or tok.upper or looks_vietnamese(tok.text) or s.lex.in_section("not_names", (tok.key,))
-            )
-        ):
-            # A lone foreign word that is no person named in the text is
-            # most often a company or brand: "Microsoft và OpenAI".
-            s.mentions[-1].fallback = "ORG"
-        return end
-    if tok.key == "the" and run > 1:
-        s.add("ORG", i, end)  # "The Guardian", "The Masters"
-        return end
-    if places.admin_unit(s, i, run):
-        s.add("LOC", i, end)  # "ở Duy Xuyên, Quảng Nam": a district, not a person
-        return end
-    s.add("PER", i, end)
-    s.mentions[-1].guessed = not surname_first
-    if not surname_first and not all(looks_vietnamese(t.text) for t in toks[i:end]) and orgs.company_verb_at(s, end):
-        s.mentions[-1].type = "ORG"  # "Lockheed Martin ra mắt ...", "Berkshire Hathaway mua lại ..."
-    return end
+    return names.unknown_run(s, i)

@@ -23,7 +23,6 @@ into entities happens in :mod:`.resolve`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -41,20 +40,11 @@ def scan(text: str) -> list[Mention]:
     return run(s)
 
 
-_UNIT_WORD = re.compile(r"^[Nn]gày\s+")
-
-
 def _dates(s: Scan) -> None:
     """Dates first: their words are then no part of any name."""
     dates = find_dates(s.text)
-    for k, (start, end, canonical) in enumerate(dates):
-        # The date as written, without its unit word; a piece of a date in several
-        # spans ("Thứ hai" of "Thứ hai, ngày 4/11") is written as the whole.
-        pieces = sum(1 for d in dates[max(0, k - 1) : k + 2] if d[2] == canonical)
-        written = " ".join(_UNIT_WORD.sub("", s.text[start:end]).split())
-        s.mentions.append(
-            Mention("DATE", canonical, start, end, known=True, surface=canonical if pieces > 1 else written)
-        )
+    for start, end, canonical in dates:
+        s.mentions.append(Mention("DATE", canonical, start, end, known=True))
     if dates:
         s.block_spans([(a, b) for a, b, _ in dates])
 

@@ -201,9 +201,7 @@ def display_name(group: Group, text: str) -> tuple[str, list[str]]:
     """Canonical text and sorted aliases of a group."""
     surfaces: list[str] = []
     for m in sorted(group.mentions, key=lambda m: m.start):
-        # The name as written: a place without its category word ("tỉnh"), a date
-        # without its unit word ("ngày"), which the span includes.
-        surface = m.surface or " ".join(text[m.start : m.end].split())
+        surface = " ".join(text[m.start : m.end].split())
         if surface not in surfaces:
             surfaces.append(surface)
     canonical = group.canonical

@@ -300,3 +300,15 @@ def test_the_centre_of_a_city_is_no_body() -> None:
 
 def test_an_abbreviation_of_a_common_noun_is_no_body() -> None:
     assert names("Nhiều SV ở lại trường ăn tết.", "ORG") == set()
+
+
+def test_a_name_cue_before_a_country_makes_it_a_persons_name() -> None:
+    assert "Đức" in names("Tôi gặp một người đàn ông tên Đức ở bến xe.", "PER")
+    # ... but "giấu tên" (anonymous) names no one.
+    assert "Mỹ" in names("Một quan chức giấu tên Mỹ cho biết.", "LOC")
+
+
+def test_a_lone_foreign_word_in_a_persons_place_is_a_person() -> None:
+    assert "Oksana" in names("Mẹ của Oksana đã tìm con suốt mười năm.", "PER")
+    assert "Oksana" in names("Hôm sau, Oksana gửi thư cho tòa soạn.", "PER")
+    assert "Signal" in names("Nhiều người chuyển sang dùng Signal và Telegram.", "ORG")

@@ -121,8 +121,8 @@ class _Claims:
 def _at_capital(s: Scan, i: int) -> int:
     """Read what starts at the capitalised word ``i``; return the next index."""
     toks = s.toks
-    if i > 0 and s.section_before("honorifics", i) and not toks[i - 1].cap:
-        return names.unknown_run(s, i)  # "anh Mỹ", "chị Hà": a name after an honorific
+    if i > 0 and (s.section_before("honorifics", i) or s.section_before("name_cues", i)) and not toks[i - 1].cap:
+        return names.unknown_run(s, i)  # "anh Mỹ", "người tên Đức": a name after an honorific
     gaz_len, entry = s.gazetteer_at(i)
     claims = _Claims(s.title_at(i), orgs.org_at(s, i) - i, gaz_len, entry)
     for rule in _CAPITAL_RULES:

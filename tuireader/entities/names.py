@@ -319,8 +319,19 @@ def _lone_word(s: Scan, i: int, run: int) -> int | None:
         and not surname_like
         and not (follows_name or tok.upper or looks_vietnamese(tok.text) or not_name)
     ):
-        s.mentions[-1].fallback = "ORG"
+        s.mentions[-1].fallback = "PER" if _acts_as_person(s, i) else "ORG"
     return i + 1
+
+
+def _acts_as_person(s: Scan, i: int) -> bool:
+    """A lone foreign word in a person's place: after a kinship word ("mẹ của
+    Xinmei", "cùng Fred") or as the subject of a verb of people ("Xinmei gửi ...")."""
+    toks = s.toks
+    before = toks[i - 1].key if i > 0 and s.joined(i) else ""
+    if before == "của" and i > 1 and s.joined(i - 1):
+        before = toks[i - 2].key  # "mẹ của Xinmei"
+    after = toks[i + 1].key if i + 1 < len(toks) and s.joined(i + 1) else ""
+    return before in cues.BEFORE_PERSON or after in cues.PERSON_VERBS
 
 
 def _the_body(s: Scan, i: int, run: int) -> int | None:

@@ -19,7 +19,7 @@ from tuireader.text import nfc, tone_key
 
 __all__ = ["ENTITY_TYPES", "EXTRACTOR_VERSION", "Entity", "entity_key", "extract"]
 
-EXTRACTOR_VERSION = "21"
+EXTRACTOR_VERSION = "22"
 ENTITY_TYPES = ("PER", "LOC", "ORG", "DATE")
 
 
@@ -50,7 +50,8 @@ def extract(text: str) -> list[Entity]:
     if not isinstance(text, str):
         raise TypeError(f"extract() needs a str, not {type(text).__name__}")
     from tuireader.entities.engine import scan
-    from tuireader.entities.resolve import TYPE_ORDER, display_name, group_mentions
+    from tuireader.entities.grouping import group_mentions
+    from tuireader.entities.resolve import TYPE_ORDER, display_name
 
     text = nfc(text)
     if not text.strip():

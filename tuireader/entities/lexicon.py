@@ -60,6 +60,12 @@ class Lexicon:
     # which words must not be capitalised in running text ("Anh hùng" is not "Anh Hùng").
     section_lower: dict[str, dict[tuple[str, ...], tuple[bool, ...]]] = field(default_factory=dict)
     surnames: set[str] = field(default_factory=set)
+    given_names: set[str] = field(default_factory=set)
+    # Vietnamese administrative units: the keys of a name -> its highest level
+    # (1 province, 2 district, 3 commune); admin_first: the first keys of them.
+    admin: dict[tuple[str, ...], int] = field(default_factory=dict)
+    admin_max: int = 0
+    place_first: set[str] = field(default_factory=set)  # first keys of admin units and of places of 2+ words
     portfolios: set[tuple[str, ...]] = field(default_factory=set)
 
     def add_phrase(self, surface: str, entry: GazetteerEntry) -> None:
@@ -91,7 +97,7 @@ def _entries(path: Path) -> list[list[str]]:
     return rows
 
 
-def _sections(path: Path) -> dict[str, list[str]]:
+def read_sections(path: Path) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     current = None
     for line in path.read_text(encoding="utf-8").splitlines():
@@ -106,30 +112,15 @@ def _sections(path: Path) -> dict[str, list[str]]:
     return out
 
 
-# Extra ministerial portfolios that may follow "Bộ trưởng" without being listed
-# as ministries of their own ("Bộ trưởng Kinh tế Đức").
-_EXTRA_PORTFOLIOS = (
-    "Kinh tế",
-    "Thương mại",
-    "Năng lượng",
-    "An ninh Nội địa",
-    "Ngoại thương",
-    "Quốc phòng",
-    "Ngoại giao",
-    "Tài chính",
-    "Nội vụ",
-    "Tư pháp",
-    "Y tế",
-    "Giáo dục",
-    "Lao động",
-    "Văn hóa",
-    "Môi trường",
-    "Nông nghiệp",
-    "Giao thông",
-    "Công nghiệp",
-    "Khoa học",
-    "Thông tin",
-)
+def _admin_units(path: Path) -> dict[tuple[str, ...], int]:
+    """``level TAB name`` lines: the keys of each name and its highest level."""
+    units: dict[tuple[str, ...], int] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            level, name = line.split("\t", 1)
+            keys = token_keys(name)
+            units[keys] = min(int(level), units.get(keys, 3))
+    return units
 
 
 @lru_cache(maxsize=1)
@@ -141,7 +132,7 @@ def load() -> Lexicon:
             entry = GazetteerEntry(etype, row[0], (), stem)
             for surface in row:
                 lex.add_phrase(surface, entry)
-    for name, phrases in _sections(DATA_DIR / "lexicon.txt").items():
+    for name, phrases in read_sections(DATA_DIR / "lexicon.txt").items():
         lower = lex.section_lower.setdefault(name, {})
         for p in phrases:
             words = [m.group(0) for m in TOKEN_RE.finditer(p)]
@@ -157,13 +148,20 @@ def load() -> Lexicon:
         lex.sections[name] = keyed
         lex.section_max[name] = max((len(k) for k in keyed), default=0)
     lex.surnames = {match_key(row[0]) for row in _entries(DATA_DIR / "surnames.txt")}
+    lex.given_names = {match_key(row[0]) for row in _entries(DATA_DIR / "given_names.txt")}
+    lex.admin = _admin_units(DATA_DIR / "admin_units.txt")
+    lex.admin_max = max(map(len, lex.admin), default=0)
+    lex.place_first = {k[0] for k in lex.admin} | {
+        k[0] for k, e in lex.phrases.items() if e.type == "LOC" and len(k) > 1
+    }
     for keys, entry in list(lex.phrases.items()):
         if entry.type == "ORG" and len(keys) > 1 and keys[0] == "bộ":
             tail = keys[1:]
             # "Bộ Ngoại giao Nga" does not make "Ngoại giao Nga" a portfolio.
             if not any(lex.phrases.get(tail[k:], entry).type == "LOC" for k in range(1, len(tail))):
                 lex.portfolios.add(tail)
-    lex.portfolios.update(token_keys(p) for p in _EXTRA_PORTFOLIOS)
+    lex.portfolios.update(lex.sections["portfolios"])
+    lex.section_lower.pop("portfolios", None)  # "Bộ trưởng Kinh Tế" is written in any case
     lex.section_max["portfolios"] = max(len(k) for k in lex.portfolios)
     lex.sections["portfolios"] = lex.portfolios
     for name, keyed in lex.sections.items():

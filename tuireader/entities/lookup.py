@@ -25,7 +25,8 @@ def resolve_name(name: str, type_: str | None) -> tuple[str, str] | None:
     """(type, canonical) of a known ``name``, or None."""
     if type_ == "DATE" or type_ is None:
         dates = find_dates(name)
-        if len(dates) == 1 and dates[0][0] <= 5 and dates[0][1] == len(name):
+        # One date expression, possibly in several spans ("Thứ hai, ngày 4/11").
+        if dates and len({d[2] for d in dates}) == 1 and dates[0][0] <= 5 and dates[-1][1] == len(name):
             return "DATE", dates[0][2]
         if type_ == "DATE":
             return None

@@ -39,7 +39,11 @@ def sample_corpus() -> Path:
 
 
 def run_cli(
-    *args: str, library: Path | None = None, stdin: bytes | None = None, env: dict | None = None, cwd: Path | None = None
+    *args: str,
+    library: Path | None = None,
+    stdin: bytes | None = None,
+    env: dict | None = None,
+    cwd: Path | None = None,
 ):
     """Run the real ``tuireader`` entry point in a subprocess."""
     import subprocess

@@ -1,4 +1,4 @@
-"""End to end in tmux: the article pane shows whole words and nothing under its scrollbar, at any size."""
+"""End to end in tmux: whole words clear of the scrollbar at any size; the unread count in the title."""
 
 from __future__ import annotations
 
@@ -76,6 +76,19 @@ def test_every_word_shown_is_whole_and_clear_of_the_scrollbar(tmp_path, library,
                 assert word in known or word.isdigit() or re.fullmatch(r"[\d/:]+", word), (
                     f"{word!r} is not a word of the article:\n{screen}"
                 )
+        term.keys("q")
+        term.wait_for("EXITED:0")
+    finally:
+        term.close()
+
+
+def test_the_terminal_title_shows_the_unread_count(tmp_path, library):
+    path, _article, env = library
+    term = Terminal(tmp_path, [*tuireader_command(), "--library", str(path)], env)
+    try:
+        term.wait_for_title(r"^tuireader · 5 unread articles$")
+        term.keys("Enter")  # opening the first article marks it read
+        term.wait_for_title(r"^tuireader · 4 unread articles$")
         term.keys("q")
         term.wait_for("EXITED:0")
     finally:

@@ -61,6 +61,20 @@ class Terminal:
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.session)
 
+    def title(self) -> str:
+        """The pane's title, as the program set it (OSC 2)."""
+        return self.tmux("display-message", "-p", "-t", self.session, "#{pane_title}").strip()
+
+    def wait_for_title(self, pattern: str, deadline: float = DEADLINE) -> str:
+        end = time.monotonic() + deadline
+        title = ""
+        while time.monotonic() < end:
+            title = self.title()
+            if re.search(pattern, title):
+                return title
+            time.sleep(0.05)
+        raise AssertionError(f"the title never matched {pattern!r}; last title: {title!r}")
+
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", self.session, *keys)
 

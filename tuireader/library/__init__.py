@@ -14,10 +14,11 @@ from .config import Config, config_file_path, default_library_path, load_config,
 from .core import Library
 from .export import export_file_name
 from .models import Article, ArticleSummary, ImportReport, SourceEntry, quote_value
-from .reading import query_problems
+from .reading import SORT_ORDERS, query_problems
 from .words import plural
 
 __all__ = [
+    "SORT_ORDERS",
     "Article",
     "ArticleSummary",
     "Config",

@@ -43,6 +43,7 @@ class Config:
     refresh_minutes: float = DEFAULT_REFRESH_MINUTES
     library: Path | None = None
     export_folder: Path | None = None  # where the reader's last export went
+    browser: str | None = None  # the command o runs, with %u for the address
     keymap: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -93,6 +94,11 @@ def load_config(path: Path | None = None) -> Config:
         config.library = Path(library.strip()).expanduser()
     elif library is not None:
         config.problems.append("Config: 'library' must be the path of a folder.")
+    browser = data.get("browser")
+    if isinstance(browser, str) and browser.strip():
+        config.browser = browser.strip()
+    elif browser is not None:
+        config.problems.append("Config: 'browser' must be a command such as \"firefox %u\".")
     folder = data.get("export_folder")
     if isinstance(folder, str) and folder.strip():
         config.export_folder = Path(folder.strip()).expanduser()

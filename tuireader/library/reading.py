@@ -7,8 +7,11 @@ from typing import Any
 from ..store.query import ParsedQuery, parse_query
 from ..store.search import looks_like_entity_key
 from ..store.store import LibraryError
+from ..text import fold
 from .base import LibraryBase, locked
 from .models import Article, ArticleSummary, SourceEntry, quote_value
+
+SORT_ORDERS = ("date", "title", "site")
 
 
 def query_problems(query: str) -> list[str]:
@@ -42,14 +45,38 @@ class ReadingMixin(LibraryBase):
         self.store.prepare_search()
 
     @locked
-    def query_ids(self, query: str = "", *, limit: int | None = None) -> list[str]:
+    def query_ids(self, query: str = "", *, limit: int | None = None, order: str = "date") -> list[str]:
         """Article ids for a view or search, in display order.
 
-        Newest first; a search puts exact matches of what was typed first,
-        then title matches (each group newest first).
+        ``order="date"``: newest first, and a search puts exact matches of
+        what was typed first, then title matches (each group newest first).
+        ``"title"`` and ``"site"`` sort alphabetically, diacritics ignored,
+        newest first within one title or site.
         """
         parsed = parse_query(query)
-        return self.store.query_ids(parsed, self._entity_keys(parsed), limit)
+        if order not in SORT_ORDERS:
+            raise LibraryError(f"Cannot sort by {order}; use one of: {', '.join(SORT_ORDERS)}.")
+        if order == "date":
+            return self.store.query_ids(parsed, self._entity_keys(parsed), limit)
+        ids = self.store.query_ids(parsed, self._entity_keys(parsed), None)
+        rows = self.store.summary_rows(ids)
+        keyed = sorted(rows, key=lambda row: fold(getattr(row, order) or "\uffff"))
+        return [row.id for row in keyed][:limit]
+
+    @locked
+    def view_order(self, query: str) -> str:
+        """How the reader last sorted the view ``query`` ("date" unless changed)."""
+        orders = self.store.setting("sort_orders") or {}
+        return orders.get(query, "date") if isinstance(orders, dict) else "date"
+
+    @locked
+    def set_view_order(self, query: str, order: str) -> None:
+        if order not in SORT_ORDERS:
+            raise LibraryError(f"Cannot sort by {order}; use one of: {', '.join(SORT_ORDERS)}.")
+        self._writable()
+        orders = dict(self.store.setting("sort_orders") or {})
+        orders[query] = order
+        self.store.set_setting("sort_orders", {q: o for q, o in orders.items() if o != "date"})
 
     @locked
     def count(self, query: str = "") -> tuple[int, int]:

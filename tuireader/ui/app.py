@@ -7,27 +7,38 @@ refreshing feeds) in thread workers with visible progress.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 from textual.message import Message
 from textual.notifications import SeverityLevel
+from textual.screen import Screen
 from textual.theme import Theme
 
 from ..library import Library, plural, strip_controls
 from .commands import COMMANDS_BY_ID, Command, bindings_for, palette_commands
 from .config import UIConfig, load_config, save_theme
-from .messages import AddUrlRequested, CommandRequested, JobProgress, LibraryChanged, RefreshRequested
+from .messages import (
+    AddUrlRequested,
+    CommandRequested,
+    JobProgress,
+    LibraryChanged,
+    RefreshRequested,
+    UnreadCountChanged,
+)
 from .screens.main import MainScreen
 
 __all__ = ["TuiReaderApp", "run"]
+
+# XTWINOPS: keep the terminal's own title on its stack while the reader runs, and give it back.
+SAVE_TITLE, RESTORE_TITLE = "\x1b[22;2t", "\x1b[23;2t"
 
 
 class ReaderCommands(Provider):
@@ -117,6 +128,7 @@ class TuiReaderApp(App[None]):
                 self.theme = self.config.theme
             else:
                 self.config.problems.append(f"Config: unknown theme '{self.config.theme}'.")
+        self._write_terminal(SAVE_TITLE)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self._theme_ready = True
         for problem in self.config.problems:
@@ -133,6 +145,7 @@ class TuiReaderApp(App[None]):
             self.notify(notice, severity="warning", timeout=10)
 
     def on_unmount(self) -> None:
+        self._write_terminal(RESTORE_TITLE)
         if self._owns_library:
             self.library.close()
 
@@ -156,7 +169,23 @@ class TuiReaderApp(App[None]):
         except OSError as error:
             self.notify(f"Could not save the theme: {error.strerror or error}", severity="warning")
 
+    # --- the terminal title -----------------------------------------------
+
+    def on_unread_count_changed(self, message: UnreadCountChanged) -> None:
+        title = f"tuireader · {plural(message.unread, 'unread article')}" if message.unread else "tuireader"
+        self._write_terminal(f"\x1b]2;{title}\x07")
+
+    def _write_terminal(self, sequence: str) -> None:
+        # Textual has no call for the window title; it writes OSC 52 the same way (App.copy_to_clipboard).
+        if self._driver is not None and not self.is_headless:
+            self._driver.write(sequence)
+
     # --- commands ---------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own palette entries, less those the reader's registry has too (Theme, Quit)."""
+        ours = {command.title for command in palette_commands()}
+        return (command for command in super().get_system_commands(screen) if command.title not in ours)
 
     async def run_command(self, command_id: str) -> None:
         """Run a registry command (used by the palette): the app's own here, the rest on the main screen."""

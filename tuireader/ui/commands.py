@@ -125,6 +125,33 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "focus-entities", "4", "Entities", "Focus the entity panel", "focus_region('entities')", group="Moving around"
     ),
+    Command(
+        "top", "g,home", "Top", "Go to the top of the focused list or article", "edge(False)", group="Moving around"
+    ),
+    Command(
+        "bottom",
+        "G,end",
+        "Bottom",
+        "Go to the bottom of the focused list or article",
+        "edge(True)",
+        group="Moving around",
+    ),
+    Command(
+        "next-unread-source",
+        "J,ctrl+n",
+        "Next unread source",
+        "Open the next feed, site or tag with unread articles",
+        "step_source(1)",
+        group="Moving around",
+    ),
+    Command(
+        "prev-unread-source",
+        "K",
+        "Previous unread source",
+        "Open the previous feed, site or tag with unread articles",
+        "step_source(-1)",
+        group="Moving around",
+    ),
     # Article actions
     Command(
         "open-browser",
@@ -151,7 +178,23 @@ COMMANDS: tuple[Command, ...] = (
         "mark_view_read",
         group="Reading and organising",
     ),
+    Command(
+        "copy-url",
+        "y",
+        "Copy address",
+        "Copy the article's web address to the clipboard (works over SSH)",
+        "copy_url",
+        group="Reading and organising",
+    ),
     Command("undo", "u", "Undo", "Undo the last 'mark view read'", "undo", group="Reading and organising"),
+    Command(
+        "sort",
+        "S",
+        "Sort",
+        "Sort the list by date, title or site (remembered for the view)",
+        "cycle_sort",
+        group="Reading and organising",
+    ),
     Command(
         "bookmark",
         "b",

@@ -25,6 +25,7 @@ class UIConfig:
     theme: str | None = None
     refresh_minutes: float = 0
     export_folder: Path | None = None
+    browser: str | None = None
     problems: list[str] = field(default_factory=list)
 
 
@@ -36,6 +37,7 @@ def load_config(path: Path | None = None) -> UIConfig:
         theme=base.theme,
         refresh_minutes=base.refresh_minutes,
         export_folder=base.export_folder,
+        browser=base.browser,
         problems=list(base.problems),
     )
     for command_id, keys in base.keymap.items():

@@ -41,6 +41,14 @@ class LibraryChanged(Message):
     """Articles or sources changed behind the screen's back: read the view again."""
 
 
+class UnreadCountChanged(Message):
+    """The library's unread count changed (the app shows it in the terminal title)."""
+
+    def __init__(self, unread: int) -> None:
+        super().__init__()
+        self.unread = unread
+
+
 class CommandRequested(Message):
     """Run a registry command (from the command palette) on whatever owns it."""
 

@@ -26,6 +26,7 @@ from textual.widget import AwaitMount, Widget
 from textual.widgets import Footer, Input, ProgressBar, Static
 
 from ...library import (
+    SORT_ORDERS,
     Article,
     Library,
     SourceEntry,
@@ -38,7 +39,14 @@ from ...library import (
 from ...library.highlight import mention_ranges, search_ranges
 from ..commands import COMMANDS_BY_ID, bindings_for
 from ..config import UIConfig
-from ..messages import AddUrlRequested, CommandRequested, JobProgress, LibraryChanged, RefreshRequested
+from ..messages import (
+    AddUrlRequested,
+    CommandRequested,
+    JobProgress,
+    LibraryChanged,
+    RefreshRequested,
+    UnreadCountChanged,
+)
 from ..widgets.article_list import ArticleList
 from ..widgets.article_view import ArticleView
 from ..widgets.entity_panel import EntityPanel
@@ -48,8 +56,9 @@ from .dialogs import ConfirmScreen, PromptScreen, TagSuggester, parse_tag_change
 __all__ = ["MainScreen"]
 
 FIRST_PAGE_ROWS = 200  # more than any terminal shows at once
-SEARCH_PLACEHOLDER = "Search (accents optional: ha noi)  Enter: back to the list  Esc: clear"
+SEARCH_PLACEHOLDER = "Search this view (accents optional; all: searches everything)  Enter: list  Esc: clear"
 EMPTY_VIEW = "No articles in this view."
+WHOLE_LIBRARY = "all:"  # a search starting with it widens to the whole library
 ENTITY_SECTION = "Entity feeds"
 
 
@@ -68,6 +77,21 @@ class PendingSource:
 
 
 Source = SourceEntry | PendingSource
+
+
+def _run_browser_command(template: str, url: str) -> str | None:
+    """Run ``template`` with ``%u`` standing for ``url``; what went wrong, or None.
+
+    The address reaches the shell as an argument ("$1"), never as shell code.
+    """
+    import subprocess
+
+    command = template.replace("%u", '"$1"') if "%u" in template else f'{template} "$1"'
+    try:
+        done = subprocess.run(["sh", "-c", command, "tuireader-browser", url], check=False)
+    except OSError as error:
+        return error.strerror or str(error)
+    return f"exit status {done.returncode}" if done.returncode else None
 
 
 def join_query(*parts: str) -> str:
@@ -100,6 +124,7 @@ class MainScreen(Screen[None]):
     mentions: reactive[tuple[tuple[int, int], ...]] = reactive(tuple)
     matches: reactive[tuple[tuple[int, int], ...]] = reactive(tuple)
     status: reactive[str] = reactive("")
+    list_order: reactive[str] = reactive("date")
 
     def __init__(self, library: Library, config: UIConfig | None = None) -> None:
         super().__init__()
@@ -147,7 +172,14 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         # First paint: one screenful of the list.  The whole view, the counts,
         # the source pane and the key footer follow right after it.
-        ids = self._call("Reading the list failed", self.library.query_ids, self.full_query, limit=FIRST_PAGE_ROWS)
+        self.list_order = self.library.view_order(self.view_query)
+        ids = self._call(
+            "Reading the list failed",
+            self.library.query_ids,
+            self.full_query,
+            limit=FIRST_PAGE_ROWS,
+            order=self.list_order,
+        )
         self.article_ids = list(ids or [])
         self.query_one(ArticleList).focus()
         # Not call_after_refresh: the first frame must reach the terminal before
@@ -236,12 +268,19 @@ class MainScreen(Screen[None]):
         return True
 
     @property
+    def search_is_global(self) -> bool:
+        """A search that starts with ``all:`` looks in the whole library, not only the open view."""
+        return self.search_text.startswith(WHOLE_LIBRARY)
+
+    @property
     def full_query(self) -> str:
+        if self.search_is_global:
+            return self.search_text.removeprefix(WHOLE_LIBRARY).strip()
         return join_query(self.view_query, self.search_text)
 
     def reload(self, *, sources: bool = False) -> None:
         """Recompute the ids of the view (and the source tree)."""
-        ids = self._call("Search failed", self.library.query_ids, self.full_query)
+        ids = self._call("Search failed", self.library.query_ids, self.full_query, order=self.list_order)
         self.article_ids = list(ids or [])
         self._count_unread()
         if sources:
@@ -265,6 +304,8 @@ class MainScreen(Screen[None]):
         known = {entry.query for entry in entries}
         self._pending_sources = [pending for pending in self._pending_sources if pending.query not in known]
         self.sources = [*entries, *self._pending_sources]
+        unread = next((entry.unread for entry in entries if entry.kind == "all"), 0)
+        self.app.post_message(UnreadCountChanged(unread))
 
     def _reload_sources_soon(self) -> None:
         # Wait until the reader pauses rather than recount on every keypress.
@@ -282,8 +323,11 @@ class MainScreen(Screen[None]):
 
     def _update_status(self) -> None:
         parts = [self.view_label or "All", plural(len(self.article_ids), "article"), f"{self._unread_in_view} unread"]
+        if self.list_order != "date":
+            parts.append(f"sorted by {self.list_order}")
         if self.search_text:
-            parts.append(f"search: {self.search_text}")
+            scope = "whole library" if self.search_is_global else f"in {self.view_label or 'All'}"
+            parts.append(f"search: {self.full_query if self.search_is_global else self.search_text} ({scope})")
             parts.extend(query_problems(self.search_text))
         if self.library.read_only:
             parts.append(self.library.notice or "read-only")
@@ -321,6 +365,7 @@ class MainScreen(Screen[None]):
     def show_view(self, query: str, label: str) -> None:
         self.view_label = label
         self.view_query = query
+        self.list_order = self.library.view_order(query)
         self.reload()
 
     @on(ArticleList.Highlighted)
@@ -760,7 +805,22 @@ class MainScreen(Screen[None]):
         if not url:
             self.notify("This article has no web address.")
             return
-        self._open_url(str(url))
+        if self.config.browser:
+            self._run_browser(self.config.browser, str(url))
+        else:
+            self._open_url(str(url))
+
+    def _run_browser(self, template: str, url: str) -> None:
+        """Run the configured browser command as newsboat does: in the terminal, the reader suspended."""
+        from textual.app import SuspendNotSupported
+
+        try:
+            with self.app.suspend():
+                status = _run_browser_command(template, url)
+        except SuspendNotSupported:  # no terminal to hand over (a test, the web): run it beside the reader
+            status = _run_browser_command(template, url)
+        if status:
+            self.notify(f"The browser command failed ({status}).", severity="warning")
 
     @work(thread=True, group="browser")
     def _open_url(self, url: str) -> None:
@@ -772,6 +832,50 @@ class MainScreen(Screen[None]):
             opened = False
         if not opened:
             self.app.call_from_thread(self.notify, f"No browser available. Address: {url}", severity="warning")
+
+    def action_edge(self, end: bool) -> None:
+        """g / G: the top or bottom of the focused list or article."""
+        focused = self.focused
+        if isinstance(focused, ArticleList):
+            (focused.action_last if end else focused.action_first)()
+        elif isinstance(focused, ArticleView):
+            (focused.scroll_end if end else focused.scroll_home)(animate=False)
+        elif isinstance(focused, SourceTree):
+            focused.cursor_line = focused.last_line if end else 0
+        elif isinstance(focused, EntityPanel):
+            (focused.action_last if end else focused.action_first)()
+
+    def action_step_source(self, direction: int) -> None:
+        """Open the next (or previous) source with unread articles, as newsboat's next-unread-feed."""
+        sources = [s for s in self.sources if s.kind not in ("all", "unread", "bookmarks")]
+        here = next((i for i, s in enumerate(sources) if s.query == self.view_query), -1 if direction > 0 else 0)
+        for step in range(1, len(sources) + 1):
+            candidate = sources[(here + direction * step) % len(sources)]
+            if candidate.unread and candidate.query != self.view_query:
+                self.show_view(candidate.query, strip_controls(str(candidate.label)))
+                return
+        self.notify("No other source has unread articles.")
+
+    def action_copy_url(self) -> None:
+        url = self.article.url if self.article else None
+        if not url:
+            row = self._target_summary()
+            article = self._call("Cannot read the article", self.library.article, row.id) if row else None
+            url = article.url if article else None
+        if not url:
+            self.notify("This article has no web address.")
+            return
+        self.app.copy_to_clipboard(url)
+        self.notify(f"Copied {url}", timeout=3)
+
+    def action_cycle_sort(self) -> None:
+        orders = list(SORT_ORDERS)
+        order = orders[(orders.index(self.list_order) + 1) % len(orders)]
+        if not self.library.read_only:
+            self._do("Cannot remember the order", self.library.set_view_order, self.view_query, order)
+        self.list_order = order
+        self.reload()
+        self.notify(f"Sorted by {order}.", timeout=2)
 
     def action_help(self) -> None:
         from .help import HelpScreen

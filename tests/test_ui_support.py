@@ -94,7 +94,10 @@ async def settle(pilot, rounds: int = 200) -> None:
 
 
 def shown_notifications(app) -> list[str]:
-    """The text of the notifications on screen now, as the user reads them."""
+    """The text of the notifications on screen now, as the user reads them.
+
+    Pilot shows none unless the test runs with ``run_test(notifications=True)``.
+    """
     from textual.widgets._toast import Toast
 
     return [str(toast.render()) for toast in app.screen.query(Toast)]

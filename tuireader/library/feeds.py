@@ -42,6 +42,24 @@ class FeedsMixin(ReadingMixin, ImportingMixin):
                 return feed
         return None
 
+    def feeds_due(self, minutes: float) -> list[str]:
+        """Ids of the feeds not refreshed in the last ``minutes`` (never refreshed: due)."""
+        from datetime import UTC, datetime, timedelta
+
+        since = (datetime.now(UTC) - timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return [feed["id"] for feed in self.feeds() if (feed.get("last_refresh") or "") < since]
+
+    def rename_feed(self, name: str, title: str) -> dict[str, Any]:
+        """Give a feed the title the reader shows (a refresh no longer replaces it)."""
+        self._writable()
+        title = " ".join(clean_input(title).split())
+        if not title:
+            raise LibraryError("A feed needs a name.")
+        with self._lock:
+            feed = self._feed_or_error(name)
+            self.store.update_feed(feed["id"], {"title": title})
+            return {**feed, "title": title}
+
     def _feed_or_error(self, name: str) -> dict[str, Any]:
         feed = self.find_feed(name)
         if feed is None:

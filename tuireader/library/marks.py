@@ -58,6 +58,17 @@ class MarksMixin(LibraryBase):
         self.store.put_view(" ".join(strip_controls(name).split()) or query, query)
 
     @locked
+    def rename_view(self, name: str, new_name: str) -> None:
+        self._writable()
+        new_name = " ".join(strip_controls(new_name).split())
+        view = next((v for v in self.store.views() if v["name"] == name), None)
+        if view is None or not new_name:
+            return
+        self.store.put_view(new_name, view["query"])
+        if new_name != name:
+            self.store.remove_view(name)
+
+    @locked
     def delete_view(self, name: str) -> None:
         self._writable()
         self.store.remove_view(name)

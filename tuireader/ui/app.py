@@ -80,6 +80,7 @@ class TuiReaderApp(App[None]):
     BINDINGS = [*bindings_for("app"), Binding("ctrl+c", "quit", show=False, priority=True)]
     # When set, every notification stays this many seconds (tests keep them on screen to read them).
     notification_seconds: float | None = None
+    minute = 60.0  # seconds in a minute of ``refresh_minutes`` (tests shorten it rather than wait)
 
     def __init__(
         self,
@@ -135,7 +136,7 @@ class TuiReaderApp(App[None]):
             self.notify(problem, severity="warning", timeout=8)
         self._show_library_notices()
         if self.config.refresh_minutes and not self.library.read_only:
-            self.set_interval(self.config.refresh_minutes * 60, self._refresh_on_timer)
+            self.set_interval(self.config.refresh_minutes * self.minute, self._refresh_on_timer)
         if not self.library.read_only:
             # After the first paint, so the progress shows on the main screen.
             self.call_after_refresh(self._start_opening)
@@ -239,6 +240,14 @@ class TuiReaderApp(App[None]):
         finally:
             self.call_from_thread(self._end_job, changed)
             self.call_from_thread(self._show_library_notices)
+            self.call_from_thread(self._after_opening)
+
+    def _after_opening(self) -> None:
+        """The library is open: refresh the feeds that are due, and bring old entities up to date."""
+        if self.config.refresh_minutes:
+            due = self.library.feeds_due(self.config.refresh_minutes)
+            if due:
+                self.start_refresh(due, quiet=True)
         self._update_stale_entities()
 
     @work(thread=True, group="entities")
@@ -250,8 +259,9 @@ class TuiReaderApp(App[None]):
             return
         if not stale:
             return
+        # Not a job that keeps refreshes waiting: the library takes turns between the two per batch.
         message = f"Updating entities of {plural(len(stale), 'article')}…"
-        self.call_from_thread(self._begin_job, message)
+        self.call_from_thread(self._progress, 0, len(stale), message)
         done = 0
         report = self._progress_from_thread(message)
         try:
@@ -261,12 +271,14 @@ class TuiReaderApp(App[None]):
         except Exception as error:
             self.call_from_thread(self.notify, f"Could not update entities: {error}", severity="warning")
         finally:
-            self.call_from_thread(self._end_job, bool(done))
+            self.call_from_thread(self._progress, None, None, "")
+            if done:
+                self.call_from_thread(self._tell_screen, LibraryChanged())
 
     def _refresh_on_timer(self) -> None:
         """The interval from the config: refresh quietly when there are feeds and nothing else runs."""
         if not self.library_busy and self.library.feeds():
-            self.start_refresh()
+            self.start_refresh(quiet=True)
 
     def on_refresh_requested(self, message: RefreshRequested) -> None:
         self.start_refresh(message.source_ids)
@@ -274,28 +286,35 @@ class TuiReaderApp(App[None]):
     def on_add_url_requested(self, message: AddUrlRequested) -> None:
         self.start_add_url(message.url)
 
-    def _can_start_job(self) -> bool:
+    def _can_start_job(self, *, quiet: bool = False) -> bool:
         if self.library.read_only:
-            self.notify(self.library.notice or "The library is open read-only.", severity="warning")
+            if not quiet:
+                self.notify(self.library.notice or "The library is open read-only.", severity="warning")
             return False
         if self.library_busy:
-            self.notify("Already importing or refreshing; wait for it to finish.")
+            if not quiet:
+                self.notify("Already importing or refreshing; wait for it to finish.")
             return False
         return True
 
-    def start_refresh(self, source_ids: list[str] | None = None) -> None:
-        if not self._can_start_job():
+    def start_refresh(self, source_ids: list[str] | None = None, *, quiet: bool = False) -> None:
+        """Refresh feeds in the background; ``quiet`` (the timer) reports only new articles and failures."""
+        if not self._can_start_job(quiet=quiet):
             return
         if not self.library.feeds():
-            self.notify("No feeds yet: press A to add one by its web address, or P for a preset.")
+            if not quiet:
+                self.notify("No feeds yet: press A to add one by its web address, or P for a preset.")
             return
         self._begin_job("Refreshing feeds…")
-        self._refresh_feeds(source_ids)
+        self._refresh_feeds(source_ids, quiet)
 
     @work(thread=True, group="library")
-    def _refresh_feeds(self, source_ids: list[str] | None = None) -> None:
+    def _refresh_feeds(self, source_ids: list[str] | None, quiet: bool) -> None:
+        titles = {feed["id"]: feed.get("title") or feed["url"] for feed in self.library.feeds()}
+
         def progress(source_id: str, state: str, done: int, total: int) -> None:
-            self.call_from_thread(self._progress, done, total, f"Refreshing {source_id}: {state}")
+            name = titles.get(source_id, source_id)
+            self.call_from_thread(self._progress, done, total, f"Refreshing {name}: {state}")
 
         reports = None
         try:
@@ -304,8 +323,8 @@ class TuiReaderApp(App[None]):
             self.call_from_thread(self.notify, f"Refresh failed: {error}", severity="error")
         finally:
             self.call_from_thread(self._end_job, True)
-        if reports is not None:
-            self.call_from_thread(self.notify, _summarise_reports(reports))
+        if reports and (not quiet or any(r.new or r.status == "error" for r in reports)):
+            self.call_from_thread(self.notify, _summarise_reports(reports, titles))
 
     def start_add_url(self, url: str) -> None:
         """Fetch a URL in the background: a feed is followed, a page stored as an article."""
@@ -324,21 +343,24 @@ class TuiReaderApp(App[None]):
         else:
             changed = True
             if kind == "feed":
-                message = f"Following the feed {value.get('title') or url}. Press r on it to fetch it."
+                message = f"Following the feed {value.get('title') or url}; fetching it now."
             else:
                 message = "Added the article." if value[1] else "That article is already in the library."
             self.call_from_thread(self.notify, message)
         finally:
             self.call_from_thread(self._end_job, changed)
+        if changed and kind == "feed":
+            self.call_from_thread(self.start_refresh, [value["id"]])
 
 
-def _summarise_reports(reports: list[Any]) -> str:
-    """One line for the refresh notification: sources, new articles, failures."""
+def _summarise_reports(reports: list[Any], titles: dict[str, str]) -> str:
+    """One line for the refresh notification: feeds, new articles, failures named by title."""
     new = sum(report.new for report in reports)
     failed = [report for report in reports if report.status == "error"]
     line = f"Refreshed {plural(len(reports), 'feed')}: {plural(new, 'new article')}."
     if failed:
-        line += f" {len(failed)} failed: " + ", ".join(str(r.source_id) for r in failed[:3])
+        named = ", ".join(f"{titles.get(r.source_id, r.url)} ({r.error})" for r in failed[:3])
+        line += f" {len(failed)} failed: {named}" + ("…" if len(failed) > 3 else ".")
     return line
 
 

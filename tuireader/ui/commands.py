@@ -242,9 +242,17 @@ COMMANDS: tuple[Command, ...] = (
     Command(
         "delete-view",
         "D",
-        "Delete view",
-        "Delete the selected saved view",
+        "Delete",
+        "Delete the highlighted saved view, or stop following the highlighted feed (asks first)",
         "delete_view",
+        group="Reading and organising",
+    ),
+    Command(
+        "rename",
+        "E",
+        "Rename",
+        "Rename the highlighted feed or saved view",
+        "rename_source",
         group="Reading and organising",
     ),
     Command(

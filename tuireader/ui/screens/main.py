@@ -722,21 +722,52 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(PromptScreen("Save view as", value=default, help=f"Query: {query}"), save)
 
-    def action_delete_view(self) -> None:
+    def _highlighted_source(self, action: str) -> SourceEntry | None:
+        """The feed or saved view highlighted in the sources pane, if it is one (else say how to pick one)."""
         entry = self.query_one(SourceTree).highlighted_entry
-        if not isinstance(entry, SourceEntry) or entry.kind not in ("search", "entity"):
-            self.notify("Highlight a saved view in the sources pane (1) to delete it.")
-            return
-        if not self._writable():
-            return
-        name = entry.id or entry.label
+        if not isinstance(entry, SourceEntry) or entry.kind not in ("feed", "search", "entity") or not entry.id:
+            self.notify(f"Highlight a feed or a saved view in the sources pane (1) to {action} it.")
+            return None
+        return entry if self._writable() else None
 
-        def delete(yes: bool | None) -> None:
-            if yes and self._do("Cannot delete the view", self.library.delete_view, name):
+    def action_delete_view(self) -> None:
+        entry = self._highlighted_source("delete")
+        if entry is None:
+            return
+        name, entry_id = strip_controls(str(entry.label)), entry.id or ""
+        is_feed = entry.kind == "feed"
+        if is_feed:
+            question, done = (
+                f"Stop following the feed “{name}”? Its articles stay in the library.",
+                "No longer following",
+            )
+        else:
+            question, done = f"Delete the saved view “{name}”?", "Deleted the view"
+        delete = self.library.remove_feed if is_feed else self.library.delete_view
+
+        def answer(yes: bool | None) -> None:
+            if yes and self._do("Cannot delete it", delete, entry_id):
                 self.reload_sources()
-                self.notify(f"Deleted the view “{name}”.", timeout=3)
+                self.notify(f"{done} “{name}”.", timeout=3)
 
-        self.app.push_screen(ConfirmScreen(f"Delete the saved view “{name}”?"), delete)
+        self.app.push_screen(ConfirmScreen(question), answer)
+
+    def action_rename_source(self) -> None:
+        entry = self._highlighted_source("rename")
+        if entry is None:
+            return
+        entry_id, old = entry.id or "", strip_controls(str(entry.label))
+        rename = self.library.rename_feed if entry.kind == "feed" else self.library.rename_view
+
+        def apply(value: str | None) -> None:
+            new = " ".join((value or "").split())
+            if new and new != old and self._do("Cannot rename it", rename, entry_id, new):
+                self.reload_sources()
+                self.notify(f"Renamed “{old}” to “{new}”.", timeout=3)
+
+        self.app.push_screen(
+            PromptScreen("Rename", value=old, help="Enter saves the new name; Esc keeps the old."), apply
+        )
 
     def action_export(self) -> None:
         # From the article pane: the open article; anywhere else: the whole view.

@@ -1,0 +1,153 @@
+"""Feeds in the reader against a real HTTP server on 127.0.0.1: refresh by itself, add, rename, remove."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from pytest_httpserver import HTTPServer
+from textual.widgets import Input
+
+from tuireader.library import Library
+from tuireader.ui.app import TuiReaderApp
+from tuireader.ui.screens.dialogs import ConfirmScreen, PromptScreen
+from tuireader.ui.widgets.source_tree import SourceTree
+
+from .test_ui_support import build_sample_library, settle, shown_notifications
+
+pytestmark = pytest.mark.anyio
+
+PAGE = (
+    "<html><head><meta charset='utf-8'><title>{title}</title></head><body><article><h1>{title}</h1>"
+    "<p>{title}: sáng nay, Ủy ban nhân dân thành phố Đà Nẵng họp bàn kế hoạch chống ngập cho mùa mưa bão sắp tới, "
+    "với sự tham gia của các sở, ngành và chính quyền các quận ven biển.</p>"
+    "<p>Theo kế hoạch, thành phố sẽ nạo vét hệ thống cống thoát nước và lắp thêm trạm bơm ở những khu vực "
+    "thường xuyên ngập sâu trong các năm trước.</p></article></body></html>"
+)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def sample_library(tmp_path):
+    library = Library.open(build_sample_library(tmp_path / "library", with_markup_article=False))
+    yield library
+    library.close()
+
+
+def serve_feed(server: HTTPServer, titles: list[str], path: str = "/rss.xml", name: str = "Tin Đà Nẵng") -> str:
+    items = ""
+    for n, title in enumerate(titles):
+        page = f"{path}-{n}.html"
+        server.expect_request(page).respond_with_data(PAGE.format(title=title), content_type="text/html")
+        items += f"<item><title>{title}</title><link>{server.url_for(page)}</link></item>"
+    feed = f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{name}</title>{items}"
+    server.expect_request(path).respond_with_data(feed + "</channel></rss>", content_type="application/rss+xml")
+    return server.url_for(path)
+
+
+def reader(library: Library, tmp_path, config: str) -> TuiReaderApp:
+    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
+    return TuiReaderApp(library, config_path=tmp_path / "config.toml", import_samples=False)
+
+
+def feed_requests(server: HTTPServer, path: str = "/rss.xml") -> int:
+    return sum(1 for request, _response in server.log if request.path == path)
+
+
+async def until_requested(pilot, server: HTTPServer, count: int = 1, rounds: int = 400) -> None:
+    """Wait until the server has been asked for the feed ``count`` times (each round waits on the app)."""
+    for _ in range(rounds):
+        if feed_requests(server) >= count:
+            return
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    raise AssertionError(f"the feed was requested {feed_requests(server)} times, not {count}")
+
+
+async def test_feeds_due_are_refreshed_after_the_first_paint(sample_library, tmp_path, httpserver):
+    sample_library.add_feed(serve_feed(httpserver, ["Đà Nẵng chống ngập"]))
+    async with reader(sample_library, tmp_path, "refresh_minutes = 30\n").run_test(size=(140, 40)) as pilot:
+        await until_requested(pilot, httpserver)
+        await settle(pilot)
+        assert sample_library.query_ids("Đà Nẵng chống ngập")
+        assert set(sample_library.query_ids("Đà Nẵng chống ngập")) <= set(pilot.app.screen.article_ids)
+
+
+async def test_the_interval_refreshes_while_the_reader_is_open(sample_library, tmp_path, httpserver, monkeypatch):
+    feed = sample_library.add_feed(serve_feed(httpserver, ["Đà Nẵng lắp trạm bơm"]))
+    await asyncio.to_thread(sample_library.refresh)  # just refreshed: not due when the reader opens
+    assert feed_requests(httpserver) == 1
+    monkeypatch.setattr(TuiReaderApp, "minute", 0.05)
+    app = reader(sample_library, tmp_path, "refresh_minutes = 1\n")
+    async with app.run_test(size=(140, 40)) as pilot:
+        await until_requested(pilot, httpserver, count=2)
+        await settle(pilot)
+    assert sample_library.find_feed(feed["id"])["last_refresh"]
+
+
+async def test_refresh_off_makes_no_request_at_start(sample_library, tmp_path, httpserver):
+    sample_library.add_feed(serve_feed(httpserver, ["Đà Nẵng lắp trạm bơm"]))
+    async with reader(sample_library, tmp_path, "refresh_minutes = 0\n").run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+    assert feed_requests(httpserver) == 0
+
+
+async def test_adding_a_feed_by_its_address_fetches_it_at_once(sample_library, tmp_path, httpserver):
+    url = serve_feed(httpserver, ["Đà Nẵng mở đường bay mới"])
+    async with reader(sample_library, tmp_path, "refresh_minutes = 0\n").run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("A")
+        assert isinstance(pilot.app.screen, PromptScreen)
+        pilot.app.screen.query_one(Input).value = url
+        await pilot.press("enter")
+        await until_requested(pilot, httpserver, count=2)  # once to recognise it, once to refresh it
+        await settle(pilot)
+        assert sample_library.query_ids("Đà Nẵng mở đường bay mới")
+
+
+async def test_a_failed_feed_is_named_by_its_title(sample_library, tmp_path, httpserver):
+    httpserver.expect_request("/gone.xml").respond_with_data("gone", status=404)
+    sample_library.add_feed(httpserver.url_for("/gone.xml"), title="Báo Đã Dừng")
+    app = reader(sample_library, tmp_path, "refresh_minutes = 0\n")
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        text = " ".join(shown_notifications(pilot.app))
+        assert "1 failed: Báo Đã Dừng (" in text and "feed-" not in text
+
+
+async def highlight_feed(pilot, title: str) -> None:
+    tree = pilot.app.screen.query_one(SourceTree)
+    await pilot.press("1")
+    for _ in range(40):
+        entry = tree.highlighted_entry
+        if entry is not None and entry.kind == "feed" and entry.label == title:
+            return
+        await pilot.press("j")
+    raise AssertionError(f"the feed {title} never got highlighted")
+
+
+async def test_a_feed_is_renamed_and_removed_from_the_reader(sample_library, tmp_path):
+    feed = sample_library.add_feed("http://127.0.0.1:9/rss.xml", title="Tin cũ")
+    async with reader(sample_library, tmp_path, "refresh_minutes = 0\n").run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await highlight_feed(pilot, "Tin cũ")
+        await pilot.press("E")
+        pilot.app.screen.query_one(Input).value = "Tin mới"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sample_library.find_feed(feed["id"])["title"] == "Tin mới"
+        await highlight_feed(pilot, "Tin mới")
+        await pilot.press("D")
+        assert isinstance(pilot.app.screen, ConfirmScreen)
+        await pilot.press("n")
+        assert sample_library.find_feed(feed["id"]) is not None
+        await pilot.press("D", "y")
+        await settle(pilot)
+        assert sample_library.find_feed(feed["id"]) is None
+        assert not any(e.kind == "feed" for e in pilot.app.screen.query_one(SourceTree).entries)

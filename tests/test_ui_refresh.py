@@ -151,3 +151,18 @@ async def test_a_feed_is_renamed_and_removed_from_the_reader(sample_library, tmp
         await settle(pilot)
         assert sample_library.find_feed(feed["id"]) is None
         assert not any(e.kind == "feed" for e in pilot.app.screen.query_one(SourceTree).entries)
+
+
+async def test_a_failed_feed_shows_the_reason_and_time_in_its_view(sample_library, tmp_path, httpserver):
+    httpserver.expect_request("/gone.xml").respond_with_data("gone", status=404)
+    sample_library.add_feed(httpserver.url_for("/gone.xml"), title="Báo Đã Dừng")
+    await asyncio.to_thread(sample_library.refresh)
+    async with reader(sample_library, tmp_path, "refresh_minutes = 0\n").run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await highlight_feed(pilot, "Báo Đã Dừng")
+        tree = pilot.app.screen.query_one(SourceTree)
+        assert any(line.endswith("Báo Đã Dừng !") for line in (tree.render_line(y).text.rstrip() for y in range(20)))
+        await pilot.press("enter", "2")
+        await settle(pilot)
+        status = str(pilot.app.screen.query_one("#status").render())
+        assert "last refresh failed at " in status and "404" in status

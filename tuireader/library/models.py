@@ -89,6 +89,7 @@ class SourceEntry:
     section: str = ""
     id: str | None = None
     error: str | None = None
+    refreshed: str | None = None  # a feed's last refresh, UTC ISO 8601
 
 
 @dataclass

@@ -184,7 +184,15 @@ class ReadingMixin(LibraryBase):
             query = f"source:{quote_value(feed['id'])}"
             entries.append(
                 SourceEntry(
-                    "feed", label, query, feed_unread, feed_total, "Feeds", id=feed["id"], error=feed.get("last_error")
+                    "feed",
+                    label,
+                    query,
+                    feed_unread,
+                    feed_total,
+                    "Feeds",
+                    id=feed["id"],
+                    error=feed.get("last_error"),
+                    refreshed=feed.get("last_refresh"),
                 )
             )
         for site in sorted(by_site, key=str.lower):

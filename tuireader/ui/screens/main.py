@@ -74,6 +74,7 @@ class PendingSource:
     section: str = ENTITY_SECTION
     id: str | None = None
     error: str | None = None
+    refreshed: str | None = None
 
 
 Source = SourceEntry | PendingSource
@@ -92,6 +93,20 @@ def _run_browser_command(template: str, url: str) -> str | None:
     except OSError as error:
         return error.strerror or str(error)
     return f"exit status {done.returncode}" if done.returncode else None
+
+
+def refresh_failure(entry: Source) -> str:
+    """ "last refresh failed at 08:09 on 02/12: HTTP 404 Not Found" (local time)."""
+    when = ""
+    if entry.refreshed:
+        from datetime import datetime
+
+        try:
+            moment = datetime.fromisoformat(str(entry.refreshed)).astimezone()
+            when = f" at {moment:%H:%M} on {moment:%d/%m}"
+        except ValueError:
+            when = ""
+    return f"last refresh failed{when}: {strip_controls(str(entry.error))}"
 
 
 def join_query(*parts: str) -> str:
@@ -329,6 +344,9 @@ class MainScreen(Screen[None]):
             scope = "whole library" if self.search_is_global else f"in {self.view_label or 'All'}"
             parts.append(f"search: {self.full_query if self.search_is_global else self.search_text} ({scope})")
             parts.extend(query_problems(self.search_text))
+        open_feed = next((s for s in self.sources if s.query == self.view_query and s.kind == "feed"), None)
+        if open_feed is not None and open_feed.error and ": last refresh failed" not in self.status:
+            parts.append(refresh_failure(open_feed))
         if self.library.read_only:
             parts.append(self.library.notice or "read-only")
         if self.status:
@@ -356,10 +374,9 @@ class MainScreen(Screen[None]):
     @on(SourceTree.NodeHighlighted, "#sources")
     def _source_highlighted(self, event: SourceTree.NodeHighlighted) -> None:
         entry = event.node.data
-        error = entry.error if entry is not None else None
-        if entry is not None and error:
-            self.status = f"{strip_controls(str(entry.label))}: last refresh failed: {strip_controls(str(error))}"
-        elif ": last refresh failed: " in self.status:
+        if entry is not None and entry.error:
+            self.status = f"{strip_controls(str(entry.label))}: {refresh_failure(entry)}"
+        elif ": last refresh failed" in self.status:
             self.status = ""
 
     def show_view(self, query: str, label: str) -> None:

@@ -40,10 +40,6 @@ class ParsedQuery:
         """Everything to look for in the text."""
         return [*self.words, *self.phrases]
 
-    @property
-    def has_text(self) -> bool:
-        return bool(self.terms)
-
 
 def _parse_date(value: str) -> str | None:
     value = value.strip()

@@ -51,17 +51,32 @@ def config_file_path() -> Path:
     return Path(user_config_dir("tuireader", appauthor=False)) / "config.toml"
 
 
+def _config_value(key: str) -> Any:
+    """One value of the config file; None when it is absent or the file unreadable."""
+    try:
+        import tomllib
+
+        return tomllib.loads(config_file_path().read_text(encoding="utf-8")).get(key)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+
+
+def max_items_per_feed() -> int:
+    """``max_items_per_feed`` in the config file: the newest items read per feed per refresh (default 200)."""
+    from .fetch import DEFAULT_MAX_ITEMS
+
+    value = _config_value("max_items_per_feed")
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    return DEFAULT_MAX_ITEMS
+
+
 def default_library_path() -> Path:
     """``$TUIREADER_LIBRARY``, else ``library = "..."`` in the config file, else the user's data directory."""
     env = os.environ.get("TUIREADER_LIBRARY")
     if env:
         return Path(env).expanduser()
-    try:
-        import tomllib
-
-        configured = tomllib.loads(config_file_path().read_text(encoding="utf-8")).get("library")
-    except (OSError, UnicodeDecodeError, ValueError):
-        configured = None
+    configured = _config_value("library")
     if isinstance(configured, str) and configured.strip():
         return Path(configured.strip()).expanduser()
     from platformdirs import user_data_dir
@@ -417,8 +432,9 @@ class Library:
         tags: Sequence[str] = (),
         origin: str | None = None,
         cleaned: Any = None,
+        entities: tuple[list[dict[str, Any]], str] | None = None,
     ) -> ArticleRecord:
-        """Clean a document, extract its entities and shape the stored record."""
+        """Clean a document, extract its entities (unless given, as from :func:`entities_for`) and shape the record."""
         from .clean import CleanError, clean_source
 
         if cleaned is None:
@@ -434,7 +450,7 @@ class Library:
         if not text.strip():
             reason = "; ".join(cleaned.warnings) if getattr(cleaned, "warnings", None) else "no article text found"
             raise LibraryError(reason)
-        full_entities, extractor_version = entities_for(text)
+        full_entities, extractor_version = entities or entities_for(text)
         chash = content_hash(text)
         canonical = hints.get("url") or cleaned.url or url
         article_id = article_id_for(canonical, chash)
@@ -918,18 +934,21 @@ class Library:
         names: Sequence[str] | None = None,
         *,
         on_progress: Callable[[str, str, int, int], None] | None = None,
+        stats: Any = None,
         **fetch_options: Any,
     ) -> list[Any]:
         """Refresh feeds (all when ``names`` is empty).  Blocking: run it in a worker.
 
-        ``fetch_options`` go to :class:`tuireader.fetch.Fetcher` (timeout, retries, ...).
+        ``fetch_options`` are :class:`tuireader.fetch.FetchOptions` fields
+        (timeout, deadline, retries, ...); ``stats``, a
+        :class:`tuireader.fetch.RefreshStats` to fill in.  Cleaning and entity
+        extraction run in worker processes; each feed gives its
+        ``max_items_per_feed`` newest items.
 
-        A failed feed keeps everything stored; its error is remembered for the source pane.
+        A failed feed keeps everything stored; its reason and time are remembered for the source pane.
         """
         self._writable()
-        import asyncio
-
-        from .fetch import FeedSource, Fetcher, refresh_sources_sync
+        from .fetch import FeedSource, FetchOptions, refresh_sources_sync
 
         feeds = self.feeds() if not names else [self._feed_or_error(n) for n in names]
         if not feeds:
@@ -941,12 +960,18 @@ class Library:
             for f in feeds
         ]
         sink = _LibrarySink(self, {f["id"]: f for f in feeds})
-        fetcher = Fetcher(**fetch_options)
         try:
-            reports = refresh_sources_sync(sources, sink, on_progress=on_progress, fetcher=fetcher)
+            reports = refresh_sources_sync(
+                sources,
+                sink,
+                options=FetchOptions(**fetch_options),
+                on_progress=on_progress,
+                max_items=max_items_per_feed(),
+                analyse=entities_for,
+                stats=stats,
+            )
         finally:
             sink.flush()
-            asyncio.run(fetcher.aclose())
         with self._lock:
             self._record_refresh(reports, sink.feeds)
         return reports
@@ -956,8 +981,13 @@ class Library:
 
         table = self.store.table("sources")
         for report in reports:
-            changes: dict[str, Any] = {"last_refresh": _now(), "last_error": report.error}
-            if report.status != "error":
+            failed = report.status == "error"
+            changes: dict[str, Any] = {
+                "last_refresh": report.finished_at or _now(),
+                "last_error": report.reason,
+                "last_error_at": report.finished_at if failed else None,
+            }
+            if not failed:
                 changes.update(etag=report.etag, last_modified=report.last_modified)
                 feed = feeds[report.source_id]
                 if report.title and not feed.get("title"):
@@ -973,35 +1003,27 @@ class Library:
     def add_url(self, url: str, *, tags: Sequence[str] = ()) -> tuple[str, Any]:
         """Add a URL: a feed becomes a source, a page becomes an article.
 
-        Returns ("feed", feed) or ("article", (id, is_new)).
+        Returns ("feed", feed) or ("article", (id, is_new)).  A feed that
+        cannot be read (refused as unsafe, malformed) is an error saying so.
         """
         self._writable()
-        from .fetch import FeedError, fetch_article_sync, parse_feed
-        from .fetch.http import FetchError
+        from .clean import CleanError, clean_source
+        from .fetch import FeedError, FetchError, fetch_sync, sniff_feed
 
         try:
-            result, cleaned = fetch_article_sync(url)
+            result = fetch_sync(url)
         except FetchError as exc:
             raise LibraryError(str(exc)) from None
-        except Exception as exc:  # the cleaner refused it; maybe it is a feed
-            cleaned = None
-            cleaner_error = str(exc)
-        else:
-            cleaner_error = None
-        head = result.content[:2000]
-        if (
-            cleaned is None
-            or not (cleaned.text or "").strip()
-            or any(m in head for m in (b"<rss", b"<feed", b"<rdf:RDF"))
-        ):
-            try:
-                parsed = parse_feed(result.content, url=result.url, content_type=result.content_type)
-            except FeedError:
-                parsed = None
-            if parsed is not None and (parsed.items or parsed.title is not None):
-                return "feed", self.add_feed(url, title=parsed.title, tags=tags)
-        if cleaned is None:
-            raise LibraryError(f"{url}: {cleaner_error}")
+        try:
+            feed = sniff_feed(result.content, url=result.url, content_type=result.content_type)
+        except FeedError as exc:
+            raise LibraryError(f"{url}: {exc}") from None
+        if feed is not None:
+            return "feed", self.add_feed(url, title=feed.title, tags=tags)
+        try:
+            cleaned = clean_source(result.content, url=result.url, content_type=result.content_type)
+        except (CleanError, ValueError) as exc:
+            raise LibraryError(f"{url}: {exc}") from None
         record = self.build_record(b"", url=result.url, cleaned=cleaned, source="Added by hand", tags=tags)
         return "article", self.add_document(record)
 
@@ -1066,7 +1088,7 @@ class _LibrarySink:
         with self.library._lock:
             return self.library.store.index.find_duplicate(url, None) is not None
 
-    def store(self, source: Any, item: Any, cleaned: Any, page_url: str | None) -> str:
+    def store(self, source: Any, item: Any, cleaned: Any, page_url: str | None, analysis: Any = None) -> str:
         from types import SimpleNamespace
 
         if cleaned is None or not (cleaned.text or "").strip():
@@ -1109,6 +1131,7 @@ class _LibrarySink:
                 source=source.id,
                 hints={k: v for k, v in hints.items() if v},
                 tags=list(feed.get("tags", ())) + list(item.tags or ()),
+                entities=analysis,
             )
         except LibraryError:
             return "unchanged"

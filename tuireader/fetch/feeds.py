@@ -99,6 +99,16 @@ def _declared_type(data: bytes, content_type: str | None) -> str:
     return f"{media_type(content_type) or 'application/xml'}; charset={charset}"
 
 
+def safe_xml_text(data: bytes, content_type: str | None, error: type[Exception]) -> str:
+    """:func:`decode_feed`'s text, refused as ``error`` when it declares XML entities."""
+    text = decode_feed(data, content_type)
+    try:
+        check_no_entity_declarations(text)
+    except UnsafeXMLError as exc:
+        raise error(str(exc)) from None
+    return text
+
+
 def decode_feed(data: bytes, content_type: str | None = None) -> str:
     """Feed or OPML bytes as text, read by the decoder pages use (:func:`tuireader.clean.decode_bytes`).
 
@@ -415,11 +425,7 @@ def parse_feed(
         raise FeedError("feed data must be bytes")
     if not data.strip():
         raise FeedError("the feed is empty")
-    text = decode_feed(bytes(data), content_type)
-    try:
-        check_no_entity_declarations(text)
-    except UnsafeXMLError as exc:
-        raise FeedError(str(exc)) from None
+    text = safe_xml_text(bytes(data), content_type, FeedError)
     document = _utf8_document(text)
     warnings: list[str] = []
     if max_items is not None and sum(1 for _ in _ITEM_START.finditer(text)) > max_items:

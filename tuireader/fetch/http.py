@@ -40,6 +40,7 @@ __all__ = [
     "FetchOptions",
     "FetchResult",
     "Fetcher",
+    "format_seconds",
     "media_type",
     "unreadable_type",
 ]
@@ -75,7 +76,8 @@ class FetchResult:
     not_modified: bool
 
 
-def _format_seconds(seconds: float) -> str:
+def format_seconds(seconds: float) -> str:
+    """``15 s``, ``0.5 s``: a duration as messages say it."""
     return f"{seconds:g} s"
 
 
@@ -245,7 +247,7 @@ class Fetcher:
                 async with asyncio.timeout(self.options.deadline):
                     return await self._tries(url, etag=etag, last_modified=last_modified)
             except TimeoutError:
-                raise FetchError(url, f"timed out after {_format_seconds(self.options.deadline)} in all") from None
+                raise FetchError(url, f"timed out after {format_seconds(self.options.deadline)} in all") from None
             finally:
                 self.busy_seconds += time.perf_counter() - started
 
@@ -383,8 +385,8 @@ def _result(response: httpx.Response, content: bytes) -> FetchResult:
 
 def _timeout_cause(limit: float, progress: _Progress) -> str:
     if progress.body_started:
-        return f"server too slow: response not complete after {_format_seconds(limit)} (timed out)"
-    return f"timed out after {_format_seconds(limit)}"
+        return f"server too slow: response not complete after {format_seconds(limit)} (timed out)"
+    return f"timed out after {format_seconds(limit)}"
 
 
 class _Progress:

@@ -15,8 +15,7 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
-from tuireader.fetch.feeds import decode_feed
-from tuireader.fetch.xmlsafe import UnsafeXMLError, check_no_entity_declarations
+from tuireader.fetch.feeds import safe_xml_text
 from tuireader.text import clean_input
 
 __all__ = ["OpmlError", "OpmlFeed", "OpmlImport", "build_opml", "parse_opml", "read_opml"]
@@ -83,11 +82,7 @@ def _body(data: bytes) -> ET.Element:
         data = data.encode("utf-8")
     if not isinstance(data, (bytes, bytearray)) or not bytes(data).strip():
         raise OpmlError("the OPML file is empty")
-    text = decode_feed(bytes(data))
-    try:
-        check_no_entity_declarations(text)
-    except UnsafeXMLError as exc:
-        raise OpmlError(str(exc)) from None
+    text = safe_xml_text(bytes(data), None, OpmlError)
     text = _XML_DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
     try:
         root = ET.fromstring(text)

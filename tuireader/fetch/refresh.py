@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import urlsplit
 
 from tuireader.fetch.feeds import DEFAULT_MAX_ITEMS, FeedError, FeedItem, ParsedFeed, item_has_full_text, parse_feed
-from tuireader.fetch.http import Fetcher, FetchError, FetchOptions, FetchResult
+from tuireader.fetch.http import Fetcher, FetchError, FetchOptions, FetchResult, format_seconds
 from tuireader.fetch.workers import WorkerPool
 
 if TYPE_CHECKING:
@@ -192,10 +192,6 @@ def _describe(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def _format_seconds(seconds: float) -> str:
-    return f"{seconds:g} s"
-
-
 class _Page(NamedTuple):
     cleaned: CleanedArticle | None
     analysis: Any
@@ -271,7 +267,7 @@ class _Refresh:
                 await self._refresh_source(source, report)
         except TimeoutError:
             assert self.work.feed_deadline is not None
-            report.fail(f"timed out after {_format_seconds(self.work.feed_deadline)} (the feed and its pages)")
+            report.fail(f"timed out after {format_seconds(self.work.feed_deadline)} (the feed and its pages)")
         except FetchError as exc:
             report.fail(exc.cause, _describe(exc))
         except FeedError as exc:

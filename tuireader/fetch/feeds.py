@@ -3,13 +3,18 @@
 feedparser does the format work; this module adds what a Vietnamese reader
 needs around it:
 
-* the bytes are decoded first, choosing between the declared charset, UTF-8,
-  windows-1258 and windows-1252 by how plausible the decoded words are (a
-  feed declaring UTF-8 while sending windows-1258 still reads correctly);
+* the bytes are decoded first by the decoder pages use
+  (:func:`tuireader.clean.decode_bytes`), the XML declaration counting as
+  the declared charset, so a page and a feed read the same bytes the same
+  (a feed declaring UTF-8 while sending windows-1258 still reads correctly);
 * documents declaring XML entities are refused before parsing (entity
   expansion bombs never reach a parser);
+* only the newest ``max_items`` items are read: a long feed is cut down in
+  one streaming pass before feedparser sees it;
 * every string that leaves goes through :func:`tuireader.text.clean_input`;
 * dates come out as ISO 8601 in UTC.
+
+:func:`sniff_feed` tells a feed from a page, for callers that get either.
 """
 
 from __future__ import annotations

@@ -161,4 +161,5 @@ def test_three_feeds_from_nginx_refresh_then_cost_304s_and_a_removed_feed_is_an_
     assert [third[url]["status"] for url in sorted(feeds - {gone})] == ["unchanged", "unchanged"]
     listed = {f["url"]: f for f in json.loads(run_cli("sources", "--json", library=library).stdout)}
     assert listed[gone]["last_error"] == "HTTP 404 Not Found" and listed[gone]["title"] == "Kinh tế"
+    assert listed[gone]["last_error_at"] == third[gone]["finished_at"]
     assert listed[gone]["total"] == 1  # what it stored stays

@@ -408,7 +408,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
             _print_json(
                 [
                     {
-                        **{k: f.get(k) for k in ("id", "url", "title", "tags", "last_refresh", "last_error")},
+                        **{
+                            k: f.get(k)
+                            for k in ("id", "url", "title", "tags", "last_refresh", "last_error", "last_error_at")
+                        },
                         "unread": entries[f["id"]].unread if f["id"] in entries else 0,
                         "total": entries[f["id"]].total if f["id"] in entries else 0,
                     }

@@ -912,6 +912,7 @@ class Library:
             "etag": None,
             "last_modified": None,
             "last_error": None,
+            "last_error_at": None,
             "last_refresh": None,
         }
         self.store.table("sources").upsert(feed, Query().id == feed["id"])

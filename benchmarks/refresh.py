@@ -5,20 +5,25 @@ A server process on 127.0.0.1 serves ``--feeds`` RSS feeds of
 sample corpus (paragraphs rotated and trimmed per page, so no two pages are
 alike).  Feeds carry summaries only, so every page is fetched and cleaned.
 
-The refresh runs with the real cleaner and an in-memory sink, once with
-cleaning in worker processes and once in threads, and prints wall time,
-pages per second and how the work split between waiting on the network and
-cleaning.  A serial baseline (fetch one page, clean it, next) over the first
-``--serial`` pages runs in the same process for comparison.
+By default (``--sink library``) the refresh is what ``tuireader refresh``
+does: a real library in a temporary folder, pages cleaned and their entities
+extracted in worker processes, articles stored.  With ``--sink memory`` the
+fetch core runs alone with the real cleaner and an in-memory sink, once with
+cleaning in worker processes and once in threads.  Each run prints wall
+time, pages per second, how the work split between waiting on the network
+and cleaning (sums over overlapping work), how busy the workers were and the
+CPU time of the refreshing process itself.  A serial baseline (fetch one
+page, clean it, next) over the first ``--serial`` pages runs in the same
+process for comparison.
 
-    python benchmarks/refresh.py [--data DIR] [--feeds 20] [--items 50] [--serial 150]
+    python benchmarks/refresh.py [--sink library|memory] [--feeds 20] [--items 50] [--serial 150]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import concurrent.futures
+import functools
 import html
 import multiprocessing
 import os
@@ -57,7 +62,7 @@ def build_site(seeds: list[tuple[str, list[str]]], feeds: int, items: int, base:
     number = 0
     for f in range(feeds):
         entries = []
-        for i in range(items):
+        for _ in range(items):
             title, paragraphs = seeds[number % len(seeds)]
             # Vary each page: rotate the body and drop a few paragraphs.
             shift = (number // len(seeds)) % max(1, len(paragraphs))
@@ -116,6 +121,12 @@ def serve(data: str, feeds: int, items: int, port_queue) -> None:
         def log_message(self, *args) -> None:
             pass
 
+        def handle(self) -> None:
+            try:
+                super().handle()
+            except ConnectionResetError:  # the client closed a kept-alive connection
+                pass
+
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     port = server.server_address[1]
@@ -131,31 +142,52 @@ class MemorySink:
     def is_known(self, url: str) -> bool:
         return url in self.articles
 
-    def store(self, source, item, cleaned, page_url) -> str:
+    def store(self, source, item, cleaned, page_url, analysis=None) -> str:
         key = page_url or item.url or item.guid
         state = "updated" if key in self.articles else "new"
         self.articles[key] = cleaned
         return state
 
 
-async def refresh_once(base: str, feeds: int, executor, per_host: int):
-    from tuireader.fetch import FeedSource, Fetcher, RefreshStats, refresh_sources
+def fetch_settings(per_host: int) -> dict[str, float]:
+    """Generous limits: the benchmark measures throughput, not patience."""
+    return {"timeout": 30, "deadline": 120, "per_host": per_host, "concurrency": max(16, per_host)}
+
+
+async def refresh_memory(base: str, feeds: int, executor, per_host: int):
+    """The fetch core alone: pages cleaned in ``executor``, kept in memory (no entities, no store)."""
+    from tuireader.fetch import FeedSource, FetchOptions, RefreshStats, refresh_sources
 
     sources = [FeedSource(id=f"site{f}", url=f"{base}/site{f}/rss.xml") for f in range(feeds)]
     sink = MemorySink()
     stats = RefreshStats()
-    async with Fetcher(timeout=30, per_host=per_host, concurrency=max(16, per_host)) as fetcher:
-        start = time.perf_counter()
-        cpu_start = time.process_time()
-        reports = await refresh_sources(sources, sink, fetcher=fetcher, executor=executor, stats=stats)
-        wall = time.perf_counter() - start
-        print(
-            f"{'':<28} CPU time of this process (event loop, and threads if any): "
-            f"{time.process_time() - cpu_start:.2f} s"
-        )
+    options = FetchOptions(**fetch_settings(per_host))
+    reports = await refresh_sources(sources, sink, options=options, executor=executor, stats=stats)
     cleaned = sum(1 for article in sink.articles.values() if article is not None)
-    errors = [r.error for r in reports if r.status == "error"] + [w for r in reports for w in r.warnings]
-    return wall, stats, cleaned, errors
+    return stats, cleaned, reports
+
+
+def refresh_library(base: str, feeds: int, per_host: int):
+    """What ``tuireader refresh`` does: a real library, cleaning and entities in workers, articles stored."""
+    import tempfile
+
+    from tuireader.fetch import RefreshStats
+    from tuireader.library import Library
+
+    stats = RefreshStats()
+    with tempfile.TemporaryDirectory() as folder, Library.open(Path(folder) / "library") as library:
+        for f in range(feeds):
+            library.add_feed(f"{base}/site{f}/rss.xml")
+        reports = library.refresh(stats=stats, **fetch_settings(per_host))
+        stored = len(library.query_ids(""))
+    return stats, stored, reports
+
+
+def timed(work):
+    """``work()``'s result with the wall time and this process's CPU time (event loop, sink, threads)."""
+    start, cpu_start = time.perf_counter(), time.process_time()
+    result = work()
+    return result, time.perf_counter() - start, time.process_time() - cpu_start
 
 
 async def serial_baseline(base: str, feeds: int, items: int, limit: int):
@@ -190,10 +222,57 @@ def report(label: str, wall: float, pages: int, fetch_s: float, clean_s: float, 
         f"({share:4.1f}%)  cleaning {clean_s:7.2f} s ({100 - share:4.1f}%)"
     )
     if workers > 1 and wall:
-        print(
-            f"{'':<28} the {workers} cleaning workers were busy {clean_s / (workers * wall) * 100:.0f}% of the wall time"
-        )
+        print(f"{'':<28} the {workers} workers were busy {clean_s / (workers * wall) * 100:.0f}% of the wall time")
     return rate
+
+
+def details(stats, kept: int, reports, cpu: float, wall: float, what: str) -> None:
+    errors = [r.error for r in reports if r.status == "error"] + [w for r in reports for w in r.warnings]
+    if errors:
+        print(f"{'':<28} {len(errors)} errors, first: {errors[0]}")
+    print(
+        f"{'':<28} {kept} pages {what}, {stats.feeds_fetched} feeds; CPU time of this process "
+        f"(event loop, sink, threads) {cpu:.2f} s = {cpu / wall * 100:.0f}% of the wall time"
+    )
+
+
+def run_library(args: argparse.Namespace, base: str) -> dict[str, float]:
+    (stats, kept, reports), wall, cpu = timed(lambda: refresh_library(base, args.feeds, args.per_host))
+    workers = os.cpu_count() or 1
+    rate = report("library refresh", wall, stats.pages_fetched, stats.network_seconds, stats.clean_seconds, workers)
+    details(stats, kept, reports, cpu, wall, "stored with their entities")
+    return {"process": rate}
+
+
+def run_memory(args: argparse.Namespace, base: str) -> dict[str, float]:
+    from tuireader.fetch.refresh import default_clean
+    from tuireader.fetch.workers import make_executor
+
+    rates: dict[str, float] = {}
+    kinds = ["process"] if args.skip_threads else ["process", "thread"]
+    for kind in kinds:
+        with make_executor(default_clean, kind=kind) as executor:
+            (stats, kept, reports), wall, cpu = timed(
+                functools.partial(asyncio.run, refresh_memory(base, args.feeds, executor, args.per_host))
+            )
+            workers = getattr(executor, "_max_workers", 1)
+        label = f"refresh, clean in {kind}es" if kind == "process" else f"refresh, clean in {kind}s"
+        rates[kind] = report(label, wall, stats.pages_fetched, stats.network_seconds, stats.clean_seconds, workers)
+        details(stats, kept, reports, cpu, wall, "cleaned")
+    return rates
+
+
+def run_serial(args: argparse.Namespace, base: str, rates: dict[str, float]) -> None:
+    wall, count, fetch_s, clean_s = asyncio.run(serial_baseline(base, args.feeds, args.items, args.serial))
+    rates["serial"] = report("serial fetch+clean", wall, count, fetch_s, clean_s)
+    for kind in ("process", "thread"):
+        if kind in rates and rates["serial"]:
+            print(f"speed-up of the {kind} refresh over serial: {rates[kind] / rates['serial']:.2f}x")
+    if clean_s:
+        print(
+            f"cleaning-bound ceiling on this machine: {count / clean_s * (os.cpu_count() or 1):.1f} pages/s "
+            f"({count / clean_s:.1f} per core)"
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -204,12 +283,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--serial", type=int, default=150, help="pages in the serial baseline (0: skip)")
     parser.add_argument("--per-host", type=int, default=8, help="connections per host (all feeds share one host)")
     parser.add_argument("--skip-threads", action="store_true", help="only run the process-pool refresh")
+    parser.add_argument(
+        "--sink",
+        choices=("library", "memory"),
+        default="library",
+        help="library: a real library, entities included (what `tuireader refresh` does); memory: the fetch core alone",
+    )
     args = parser.parse_args(argv)
     if args.feeds < 1 or args.items < 1:
         parser.error("--feeds and --items must be at least 1")
 
-    from tuireader.fetch.refresh import default_clean, make_executor
-
+    os.environ["TUIREADER_CONFIG"] = os.devnull  # the defaults, whatever the user's config says
     load_seeds(args.data)  # a clear message now rather than a silent server process
 
     ctx = multiprocessing.get_context("spawn")  # the server must not share this process's GIL
@@ -232,34 +316,9 @@ def main(argv: list[str] | None = None) -> int:
                 f"load average before the run: {os.getloadavg()[0]:.2f} (other work on the machine skews the figures)"
             )
 
-        rates: dict[str, float] = {}
-        runs = [("process", "refresh, clean in processes")]
-        if not args.skip_threads:
-            runs.append(("thread", "refresh, clean in threads"))
-        for kind, label in runs:
-            executor: concurrent.futures.Executor = make_executor(default_clean, kind)
-            with executor:
-                wall, stats, cleaned, errors = asyncio.run(refresh_once(base, args.feeds, executor, args.per_host))
-            if errors:
-                print(f"  {len(errors)} errors, first: {errors[0]}")
-            workers = getattr(executor, "_max_workers", 1)
-            rates[kind] = report(label, wall, stats.pages_fetched, stats.network_seconds, stats.clean_seconds, workers)
-            print(
-                f"{'':<28} {cleaned} pages cleaned, {stats.feeds_fetched} feeds; awaiting fetches "
-                f"(queueing for a connection included) {stats.fetch_seconds:.2f} s in total"
-            )
-
+        rates = run_library(args, base) if args.sink == "library" else run_memory(args, base)
         if args.serial:
-            wall, count, fetch_s, clean_s = asyncio.run(serial_baseline(base, args.feeds, args.items, args.serial))
-            rates["serial"] = report("serial fetch+clean", wall, count, fetch_s, clean_s)
-            for kind in ("process", "thread"):
-                if kind in rates and rates["serial"]:
-                    print(f"speed-up of the {kind} refresh over serial: {rates[kind] / rates['serial']:.2f}x")
-            if clean_s:
-                print(
-                    f"cleaning-bound ceiling on this machine: {count / clean_s * (os.cpu_count() or 1):.1f} pages/s "
-                    f"({count / clean_s:.1f} per core)"
-                )
+            run_serial(args, base, rates)
     finally:
         server.terminate()
         server.join(timeout=5)

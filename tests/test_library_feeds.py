@@ -1,17 +1,14 @@
-"""Feeds through the library: a real HTTP server on 127.0.0.1, a real library folder."""
+"""Feeds through the library and the real ``tuireader`` command, against a keep-alive news site."""
 
 from __future__ import annotations
 
-import time
-from pathlib import Path
+import json
 
 import pytest
-from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
+from tests.conftest import run_cli
+from tests.servers import ARTICLES, BOMB, page_html, rss_feed, serve_site
 from tuireader.library import Library
-
-SEEDS = sorted((Path(__file__).resolve().parents[1] / "sample_corpus").glob("*.txt"))
 
 
 def article_page(title: str, paragraphs: list[str]) -> str:
@@ -23,71 +20,45 @@ def article_page(title: str, paragraphs: list[str]) -> str:
     )
 
 
-def rss(base: str, items: list[tuple[str, str]]) -> str:
-    entries = "".join(
-        f"<item><title>{title}</title><link>{base}{path}</link><guid>{base}{path}</guid>"
-        f"<description>Tóm tắt ngắn.</description></item>"
-        for path, title in items
-    )
-    return (
-        f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Báo thử</title>"
-        f"<link>{base}/</link>{entries}</channel></rss>"
-    )
-
-
 @pytest.fixture
-def site(httpserver: HTTPServer):
-    """Three articles made from sample paragraphs, one feed, with ETag support."""
-    base = httpserver.url_for("")
-    base = base.rstrip("/")
+def site(news_site):
+    """Three articles and one feed (ETag, Last-Modified, gzip, kept-alive connections), one broken feed."""
     items = []
-    from tuireader.clean import clean_source
-
-    for n, seed in enumerate(SEEDS[:3]):
-        cleaned = clean_source(seed.read_bytes(), filename=seed.name)
-        paragraphs = cleaned.text.split("\n\n")[:4]
-        path = f"/bai-{n}.html"
-        httpserver.expect_request(path).respond_with_data(
-            article_page(cleaned.title, paragraphs), content_type="text/html; charset=utf-8"
-        )
-        items.append((path, cleaned.title))
-    feed = rss(base, items)
-    state = {"feed_requests": 0, "conditional": 0}
-
-    def feed_handler(request: Request) -> Response:
-        state["feed_requests"] += 1
-        if request.headers.get("If-None-Match") == '"v1"':
-            state["conditional"] += 1
-            return Response(status=304)
-        return Response(feed, content_type="application/rss+xml; charset=utf-8", headers={"ETag": '"v1"'})
-
-    httpserver.expect_request("/rss.xml").respond_with_handler(feed_handler)
-    httpserver.expect_request("/broken.xml").respond_with_data("oops", status=500)
-    return {"feed": f"{base}/rss.xml", "broken": f"{base}/broken.xml", "state": state, "server": httpserver}
+    for n, article in enumerate(ARTICLES[:3]):
+        url = news_site.serve(f"/bai-{n}.html", article_page(article.title, article.paragraphs))
+        items.append((url, article))
+    news_site.feed("/rss.xml", rss_feed("Báo thử", items))
+    news_site.status("/broken.xml", 500)
+    return {"feed": news_site.url("/rss.xml"), "broken": news_site.url("/broken.xml"), "server": news_site}
 
 
-def test_refresh_stores_articles_then_costs_a_304(tmp_path, site):
+def page_requests(site) -> list[str]:
+    return [path for path in site["server"].paths() if path.startswith("/bai-")]
+
+
+def test_refresh_stores_articles_with_entities_then_costs_a_304(tmp_path, site):
     with Library.open(tmp_path / "lib") as lib:
         feed = lib.add_feed(site["feed"], tags=["thế giới"])
         broken = lib.add_feed(site["broken"])
         reports = {r.source_id: r for r in lib.refresh(retries=0)}
         assert reports[feed["id"]].status == "ok" and reports[feed["id"]].new == 3
-        assert reports[broken["id"]].status == "error" and "500" in reports[broken["id"]].error
+        assert reports[broken["id"]].reason == "HTTP 500 Internal Server Error"
         ids = lib.query_ids(f"source:{feed['id']}")
         assert len(ids) == 3
         article = lib.article(ids[0])
         assert len(article.text) > 200 and "Tin liên quan" not in article.text
-        assert article.tags == ["thế giới"]
+        assert article.tags == ["thế giới"] and article.entities  # extracted in the workers
         assert lib.query_ids('tag:"the gioi"') == ids
         entries = {e.id: e for e in lib.source_tree() if e.kind == "feed"}
         assert entries[feed["id"]].unread == 3
-        assert entries[broken["id"]].error and "500" in entries[broken["id"]].error
-        pages_before = [r.path for r, _ in site["server"].log if r.path.startswith("/bai-")]
+        assert entries[broken["id"]].error == "HTTP 500 Internal Server Error"
+        saved = {f["id"]: f for f in lib.feeds()}
+        assert saved[feed["id"]]["etag"] and saved[feed["id"]]["last_modified"] and saved[feed["id"]]["title"]
+        assert saved[broken["id"]]["last_error_at"] == saved[broken["id"]]["last_refresh"]
+        pages_before = page_requests(site)
         again = {r.source_id: r for r in lib.refresh([feed["id"]], retries=0)}
         assert again[feed["id"]].status == "unchanged"
-        assert site["state"]["conditional"] == 1
-        pages_after = [r.path for r, _ in site["server"].log if r.path.startswith("/bai-")]
-        assert pages_after == pages_before  # no page fetched again
+        assert page_requests(site) == pages_before  # no page fetched again
         assert len(lib.query_ids("")) == 3
 
 
@@ -95,24 +66,116 @@ def test_failed_refresh_keeps_what_was_stored(tmp_path, site):
     with Library.open(tmp_path / "lib") as lib:
         feed = lib.add_feed(site["feed"])
         lib.refresh(retries=0)
-        site["server"].clear()  # the site goes away: every request now fails
-        site["server"].expect_request("/rss.xml").respond_with_data("gone", status=404)
-        lib.store.update_feed(feed["id"], {"etag": None})
+        site["server"].status("/rss.xml", 404)  # the feed goes away
         reports = lib.refresh(retries=0)
-        assert reports[0].status == "error" and "404" in reports[0].error
+        assert reports[0].status == "error" and reports[0].reason == "HTTP 404 Not Found"
         assert len(lib.query_ids(f"source:{feed['id']}")) == 3
 
 
-def test_cli_refresh_json_reports_each_source(tmp_path, site):
-    from tests.conftest import run_cli
+def test_max_items_per_feed_comes_from_the_config(tmp_path, news_site, monkeypatch):
+    config = tmp_path / "config.toml"
+    config.write_text("max_items_per_feed = 2\n", encoding="utf-8")
+    monkeypatch.setenv("TUIREADER_CONFIG", str(config))
+    feed_url = serve_site(news_site, "n", ARTICLES[:4], full_content=True)
+    with Library.open(tmp_path / "lib") as lib:
+        lib.add_feed(feed_url)
+        (report,) = lib.refresh(retries=0)
+        assert report.new == 2 and len(lib.query_ids("")) == 2
 
+
+# --- the real command -------------------------------------------------------------
+
+
+def test_add_then_refresh_a_keep_alive_feed_saves_its_state(tmp_path, site):
+    """The crash of issue 11: a second event loop closed the first one's connections."""
     lib_path = tmp_path / "lib"
-    assert run_cli("add", site["feed"], library=lib_path).returncode == 0
+    added = run_cli("add", site["feed"], library=lib_path)
+    assert added.returncode == 0, added.stderr
     out = run_cli("refresh", "--json", library=lib_path)
-    import json
+    assert out.returncode == 0 and b"Traceback" not in out.stderr, out.stderr
+    (report,) = json.loads(out.stdout)
+    assert report["status"] == "ok" and report["new"] == 3 and report["name"] == "Báo thử"
+    (listed,) = json.loads(run_cli("sources", "--json", library=lib_path).stdout)
+    assert listed["url"] == site["feed"] and listed["total"] == 3
+    assert listed["title"] == "Báo thử" and listed["last_refresh"] and listed["last_error"] is None
+    pages = page_requests(site)
+    again = run_cli("refresh", "--json", library=lib_path)
+    assert json.loads(again.stdout)[0]["status"] == "unchanged"
+    feed_requests = [seen for seen in site["server"].log if seen.path == "/rss.xml"]
+    assert feed_requests[-1].headers.get("If-None-Match")  # a conditional GET, answered 304
+    assert page_requests(site) == pages
 
-    reports = json.loads(out.stdout)
-    assert reports[0]["status"] == "ok" and reports[0]["new"] == 3
-    listed = json.loads(run_cli("sources", "--json", library=lib_path).stdout)
-    assert listed[0]["url"] == site["feed"] and listed[0]["total"] == 3
-    _ = time
+
+def test_refresh_messages_name_feeds_by_title_with_the_reason(tmp_path, site):
+    lib_path = tmp_path / "lib"
+    run_cli("add", site["feed"], library=lib_path)
+    with Library.open(lib_path) as lib:
+        lib.add_feed(site["broken"], title="Báo hỏng")
+    out = run_cli("refresh", library=lib_path)
+    assert out.returncode == 1
+    lines = out.stderr.decode().splitlines()
+    assert any(line.startswith("Báo thử  ok") for line in lines), lines
+    assert any(line.startswith("Báo hỏng  error") and "(HTTP 500 Internal Server Error)" in line for line in lines)
+    assert "feed-" not in out.stderr.decode()
+
+
+def test_add_of_an_unsafe_feed_says_it_was_refused_as_unsafe(tmp_path, news_site):
+    url = news_site.feed("/bomb.xml", BOMB)
+    external = news_site.feed(
+        "/external.xml",
+        b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY e SYSTEM "file:///etc/passwd">]>'
+        b'<rss version="2.0"><channel><title>&e;</title></channel></rss>',
+    )
+    for target in (url, external):
+        out = run_cli("add", target, library=tmp_path / "lib")
+        assert out.returncode == 1
+        assert "refused as unsafe" in out.stderr.decode() and "no article" not in out.stderr.decode()
+
+
+def test_clean_of_a_feed_url_says_it_is_a_feed_and_lists_its_items(news_site):
+    feed_url = serve_site(news_site, "c", ARTICLES[:2])
+    out = run_cli("clean", feed_url)
+    assert out.returncode == 1 and out.stdout == b""
+    message = out.stderr.decode()
+    assert "is a feed" in message and "“Báo c”" in message and "<rss" not in message
+    for i, article in enumerate(ARTICLES[:2]):
+        assert article.title in message and news_site.url(f"/c/article-{i}.html") in message
+
+
+def test_clean_of_an_archive_served_as_a_page_names_its_type(news_site):
+    url = news_site.serve("/big.gz", b"\x1f\x8b" + bytes(1000), "application/gzip")
+    out = run_cli("clean", url)
+    assert out.returncode == 1
+    assert "not a web page or a feed: application/gzip" in out.stderr.decode()
+
+
+def test_add_of_a_page_stores_the_article(tmp_path, news_site):
+    url = news_site.serve("/bai.html", page_html(ARTICLES[0], news_site.url("/bai.html")))
+    out = run_cli("add", url, library=tmp_path / "lib")
+    assert out.returncode == 0 and out.stdout.startswith(b"added article "), out.stderr
+
+
+OPML = """<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0"><body>
+  <outline text="Tin tức">
+    <outline type="rss" text="Báo A" xmlUrl="http://127.0.0.1:9/a.rss"/>
+    <outline type="rss" text="Báo B" xmlUrl="http://127.0.0.1:9/b.rss"/>
+    <outline type="rss" text="Lừa đảo" xmlUrl="javascript:alert(1)"/>
+    <outline type="rss" text="Kho cũ" xmlUrl="ftp://files.example/feed.xml"/>
+    <outline type="rss" text="Không có địa chỉ"/>
+  </outline>
+</body></opml>
+"""
+
+
+def test_opml_import_again_says_nothing_new_and_names_what_it_skipped(tmp_path):
+    path = tmp_path / "feeds.opml"
+    path.write_text(OPML, encoding="utf-8")
+    lib_path = tmp_path / "lib"
+    first = run_cli("opml", "import", str(path), library=lib_path).stderr.decode()
+    second = run_cli("opml", "import", str(path), library=lib_path).stderr.decode()
+    assert "2 new, 0 already there" in first
+    assert "0 new, 2 already there" in second
+    assert "skipped Lừa đảo: javascript: URLs cannot be fetched; only http and https" in second
+    assert "skipped Kho cũ: ftp: URLs cannot be fetched; only http and https" in second
+    assert "skipped Không có địa chỉ: no feed URL" in second

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tuireader.fetch import OpmlError, OpmlFeed, build_opml, parse_opml
+from tuireader.fetch import OpmlError, OpmlFeed, build_opml, parse_opml, read_opml
 
 NESTED = """<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0">
@@ -59,6 +59,26 @@ def test_attribute_case_category_and_duplicates():
       <outline text="Empty folder"/>
     </body></opml>""".encode()
     assert parse_opml(doc) == [OpmlFeed("http://news.example/a.rss", "A", ["Kinh tế", "Hot", "Sáng"])]
+
+
+def test_skipped_entries_are_named_with_the_reason():
+    doc = """<opml version="2.0"><body>
+      <outline text="Tin"><outline text="A" xmlUrl="https://news.example/a.rss"/></outline>
+      <outline text="Lừa" xmlUrl="javascript:alert(1)"/>
+      <outline title="Kho" xmlUrl="ftp://files.example/f.xml"/>
+      <outline xmlUrl="news.example/no-scheme.rss"/>
+      <outline text="Không địa chỉ" type="rss"/>
+      <outline xmlUrl="http:///no-host"/>
+    </body></opml>""".encode()
+    listed = read_opml(doc)
+    assert listed.feeds == [OpmlFeed("https://news.example/a.rss", "A", ["Tin"])]
+    assert listed.skipped == [
+        ("Lừa", "javascript: URLs cannot be fetched; only http and https"),
+        ("Kho", "ftp: URLs cannot be fetched; only http and https"),
+        ("news.example/no-scheme.rss", "URLs without a scheme cannot be fetched; only http and https"),
+        ("Không địa chỉ", "no feed URL"),
+        ("http:///no-host", "the URL has no host name"),
+    ]
 
 
 def test_declared_latin1_but_utf8_reads_correctly():

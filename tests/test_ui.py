@@ -742,7 +742,7 @@ async def test_feed_with_a_failed_refresh_is_marked_and_explained(library, tmp_p
         tree = screen.query_one(SourceTree)
         await walk_sources_to(pilot, tree, lambda entry: entry.kind == "feed")
         assert tree.cursor_node.label.plain.endswith(" !")
-        assert "Tin lỗi: last refresh failed:" in screen.status
+        assert "Tin lỗi: last refresh failed at " in screen.status
         await pilot.press("k")
         assert "last refresh failed" not in screen.status
 

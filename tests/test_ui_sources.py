@@ -43,6 +43,7 @@ async def test_a_long_feed_title_ends_in_an_ellipsis_and_keeps_its_count(sample_
             lang="vi", warnings=[],
         )  # fmt: skip
         sample_library.add_document(build_record(b"", cleaned=cleaned, source=feed["id"]))
+    (tmp_path / "config.toml").write_text("refresh_minutes = 0\n", encoding="utf-8")  # no refresh: no error mark
     app = TuiReaderApp(sample_library, config_path=tmp_path / "config.toml", import_samples=False)
     async with app.run_test(size=(140, 40)) as pilot:
         await settle(pilot)

@@ -45,15 +45,9 @@ def read_source(source: str, *, timeout: float = 20.0) -> tuple[bytes, str | Non
     if scheme and scheme.group(1).lower() not in ("http", "https"):
         raise ValueError("not a web address tuireader can fetch (use http:// or https://)")
     if scheme:
-        import asyncio
+        from .fetch import FetchOptions, fetch_sync
 
-        from .fetch.http import Fetcher
-
-        async def get() -> Any:
-            async with Fetcher(timeout=timeout) as fetcher:
-                return await fetcher.get(source)
-
-        result = asyncio.run(get())
+        result = fetch_sync(source, options=FetchOptions(timeout=timeout))
         return result.content, result.url, None, result.content_type
     path = Path(source)
     if path.is_dir():
@@ -62,9 +56,12 @@ def read_source(source: str, *, timeout: float = 20.0) -> tuple[bytes, str | Non
 
 
 def _clean(source: str) -> Any:
+    """The cleaned article of a SOURCE; a feed is refused with a list of its items."""
     from .clean import clean_source
+    from .fetch import refuse_feed
 
     data, url, filename, content_type = read_source(source)
+    refuse_feed(data, url=url, content_type=content_type)
     return clean_source(data, url=url, filename=filename, content_type=content_type)
 
 
@@ -361,12 +358,15 @@ def _print_reports(reports, as_json: bool) -> int:
             [
                 {
                     "source": r.source_id,
+                    "name": r.name,
                     "url": r.url,
                     "status": r.status,
                     "new": r.new,
                     "updated": r.updated,
                     "unchanged": r.unchanged,
                     "error": r.error,
+                    "reason": r.reason,
+                    "finished_at": r.finished_at,
                 }
                 for r in reports
             ]
@@ -376,10 +376,10 @@ def _print_reports(reports, as_json: bool) -> int:
         if r.status == "error":
             failed += 1
         if not as_json:
-            line = f"{r.source_id}  {r.status:9}  new {r.new}, updated {r.updated}, unchanged {r.unchanged}"
-            if r.error:
-                line += f"  ({r.error})"
-            console.print(line, markup=False, highlight=False)
+            line = f"{r.name}  {r.status:9}  new {r.new}, updated {r.updated}, unchanged {r.unchanged}"
+            if r.reason:
+                line += f"  ({r.reason})"
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
     return EXIT_FAILED if failed else EXIT_OK
 
 
@@ -388,11 +388,12 @@ def cmd_refresh(args: argparse.Namespace) -> int:
         if not library.feeds():
             _error("no feeds yet: add one with `tuireader add URL` or `tuireader add --preset NAME`.")
             return EXIT_OK
+        names = {f["id"]: f.get("title") or f["url"] for f in library.feeds()}
         with _progress() as progress:
             task = progress.add_task("Refreshing", total=None, item="")
 
             def on_progress(source_id: str, state: str, done: int, total: int) -> None:
-                progress.update(task, completed=done, total=total, item=f"{source_id}: {state}")
+                progress.update(task, completed=done, total=total, item=f"{names.get(source_id, source_id)}: {state}")
 
             reports = library.refresh(args.sources or None, on_progress=on_progress)
         return _print_reports(reports, args.json)
@@ -431,7 +432,10 @@ def cmd_sources(args: argparse.Namespace) -> int:
             _print_json(
                 [
                     {
-                        **{k: f.get(k) for k in ("id", "url", "title", "tags", "last_refresh", "last_error")},
+                        **{
+                            k: f.get(k)
+                            for k in ("id", "url", "title", "tags", "last_refresh", "last_error", "last_error_at")
+                        },
                         "unread": entries[f["id"]].unread if f["id"] in entries else 0,
                         "total": entries[f["id"]].total if f["id"] in entries else 0,
                     }
@@ -457,7 +461,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_opml(args: argparse.Namespace) -> int:
-    from .fetch import OpmlError, OpmlFeed, build_opml, parse_opml
+    from .fetch import OpmlError, OpmlFeed, build_opml, read_opml
 
     with _open_library(args) as library:
         if args.action == "import":
@@ -465,15 +469,18 @@ def cmd_opml(args: argparse.Namespace) -> int:
                 _error("opml import needs a FILE.")
                 return EXIT_USAGE
             try:
-                feeds = parse_opml(Path(args.file).read_bytes())
+                listed = read_opml(Path(args.file).read_bytes())
             except (OSError, OpmlError) as exc:
                 _error(f"{args.file}: {_describe(exc)}")
                 return EXIT_FAILED
-            for feed in feeds:
+            new = [feed for feed in listed.feeds if library.find_feed(feed.url) is None]
+            for feed in new:
                 library.add_feed(feed.url, title=feed.title, tags=feed.tags)
-            from .library import plural
-
-            _stderr_console().print(f"imported {plural(len(feeds), 'feed')}", markup=False, highlight=False)
+            console = _stderr_console()
+            for name, reason in listed.skipped:
+                console.print(f"skipped {name}: {reason}", markup=False, highlight=False)
+            there = len(listed.feeds) - len(new)
+            console.print(f"{len(new)} new, {there} already there", markup=False, highlight=False)
             return EXIT_OK
         text = build_opml(
             [OpmlFeed(url=f["url"], title=f.get("title"), tags=list(f.get("tags") or [])) for f in library.feeds()]

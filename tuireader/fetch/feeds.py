@@ -3,48 +3,63 @@
 feedparser does the format work; this module adds what a Vietnamese reader
 needs around it:
 
-* the bytes are decoded first, choosing between the declared charset, UTF-8,
-  windows-1258 and windows-1252 by how plausible the decoded words are (a
-  feed declaring UTF-8 while sending windows-1258 still reads correctly);
+* the bytes are decoded first by the decoder pages use
+  (:func:`tuireader.clean.decode_bytes`), the XML declaration counting as
+  the declared charset, so a page and a feed read the same bytes the same
+  (a feed declaring UTF-8 while sending windows-1258 still reads correctly);
 * documents declaring XML entities are refused before parsing (entity
   expansion bombs never reach a parser);
+* only the newest ``max_items`` items are read: a long feed is cut down in
+  one streaming pass before feedparser sees it;
 * every string that leaves goes through :func:`tuireader.text.clean_input`;
 * dates come out as ISO 8601 in UTC.
+
+:func:`sniff_feed` tells a feed from a page, for callers that get either.
 """
 
 from __future__ import annotations
 
 import calendar
-import codecs
 import hashlib
+import heapq
 import io
+import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from tuireader.fetch.http import media_type
 from tuireader.fetch.xmlsafe import UnsafeXMLError, check_no_entity_declarations
 from tuireader.text import clean_input
 
 __all__ = [
+    "DEFAULT_MAX_ITEMS",
     "FULL_TEXT_MIN_CHARS",
     "FeedError",
     "FeedItem",
+    "IsAFeedError",
     "ParsedFeed",
-    "decode_xml_bytes",
+    "decode_feed",
+    "describe_feed",
     "html_to_text",
     "item_has_full_text",
+    "looks_like_feed",
     "parse_feed",
+    "refuse_feed",
+    "sniff_feed",
 ]
+
+# The items of a feed read per refresh, newest first.
+DEFAULT_MAX_ITEMS = 200
 
 # An item whose content has at least this much text is treated as the whole
 # article; shorter bodies are teasers and the page is fetched instead.
 FULL_TEXT_MIN_CHARS = 1000
 
 
-class FeedError(Exception):
+class FeedError(ValueError):
     """The document is not a usable feed; the message says why."""
 
 
@@ -77,113 +92,38 @@ class ParsedFeed:
 _XML_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?\?>", re.IGNORECASE)
 _DECLARED_ENCODING = re.compile(rb"""encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""", re.IGNORECASE)
 _CHARSET_PARAM = re.compile(r"""charset\s*=\s*["']?([A-Za-z0-9._:-]+)""", re.IGNORECASE)
-_WORD = re.compile(r"[^\W\d_]+")
-
-_SHAPE_MARKS = {"\u0302", "\u0306", "\u031b"}  # circumflex, breve, horn
-_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
-# Legacy single-byte charsets Vietnamese sites actually send, best guess first.
-_FALLBACK_ENCODINGS = ("windows-1258", "windows-1252", "iso-8859-1")
 
 
-def _codec_name(label: str | None) -> str | None:
-    if not label:
-        return None
-    try:
-        return codecs.lookup(label.strip()).name
-    except LookupError:
-        return None
-
-
-def _letter_is_plausible(ch: str) -> bool:
-    if ch.isascii() or ch in "đĐ":
-        return True
-    decomposed = unicodedata.normalize("NFD", ch)
-    base, marks = decomposed[0], decomposed[1:]
-    return base.isascii() and base.isalpha() and all(m in _SHAPE_MARKS or m in _TONE_MARKS for m in marks)
-
-
-def _implausible_words(text: str) -> int:
-    """Count words that cannot be Vietnamese (or plain Latin) spelling.
-
-    A wrong single-byte guess shows up as stray combining marks, letters
-    foreign to the alphabet (Þ, ð), capitals inside words or two tone marks
-    in one syllable.
-    """
-    bad = 0
-    for word in _WORD.findall(unicodedata.normalize("NFC", text)):
-        if word.isascii():
-            continue
-        tones = 0
-        previous_lower = False
-        for ch in word:
-            if unicodedata.combining(ch) or not _letter_is_plausible(ch):
-                bad += 1
-                break
-            if ch.isupper() and previous_lower:
-                bad += 1
-                break
-            previous_lower = ch.islower()
-            if any(m in _TONE_MARKS for m in unicodedata.normalize("NFD", ch)):
-                tones += 1
-        else:
-            if tones > 1:
-                bad += 1
-    return bad
-
-
-def decode_xml_bytes(data: bytes, content_type: str | None = None) -> tuple[str, str]:
-    """Decode an XML document, returning ``(text, encoding used)``.
-
-    Valid UTF-8 wins over any declaration (a stray byte sequence that happens
-    to be valid UTF-8 is vanishingly rare); otherwise the declared charsets,
-    the usual Vietnamese legacy ones and UTF-8 with broken bytes replaced are
-    tried, and the reading with the fewest implausible words is kept, the
-    declared one winning ties.
-    """
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32"),
-        (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"),
-        (codecs.BOM_UTF16_BE, "utf-16"),
-    ):
-        if data.startswith(bom):
-            return data.decode(encoding, errors="replace"), encoding
-    if data.startswith(b"<\x00?\x00"):
-        return data.decode("utf-16-le", errors="replace"), "utf-16-le"
-    if data.startswith(b"\x00<\x00?"):
-        return data.decode("utf-16-be", errors="replace"), "utf-16-be"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    declared: list[str | None] = []
+def _declared_type(data: bytes, content_type: str | None) -> str:
+    """The content type to decode by: the HTTP charset, else the XML declaration's, else UTF-8 (XML's default)."""
+    if content_type and _CHARSET_PARAM.search(content_type):
+        return content_type
     declaration = _XML_DECLARATION.match(data)
-    if declaration:
-        match = _DECLARED_ENCODING.search(declaration.group(0))
-        if match:
-            declared.append(_codec_name(match.group(1).decode("ascii")))
-    if content_type:
-        match = _CHARSET_PARAM.search(content_type)
-        if match:
-            declared.append(_codec_name(match.group(1)))
-    candidates: list[str] = []
-    for name in [*declared, *(_codec_name(e) for e in _FALLBACK_ENCODINGS)]:
-        if name and name not in candidates and not name.startswith("utf"):
-            candidates.append(name)
-    # Mostly UTF-8 with a few broken bytes is common too: that reading pays
-    # one point per replaced byte.
-    lenient = data.decode("utf-8", errors="replace")
-    best = (_implausible_words(lenient) + lenient.count("\ufffd"), len(candidates), lenient, "utf-8")
-    for rank, name in enumerate(candidates):
-        try:
-            text = data.decode(name)
-        except (UnicodeDecodeError, LookupError):
-            continue
-        score = _implausible_words(text)
-        if (score, rank) < best[:2]:
-            best = (score, rank, text, name)
-    return best[2], best[3]
+    match = _DECLARED_ENCODING.search(declaration.group(0)) if declaration else None
+    charset = match.group(1).decode("ascii") if match else "utf-8"
+    return f"{media_type(content_type) or 'application/xml'}; charset={charset}"
+
+
+def safe_xml_text(data: bytes, content_type: str | None, error: type[Exception]) -> str:
+    """:func:`decode_feed`'s text, refused as ``error`` when it declares XML entities."""
+    text = decode_feed(data, content_type)
+    try:
+        check_no_entity_declarations(text)
+    except UnsafeXMLError as exc:
+        raise error(str(exc)) from None
+    return text
+
+
+def decode_feed(data: bytes, content_type: str | None = None) -> str:
+    """Feed or OPML bytes as text, read by the decoder pages use (:func:`tuireader.clean.decode_bytes`).
+
+    The XML declaration counts as the declared charset when the HTTP header
+    names none, so a page and a feed that declare the same charset over the
+    same bytes read the same.
+    """
+    from tuireader.clean import decode_bytes
+
+    return decode_bytes(data, content_type=_declared_type(data, content_type))
 
 
 # --- text helpers ----------------------------------------------------------------
@@ -322,63 +262,189 @@ def item_has_full_text(item: FeedItem) -> bool:
     return item.content_chars >= FULL_TEXT_MIN_CHARS
 
 
+# --- bounding ---------------------------------------------------------------------
+
+_ITEM_START = re.compile(r"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")
+_ITEM_END = re.compile(rb"</(?:[\w.-]+:)?(?:item|entry)\s*>")
+_DATE_TAGS = ("pubDate", "published", "updated", "date", "issued", "modified", "created")
+
+
+def _local(tag: Any) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
+def _timestamp(text: str | None) -> float:
+    """Seconds since the epoch of an RFC 822 or ISO 8601 date; -inf when there is none."""
+    import email.utils
+
+    if not text or not text.strip():
+        return -math.inf
+    try:
+        moment = email.utils.parsedate_to_datetime(text.strip())
+    except (TypeError, ValueError, IndexError):
+        try:
+            moment = datetime.fromisoformat(text.strip())
+        except ValueError:
+            return -math.inf
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.timestamp()
+
+
+def _element_time(element: Any) -> float:
+    for child in element:
+        if _local(child.tag) in _DATE_TAGS:
+            return _timestamp(child.text)
+    return -math.inf
+
+
+def _cut_after(document: bytes, limit: int) -> bytes:
+    """The document cut after its ``limit``-th item (for XML too broken to prune)."""
+    for number, match in enumerate(_ITEM_END.finditer(document), 1):
+        if number == limit:
+            return document[: match.end()]
+    return document
+
+
+class _Newest:
+    """The ``limit`` newest items of a document being parsed; the others leave the tree once complete."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.count = 0
+        self._heap: list[tuple[float, int, Any]] = []
+        self._finished: list[Any] = []  # dropped items whose end the parser has just passed
+
+    def add(self, element: Any) -> None:
+        self.flush()
+        entry = (_element_time(element), -self.count, element)
+        self.count += 1
+        if len(self._heap) < self.limit:
+            heapq.heappush(self._heap, entry)
+            return
+        dropped = heapq.heappushpop(self._heap, entry)[2]
+        if dropped is element:
+            element.clear()  # the parser still stands at its end: removed with the next item
+            self._finished.append(element)
+        else:
+            dropped.getparent().remove(dropped)
+
+    def flush(self) -> None:
+        for element in self._finished:
+            element.getparent().remove(element)
+        self._finished.clear()
+
+
+def _keep_newest(document: bytes, limit: int) -> tuple[bytes, int]:
+    """The document with only its ``limit`` newest items, in their order, and how many it had.
+
+    One streaming pass that holds ``limit`` items at a time.  Undated items
+    rank below dated ones, earlier above later.
+    """
+    from lxml import etree
+
+    newest = _Newest(limit)
+    parser = etree.iterparse(
+        io.BytesIO(document), events=("end",), resolve_entities=False, no_network=True, load_dtd=False, recover=True
+    )
+    try:
+        for _event, element in parser:
+            if _local(element.tag) in ("item", "entry"):
+                newest.add(element)
+        newest.flush()
+        root = parser.root
+        if root is None:
+            return _cut_after(document, limit), newest.count
+        return etree.tostring(root, encoding="utf-8", xml_declaration=True), newest.count
+    except etree.LxmlError:
+        return _cut_after(document, limit), newest.count
+
+
+def _newest(items: list[FeedItem], limit: int | None) -> list[FeedItem]:
+    """The ``limit`` newest items in feed order (undated ones count as oldest, earlier first)."""
+    if limit is None or len(items) <= limit:
+        return items
+    # A stable sort keeps feed order among equals, also in reverse.
+    key = lambda i: (items[i].published is not None, items[i].published or "")  # noqa: E731
+    ranked = sorted(range(len(items)), key=key, reverse=True)
+    return [items[i] for i in sorted(ranked[:limit])]
+
+
 # --- parsing ---------------------------------------------------------------------
 
 
-def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None = None) -> ParsedFeed:
-    """Parse feed bytes; raises :class:`FeedError` with a clear message if unusable.
+def _utf8_document(text: str) -> bytes:
+    """The decoded text as UTF-8 XML, its declaration saying so (one copy of a large feed at a time)."""
+    encoded = text.encode("utf-8")
+    declaration = _XML_DECLARATION.match(encoded)
+    start = declaration.end() if declaration else 0
+    while encoded[start : start + 1].isspace():
+        start += 1
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + memoryview(encoded)[start:]
 
-    A feed with syntax errors is accepted when items could be recovered (the
-    problem is reported in ``warnings``).
-    """
-    if not isinstance(data, (bytes, bytearray)):
-        raise FeedError("feed data must be bytes")
-    if not data.strip():
-        raise FeedError("the feed is empty")
-    text, _encoding = decode_xml_bytes(bytes(data), content_type)
-    try:
-        check_no_entity_declarations(text)
-    except UnsafeXMLError as exc:
-        raise FeedError(str(exc)) from None
 
+def _feedparser(document: bytes, url: str | None) -> Any:
     import feedparser
 
-    body = _XML_DECLARATION.sub(b"", text.encode("utf-8"), count=1)
-    if text.startswith("\ufeff"):
-        body = body.removeprefix(codecs.BOM_UTF8)
-    document = b'<?xml version="1.0" encoding="utf-8"?>\n' + body.lstrip()
     headers = {"content-type": "application/xml; charset=utf-8"}
     if url:
         headers["content-location"] = url
     try:
         # A file object, never bytes: feedparser would try bytes as a file path.
-        parsed = feedparser.parse(io.BytesIO(document), response_headers=headers, sanitize_html=True)
+        return feedparser.parse(io.BytesIO(document), response_headers=headers, sanitize_html=True)
     except Exception as exc:  # feedparser should not raise, but a feed must never crash a refresh
         raise FeedError(f"the feed could not be parsed ({type(exc).__name__}: {exc})") from None
 
-    entries = parsed.get("entries") or []
-    warnings: list[str] = []
+
+def _html_reason(content_type: str | None) -> str:
+    kind = media_type(content_type)
+    return f"not a feed: {kind if kind and 'html' in kind else 'the document is an HTML page'}"
+
+
+def _check_parsed(parsed: Any, text: str, content_type: str | None) -> list[str]:
+    """Warnings about a parsed document; raises :class:`FeedError` when it is no usable feed."""
+    entries = parsed.get("entries")
+    if not parsed.get("version") and not entries and _looks_like_html(text):
+        raise FeedError(_html_reason(content_type))
     if parsed.get("bozo"):
         problem = str(parsed.get("bozo_exception") or "unknown error").replace("<unknown>:", "line ")
         if not entries:
-            if not parsed.get("version") and _looks_like_html(text):
-                raise FeedError("not an RSS or Atom feed (the document is an HTML page)")
             raise FeedError(f"malformed feed with no readable items ({problem})")
-        warnings.append(f"malformed feed, items recovered ({problem})")
-    elif not parsed.get("version"):
-        if _looks_like_html(text):
-            raise FeedError("not an RSS or Atom feed (the document is an HTML page)")
+        return [f"malformed feed, items recovered ({problem})"]
+    if not parsed.get("version"):
         raise FeedError("not an RSS or Atom feed")
+    return []
 
+
+def parse_feed(
+    data: bytes, *, url: str | None = None, content_type: str | None = None, max_items: int | None = None
+) -> ParsedFeed:
+    """Parse feed bytes; raises :class:`FeedError` with a clear message if unusable.
+
+    A feed with syntax errors is accepted when items could be recovered (the
+    problem is reported in ``warnings``).  With ``max_items``, only that many
+    of the newest items are read, and a long feed is cut down before
+    feedparser sees it, so time and memory stay bounded.
+    """
+    if not isinstance(data, (bytes, bytearray)):
+        raise FeedError("feed data must be bytes")
+    if not data.strip():
+        raise FeedError("the feed is empty")
+    text = safe_xml_text(bytes(data), content_type, FeedError)
+    document = _utf8_document(text)
+    warnings: list[str] = []
+    if max_items is not None and sum(1 for _ in _ITEM_START.finditer(text)) > max_items:
+        document, total = _keep_newest(document, max_items)
+        warnings.append(f"the feed has {total} items; the newest {max_items} were read")
+    parsed = _feedparser(document, url)
+    warnings[:0] = _check_parsed(parsed, text, content_type)
     feed = parsed.get("feed") or {}
-    base = url
-    site_url = _http_url(feed.get("link"), base)
-    items = [_item(entry, base) for entry in entries]
+    items = _newest([_item(entry, url) for entry in parsed.get("entries") or []], max_items)
     for item in items:
         item_has_full_text(item)  # measures content_chars now, in the parsing worker
     return ParsedFeed(
         title=_one_line(feed.get("title"), html=_is_html(feed.get("title_detail"))),
-        site_url=site_url,
+        site_url=_http_url(feed.get("link"), url),
         items=items,
         warnings=warnings,
     )
@@ -387,3 +453,62 @@ def parse_feed(data: bytes, *, url: str | None = None, content_type: str | None 
 def _looks_like_html(text: str) -> bool:
     head = text[:2048].lower()
     return "<html" in head or "<!doctype html" in head
+
+
+# --- is it a feed? ------------------------------------------------------------------
+
+_FEED_TYPES = {"application/rss+xml", "application/atom+xml", "application/rdf+xml"}
+_FEED_ROOT = re.compile(r"<(?:rss|feed|rdf:RDF)\b")
+_HTML_ROOT = re.compile(r"<html\b|<!doctype\s+html", re.IGNORECASE)
+
+
+def looks_like_feed(data: bytes, content_type: str | None = None) -> bool:
+    """True when a document is meant as a feed: by its type, its root element, or as XML that is no page."""
+    if media_type(content_type) in _FEED_TYPES:
+        return True
+    head = decode_feed(data[:8192], content_type)
+    html = _HTML_ROOT.search(head)
+    feed = _FEED_ROOT.search(head)
+    if feed:
+        return html is None or feed.start() < html.start()
+    return html is None and head.lstrip().startswith("<?xml")
+
+
+def sniff_feed(
+    data: bytes, *, url: str | None = None, content_type: str | None = None, max_items: int = DEFAULT_MAX_ITEMS
+) -> ParsedFeed | None:
+    """The feed when the document is one, None when it is something else (a page).
+
+    Raises :class:`FeedError` when the document is meant as a feed but
+    cannot be read: refused as unsafe (entity declarations), malformed.
+    """
+    if not looks_like_feed(data, content_type):
+        return None
+    return parse_feed(data, url=url, content_type=content_type, max_items=max_items)
+
+
+def describe_feed(feed: ParsedFeed, *, limit: int = 20) -> str:
+    """Lines saying what a feed is, with the title and link of its first ``limit`` items."""
+    named = f" \u201c{feed.title}\u201d" if feed.title else ""
+    lines = [f"this is a feed{named} of {len(feed.items)} item(s), not an article; its items:"]
+    for item in feed.items[:limit]:
+        lines.append(f"  {item.title or '(no title)'}")
+        lines.append(f"    {item.url or '(no link)'}")
+    if len(feed.items) > limit:
+        lines.append(f"  ... and {len(feed.items) - limit} more")
+    return "\n".join(lines)
+
+
+class IsAFeedError(ValueError):
+    """An article was wanted, but the document is a feed; the message lists its items."""
+
+    def __init__(self, feed: ParsedFeed) -> None:
+        super().__init__(describe_feed(feed))
+        self.feed = feed
+
+
+def refuse_feed(data: bytes, *, url: str | None = None, content_type: str | None = None) -> None:
+    """Raise :class:`IsAFeedError` when the document is a feed (:class:`FeedError` when an unreadable one)."""
+    feed = sniff_feed(data, url=url, content_type=content_type)
+    if feed is not None:
+        raise IsAFeedError(feed)

@@ -15,11 +15,10 @@ from datetime import UTC, datetime
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
-from tuireader.fetch.feeds import decode_xml_bytes
-from tuireader.fetch.xmlsafe import UnsafeXMLError, check_no_entity_declarations
+from tuireader.fetch.feeds import safe_xml_text
 from tuireader.text import clean_input
 
-__all__ = ["OpmlError", "OpmlFeed", "build_opml", "parse_opml"]
+__all__ = ["OpmlError", "OpmlFeed", "OpmlImport", "build_opml", "parse_opml", "read_opml"]
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*?\?>", re.IGNORECASE)
 
@@ -45,18 +44,21 @@ def _attr(element: ET.Element, name: str) -> str | None:
     return None
 
 
-def _feed_url(raw: str | None) -> str | None:
-    if not raw:
-        return None
+def _feed_url(raw: str) -> tuple[str | None, str | None]:
+    """``(url, None)`` for a usable feed URL, else ``(None, why it is skipped)``."""
     url = raw.strip()
     if url.lower().startswith("feed://"):
         url = "http://" + url[len("feed://") :]
     elif url.lower().startswith("feed:"):
         url = url[len("feed:") :]
     parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return None
-    return url
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https"):
+        shown = f"{scheme}: URLs" if scheme else "URLs without a scheme"
+        return None, f"{shown} cannot be fetched; only http and https"
+    if not parts.hostname:
+        return None, "the URL has no host name"
+    return url, None
 
 
 def _category_tags(value: str | None) -> list[str]:
@@ -74,17 +76,13 @@ def _outlines(element: ET.Element) -> list[ET.Element]:
     return [child for child in element if child.tag.rsplit("}", 1)[-1].lower() == "outline"]
 
 
-def parse_opml(data: bytes) -> list[OpmlFeed]:
-    """Feeds listed in an OPML document, folder names as tags; raises :class:`OpmlError`."""
+def _body(data: bytes) -> ET.Element:
+    """The ``<body>`` of an OPML document; raises :class:`OpmlError`."""
     if isinstance(data, str):
         data = data.encode("utf-8")
     if not isinstance(data, (bytes, bytearray)) or not bytes(data).strip():
         raise OpmlError("the OPML file is empty")
-    text, _ = decode_xml_bytes(bytes(data))
-    try:
-        check_no_entity_declarations(text)
-    except UnsafeXMLError as exc:
-        raise OpmlError(str(exc)) from None
+    text = safe_xml_text(bytes(data), None, OpmlError)
     text = _XML_DECLARATION.sub("", text.lstrip("\ufeff"), count=1)
     try:
         root = ET.fromstring(text)
@@ -95,28 +93,62 @@ def parse_opml(data: bytes) -> list[OpmlFeed]:
     body = next((child for child in root if child.tag.rsplit("}", 1)[-1].lower() == "body"), None)
     if body is None:
         raise OpmlError("not a usable OPML file (no <body> element)")
+    return body
 
-    feeds: dict[str, OpmlFeed] = {}
+
+@dataclass
+class OpmlImport:
+    """What an OPML file lists: its feeds, and each entry skipped as ``(name, reason)``."""
+
+    feeds: list[OpmlFeed] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    _by_url: dict[str, OpmlFeed] = field(default_factory=dict, repr=False, compare=False)
+
+    def add(self, url: str, title: str | None, tags: list[str]) -> None:
+        """Add a feed; one listed again gains its title and tags."""
+        known = self._by_url.get(url)
+        if known is None:
+            self._by_url[url] = feed = OpmlFeed(url=url, title=title, tags=tags)
+            self.feeds.append(feed)
+            return
+        known.title = known.title or title
+        known.tags.extend(tag for tag in tags if tag not in known.tags)
+
+
+def _entry(outline: ET.Element, folders: list[str], found: OpmlImport) -> None:
+    """Take one outline that is not a folder: a feed, or an entry skipped with its reason."""
+    title = _attr(outline, "title") or _attr(outline, "text")
+    raw_url = _attr(outline, "xmlUrl")
+    url, problem = _feed_url(raw_url) if raw_url else (None, "no feed URL")
+    if url is None:
+        found.skipped.append((title or raw_url or "(an entry with no name)", problem or "unusable"))
+        return
+    tags = list(folders)
+    tags.extend(tag for tag in _category_tags(_attr(outline, "category")) if tag not in tags)
+    found.add(url, title, tags)
+
+
+def read_opml(data: bytes) -> OpmlImport:
+    """The feeds an OPML document lists, folder names as tags, and what was skipped; raises :class:`OpmlError`."""
+    found = OpmlImport()
     # Depth-first with an explicit stack: deep nesting cannot exhaust recursion.
-    stack: list[tuple[ET.Element, list[str]]] = [(child, []) for child in reversed(_outlines(body))]
+    stack: list[tuple[ET.Element, list[str]]] = [(child, []) for child in reversed(_outlines(_body(data)))]
     while stack:
         outline, folders = stack.pop()
-        title = _attr(outline, "title") or _attr(outline, "text")
-        raw_url = _attr(outline, "xmlUrl")
-        url = _feed_url(raw_url)
-        if url:
-            tags = list(folders)
-            tags.extend(tag for tag in _category_tags(_attr(outline, "category")) if tag not in tags)
-            known = feeds.get(url)
-            if known is None:
-                feeds[url] = OpmlFeed(url=url, title=title, tags=tags)
-            else:
-                known.title = known.title or title
-                known.tags.extend(tag for tag in tags if tag not in known.tags)
         children = _outlines(outline)
-        inner = [*folders, title] if raw_url is None and title and children else folders
-        stack.extend((child, inner) for child in reversed(children))
-    return list(feeds.values())
+        title = _attr(outline, "title") or _attr(outline, "text")
+        if children and _attr(outline, "xmlUrl") is None:
+            inner = [*folders, title] if title else folders
+            stack.extend((child, inner) for child in reversed(children))
+            continue
+        _entry(outline, folders, found)
+        stack.extend((child, folders) for child in reversed(children))
+    return found
+
+
+def parse_opml(data: bytes) -> list[OpmlFeed]:
+    """Feeds listed in an OPML document, folder names as tags; raises :class:`OpmlError`."""
+    return read_opml(data).feeds
 
 
 def build_opml(feeds: list[OpmlFeed], title: str = "tuireader") -> str:

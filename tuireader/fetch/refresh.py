@@ -1,13 +1,18 @@
 """Refresh feeds: fetch every source, parse it, fetch and clean new articles.
 
-Network work runs concurrently on the event loop (bounded by the
-:class:`~tuireader.fetch.http.Fetcher`); parsing and cleaning are CPU-bound
-and run in an executor so fetching overlaps them.  Storage is not this
-module's business: a :class:`RefreshSink` decides what is known and stores
-what arrives.
+Network work runs concurrently on one event loop through one
+:class:`~tuireader.fetch.http.Fetcher`, which is made, used and closed in
+that loop (pooled keep-alive connections belong to the loop that opened
+them).  Parsing, cleaning and the caller's analysis of each article (say,
+entity extraction) are CPU-bound and run in worker processes
+(:mod:`tuireader.fetch.workers`), so fetching overlaps them and every core
+works.  Storage is not this module's business: a :class:`RefreshSink`
+decides what is known and stores what arrives.
 
+The work is bounded: the newest ``max_items`` items of each feed are read,
+each feed's whole refresh has a deadline, and each URL has the fetcher's.
 Nothing escapes :func:`refresh_sources` but a list of reports: a dead
-source, a malformed feed or a failing page becomes a message in its
+source, a malformed feed or a failing page becomes a reason in its
 :class:`SourceReport`, and the other sources carry on.
 """
 
@@ -15,33 +20,34 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import functools
-import io
 import logging
-import multiprocessing
-import os
-import pickle
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from urllib.parse import urlsplit
 
-from tuireader.fetch.feeds import FeedError, FeedItem, ParsedFeed, item_has_full_text, parse_feed
-from tuireader.fetch.http import Fetcher, FetchError, FetchResult
+from tuireader.fetch.feeds import DEFAULT_MAX_ITEMS, FeedError, FeedItem, ParsedFeed, item_has_full_text, parse_feed
+from tuireader.fetch.http import Fetcher, FetchError, FetchOptions, FetchResult, format_seconds
+from tuireader.fetch.workers import WorkerPool
 
 if TYPE_CHECKING:
     from tuireader.clean import CleanedArticle
 
 __all__ = [
+    "DEFAULT_FEED_DEADLINE",
+    "DEFAULT_MAX_ITEMS",
+    "AnalyseFunction",
     "CleanFunction",
     "FeedSource",
     "RefreshSink",
     "RefreshStats",
     "SourceReport",
+    "clean_page",
     "default_clean",
     "fetch_article",
     "fetch_article_sync",
+    "fetch_sync",
     "refresh_sources",
     "refresh_sources_sync",
 ]
@@ -49,7 +55,10 @@ __all__ = [
 _log = logging.getLogger(__name__)
 
 CleanFunction = Callable[..., "CleanedArticle"]
+AnalyseFunction = Callable[[str], Any]
 ProgressCallback = Callable[[str, str, int, int], None]
+
+DEFAULT_FEED_DEADLINE = 300.0
 
 
 @dataclass
@@ -63,14 +72,28 @@ class FeedSource:
     last_modified: str | None = None
 
 
+def _short_url(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path).rstrip("/") or url
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
 @dataclass
 class SourceReport:
     """What happened to one source: status is ``"ok"``, ``"unchanged"`` or ``"error"``.
 
-    ``unchanged`` counts items already stored (their pages are not fetched
-    again) plus those the sink judged unchanged; ``page_errors`` counts items
-    whose page could not be fetched or cleaned (they are stored with their
-    summary).
+    ``name`` is what to call the feed in a message: its title (the one the
+    user gave, else the feed's own), else its URL without the scheme.
+    ``reason`` is the short cause of an error ("HTTP 404 Not Found", "timed
+    out after 15 s", "not a feed: text/html"); ``error`` the whole sentence,
+    URL included.  ``finished_at`` is when the source finished (ISO 8601,
+    UTC).  ``unchanged`` counts items already stored (their pages are not
+    fetched again) plus those the sink judged unchanged; ``page_errors``
+    counts items whose page could not be fetched or cleaned (they are stored
+    with their summary).
     """
 
     source_id: str
@@ -85,6 +108,22 @@ class SourceReport:
     title: str | None = None
     page_errors: int = 0
     warnings: list[str] = field(default_factory=list)
+    reason: str | None = None
+    finished_at: str | None = None
+    name: str = ""
+
+    def fail(self, reason: str, error: str | None = None) -> None:
+        self.status, self.reason = "error", reason
+        self.error = error or f"{self.url}: {reason}"
+
+    def count(self, outcome: str) -> None:
+        """Count one item the sink judged ``new``, ``updated`` or ``unchanged``."""
+        if outcome == "new":
+            self.new += 1
+        elif outcome == "updated":
+            self.updated += 1
+        else:
+            self.unchanged += 1
 
 
 class RefreshSink(Protocol):
@@ -94,8 +133,19 @@ class RefreshSink(Protocol):
         """True if the article at ``url`` is already stored."""
         ...
 
-    def store(self, source: FeedSource, item: FeedItem, cleaned: CleanedArticle | None, page_url: str | None) -> str:
-        """Store one item; return ``"new"``, ``"updated"`` or ``"unchanged"``."""
+    def store(
+        self,
+        source: FeedSource,
+        item: FeedItem,
+        cleaned: CleanedArticle | None,
+        page_url: str | None,
+        analysis: Any = None,
+    ) -> str:
+        """Store one item; return ``"new"``, ``"updated"`` or ``"unchanged"``.
+
+        ``analysis`` is what the refresh's ``analyse`` function made of the
+        cleaned text in a worker, or None.
+        """
         ...
 
 
@@ -104,9 +154,10 @@ class RefreshStats:
     """Work counters and time sums, filled in when passed to :func:`refresh_sources`.
 
     ``fetch_seconds`` sums the time spent awaiting HTTP responses (queueing
-    for a connection slot included), ``network_seconds`` the part with the
-    request actually in flight, and ``clean_seconds`` the time spent inside
-    parse and clean calls; with overlap these sums exceed the wall time.
+    for a connection slot included), ``network_seconds`` the part after the
+    URL got its slot, and ``clean_seconds`` the time spent inside parse,
+    clean and analyse calls in the workers; with overlap these sums exceed
+    the wall time.
     """
 
     feeds_fetched: int = 0
@@ -127,92 +178,34 @@ def default_clean(
     return clean_source(data, url=url, filename=filename, content_type=content_type)
 
 
-def _timed(function: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[Any, float]:
-    """Run ``function`` and return its result with the seconds it took (runs in workers)."""
-    start = time.perf_counter()
-    result = function(*args, **kwargs)
-    return result, time.perf_counter() - start
-
-
-def _probe() -> bool:
-    """A no-op run in a fresh worker pool to see that it works at all."""
-    return True
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker even when stderr is not a file.
-
-    The tracker is started on the first pool and inherits
-    ``sys.stderr.fileno()``; under a TUI that captures output the descriptor
-    is invalid (Textual reports -1) and the start fails.  Starting it with
-    stderr briefly pointed at the null device avoids that.
-    """
-    if os.name != "posix":
-        return
-    try:
-        valid = sys.stderr is not None and sys.stderr.fileno() >= 0
-        if valid:
-            os.fstat(sys.stderr.fileno())
-    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
-        valid = False
-    if valid:
-        return
-    from multiprocessing import resource_tracker
-
-    saved = sys.stderr
-    with open(os.devnull, "w") as devnull:
-        sys.stderr = devnull
-        try:
-            resource_tracker.ensure_running()
-        finally:
-            sys.stderr = saved
-
-
-def _picklable(value: Any) -> bool:
-    try:
-        pickle.dumps(value)
-    except Exception:
-        return False
-    return True
-
-
-def make_executor(clean: CleanFunction, kind: str = "auto") -> concurrent.futures.Executor:
-    """An executor for parsing and cleaning.
-
-    ``"process"`` gives one worker process per core: cleaning is pure-Python
-    CPU work that threads cannot spread over cores under the GIL.  ``"auto"``
-    uses processes when there is more than one core and the clean function
-    can be sent to a worker, threads otherwise.
-    """
-    cores = os.cpu_count() or 1
-    if kind == "auto":
-        kind = "process" if cores > 1 and _picklable(clean) else "thread"
-    if kind == "process":
-        # Not plain fork: the caller (a TUI, a test server) may be running
-        # threads, and forking a threaded process can copy a held lock.
-        methods = multiprocessing.get_all_start_methods()
-        context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
-        try:
-            _start_resource_tracker()
-            return concurrent.futures.ProcessPoolExecutor(max_workers=cores, mp_context=context)
-        except (OSError, ValueError, NotImplementedError, ImportError) as exc:  # e.g. no semaphores
-            _log.warning("worker processes unavailable (%s); cleaning in threads", exc)
-            kind = "thread"
-    if kind == "thread":
-        return concurrent.futures.ThreadPoolExecutor(max_workers=max(2, cores), thread_name_prefix="tuireader-clean")
-    raise ValueError(f"unknown executor kind {kind!r} (auto, process or thread)")
-
-
-_MAX_POOL_REPLACEMENTS = 3
-
-
-def _is_process_pool(executor: concurrent.futures.Executor) -> bool:
-    return isinstance(executor, concurrent.futures.ProcessPoolExecutor)
+def clean_page(
+    clean: CleanFunction, analyse: AnalyseFunction | None, data: bytes, **options: Any
+) -> tuple[CleanedArticle, Any]:
+    """Clean one page and analyse its text (runs in a worker): ``(cleaned, analysis)``."""
+    cleaned = clean(data, **options)
+    text = cleaned.text or ""
+    return cleaned, (analyse(text) if analyse is not None and text.strip() else None)
 
 
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip()
     return text or type(exc).__name__
+
+
+class _Page(NamedTuple):
+    cleaned: CleanedArticle | None
+    analysis: Any
+    url: str | None
+
+
+@dataclass
+class _Work:
+    """What a refresh does with each feed."""
+
+    clean: CleanFunction
+    analyse: AnalyseFunction | None
+    max_items: int
+    feed_deadline: float | None
 
 
 class _Refresh:
@@ -222,24 +215,22 @@ class _Refresh:
         self,
         sink: RefreshSink,
         fetcher: Fetcher,
-        clean: CleanFunction,
-        executor: concurrent.futures.Executor,
+        pool: WorkerPool,
+        work: _Work,
         on_progress: ProgressCallback | None,
         stats: RefreshStats,
         total: int,
     ) -> None:
         self.sink = sink
         self.fetcher = fetcher
-        self.clean = clean
-        self.executor = executor
+        self.pool = pool
+        self.work = work
         self.on_progress = on_progress
         self.stats = stats
         self.total = total
         self.done = 0
         # One fetch+clean per page URL per run, even when several feeds link it.
-        self.pages: dict[str, asyncio.Future[tuple[CleanedArticle, str]]] = {}
-        self.replacements: list[concurrent.futures.Executor] = []
-        self.replacing = asyncio.Lock()
+        self.pages: dict[str, asyncio.Future[_Page]] = {}
 
     def progress(self, source_id: str, state: str) -> None:
         if self.on_progress is None:
@@ -249,43 +240,10 @@ class _Refresh:
         except Exception:  # a broken progress display must not stop the refresh
             _log.exception("progress callback failed")
 
-    async def in_executor(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-        loop = asyncio.get_running_loop()
-        call = functools.partial(_timed, function, *args, **kwargs)
-        for attempt in range(2):
-            executor = self.executor
-            try:
-                result, seconds = await loop.run_in_executor(executor, call)
-            except concurrent.futures.BrokenExecutor:
-                # A worker died and every call in flight failed with it: each
-                # gets one more try on a replacement pool.
-                if attempt or not await self._replace_broken(executor):
-                    raise
-                continue
-            self.stats.clean_seconds += seconds
-            return result
-        raise AssertionError("unreachable")
-
-    async def _replace_broken(self, broken: concurrent.futures.Executor) -> bool:
-        """Swap in a new executor after ``broken`` died; False when giving up."""
-        async with self.replacing:
-            if self.executor is not broken:
-                return True  # another call already replaced it
-            if len(self.replacements) >= _MAX_POOL_REPLACEMENTS:
-                return False
-            replacement = make_executor(self.clean, "process" if _is_process_pool(broken) else "thread")
-            if _is_process_pool(replacement):
-                # A page may have killed its worker (keep isolating pages in
-                # processes), or processes cannot run here at all (use threads).
-                try:
-                    await asyncio.get_running_loop().run_in_executor(replacement, _probe)
-                except concurrent.futures.BrokenExecutor:
-                    _log.warning("worker processes fail here; cleaning in threads")
-                    replacement.shutdown(wait=False, cancel_futures=True)
-                    replacement = make_executor(self.clean, "thread")
-            self.replacements.append(replacement)
-            self.executor = replacement
-            return True
+    async def in_worker(self, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        result, seconds = await self.pool.run(function, *args, **kwargs)
+        self.stats.clean_seconds += seconds
+        return result
 
     async def fetch(self, url: str, **validators: str | None) -> FetchResult:
         start = time.perf_counter()
@@ -302,19 +260,23 @@ class _Refresh:
             etag=source.etag,
             last_modified=source.last_modified,
             title=source.title,
+            name=source.title or _short_url(source.url),
         )
         try:
-            await self._refresh_source(source, report)
-        except asyncio.CancelledError:
-            raise
+            async with asyncio.timeout(self.work.feed_deadline):
+                await self._refresh_source(source, report)
+        except TimeoutError:
+            assert self.work.feed_deadline is not None
+            report.fail(f"timed out after {format_seconds(self.work.feed_deadline)} (the feed and its pages)")
         except FetchError as exc:
-            report.status, report.error = "error", _describe(exc)
+            report.fail(exc.cause, _describe(exc))
         except FeedError as exc:
-            report.status, report.error = "error", f"could not read the feed at {source.url}: {_describe(exc)}"
+            report.fail(_describe(exc), f"could not read the feed at {source.url}: {_describe(exc)}")
         except Exception as exc:  # a broken sink or cleaner must not take the other sources down
-            report.status, report.error = "error", f"unexpected {type(exc).__name__}: {_describe(exc)}"
+            report.fail(f"unexpected {type(exc).__name__}: {_describe(exc)}")
+        report.finished_at = _now()
         self.done += 1
-        self.progress(source.id, "done" if report.status != "error" else f"error: {report.error}")
+        self.progress(source.id, "done" if report.status != "error" else f"error: {report.reason}")
         return report
 
     async def _refresh_source(self, source: FeedSource, report: SourceReport) -> None:
@@ -327,76 +289,78 @@ class _Refresh:
             report.last_modified = result.last_modified or source.last_modified
             return
         report.etag, report.last_modified = result.etag, result.last_modified
-        feed: ParsedFeed = await self.in_executor(
-            parse_feed, result.content, url=result.url, content_type=result.content_type
+        feed: ParsedFeed = await self.in_worker(
+            parse_feed, result.content, url=result.url, content_type=result.content_type, max_items=self.work.max_items
         )
         report.title = feed.title or source.title
+        report.name = source.title or feed.title or report.name
         report.warnings.extend(feed.warnings)
-        count = len(feed.items)
-        finished = 0
-        self.progress(source.id, f"cleaning 0/{count}")
+        await self._refresh_items(source, feed.items, report)
 
-        async def one(item: FeedItem) -> str:
+    async def _refresh_items(self, source: FeedSource, items: list[FeedItem], report: SourceReport) -> None:
+        finished = 0
+        self.progress(source.id, f"cleaning 0/{len(items)}")
+
+        async def one(item: FeedItem) -> None:
             nonlocal finished
             try:
-                return await self._refresh_item(source, item, report)
+                report.count(await self._refresh_item(source, item, report))
             finally:
                 finished += 1
-                self.progress(source.id, f"cleaning {finished}/{count}")
+                self.progress(source.id, f"cleaning {finished}/{len(items)}")
 
         # Every item finishes before a failure (say, of the sink) is raised,
         # so nothing keeps storing after the source was reported.
-        outcomes = await asyncio.gather(*(one(item) for item in feed.items), return_exceptions=True)
+        outcomes = await asyncio.gather(*(one(item) for item in items), return_exceptions=True)
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
-        for outcome in outcomes:
-            if outcome == "new":
-                report.new += 1
-            elif outcome == "updated":
-                report.updated += 1
-            else:
-                report.unchanged += 1
 
     async def _refresh_item(self, source: FeedSource, item: FeedItem, report: SourceReport) -> str:
         if item.url and self.sink.is_known(item.url):
             return "unchanged"
-        cleaned: CleanedArticle | None = None
-        page_url = item.url
+        page = _Page(None, None, item.url)
         try:
-            if item_has_full_text(item):
-                assert item.content_html is not None
-                cleaned = await self.in_executor(
-                    self.clean,
-                    item.content_html.encode("utf-8"),
-                    url=item.url,
-                    content_type="text/html; charset=utf-8",
-                )
-                self.stats.contents_cleaned += 1
-            elif item.url:
-                cleaned, page_url = await self._page(item.url)
+            page = await self._item_page(item)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # the item is still stored, with its summary
             report.page_errors += 1
             report.warnings.append(f"{item.url or item.guid}: {_describe(exc)}")
-            cleaned = None
-        if cleaned is not None and cleaned.url:
-            page_url = cleaned.url
-        return self.sink.store(source, item, cleaned, page_url)
+        return self.sink.store(source, item, page.cleaned, page.url, page.analysis)
 
-    async def _page(self, url: str) -> tuple[CleanedArticle, str]:
-        future = self.pages.get(url)
+    async def _item_page(self, item: FeedItem) -> _Page:
+        """The item's article: its own full content, else its page (fetched once per run)."""
+        if item_has_full_text(item):
+            assert item.content_html is not None
+            data = item.content_html.encode("utf-8")
+            cleaned, analysis = await self._clean(data, url=item.url, content_type="text/html; charset=utf-8")
+            self.stats.contents_cleaned += 1
+            return _Page(cleaned, analysis, cleaned.url or item.url)
+        if not item.url:
+            return _Page(None, None, None)
+        future = self.pages.get(item.url)
         if future is None:
-            future = self.pages[url] = asyncio.ensure_future(self._fetch_and_clean(url))
+            future = self.pages[item.url] = asyncio.ensure_future(self._fetch_and_clean(item.url))
         return await asyncio.shield(future)
 
-    async def _fetch_and_clean(self, url: str) -> tuple[CleanedArticle, str]:
+    async def _clean(self, data: bytes, **options: Any) -> tuple[CleanedArticle, Any]:
+        return await self.in_worker(clean_page, self.work.clean, self.work.analyse, data, **options)
+
+    async def _fetch_and_clean(self, url: str) -> _Page:
         result = await self.fetch(url)
         self.stats.pages_fetched += 1
-        cleaned = await self.in_executor(self.clean, result.content, url=result.url, content_type=result.content_type)
+        cleaned, analysis = await self._clean(result.content, url=result.url, content_type=result.content_type)
         self.stats.pages_cleaned += 1
-        return cleaned, result.url
+        return _Page(cleaned, analysis, cleaned.url or result.url)
+
+    def drop_pages(self) -> None:
+        """Cancel page work still running (a deadline) and consume the failures already reported."""
+        for future in self.pages.values():
+            if future.done() and not future.cancelled():
+                future.exception()
+            else:
+                future.cancel()
 
 
 async def refresh_sources(
@@ -404,7 +368,11 @@ async def refresh_sources(
     sink: RefreshSink,
     *,
     fetcher: Fetcher | None = None,
+    options: FetchOptions | None = None,
     clean: CleanFunction | None = None,
+    analyse: AnalyseFunction | None = None,
+    max_items: int = DEFAULT_MAX_ITEMS,
+    feed_deadline: float | None = DEFAULT_FEED_DEADLINE,
     on_progress: ProgressCallback | None = None,
     executor: concurrent.futures.Executor | None = None,
     stats: RefreshStats | None = None,
@@ -414,54 +382,83 @@ async def refresh_sources(
     ``on_progress(source_id, state, done, total)`` is called on the event
     loop as work proceeds; ``done``/``total`` count finished sources and
     ``state`` is ``"fetching"``, ``"cleaning N/M"``, ``"done"`` or
-    ``"error: ..."``.  ``clean`` defaults to :func:`default_clean`; a
-    ``fetcher`` or ``executor`` passed in is used and left open.
+    ``"error: REASON"``.  ``clean`` (default :func:`default_clean`) and
+    ``analyse`` (``text -> anything``, handed to the sink) run in workers and
+    must be picklable to run in processes.  Each feed gives at most its
+    ``max_items`` newest items and must finish within ``feed_deadline``
+    seconds (None: no limit).  A ``fetcher`` or ``executor`` passed in is
+    used and left open; otherwise a fetcher is made from ``options`` and
+    closed on this loop.
     """
-    clean = clean or default_clean
+    if max_items < 1:
+        raise ValueError("max_items must be at least 1")
+    work = _Work(clean or default_clean, analyse, max_items, feed_deadline)
     stats = stats if stats is not None else RefreshStats()
-    own_fetcher = fetcher is None
-    own_executor = executor is None
-    active_fetcher = fetcher if fetcher is not None else Fetcher()
-    active_executor = executor if executor is not None else make_executor(clean)
-    run = _Refresh(sink, active_fetcher, clean, active_executor, on_progress, stats, len(sources))
-    busy_before = active_fetcher.busy_seconds
+    if fetcher is not None:
+        return await _refresh(sources, sink, fetcher, work, executor, on_progress, stats)
+    async with Fetcher(options) as own:
+        return await _refresh(sources, sink, own, work, executor, on_progress, stats)
+
+
+async def _refresh(
+    sources: list[FeedSource],
+    sink: RefreshSink,
+    fetcher: Fetcher,
+    work: _Work,
+    executor: concurrent.futures.Executor | None,
+    on_progress: ProgressCallback | None,
+    stats: RefreshStats,
+) -> list[SourceReport]:
+    pool = WorkerPool((work.clean, work.analyse), executor)
+    run = _Refresh(sink, fetcher, pool, work, on_progress, stats, len(sources))
+    busy_before = fetcher.busy_seconds
     try:
         return list(await asyncio.gather(*(run.run_source(source) for source in sources)))
     finally:
-        stats.network_seconds += active_fetcher.busy_seconds - busy_before
-        for future in run.pages.values():
-            if future.done() and not future.cancelled():
-                future.exception()  # consumed: failures were reported per item
-            else:
-                future.cancel()
-        if own_fetcher:
-            await active_fetcher.aclose()
-        if own_executor:
-            active_executor.shutdown(wait=True, cancel_futures=True)
-        for replacement in run.replacements:
-            replacement.shutdown(wait=True, cancel_futures=True)
+        stats.network_seconds += fetcher.busy_seconds - busy_before
+        run.drop_pages()
+        pool.close()
 
 
-def refresh_sources_sync(sources: list[FeedSource], sink: RefreshSink, **options: Any) -> list[SourceReport]:
-    """:func:`refresh_sources` for synchronous callers such as the CLI."""
-    return asyncio.run(refresh_sources(sources, sink, **options))
+def refresh_sources_sync(
+    sources: list[FeedSource], sink: RefreshSink, *, options: FetchOptions | None = None, **settings: Any
+) -> list[SourceReport]:
+    """:func:`refresh_sources` for synchronous callers such as the CLI and the TUI's workers.
+
+    One new event loop makes the fetcher from ``options``, refreshes and
+    closes it; ``settings`` are :func:`refresh_sources`'s other keywords
+    except ``fetcher``.
+    """
+    if "fetcher" in settings:
+        raise TypeError("refresh_sources_sync makes its own Fetcher in its own event loop; pass options=")
+    return asyncio.run(refresh_sources(sources, sink, options=options, **settings))
+
+
+async def _get(url: str, fetcher: Fetcher | None, options: FetchOptions | None) -> FetchResult:
+    if fetcher is not None:
+        return await fetcher.get(url)
+    async with Fetcher(options) as own:
+        return await own.get(url)
+
+
+def fetch_sync(url: str, *, options: FetchOptions | None = None) -> FetchResult:
+    """GET one URL from synchronous code; raises :class:`FetchError`."""
+    return asyncio.run(_get(url, None, options))
 
 
 async def fetch_article(
-    url: str, *, fetcher: Fetcher | None = None, clean: CleanFunction | None = None
+    url: str, *, fetcher: Fetcher | None = None, options: FetchOptions | None = None, clean: CleanFunction | None = None
 ) -> tuple[FetchResult, CleanedArticle]:
     """Fetch one page and clean it; raises ``FetchError`` or the cleaner's ``CleanError``."""
-    clean = clean or default_clean
-    active = fetcher if fetcher is not None else Fetcher()
-    try:
-        result = await active.get(url)
-    finally:
-        if fetcher is None:
-            await active.aclose()
-    cleaned = await asyncio.to_thread(clean, result.content, url=result.url, content_type=result.content_type)
+    result = await _get(url, fetcher, options)
+    cleaned = await asyncio.to_thread(
+        clean or default_clean, result.content, url=result.url, content_type=result.content_type
+    )
     return result, cleaned
 
 
-def fetch_article_sync(url: str, **options: Any) -> tuple[FetchResult, CleanedArticle]:
-    """:func:`fetch_article` for synchronous callers."""
-    return asyncio.run(fetch_article(url, **options))
+def fetch_article_sync(
+    url: str, *, options: FetchOptions | None = None, clean: CleanFunction | None = None
+) -> tuple[FetchResult, CleanedArticle]:
+    """:func:`fetch_article` for synchronous callers, in one event loop of its own."""
+    return asyncio.run(fetch_article(url, options=options, clean=clean))

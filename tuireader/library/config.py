@@ -44,6 +44,7 @@ class Config:
     library: Path | None = None
     export_folder: Path | None = None  # where the reader's last export went
     browser: str | None = None  # the command o runs, with %u for the address
+    max_items_per_feed: int = 200  # the newest items a refresh reads from each feed
     keymap: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -99,6 +100,11 @@ def load_config(path: Path | None = None) -> Config:
         config.browser = browser.strip()
     elif browser is not None:
         config.problems.append("Config: 'browser' must be a command such as \"firefox %u\".")
+    items = data.get("max_items_per_feed")
+    if isinstance(items, int) and not isinstance(items, bool) and items >= 1:
+        config.max_items_per_feed = items
+    elif items is not None:
+        config.problems.append("Config: 'max_items_per_feed' must be a whole number, 1 or more.")
     folder = data.get("export_folder")
     if isinstance(folder, str) and folder.strip():
         config.export_folder = Path(folder.strip()).expanduser()

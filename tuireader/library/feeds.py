@@ -81,6 +81,7 @@ class FeedsMixin(ReadingMixin, ImportingMixin):
                 "etag": None,
                 "last_modified": None,
                 "last_error": None,
+                "last_error_at": None,
                 "last_refresh": None,
             }
             self.store.put_feed(feed)
@@ -99,17 +100,22 @@ class FeedsMixin(ReadingMixin, ImportingMixin):
         names: Sequence[str] | None = None,
         *,
         on_progress: RefreshProgress | None = None,
+        stats: Any = None,
         **fetch_options: Any,
     ) -> list[SourceReport]:
         """Refresh feeds (all when ``names`` is empty).  Blocking: run it in a worker.
 
-        ``fetch_options`` go to :class:`tuireader.fetch.Fetcher` (timeout, retries, ...).
-        A failed feed keeps everything stored; its error is remembered for the source pane.
+        ``fetch_options`` are :class:`tuireader.fetch.FetchOptions` fields
+        (timeout, deadline, retries, ...); ``stats``, a
+        :class:`tuireader.fetch.RefreshStats` to fill in.  Cleaning and entity
+        extraction run in worker processes; each feed gives its
+        ``max_items_per_feed`` newest items.  A failed feed keeps everything
+        stored; its reason and time are remembered for the source pane.
         """
         self._writable()
-        import asyncio
-
-        from ..fetch import FeedSource, Fetcher, refresh_sources_sync
+        from ..fetch import FeedSource, FetchOptions, refresh_sources_sync
+        from .config import load_config
+        from .importing import entities_for
 
         feeds = self.feeds() if not names else [self._feed_or_error(n) for n in names]
         if not feeds:
@@ -121,20 +127,31 @@ class FeedsMixin(ReadingMixin, ImportingMixin):
             for f in feeds
         ]
         sink = _LibrarySink(self, {f["id"]: f for f in feeds})
-        fetcher = Fetcher(**fetch_options)
         try:
-            reports = refresh_sources_sync(sources, sink, on_progress=on_progress, fetcher=fetcher)
+            reports = refresh_sources_sync(
+                sources,
+                sink,
+                options=FetchOptions(**fetch_options),
+                on_progress=on_progress,
+                max_items=load_config().max_items_per_feed,
+                analyse=entities_for,
+                stats=stats,
+            )
         finally:
             sink.flush()
-            asyncio.run(fetcher.aclose())
         with self._lock:
             self._record_refresh(reports, sink.feeds)
         return reports
 
     def _record_refresh(self, reports: Sequence[SourceReport], feeds: dict[str, dict[str, Any]]) -> None:
         for report in reports:
-            changes: dict[str, Any] = {"last_refresh": now_iso(), "last_error": report.error}
-            if report.status != "error":
+            failed = report.status == "error"
+            changes: dict[str, Any] = {
+                "last_refresh": report.finished_at or now_iso(),
+                "last_error": report.reason,
+                "last_error_at": report.finished_at if failed else None,
+            }
+            if not failed:
                 changes.update(etag=report.etag, last_modified=report.last_modified)
                 if report.title and not feeds[report.source_id].get("title"):
                     changes["title"] = clean_input(report.title)
@@ -143,30 +160,27 @@ class FeedsMixin(ReadingMixin, ImportingMixin):
     def add_url(self, url: str, *, tags: Sequence[str] = ()) -> tuple[str, Any]:
         """Add a URL: a feed becomes a source, a page becomes an article.
 
-        Returns ("feed", feed) or ("article", (id, is_new)).
+        Returns ("feed", feed) or ("article", (id, is_new)).  A feed that
+        cannot be read (refused as unsafe, malformed) is an error saying so.
         """
         self._writable()
-        from ..fetch import FeedError, fetch_article_sync, parse_feed
-        from ..fetch.http import FetchError
+        from ..clean import CleanError, clean_source
+        from ..fetch import FeedError, FetchError, fetch_sync, sniff_feed
 
-        cleaner_error: str | None = None
         try:
-            result, cleaned = fetch_article_sync(url)
+            result = fetch_sync(url)
         except FetchError as exc:
             raise LibraryError(str(exc)) from None
-        except Exception as exc:  # the cleaner refused it; maybe it is a feed
-            cleaned, cleaner_error = None, str(exc)
-        head = result.content[:2000]
-        looks_like_feed = any(mark in head for mark in (b"<rss", b"<feed", b"<rdf:RDF"))
-        if cleaned is None or not (cleaned.text or "").strip() or looks_like_feed:
-            try:
-                parsed = parse_feed(result.content, url=result.url, content_type=result.content_type)
-            except FeedError:
-                parsed = None
-            if parsed is not None and (parsed.items or parsed.title is not None):
-                return "feed", self.add_feed(url, title=parsed.title, tags=tags)
-        if cleaned is None:
-            raise LibraryError(f"{url}: {cleaner_error}")
+        try:
+            feed = sniff_feed(result.content, url=result.url, content_type=result.content_type)
+        except FeedError as exc:
+            raise LibraryError(f"{url}: {exc}") from None
+        if feed is not None:
+            return "feed", self.add_feed(url, title=feed.title, tags=tags)
+        try:
+            cleaned = clean_source(result.content, url=result.url, content_type=result.content_type)
+        except (CleanError, ValueError) as exc:
+            raise LibraryError(f"{url}: {exc}") from None
         record = build_record(b"", url=result.url, cleaned=cleaned, source="Added by hand", tags=tags)
         return "article", self.add_document(record)
 
@@ -209,7 +223,9 @@ class _LibrarySink:
             warnings=[],
         )
 
-    def store(self, source: FeedSource, item: FeedItem, cleaned: Any, page_url: str | None) -> str:
+    def store(
+        self, source: FeedSource, item: FeedItem, cleaned: Any, page_url: str | None, analysis: Any = None
+    ) -> str:
         if cleaned is None or not (cleaned.text or "").strip():
             cleaned = self._fallback(item, page_url)
         site = cleaned.site
@@ -232,6 +248,7 @@ class _LibrarySink:
                 source=source.id,
                 hints={k: v for k, v in hints.items() if v},
                 tags=list(feed.get("tags", ())) + list(item.tags or ()),
+                entities=analysis,
             )
         except LibraryError:
             return "unchanged"

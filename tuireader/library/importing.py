@@ -88,8 +88,10 @@ def build_record(
     tags: Sequence[str] = (),
     origin: str | None = None,
     cleaned: Any = None,
+    entities: tuple[list[dict[str, Any]], str] | None = None,
 ) -> ArticleRecord:
-    """Clean a document (unless ``cleaned`` is given), extract its entities and shape the stored record."""
+    """Clean a document (unless ``cleaned`` is given), extract its entities (unless given, as
+    :func:`entities_for` gives them) and shape the stored record."""
     from ..clean import CleanError, clean_source
 
     if cleaned is None:
@@ -104,7 +106,7 @@ def build_record(
     if not text.strip():
         raise LibraryError("; ".join(getattr(cleaned, "warnings", None) or ()) or "no article text found")
     title = clean_input(hints.get("title") or cleaned.title or "").strip() or (filename or "Untitled")
-    full_entities, extractor_version = entities_for(text)
+    full_entities, extractor_version = entities or entities_for(text)
     chash = content_hash(text)
     canonical = hints.get("url") or cleaned.url or url
     article_id = article_id_for(canonical, chash)

@@ -89,7 +89,7 @@ class SourceEntry:
     section: str = ""
     id: str | None = None
     error: str | None = None
-    refreshed: str | None = None  # a feed's last refresh, UTC ISO 8601
+    error_at: str | None = None  # when a feed last failed to refresh, UTC ISO 8601
 
 
 @dataclass

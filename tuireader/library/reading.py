@@ -192,7 +192,7 @@ class ReadingMixin(LibraryBase):
                     "Feeds",
                     id=feed["id"],
                     error=feed.get("last_error"),
-                    refreshed=feed.get("last_refresh"),
+                    error_at=feed.get("last_error_at"),
                 )
             )
         for site in sorted(by_site, key=str.lower):

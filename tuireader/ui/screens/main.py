@@ -74,7 +74,7 @@ class PendingSource:
     section: str = ENTITY_SECTION
     id: str | None = None
     error: str | None = None
-    refreshed: str | None = None
+    error_at: str | None = None
 
 
 Source = SourceEntry | PendingSource
@@ -98,11 +98,11 @@ def _run_browser_command(template: str, url: str) -> str | None:
 def refresh_failure(entry: Source) -> str:
     """ "last refresh failed at 08:09 on 02/12: HTTP 404 Not Found" (local time)."""
     when = ""
-    if entry.refreshed:
+    if entry.error_at:
         from datetime import datetime
 
         try:
-            moment = datetime.fromisoformat(str(entry.refreshed)).astimezone()
+            moment = datetime.fromisoformat(str(entry.error_at)).astimezone()
             when = f" at {moment:%H:%M} on {moment:%d/%m}"
         except ValueError:
             when = ""

@@ -92,3 +92,10 @@ def test_list_options_have_help(tmp_path):
     for flag, words in (("--bookmarked", "bookmarked"), ("--unread", "unread"), ("--entity", "mention")):
         line = next(line for line in text.splitlines() if line.strip().startswith(flag))
         assert words in line, text
+
+
+def test_a_failed_fetch_names_the_address_once():
+    done = run_cli("clean", "http://127.0.0.1:9/nothing-listens-here")
+    message = done.stderr.decode().strip()
+    assert done.returncode == 1 and message.count("127.0.0.1:9") == 1, message
+    assert message.startswith("tuireader: http://127.0.0.1:9/nothing-listens-here: could not fetch it: ")

@@ -74,8 +74,12 @@ def _source_errors() -> tuple[type[BaseException], ...]:
 
 def _describe(exc: BaseException) -> str:
     """The reason alone: the caller names the file or source it is about."""
+    from .fetch.http import FetchError
+
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror
+    if isinstance(exc, FetchError):
+        return f"could not fetch it: {exc.cause}"
     return str(exc) or exc.__class__.__name__
 
 

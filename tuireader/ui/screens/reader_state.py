@@ -1,0 +1,313 @@
+"""The main screen's state and what every part of it shares: the reactives pushed down to the
+widgets, the view and its counts, the status line, delayed work, and calls into the library.
+
+The screen owns the reader state as reactives (view query, search text, the ids of the view, the
+open article, the selected entity) and pushes it down to the widgets with ``data_bind``.  Widgets
+report intent with messages; only the screen talks to the library.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual import work
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import AwaitMount
+from textual.widgets import Input, ProgressBar, Static
+
+from ...library import Article, Library, SourceEntry, plural, query_problems, strip_controls
+from ...library.highlight import search_ranges
+from ..config import UIConfig
+from ..messages import UnreadCountChanged
+from ..widgets.article_list import ArticleList
+from ..widgets.entity_panel import EntityPanel
+from ..widgets.source_tree import SourceTree
+
+FIRST_PAGE_ROWS = 200  # more than any terminal shows at once
+SEARCH_PLACEHOLDER = "Search this view (accents optional; all: searches everything)  Enter: list  Esc: clear"
+EMPTY_VIEW = "No articles in this view."
+WHOLE_LIBRARY = "all:"  # a search starting with it widens to the whole library
+ENTITY_SECTION = "Entity feeds"
+
+
+@dataclass(frozen=True)
+class PendingSource:
+    """A view shown in the sources pane that the library does not know yet (an entity feed)."""
+
+    kind: str
+    label: str
+    query: str
+    unread: int = 0
+    total: int = 0
+    section: str = ENTITY_SECTION
+    id: str | None = None
+    error: str | None = None
+    error_at: str | None = None
+
+
+Source = SourceEntry | PendingSource
+
+
+def refresh_failure(entry: Source) -> str:
+    """ "last refresh failed at 08:09 on 02/12: HTTP 404 Not Found" (local time)."""
+    when = ""
+    if entry.error_at:
+        from datetime import datetime
+
+        try:
+            moment = datetime.fromisoformat(str(entry.error_at)).astimezone()
+            when = f" at {moment:%H:%M} on {moment:%d/%m}"
+        except ValueError:
+            when = ""
+    return f"last refresh failed{when}: {strip_controls(str(entry.error))}"
+
+
+def join_query(*parts: str) -> str:
+    return " ".join(part.strip() for part in parts if part and part.strip())
+
+
+class ReaderState(Screen[None]):
+    """The state of the main screen and the calls that change it."""
+
+    # Delays, in seconds; tests set them to 0 rather than wait them out.
+    search_debounce = 0.15  # typing pauses this long before the list follows the search box
+    sources_recount_delay = 1.0  # counting every source waits until the reader pauses
+    startup_follow_up_delay = 0.15  # after mount: time for the first frame to be written
+
+    view_query: reactive[str] = reactive("")
+    view_label: reactive[str] = reactive("All")
+    search_text: reactive[str] = reactive("")
+    sources: reactive[list[Source]] = reactive(list, always_update=True)
+    article_ids: reactive[list[str]] = reactive(list, always_update=True)
+    current_id: reactive[str | None] = reactive(None)
+    article: reactive[Article | None] = reactive(None, always_update=True)
+    entities: reactive[list[dict[str, Any]]] = reactive(list, always_update=True)
+    entity_key: reactive[str | None] = reactive(None)
+    mentions: reactive[tuple[tuple[int, int], ...]] = reactive(tuple)
+    matches: reactive[tuple[tuple[int, int], ...]] = reactive(tuple)
+    status: reactive[str] = reactive("")
+    list_order: reactive[str] = reactive("date")
+
+    def __init__(self, library: Library, config: UIConfig | None = None) -> None:
+        super().__init__()
+        self.library = library
+        self.config = config or UIConfig(path=Path("config.toml"))
+        self.keymap = dict(self.config.keymap)
+        # Delayed work by name (the search debounce, the recount...): a token and its timer.
+        self._later: dict[str, tuple[object, Timer | None]] = {}
+        self._undo_ids: list[str] = []
+        self._pending_sources: list[PendingSource] = []
+        self.started = False  # True once the whole view, counts and footer are shown
+        self.started_event = asyncio.Event()
+        self._unread_in_view = 0
+        self._side_lists: tuple[SourceTree, EntityPanel] | tuple[()] = ()
+
+    def _run_later(self, name: str, delay: float, callback: Callable[[], object]) -> None:
+        """Run ``callback`` after ``delay`` seconds (0: next turn), replacing the pending one of that name."""
+        self._cancel_later(name)
+        token = object()
+
+        def fire() -> None:
+            if self._later.get(name, (None, None))[0] is token:
+                del self._later[name]
+                callback()
+
+        timer = self.set_timer(delay, fire) if delay > 0 else None
+        self._later[name] = (token, timer)
+        if timer is None:
+            self.call_later(fire)
+
+    def _cancel_later(self, name: str) -> None:
+        _token, timer = self._later.pop(name, (None, None))
+        if timer is not None:
+            timer.stop()
+
+    @property
+    def settled(self) -> bool:
+        """Started, with no delayed work pending (the screen shows its final state, but for workers)."""
+        return self.started and not self._later
+
+    def _rows(self, ids: list[str]) -> Sequence[Any]:
+        return self.library.summaries(ids)
+
+    def _call(self, what: str, function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        """Call the library; report a failure to the user instead of crashing."""
+        try:
+            return function(*args, **kwargs)
+        except Exception as error:  # the library reports bad input and I/O problems as exceptions
+            self.notify(f"{what}: {error}", severity="error")
+            return None
+
+    def _do(self, what: str, function: Callable[..., Any], *args: Any) -> bool:
+        """Run a library mutation; False (and a notification) if it failed.
+
+        The change is on disk when this returns, even while a worker thread
+        imports or refreshes: the library serialises the two.
+        """
+        try:
+            function(*args)
+        except Exception as error:
+            self.notify(f"{what}: {error}", severity="error")
+            return False
+        return True
+
+    def _writable(self) -> bool:
+        if self.library.read_only:
+            self.notify(self.library.notice or "The library is open read-only.", severity="warning")
+            return False
+        return True
+
+    @property
+    def search_is_global(self) -> bool:
+        """A search that starts with ``all:`` looks in the whole library, not only the open view."""
+        return self.search_text.startswith(WHOLE_LIBRARY)
+
+    @property
+    def full_query(self) -> str:
+        if self.search_is_global:
+            return self.search_text.removeprefix(WHOLE_LIBRARY).strip()
+        return join_query(self.view_query, self.search_text)
+
+    def reload(self, *, sources: bool = False) -> None:
+        """Recompute the ids of the view (and the source tree)."""
+        ids = self._call("Search failed", self.library.query_ids, self.full_query, order=self.list_order)
+        self.article_ids = list(ids or [])
+        self._count_unread()
+        if sources:
+            self.reload_sources()
+        self._update_status()
+
+    def reload_sources(self) -> None:
+        """Count every source again, in a worker: it costs a few hundred ms on a large library."""
+        self._count_sources()
+
+    @work(thread=True, exclusive=True, group="sources")
+    def _count_sources(self) -> None:
+        try:
+            entries = self.library.source_tree()
+        except Exception as error:  # the library reports I/O problems as exceptions
+            self.app.call_from_thread(self.notify, f"Reading sources failed: {error}", severity="error")
+            return
+        self.app.call_from_thread(self._show_sources, entries)
+
+    def _show_sources(self, entries: list[SourceEntry]) -> None:
+        known = {entry.query for entry in entries}
+        self._pending_sources = [pending for pending in self._pending_sources if pending.query not in known]
+        self.sources = [*entries, *self._pending_sources]
+        unread = next((entry.unread for entry in entries if entry.kind == "all"), 0)
+        self.app.post_message(UnreadCountChanged(unread))
+
+    def _reload_sources_soon(self) -> None:
+        # Wait until the reader pauses rather than recount on every keypress.
+        self._run_later("recount", self.sources_recount_delay, self.reload_sources)
+
+    def _refresh_rows(self, ids: Sequence[str]) -> None:
+        self.query_one(ArticleList).invalidate(ids)
+        self._count_unread()
+        self._update_status()
+        self._reload_sources_soon()
+
+    def _count_unread(self) -> None:
+        counts = self._call("Counting failed", self.library.count, self.full_query)
+        self._unread_in_view = counts[0] if counts else 0
+
+    def _update_status(self) -> None:
+        parts = [self.view_label or "All", plural(len(self.article_ids), "article"), f"{self._unread_in_view} unread"]
+        if self.list_order != "date":
+            parts.append(f"sorted by {self.list_order}")
+        if self.search_text:
+            scope = "whole library" if self.search_is_global else f"in {self.view_label or 'All'}"
+            parts.append(f"search: {self.full_query if self.search_is_global else self.search_text} ({scope})")
+            parts.extend(query_problems(self.search_text))
+        open_feed = next((s for s in self.sources if s.query == self.view_query and s.kind == "feed"), None)
+        if open_feed is not None and open_feed.error and ": last refresh failed" not in self.status:
+            parts.append(refresh_failure(open_feed))
+        if self.library.read_only:
+            parts.append(self.library.notice or "read-only")
+        if self.status:
+            parts.append(self.status)
+        self.query_one("#status", Static).update(
+            Text(strip_controls("  ·  ".join(parts)), no_wrap=True, overflow="ellipsis")
+        )
+
+    def watch_status(self) -> None:
+        if self.is_mounted:
+            self._update_status()
+
+    def show_view(self, query: str, label: str) -> None:
+        self.view_label = label
+        self.view_query = query
+        self.list_order = self.library.view_order(query)
+        self.reload()
+
+    def open_article(self, article_id: str) -> None:
+        article = self._call("Cannot open the article", self.library.article, article_id)
+        if article is None:
+            return
+        if not article.read and not self.library.read_only:
+            if self._do("Cannot mark read", self.library.set_read, [article_id], True):
+                self._refresh_rows([article_id])
+        self.entity_key = None
+        self.mentions = ()
+        self.matches = tuple(search_ranges(article.text, self.search_text))
+        self.article = article
+        self.entities = list(article.entities)
+
+    def _unread_ids(self) -> set[str]:
+        return set(self._call("Search failed", self.library.query_ids, join_query(self.full_query, "is:unread")) or [])
+
+    def _target_id(self) -> str | None:
+        current = self.query_one(ArticleList).current_id
+        if current is not None:
+            return current
+        return self.article.id if self.article else None
+
+    def _target_summary(self) -> Any | None:
+        article_id = self._target_id()
+        if article_id is None:
+            self.notify("No article selected.")
+            return None
+        rows = self._call("Cannot read the article", self.library.summaries, [article_id]) or []
+        return rows[0] if rows else None
+
+    def _sync_open_article(self, article_id: str) -> None:
+        if self.article is not None and self.article.id == article_id:
+            article = self._call("Cannot reload the article", self.library.article, article_id)
+            if article is not None:
+                self.article = article
+
+    def _mount_search_input(self) -> AwaitMount | None:
+        """Mount the (hidden) search box above the list unless it is there."""
+        if self.query("#search"):
+            return None
+        search = Input(placeholder=SEARCH_PLACEHOLDER, id="search")
+        search.display = False
+        return self.query_one("#reader").mount(search, before=0)
+
+    def _progress_bar(self) -> ProgressBar:
+        """The status bar's progress bar, mounted on first use."""
+        found = self.query("#progress")
+        if found:
+            return found.first(ProgressBar)
+        bar = ProgressBar(id="progress", show_eta=False)
+        bar.display = False
+        self.query_one("#statusbar").mount(bar)
+        return bar
+
+    def show_progress(self, done: int | None, total: int | None, message: str = "") -> None:
+        articles = self.query_one(ArticleList)
+        articles.empty_message = message or EMPTY_VIEW
+        bar = self._progress_bar()
+        if done is None:
+            bar.display = False
+        else:
+            bar.display = True
+            bar.update(total=total or None, progress=done)
+        self.status = message

@@ -1,0 +1,88 @@
+"""Whether two articles report the same event: the three signals and the rule.
+
+* text: the estimated share of the shorter article's shingles found in the
+  other (containment), which copies and light rewrites keep high;
+* entities: the cosine of the two articles' entity units weighted by
+  rarity (inverse document frequency) and by mention counts, which
+  rewrites keep and another event with the same people does not;
+* time: both articles inside the window, and the days they name allowing
+  one event (:func:`tuireader.stories.days.days_agree`).
+
+Two articles link when their times agree and either the text alone is
+close enough or text and entities together are.  A copy (a
+re-publication) is an article whose text is nearly the other's; it links
+whenever it appeared.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What grouping decides with.  The defaults are the tuned ones."""
+
+    window_hours: float = 72.0
+    date_slack_days: int = 0
+    num_perm: int = 128
+    bands: int = 16  # LSH bands looked up inside the window...
+    rows: int = 2
+    copy_bands: int = 4  # ...and strict ones, for re-publications at any time
+    copy_rows: int = 8
+    copy_similarity: float = 0.8  # estimated Jaccard of a re-publication
+    text_alone: float = 0.5  # containment that links without entities
+    link: float = 0.66  # text + entities that links
+    rare_units: int = 8  # entity units an article looks its candidates up by
+    max_candidates: int = 200
+    use_text: bool = True
+    use_entities: bool = True
+    use_time: bool = True
+    figures: bool = True  # figures count among the entities
+
+    def key(self) -> str:
+        """What stored features depend on: a change needs a rebuild."""
+        return f"p{self.num_perm}-b{self.bands}x{self.rows}-c{self.copy_bands}x{self.copy_rows}"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What two articles share."""
+
+    similarity: float  # estimated Jaccard of their shingles
+    containment: float
+    entities: float
+    time_ok: bool
+
+
+def entity_similarity(a: Mapping[str, float], b: Mapping[str, float], idf: Callable[[str], float]) -> float:
+    """Cosine of two articles' entity units, each unit's weight times its rarity."""
+    if not a or not b:
+        return 0.0
+    wa = {u: w * idf(u) for u, w in a.items()}
+    wb = {u: w * idf(u) for u, w in b.items()}
+    dot = sum(w * wb[u] for u, w in wa.items() if u in wb)
+    norm = math.sqrt(sum(w * w for w in wa.values()) * sum(w * w for w in wb.values()))
+    return dot / norm if norm else 0.0
+
+
+def times_agree(ta: float | None, tb: float | None, settings: Settings) -> bool:
+    return ta is None or tb is None or abs(ta - tb) <= settings.window_hours * 3600.0
+
+
+def is_copy(evidence: Evidence, settings: Settings) -> bool:
+    """A re-publication: nearly the same text, whenever it appeared."""
+    return settings.use_text and evidence.similarity >= settings.copy_similarity
+
+
+def links(evidence: Evidence, settings: Settings) -> bool:
+    """Whether the evidence puts two articles in one story."""
+    if is_copy(evidence, settings):
+        return True
+    if settings.use_time and not evidence.time_ok:
+        return False
+    text = evidence.containment if settings.use_text else 0.0
+    entities = evidence.entities if settings.use_entities else 0.0
+    return text >= settings.text_alone or text + entities >= settings.link

@@ -165,7 +165,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     q = sub.add_parser("quality")
-    q.add_argument("--splits", nargs="+", default=["dev", "heldout"])
+    q.add_argument("--splits", nargs="+", default=["dev", "heldout", "heldout2"])
     q.add_argument("--no-ablation", action="store_true")
     q.add_argument("--show", action="store_true", help="list the dev set's wrong and missed pairs")
     args = parser.parse_args()

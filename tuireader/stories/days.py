@@ -22,13 +22,12 @@ from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 _DAY_MONTH = re.compile(r"^(\d{1,2})\s*[/-]\s*(\d{1,2})(?:\s*[/-]\s*(\d{4}))?$")
-# A day/month written with a slash anywhere in a text ("phiên 20/5"), not part of a longer number.
-_SLASH_DATE = re.compile(r"(?<![\d/.,])(\d{1,2})/(\d{1,2})(?:/(?:19|20)\d{2})?(?![\d/]|[.,]\d)")
+# A day/month written with a slash anywhere in a text ("phiên 20/5").
+_SLASH_DATE = re.compile(r"(\d{1,2})/(\d{1,2})(?:/(?:19|20)\d{2})?")
 # Cumulative days before each month, for a day of the year (a leap year: 29/2 exists).
 _MONTH_START = (0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335)
 _YEAR = 366
 _NEWS_ZONE = timezone(timedelta(hours=7))  # the days of Vietnamese news are Hanoi days
-_LEAD_CHARS = 600
 
 
 @dataclass(frozen=True)
@@ -56,11 +55,14 @@ def day_of_year(text: str) -> int | None:
     return _MONTH_START[month - 1] + day
 
 
-def _named(text: str, entity_dates: Iterable[str]) -> set[int]:
-    """Days of the DATE entities found in ``text`` and of its slashed dates."""
-    days = {day_of_year(d) for d in entity_dates if d in text}
-    days.update(day_of_year(f"{d}/{m}") for d, m in _SLASH_DATE.findall(text))
-    return {d for d in days if d is not None}
+def _slashed(tokens: Iterable[str]) -> set[int]:
+    days = set()
+    for token in tokens:
+        found = _SLASH_DATE.fullmatch(token)
+        day = day_of_year(f"{found.group(1)}/{found.group(2)}") if found else None
+        if day is not None:
+            days.add(day)
+    return days
 
 
 def _publication_day(t: float | None) -> int | None:
@@ -77,13 +79,25 @@ def _not_after(days: set[int], published: int | None) -> tuple[int, ...]:
     return tuple(sorted(d for d in days if not 2 <= (d - published) % _YEAR <= _YEAR // 2))
 
 
-def event_days(entities: Iterable[Mapping[str, Any]], title: str, text: str, t: float | None) -> Days:
-    """The days an article names, in its lead and anywhere."""
-    dates = [str(e.get("text") or "") for e in entities if e.get("type") == "DATE"]
-    lead = f"{title}\n{text.split(chr(10) * 2, 1)[0][:_LEAD_CHARS]}"
+def event_days(
+    entities: Iterable[Mapping[str, Any]],
+    lead: str,
+    lead_tokens: Iterable[str],
+    other_tokens: Iterable[str],
+    t: float | None,
+) -> Days:
+    """The days an article names, in its lead and anywhere.
+
+    ``lead`` is its title and first paragraph, the tokens those of the lead
+    and of the rest that hold a digit (:func:`tuireader.stories.features.digit_tokens`).
+    """
+    in_lead, elsewhere = _slashed(lead_tokens), _slashed(other_tokens)
+    for date in (str(e.get("text") or "") for e in entities if e.get("type") == "DATE"):
+        day = day_of_year(date)
+        if day is not None:
+            (in_lead if date in lead else elsewhere).add(day)
     published = _publication_day(t)
-    everywhere = _named(f"{title}\n{text}", dates) | {d for d in map(day_of_year, dates) if d is not None}
-    return Days(_not_after(_named(lead, dates), published), _not_after(everywhere, published))
+    return Days(_not_after(in_lead, published), _not_after(in_lead | elsewhere, published))
 
 
 def _near(a: Iterable[int], b: Iterable[int], slack: int) -> bool:

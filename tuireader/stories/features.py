@@ -26,9 +26,13 @@ from typing import Any
 from ..text import fold
 
 SHINGLE = 3
+MAX_SYLLABLES = 1500  # a long article is compared by its first syllables: they hold the news
 _WORD = re.compile(r"\w+")
-# A figure: 12.000, 4,78, 7h55; not a piece of a date (29/7) or of a longer token.
-_FIGURE = re.compile(r"(?<![\w/.,-])\d+(?:[.,h:]\d+)*(?![\w/]|[.,]\d)")
+# Tokens with a digit, then the figures among them: 12.000, 4,78, 7h55, 2-1 (not 29/7, a date).
+_WITH_DIGIT = re.compile(r"(?<!\S)\S*\d\S*")
+_FIGURE = re.compile(r"\d+(?:[.,h:-]\d+)*")
+_PUNCTUATION = "()[]{}.,;:!?\"'“”‘’«»…"
+LEAD_CHARS = 600
 _NAME_TYPES = ("PER", "LOC", "ORG")
 
 
@@ -66,16 +70,17 @@ class StoryDoc:
 
 
 def words(text: str) -> list[str]:
-    """The accent-folded syllables of ``text``."""
-    return _WORD.findall(fold(text))
+    """The accent-folded syllables (and numbers) of ``text``."""
+    # Words first, then folding: punctuation such as “ ” – would send fold() down its slow path.
+    return fold(" ".join(_WORD.findall(text))).split()
 
 
 def shingles(title: str, text: str) -> set[str]:
     """The distinct runs of :data:`SHINGLE` syllables of an article."""
-    syllables = words(title) + words(text)
+    syllables = words(f"{title}\n{text[: MAX_SYLLABLES * 8]}")[:MAX_SYLLABLES]
     if len(syllables) <= SHINGLE:
         return {" ".join(syllables)} if syllables else set()
-    return {" ".join(syllables[i : i + SHINGLE]) for i in range(len(syllables) - SHINGLE + 1)}
+    return set(map(" ".join, zip(*(syllables[i:] for i in range(SHINGLE)), strict=False)))
 
 
 @cache
@@ -84,9 +89,7 @@ def _name_prefixes() -> frozenset[str]:
     return frozenset(line.strip() for line in data.splitlines() if line.strip() and not line.startswith("#"))
 
 
-def name_units(name: str) -> list[str]:
-    """The units a name is compared by: itself if one word, else its word pairs."""
-    parts = words(name)
+def _units_of(parts: list[str]) -> list[str]:
     prefixes = _name_prefixes()
     while len(parts) > 1 and parts[0] in prefixes:
         parts = parts[1:]
@@ -95,26 +98,44 @@ def name_units(name: str) -> list[str]:
     return [f"{a} {b}" for a, b in zip(parts, parts[1:], strict=False)]
 
 
+def name_units(name: str) -> list[str]:
+    """The units a name is compared by: itself if one word, else its word pairs."""
+    return _units_of(words(name))
+
+
 def entity_units(entities: Iterable[Mapping[str, Any]]) -> dict[str, float]:
     """Units of the named people, places and organisations, each with its weight in the article.
 
     A name weighs 1 + log(mentions), shared out among its units so that a
     long name counts as much as a short one.
     """
+    named = [e for e in entities if e.get("type") in _NAME_TYPES]
+    # One folding for all the names, a line each.
+    folded = fold("\n".join(" ".join(_WORD.findall(str(e.get("text") or ""))) for e in named)).split("\n")
     units: dict[str, float] = {}
-    for entity in entities:
-        if entity.get("type") not in _NAME_TYPES:
-            continue
-        parts = name_units(str(entity.get("text") or ""))
+    for entity, name in zip(named, folded, strict=False):
+        parts = _units_of(name.split())
         weight = (1.0 + math.log(max(1, int(entity.get("count") or 1)))) / math.sqrt(len(parts) or 1)
         for unit in parts:
             units[unit] = round(units.get(unit, 0.0) + weight, 3)
     return units
 
 
-def figures(text: str) -> dict[str, float]:
-    """The figures of a text of two digits or more, as units of weight 1 ("#12.000")."""
-    found = (f for f in _FIGURE.findall(text) if sum(c.isdigit() for c in f) >= 2)
+def split_lead(title: str, text: str) -> tuple[str, str]:
+    """(title and first paragraph, the rest): where news names its event's day."""
+    first = text.find("\n\n")
+    cut = min(LEAD_CHARS, first if first >= 0 else len(text))
+    return f"{title}\n{text[:cut]}", text[cut:]
+
+
+def digit_tokens(text: str) -> list[str]:
+    """The whitespace-separated tokens of ``text`` that hold a digit, without surrounding punctuation."""
+    return [token.strip(_PUNCTUATION) for token in _WITH_DIGIT.findall(text)]
+
+
+def figures(tokens: Iterable[str]) -> dict[str, float]:
+    """The figures of two digits or more among ``tokens``, as units of weight 1 ("#12.000")."""
+    found = (t for t in tokens if _FIGURE.fullmatch(t) and sum(c.isdigit() for c in t) >= 2)
     return {f"#{figure.replace(':', 'h')}": 1.0 for figure in found}
 
 

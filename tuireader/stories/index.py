@@ -26,7 +26,7 @@ from itertools import islice
 
 from . import tables
 from .days import days_agree, event_days
-from .features import StoryDoc, entity_units, figures, main_names, parse_time, shingles
+from .features import StoryDoc, digit_tokens, entity_units, figures, main_names, parse_time, shingles, split_lead
 from .match import Evidence, Settings, entity_similarity, is_copy, links, times_agree
 from .sketch import band_keys, containment, jaccard, library_version, signature
 from .tables import DocRow, atomic
@@ -150,11 +150,15 @@ class StoryIndex:
     def _features(self, doc: StoryDoc) -> DocRow:
         num, t = doc.num, parse_time(doc.time)
         found = shingles(doc.title, doc.text)
-        units = entity_units(doc.entities) | (figures(f"{doc.title}\n{doc.text}") if self.settings.figures else {})
+        lead, rest = split_lead(doc.title, doc.text)
+        lead_tokens, other_tokens = digit_tokens(lead), digit_tokens(rest)
+        units = entity_units(doc.entities)
+        if self.settings.figures:
+            units |= figures(lead_tokens + other_tokens)
         return DocRow(
             num=num, story=num, copy_of=None, t=t, site=doc.site, size=len(found),
             sig=signature(found, self.settings.num_perm), units=units,
-            days=event_days(doc.entities, doc.title, doc.text, t), names=tuple(main_names(doc.entities)),
+            days=event_days(doc.entities, lead, lead_tokens, other_tokens, t), names=tuple(main_names(doc.entities)),
         )  # fmt: skip
 
     def _keys(self, row: DocRow) -> list[int]:
@@ -201,9 +205,8 @@ class StoryIndex:
     ) -> None:
         """Place each article of ``order`` against those already placed."""
         total = tables.doc_count(self.conn)
-        for done, num in enumerate(order, 1):
-            pending.discard(num)
-            row = tables.rows(self.conn, [num])[num]
+        for done, row in enumerate(tables.rows_in_order(self.conn, order), 1):
+            pending.discard(row.num)
             candidates = self._candidates(row) - pending
             if candidates:
                 self._place(row, tables.rows(self.conn, candidates).values(), total)
@@ -215,8 +218,8 @@ class StoryIndex:
         seconds = s.window_hours * 3600.0 if s.use_time else None
         found: set[int] = set()
         if s.use_text:
-            found |= tables.by_bands(self.conn, band_keys(row.sig, s.bands, s.rows), row.t, seconds)
-            found |= tables.by_bands(self.conn, self._copy_keys(row), None, None)
+            keys = band_keys(row.sig, s.bands, s.rows)
+            found |= tables.by_bands(self.conn, keys, self._copy_keys(row), row.t, seconds)
         if s.use_entities:
             found |= tables.by_units(self.conn, self._rarest(row), row.t, seconds, s.max_candidates)
         found.discard(row.num)
@@ -232,8 +235,9 @@ class StoryIndex:
         return lambda unit: self._df.get(unit, 0)
 
     def _rarest(self, row: DocRow) -> list[str]:
-        df = self._frequency(row.units)
-        return sorted(row.units, key=lambda u: (df(u), u))[: self.settings.rare_units]
+        names = [u for u in row.units if tables.is_name(u)]
+        df = self._frequency(names)
+        return sorted(names, key=lambda u: (df(u), u))[: self.settings.rare_units]
 
     def _place(self, row: DocRow, candidates: Iterable[DocRow], total: int) -> None:
         """Join the best-linked story, merge the others, note the copied article."""
@@ -266,7 +270,8 @@ class StoryIndex:
             similarity=similarity,
             containment=containment(similarity, a.size, b.size),
             entities=entity_similarity(a.units, b.units, idf),
-            time_ok=times_agree(a.t, b.t, s) and days_agree(a.days, b.days, s.date_slack_days),
+            in_window=times_agree(a.t, b.t, s),
+            days_ok=days_agree(a.days, b.days, s.date_slack_days),
         )
 
     # --- reading -------------------------------------------------------------

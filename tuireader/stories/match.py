@@ -10,8 +10,8 @@
 
 Two articles link when their times agree and either the text alone is
 close enough or text and entities together are.  A copy (a
-re-publication) is an article whose text is nearly the other's; it links
-whenever it appeared.
+re-publication) is an article whose text is nearly the other's, naming the
+same days; it links whenever it appeared.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class Settings:
     window_hours: float = 72.0
     date_slack_days: int = 0
     num_perm: int = 128
-    bands: int = 16  # LSH bands looked up inside the window...
+    bands: int = 8  # LSH bands looked up inside the window...
     rows: int = 2
     copy_bands: int = 4  # ...and strict ones, for re-publications at any time
     copy_rows: int = 8
@@ -54,7 +54,8 @@ class Evidence:
     similarity: float  # estimated Jaccard of their shingles
     containment: float
     entities: float
-    time_ok: bool
+    in_window: bool
+    days_ok: bool  # the days they name allow one event
 
 
 def entity_similarity(a: Mapping[str, float], b: Mapping[str, float], idf: Callable[[str], float]) -> float:
@@ -73,15 +74,19 @@ def times_agree(ta: float | None, tb: float | None, settings: Settings) -> bool:
 
 
 def is_copy(evidence: Evidence, settings: Settings) -> bool:
-    """A re-publication: nearly the same text, whenever it appeared."""
-    return settings.use_text and evidence.similarity >= settings.copy_similarity
+    """A re-publication: nearly the same text naming the same days, whenever it appeared.
+
+    (A bulletin made from a template, the same sentences on another day, names another day.)
+    """
+    days_ok = evidence.days_ok or not settings.use_time
+    return settings.use_text and days_ok and evidence.similarity >= settings.copy_similarity
 
 
 def links(evidence: Evidence, settings: Settings) -> bool:
     """Whether the evidence puts two articles in one story."""
     if is_copy(evidence, settings):
         return True
-    if settings.use_time and not evidence.time_ok:
+    if settings.use_time and not (evidence.in_window and evidence.days_ok):
         return False
     text = evidence.containment if settings.use_text else 0.0
     entities = evidence.entities if settings.use_entities else 0.0

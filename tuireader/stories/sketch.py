@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
+from hashlib import blake2b
+from operator import eq
 
 SEED = 1234
-_MASK = (1 << 64) - 1
-_FNV_PRIME = 0x100000001B3
 
 
 def library_version() -> str:
@@ -38,7 +38,7 @@ def jaccard(a: bytes, b: bytes) -> float:
     left, right = array("I", a), array("I", b)
     if not left or len(left) != len(right):
         return 0.0
-    return sum(1 for x, y in zip(left, right, strict=True) if x == y) / len(left)
+    return sum(map(eq, left, right)) / len(left)
 
 
 def containment(similarity: float, size_a: int, size_b: int) -> float:
@@ -52,12 +52,16 @@ def containment(similarity: float, size_a: int, size_b: int) -> float:
 
 def band_keys(sig: bytes, bands: int, rows: int, start: int = 0) -> list[int]:
     """One signed 64-bit key per band of ``rows`` values from value ``start`` on (its place mixed in)."""
-    values = array("I", sig)
-    keys = []
-    for band in range(min(bands, (len(values) - start) // rows)):
-        first = start + band * rows
-        key = first + 1
-        for value in values[first : first + rows]:
-            key = ((key ^ value) * _FNV_PRIME) & _MASK
-        keys.append(key - (1 << 64) if key >= 1 << 63 else key)
-    return keys
+    width = 4 * rows
+    first = 4 * start
+    count = min(bands, (len(sig) - first) // width)
+    return [
+        int.from_bytes(
+            blake2b(
+                sig[first + i * width : first + (i + 1) * width], digest_size=8, salt=(start + i).to_bytes(16, "little")
+            ).digest(),
+            "little",
+            signed=True,
+        )
+        for i in range(count)
+    ]

@@ -3,7 +3,7 @@
 ``story_docs`` holds, per article, its story, the article it re-publishes
 and the features grouping compares (signature, entity units, days named);
 ``story_bands`` and ``story_postings`` find candidates by LSH band and by
-entity unit, both ordered by time so that a look-up reads only the window;
+name, both keyed by time so that a look-up reads only the window;
 ``story_units`` counts the articles naming each unit, for rarity.
 Articles are numbered as in the rest of the index: their 12-hex-digit id
 as an integer.
@@ -17,9 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from hashlib import blake2b
 
+import orjson
+
 from .days import Days
 
 SCHEMA_VERSION = "1"
+NO_TIME = -1.0  # the time of an article without one, in the look-up tables (their keys admit no NULL)
 TABLES = ("story_info", "story_docs", "story_bands", "story_postings", "story_units")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS story_info (key TEXT PRIMARY KEY, value TEXT);
@@ -31,16 +34,18 @@ CREATE TABLE IF NOT EXISTS story_docs (
     site TEXT,
     size INTEGER NOT NULL,
     sig BLOB NOT NULL,
-    units TEXT NOT NULL,
+    units TEXT NOT NULL,  -- JSON: entity unit -> weight
     days TEXT NOT NULL,
     names TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS story_docs_story ON story_docs (story);
 CREATE INDEX IF NOT EXISTS story_docs_t ON story_docs (t);
-CREATE TABLE IF NOT EXISTS story_bands (key INTEGER NOT NULL, t REAL, num INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS story_bands_key ON story_bands (key, t);
-CREATE TABLE IF NOT EXISTS story_postings (unit INTEGER NOT NULL, t REAL, num INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS story_postings_unit ON story_postings (unit, t);
+CREATE TABLE IF NOT EXISTS story_bands (
+    key INTEGER NOT NULL, t REAL NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, t, num)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_postings (
+    unit INTEGER NOT NULL, t REAL NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (unit, t, num)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_units (unit TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
 _CHUNK = 500  # bound parameters per IN (...) list
@@ -67,12 +72,11 @@ _COLUMNS = "num, story, copy_of, t, site, size, sig, units, days, names"
 
 
 def encode_units(units: dict[str, float]) -> str:
-    return _SEP.join(f"{unit}\t{count}" for unit, count in units.items())
+    return orjson.dumps(units).decode("utf-8")
 
 
 def decode_units(text: str) -> dict[str, float]:
-    pairs = (item.split("\t") for item in text.split(_SEP) if item)
-    return {unit: float(weight) for unit, weight in pairs}
+    return orjson.loads(text) if text else {}
 
 
 def _row(raw: Sequence) -> DocRow:
@@ -81,6 +85,11 @@ def _row(raw: Sequence) -> DocRow:
         num, story, copy_of, t, site, size, bytes(sig), decode_units(units),
         Days.decode(days), tuple(n for n in names.split(_SEP) if n),
     )  # fmt: skip
+
+
+def is_name(unit: str) -> bool:
+    """Names are looked up by; figures ("#12.000") only weigh in the comparison."""
+    return not unit.startswith("#")
 
 
 def unit_hash(unit: str) -> int:
@@ -139,6 +148,10 @@ def rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, DocRow]:
     return found
 
 
+def _times(row: DocRow) -> float:
+    return NO_TIME if row.t is None else row.t
+
+
 def insert_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> None:
     """The article's row, its band keys and its unit postings (its story is itself until clustered)."""
     conn.execute(
@@ -148,17 +161,21 @@ def insert_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> N
             row.days.encode(), _SEP.join(row.names),
         ),
     )  # fmt: skip
-    conn.executemany("INSERT INTO story_bands (key, t, num) VALUES (?,?,?)", [(k, row.t, row.num) for k in bands])
+    t = _times(row)
+    conn.executemany("INSERT OR IGNORE INTO story_bands (key, t, num) VALUES (?,?,?)", [(k, t, row.num) for k in bands])
     conn.executemany(
-        "INSERT INTO story_postings (unit, t, num) VALUES (?,?,?)", [(unit_hash(u), row.t, row.num) for u in row.units]
+        "INSERT OR IGNORE INTO story_postings (unit, t, num) VALUES (?,?,?)",
+        [(unit_hash(u), t, row.num) for u in row.units if is_name(u)],
     )
 
 
 def delete_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> None:
-    """Forget an article's row, band keys and postings (found through their keys, not scanned for)."""
-    conn.executemany("DELETE FROM story_bands WHERE key = ? AND num = ?", [(k, row.num) for k in bands])
+    """Forget an article's row, band keys and postings (found by their keys, not scanned for)."""
+    t = _times(row)
+    conn.executemany("DELETE FROM story_bands WHERE key = ? AND t = ? AND num = ?", [(k, t, row.num) for k in bands])
     conn.executemany(
-        "DELETE FROM story_postings WHERE unit = ? AND num = ?", [(unit_hash(u), row.num) for u in row.units]
+        "DELETE FROM story_postings WHERE unit = ? AND t = ? AND num = ?",
+        [(unit_hash(u), t, row.num) for u in row.units if is_name(u)],
     )
     conn.execute("DELETE FROM story_docs WHERE num = ?", (row.num,))
 
@@ -169,7 +186,8 @@ def count_units(conn: sqlite3.Connection, counts: dict[str, int]) -> None:
         "INSERT INTO story_units (unit, df) VALUES (?, ?) ON CONFLICT (unit) DO UPDATE SET df = df + excluded.df",
         list(counts.items()),
     )
-    conn.execute("DELETE FROM story_units WHERE df <= 0")
+    gone = [(unit,) for unit, n in counts.items() if n < 0]
+    conn.executemany("DELETE FROM story_units WHERE unit = ? AND df <= 0", gone)
 
 
 def frequencies(conn: sqlite3.Connection, units: Iterable[str]) -> dict[str, int]:
@@ -182,17 +200,20 @@ def frequencies(conn: sqlite3.Connection, units: Iterable[str]) -> dict[str, int
 
 def _window(t: float | None, seconds: float | None) -> tuple[str, tuple]:
     if t is None or seconds is None:
-        return "", ()
-    return " AND (t BETWEEN ? AND ? OR t IS NULL)", (t - seconds, t + seconds)
+        return "1", ()
+    return "(t BETWEEN ? AND ? OR t = ?)", (t - seconds, t + seconds, NO_TIME)
 
 
-def by_bands(conn: sqlite3.Connection, keys: Sequence[int], t: float | None, seconds: float | None) -> set[int]:
-    """Articles sharing a band key, inside the window."""
-    if not keys:
-        return set()
+def by_bands(
+    conn: sqlite3.Connection, keys: Sequence[int], anytime: Sequence[int], t: float | None, seconds: float | None
+) -> set[int]:
+    """Articles sharing one of ``keys`` inside the window, or one of ``anytime`` whenever."""
     where, params = _window(t, seconds)
-    query = f"SELECT num FROM story_bands WHERE key IN ({marks(len(keys))}){where}"
-    return {num for (num,) in conn.execute(query, (*keys, *params))}
+    query = (
+        f"SELECT num FROM story_bands WHERE key IN ({marks(len(keys))}) AND {where}"
+        f" UNION SELECT num FROM story_bands WHERE key IN ({marks(len(anytime))})"
+    )
+    return {num for (num,) in conn.execute(query, (*keys, *params, *anytime))}
 
 
 def by_units(
@@ -203,10 +224,17 @@ def by_units(
         return set()
     where, params = _window(t, seconds)
     query = (
-        f"SELECT num FROM story_postings WHERE unit IN ({marks(len(units))}){where}"
+        f"SELECT num FROM story_postings WHERE unit IN ({marks(len(units))}) AND {where}"
         " GROUP BY num ORDER BY count(*) DESC LIMIT ?"
     )
     return {num for (num,) in conn.execute(query, (*(unit_hash(u) for u in units), *params, limit))}
+
+
+def rows_in_order(conn: sqlite3.Connection, nums: Sequence[int]) -> Iterator[DocRow]:
+    """The rows of ``nums`` in that order, read a chunk at a time."""
+    for part in chunks(nums):
+        found = rows(conn, part)
+        yield from (found[num] for num in part if num in found)
 
 
 def set_story(conn: sqlite3.Connection, num: int, story: int, copy_of: int | None) -> None:

@@ -27,7 +27,7 @@ from itertools import islice
 from . import tables
 from .days import days_agree, event_days
 from .features import StoryDoc, digit_tokens, entity_units, figures, main_names, parse_time, shingles, split_lead
-from .match import Evidence, Settings, entity_similarity, is_copy, links, times_agree
+from .match import Evidence, Settings, Weighted, entity_similarity, is_copy, links, times_agree, weigh
 from .sketch import band_keys, containment, jaccard, library_version, signature
 from .tables import DocRow, atomic
 
@@ -242,15 +242,14 @@ class StoryIndex:
     def _place(self, row: DocRow, candidates: Iterable[DocRow], total: int) -> None:
         """Join the best-linked story, merge the others, note the copied article."""
         found = list(candidates)
-        df = self._frequency({u for r in (row, *found) for u in r.units})
-
-        def idf(unit: str) -> float:
-            return math.log((total + 1) / (df(unit) + 0.5))
-
+        units = {u for r in (row, *found) for u in r.units}
+        df = self._frequency(units)
+        rarity = {u: math.log((total + 1) / (df(u) + 0.5)) for u in units}
+        weighted = weigh(row.units, rarity)
         scores: dict[int, float] = {}
         copy: tuple[float, int] | None = None
         for other in found:
-            evidence = self._evidence(row, other, idf)
+            evidence = self._evidence(row, other, weighted, weigh(other.units, rarity))
             if not links(evidence, self.settings):
                 continue
             score = evidence.containment + evidence.entities
@@ -263,13 +262,13 @@ class StoryIndex:
         tables.merge_stories(self.conn, story, [s for s in scores if s != story])
         tables.set_story(self.conn, row.num, story, copy[1] if copy else None)
 
-    def _evidence(self, a: DocRow, b: DocRow, idf: Callable[[str], float]) -> Evidence:
+    def _evidence(self, a: DocRow, b: DocRow, wa: Weighted, wb: Weighted) -> Evidence:
         similarity = jaccard(a.sig, b.sig)
         s = self.settings
         return Evidence(
             similarity=similarity,
             containment=containment(similarity, a.size, b.size),
-            entities=entity_similarity(a.units, b.units, idf),
+            entities=entity_similarity(wa, wb),
             in_window=times_agree(a.t, b.t, s),
             days_ok=days_agree(a.days, b.days, s.date_slack_days),
         )

@@ -17,7 +17,7 @@ same days; it links whenever it appeared.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 
@@ -58,15 +58,25 @@ class Evidence:
     days_ok: bool  # the days they name allow one event
 
 
-def entity_similarity(a: Mapping[str, float], b: Mapping[str, float], idf: Callable[[str], float]) -> float:
-    """Cosine of two articles' entity units, each unit's weight times its rarity."""
-    if not a or not b:
+@dataclass(frozen=True)
+class Weighted:
+    """An article's entity units weighted by rarity, and the vector's length."""
+
+    weights: dict[str, float]
+    norm: float
+
+
+def weigh(units: Mapping[str, float], rarity: Mapping[str, float]) -> Weighted:
+    weights = {u: w * rarity.get(u, 0.0) for u, w in units.items()}
+    return Weighted(weights, math.sqrt(sum(w * w for w in weights.values())))
+
+
+def entity_similarity(a: Weighted, b: Weighted) -> float:
+    """Cosine of two articles' weighted entity units."""
+    if not a.norm or not b.norm:
         return 0.0
-    wa = {u: w * idf(u) for u, w in a.items()}
-    wb = {u: w * idf(u) for u, w in b.items()}
-    dot = sum(w * wb[u] for u, w in wa.items() if u in wb)
-    norm = math.sqrt(sum(w * w for w in wa.values()) * sum(w * w for w in wb.values()))
-    return dot / norm if norm else 0.0
+    small, large = sorted((a.weights, b.weights), key=len)
+    return sum(w * large[u] for u, w in small.items() if u in large) / (a.norm * b.norm)
 
 
 def times_agree(ta: float | None, tb: float | None, settings: Settings) -> bool:

@@ -50,18 +50,16 @@ def containment(similarity: float, size_a: int, size_b: int) -> float:
     return min(1.0, shared / smaller)
 
 
+_PLACES = [place.to_bytes(2, "little") for place in range(1 << 10)]
+
+
 def band_keys(sig: bytes, bands: int, rows: int, start: int = 0) -> list[int]:
     """One signed 64-bit key per band of ``rows`` values from value ``start`` on (its place mixed in)."""
     width = 4 * rows
-    first = 4 * start
-    count = min(bands, (len(sig) - first) // width)
-    return [
-        int.from_bytes(
-            blake2b(
-                sig[first + i * width : first + (i + 1) * width], digest_size=8, salt=(start + i).to_bytes(16, "little")
-            ).digest(),
-            "little",
-            signed=True,
-        )
-        for i in range(count)
-    ]
+    count = min(bands, (len(sig) // 4 - start) // rows)
+    keys = []
+    for band in range(count):
+        first = start + band * rows
+        digest = blake2b(_PLACES[first] + sig[4 * first : 4 * first + width], digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "little", signed=True))
+    return keys

@@ -156,6 +156,8 @@ def quality(args: argparse.Namespace) -> None:
             ("text off", Settings(use_text=False)),
             ("entities off", Settings(use_entities=False)),
             ("time off", Settings(use_time=False)),
+            ("  named days off (time keeps its window)", Settings(use_days=False)),
+            ("  figures off (entities keep the names)", Settings(figures=False)),
         ]
     for title, settings in variants:
         print(f"{title}:")

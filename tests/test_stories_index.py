@@ -116,6 +116,16 @@ def test_it_works_inside_the_callers_transaction():
     assert index.story_of(REWRITE.id) == index.story_of(storm().id)
 
 
+def test_opening_inside_a_transaction_leaves_it_to_the_caller():
+    conn = connect()
+    conn.execute("CREATE TABLE other (x)")
+    conn.execute("BEGIN")
+    conn.execute("INSERT INTO other VALUES (1)")
+    StoryIndex(conn)
+    conn.execute("ROLLBACK")
+    assert count(conn, "other") == 0
+
+
 def test_stories_are_listed_largest_first_with_their_articles_and_names():
     index = StoryIndex(connect())
     index.add_articles(ALL)

@@ -293,7 +293,10 @@ class StoryIndex:
 
     def stories(self, since: float | None = None, limit: int | None = 50, min_size: int = 2) -> list[Story]:
         """Stories with an article at or after ``since`` (seconds since the epoch), largest first."""
-        where, params = ("WHERE story IN (SELECT story FROM story_docs WHERE t >= ?)", (since,)) if since else ("", ())
+        params: tuple[float, ...]
+        where, params = "", ()
+        if since is not None:
+            where, params = "WHERE story IN (SELECT story FROM story_docs WHERE t >= ?)", (since,)
         query = (
             f"SELECT story FROM story_docs {where} GROUP BY story HAVING count(*) >= ?"
             " ORDER BY count(*) DESC, max(t) DESC LIMIT ?"
@@ -319,6 +322,7 @@ class StoryIndex:
         articles (the earliest of equals); the other listed articles of the
         story are folded under it.  Articles grouping does not know stay rows.
         """
+        ids = list(dict.fromkeys(ids))
         known = tables.rows(self.conn, [int(i, 16) for i in ids])
         groups: dict[int, list[DocRow]] = {}
         for article_id in ids:

@@ -40,7 +40,8 @@ class Settings:
     use_text: bool = True
     use_entities: bool = True
     use_time: bool = True
-    figures: bool = True  # figures count among the entities
+    use_days: bool = True  # part of time: the days the articles name
+    figures: bool = True  # part of entities: the figures the articles give
 
     def key(self) -> str:
         """What stored features depend on: a change needs a rebuild."""
@@ -88,7 +89,7 @@ def is_copy(evidence: Evidence, settings: Settings) -> bool:
 
     (A bulletin made from a template, the same sentences on another day, names another day.)
     """
-    days_ok = evidence.days_ok or not settings.use_time
+    days_ok = evidence.days_ok or not (settings.use_time and settings.use_days)
     return settings.use_text and days_ok and evidence.similarity >= settings.copy_similarity
 
 
@@ -96,7 +97,7 @@ def links(evidence: Evidence, settings: Settings) -> bool:
     """Whether the evidence puts two articles in one story."""
     if is_copy(evidence, settings):
         return True
-    if settings.use_time and not (evidence.in_window and evidence.days_ok):
+    if settings.use_time and not (evidence.in_window and (evidence.days_ok or not settings.use_days)):
         return False
     text = evidence.containment if settings.use_text else 0.0
     entities = evidence.entities if settings.use_entities else 0.0

@@ -120,11 +120,10 @@ def atomic(conn: sqlite3.Connection) -> Iterator[None]:
 
 
 def create(conn: sqlite3.Connection) -> None:
-    conn.executescript(SCHEMA)
-
-
-def drop(conn: sqlite3.Connection) -> None:
-    conn.executescript("".join(f"DROP TABLE IF EXISTS {table};" for table in TABLES))
+    """The tables, if missing (statement by statement: executescript would commit the caller's transaction)."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
 
 
 def info(conn: sqlite3.Connection, key: str) -> str | None:

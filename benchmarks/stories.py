@@ -245,7 +245,7 @@ class Synthetic:
             for _ in range(rng.randint(2, 4)):
                 name = rng.choice(list(names))
                 figure = f"{rng.randint(2, 999)}.{rng.randint(100, 999)}" if rng.random() < 0.4 else ""
-                sentences.append(f"{rng.choice(self.sentences)} {name} {figure}".strip().capitalize() + ".")
+                sentences.append(f"{rng.choice(self.sentences).capitalize()} {name} {figure}".strip() + ".")
             if i == 0:
                 sentences.insert(0, f"Ngày {day.tm_mday}/{day.tm_mon}, {names and next(iter(names))} cho biết.")
             paragraphs.append(sentences)

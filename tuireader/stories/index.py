@@ -207,13 +207,13 @@ class StoryIndex:
         total = tables.doc_count(self.conn)
         for done, row in enumerate(tables.rows_in_order(self.conn, order), 1):
             pending.discard(row.num)
-            candidates = self._candidates(row) - pending
+            candidates = self._candidates(row, total) - pending
             if candidates:
                 self._place(row, tables.rows(self.conn, candidates).values(), total)
             if on_progress and done % 1000 == 0:
                 on_progress(done)
 
-    def _candidates(self, row: DocRow) -> set[int]:
+    def _candidates(self, row: DocRow, total: int) -> set[int]:
         s = self.settings
         seconds = s.window_hours * 3600.0 if s.use_time else None
         found: set[int] = set()
@@ -221,7 +221,7 @@ class StoryIndex:
             keys = band_keys(row.sig, s.bands, s.rows)
             found |= tables.by_bands(self.conn, keys, self._copy_keys(row), row.t, seconds)
         if s.use_entities:
-            found |= tables.by_units(self.conn, self._rarest(row), row.t, seconds, s.max_candidates)
+            found |= tables.by_units(self.conn, self._rarest(row, total), row.t, seconds, s.max_candidates)
         found.discard(row.num)
         return found
 
@@ -234,10 +234,14 @@ class StoryIndex:
             self._df.clear()
         return lambda unit: self._df.get(unit, 0)
 
-    def _rarest(self, row: DocRow) -> list[str]:
+    def _rarest(self, row: DocRow, total: int) -> list[str]:
+        """The names to look candidates up by: the rare ones (at least the rarest few)."""
+        s = self.settings
         names = [u for u in row.units if tables.is_name(u)]
         df = self._frequency(names)
-        return sorted(names, key=lambda u: (df(u), u))[: self.settings.rare_units]
+        ranked = sorted(names, key=lambda u: (df(u), u))
+        rare = max(s.rare_floor, int(total * s.rare_share))
+        return ranked[: s.min_lookups] + [u for u in ranked[s.min_lookups : s.rare_units] if df(u) <= rare]
 
     def _place(self, row: DocRow, candidates: Iterable[DocRow], total: int) -> None:
         """Join the best-linked story, merge the others, note the copied article."""

@@ -35,8 +35,11 @@ class Settings:
     copy_similarity: float = 0.8  # estimated Jaccard of a re-publication
     text_alone: float = 0.5  # containment that links without entities
     link: float = 0.66  # text + entities that links
-    rare_units: int = 8  # entity units an article looks its candidates up by
-    max_candidates: int = 200
+    rare_units: int = 8  # names an article looks its candidates up by, at most...
+    min_lookups: int = 3  # ...and at least, however common
+    rare_share: float = 0.002  # a name is rare in at most this share of the articles...
+    rare_floor: int = 3  # ...or in this many
+    max_candidates: int = 50
     use_text: bool = True
     use_entities: bool = True
     use_time: bool = True

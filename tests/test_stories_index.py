@@ -50,6 +50,13 @@ def test_new_tables_need_a_rebuild_until_one_ran():
     assert not index.needs_rebuild()
 
 
+def test_grouping_left_behind_can_be_marked_for_a_rebuild():
+    index = StoryIndex(connect())
+    index.rebuild(ALL)
+    index.mark_stale()
+    assert index.needs_rebuild()
+
+
 def test_other_settings_start_the_tables_over():
     conn = connect()
     StoryIndex(conn).rebuild(ALL)

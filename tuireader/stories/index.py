@@ -98,6 +98,10 @@ class StoryIndex:
         """True until :meth:`rebuild` has run over these tables (new, or from another version)."""
         return tables.info(self.conn, "complete") != "1"
 
+    def mark_stale(self) -> None:
+        """Note that articles changed without the grouping (it was turned off): a rebuild is due."""
+        tables.set_info(self.conn, "complete", "0")
+
     def _clear(self) -> None:
         for table in tables.TABLES[1:]:
             self.conn.execute(f"DELETE FROM {table}")

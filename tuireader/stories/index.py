@@ -86,6 +86,7 @@ class StoryIndex:
         self.conn = conn
         self.settings = settings or Settings()
         self._df: dict[str, int] = {}
+        self._rarity: dict[str, float] = {}
         tables.create(conn)
         version = f"{tables.SCHEMA_VERSION}:{self.settings.key()}"
         if tables.info(conn, "version") != version:
@@ -209,6 +210,7 @@ class StoryIndex:
     ) -> None:
         """Place each article of ``order`` against those already placed."""
         total = tables.doc_count(self.conn)
+        self._rarity = {}  # for this count of articles
         for done, row in enumerate(tables.rows_in_order(self.conn, order), 1):
             pending.discard(row.num)
             candidates = self._candidates(row, total) - pending
@@ -247,12 +249,19 @@ class StoryIndex:
         rare = max(s.rare_floor, int(total * s.rare_share))
         return ranked[: s.min_lookups] + [u for u in ranked[s.min_lookups : s.rare_units] if df(u) <= rare]
 
+    def _rarities(self, units: set[str], total: int) -> dict[str, float]:
+        """Inverse document frequencies, kept while the count of articles holds."""
+        known = self._rarity
+        missing = [u for u in units if u not in known]
+        if missing:
+            df = self._frequency(missing)
+            known.update((u, math.log((total + 1) / (df(u) + 0.5))) for u in missing)
+        return known
+
     def _place(self, row: DocRow, candidates: Iterable[DocRow], total: int) -> None:
         """Join the best-linked story, merge the others, note the copied article."""
         found = list(candidates)
-        units = {u for r in (row, *found) for u in r.units}
-        df = self._frequency(units)
-        rarity = {u: math.log((total + 1) / (df(u) + 0.5)) for u in units}
+        rarity = self._rarities({u for r in (row, *found) for u in r.units}, total)
         weighted = weigh(row.units, rarity)
         scores: dict[int, float] = {}
         copy: tuple[float, int] | None = None

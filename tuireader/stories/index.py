@@ -32,6 +32,7 @@ from .sketch import band_keys, containment, jaccard, library_version, signature
 from .tables import DocRow, atomic
 
 _BATCH = 500
+_CACHED_UNITS = 50_000  # frequencies and rarities kept between look-ups (a few MB)
 
 
 @dataclass(frozen=True)
@@ -232,12 +233,13 @@ class StoryIndex:
         return found
 
     def _frequency(self, units: Iterable[str]) -> Callable[[str], int]:
+        """Document frequencies of ``units`` (cached; the cache starts over when large)."""
+        if len(self._df) > _CACHED_UNITS:
+            self._df.clear()
         missing = [u for u in units if u not in self._df]
         if missing:
             found = tables.frequencies(self.conn, missing)
             self._df.update((u, found.get(u, 0)) for u in missing)
-        if len(self._df) > 200_000:  # a bounded cache: big enough for a batch
-            self._df.clear()
         return lambda unit: self._df.get(unit, 0)
 
     def _rarest(self, row: DocRow, total: int) -> list[str]:
@@ -252,6 +254,8 @@ class StoryIndex:
     def _rarities(self, units: set[str], total: int) -> dict[str, float]:
         """Inverse document frequencies, kept while the count of articles holds."""
         known = self._rarity
+        if len(known) > _CACHED_UNITS:
+            known.clear()
         missing = [u for u in units if u not in known]
         if missing:
             df = self._frequency(missing)

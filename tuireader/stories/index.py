@@ -1,0 +1,376 @@
+"""The story index: grouping kept in the derived SQLite index.
+
+    stories = StoryIndex(conn)              # creates its tables if missing
+    if stories.needs_rebuild():
+        stories.rebuild(all_docs)           # from the store of record
+    stories.add_articles(new_docs)          # on import and refresh
+    stories.remove(ids)                     # when articles go
+    stories.fold(ids_in_list_order)         # one row per story
+
+An article added is compared with the articles already grouped: those
+sharing an LSH band or a rare entity unit inside the time window, and
+those sharing a strict band at any time (re-publications).  It joins the
+story it links to best; stories it links to both are merged.  Articles
+are taken in time order, so a rebuild groups as the imports did unless
+they came out of order.
+"""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from itertools import islice
+
+from . import tables
+from .days import days_agree, event_days
+from .features import StoryDoc, digit_tokens, entity_units, figures, main_names, parse_time, shingles, split_lead
+from .match import Evidence, Settings, Weighted, entity_similarity, is_copy, links, times_agree, weigh
+from .sketch import band_keys, containment, jaccard, library_version, signature
+from .tables import DocRow, atomic
+
+_BATCH = 500
+_CACHED_UNITS = 50_000  # frequencies and rarities kept between look-ups (a few MB)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One article of a story."""
+
+    id: str
+    site: str | None
+    time: float | None
+    copy_of: str | None  # the article it re-publishes
+
+
+@dataclass(frozen=True)
+class Story:
+    """A story: its articles (earliest first), outlets and main entities."""
+
+    id: str
+    size: int
+    sources: int  # distinct outlets
+    members: tuple[Member, ...]
+    names: tuple[str, ...]
+    first: float | None
+    last: float | None
+
+
+@dataclass(frozen=True)
+class StoryRow:
+    """One row of a folded list: the article shown and what it stands for."""
+
+    id: str
+    story: str | None
+    folded: tuple[str, ...]  # the other articles of the list in this story
+    other_sources: int  # outlets of the whole story besides the shown article's
+
+
+def hex_id(num: int) -> str:
+    return f"{num:012x}"
+
+
+def _member(row: DocRow) -> Member:
+    return Member(hex_id(row.num), row.site, row.t, None if row.copy_of is None else hex_id(row.copy_of))
+
+
+def _order_key(row: DocRow) -> tuple[bool, float, int]:
+    return (row.t is None, row.t or 0.0, row.num)
+
+
+class StoryIndex:
+    """Stories over the articles of one SQLite index (``conn``)."""
+
+    def __init__(self, conn: sqlite3.Connection, settings: Settings | None = None) -> None:
+        self.conn = conn
+        self.settings = settings or Settings()
+        self._df: dict[str, int] = {}
+        self._rarity: dict[str, float] = {}
+        tables.create(conn)
+        version = f"{tables.SCHEMA_VERSION}:{self.settings.key()}"
+        if tables.info(conn, "version") != version:
+            with atomic(conn):
+                self._clear()
+                tables.set_info(conn, "version", version)
+
+    # --- state ---------------------------------------------------------------
+    def needs_rebuild(self) -> bool:
+        """True until :meth:`rebuild` has run over these tables (new, or from another version)."""
+        return tables.info(self.conn, "complete") != "1"
+
+    def mark_stale(self) -> None:
+        """Note that articles changed without the grouping (it was turned off): a rebuild is due."""
+        tables.set_info(self.conn, "complete", "0")
+
+    def _clear(self) -> None:
+        for table in tables.TABLES[1:]:
+            self.conn.execute(f"DELETE FROM {table}")
+        tables.set_info(self.conn, "complete", "0")
+        self._df.clear()
+
+    def _check_minhash(self) -> None:
+        """Signatures of another MinHash version do not compare: start over (a rebuild is due)."""
+        current = library_version()
+        stored = tables.info(self.conn, "minhash")
+        if stored != current:
+            if stored is not None:
+                self._clear()
+            tables.set_info(self.conn, "minhash", current)
+
+    # --- writing -------------------------------------------------------------
+    def add_articles(self, docs: Iterable[StoryDoc]) -> list[str]:
+        """Group new (or changed) articles; returns the stories they joined."""
+        batch = [self._features(doc) for doc in docs]
+        if not batch:
+            return []
+        with atomic(self.conn):
+            self._check_minhash()
+            self._forget(tables.rows(self.conn, [row.num for row in batch]).values())
+            self._store(batch)
+            order = [row.num for row in sorted(batch, key=_order_key)]
+            self._cluster(order, set(order))
+            found = tables.rows(self.conn, order)
+        return list(dict.fromkeys(hex_id(found[num].story) for num in order))
+
+    def remove(self, ids: Iterable[str]) -> None:
+        """Forget articles.  Their stories keep the other articles."""
+        nums = [int(article_id, 16) for article_id in ids]
+        with atomic(self.conn):
+            self._forget(tables.rows(self.conn, nums).values())
+
+    def rebuild(self, docs: Iterable[StoryDoc], on_progress: Callable[[int], None] | None = None) -> int:
+        """Group every article again from scratch; returns how many were grouped."""
+        with atomic(self.conn):
+            self._clear()
+            self._check_minhash()
+            it = iter(docs)
+            while batch := [self._features(doc) for doc in islice(it, _BATCH)]:
+                self._store(batch)
+            order = [num for (num,) in self.conn.execute("SELECT num FROM story_docs ORDER BY t IS NULL, t, num")]
+            self._cluster(order, set(order), on_progress)
+            tables.set_info(self.conn, "complete", "1")
+        return len(order)
+
+    def _features(self, doc: StoryDoc) -> DocRow:
+        num, t = doc.num, parse_time(doc.time)
+        found = shingles(doc.title, doc.text)
+        lead, rest = split_lead(doc.title, doc.text)
+        lead_tokens, other_tokens = digit_tokens(lead), digit_tokens(rest)
+        units = entity_units(doc.entities)
+        if self.settings.figures:
+            units |= figures(lead_tokens + other_tokens)
+        return DocRow(
+            num=num, story=num, copy_of=None, t=t, site=doc.site, size=len(found),
+            sig=signature(found, self.settings.num_perm), units=units,
+            days=event_days(doc.entities, lead, lead_tokens, other_tokens, t), names=tuple(main_names(doc.entities)),
+        )  # fmt: skip
+
+    def _keys(self, row: DocRow) -> list[int]:
+        s = self.settings
+        return band_keys(row.sig, s.bands, s.rows) + self._copy_keys(row)
+
+    def _copy_keys(self, row: DocRow) -> list[int]:
+        s = self.settings
+        return band_keys(row.sig, s.copy_bands, s.copy_rows, start=s.bands * s.rows)
+
+    def _store(self, batch: Sequence[DocRow]) -> None:
+        for row in batch:
+            tables.insert_doc(self.conn, row, self._keys(row))
+        self._count(batch, +1)
+
+    def _count(self, batch: Iterable[DocRow], sign: int) -> None:
+        counts = Counter(unit for row in batch for unit in row.units)
+        tables.count_units(self.conn, {unit: sign * n for unit, n in counts.items()})
+        for unit in counts:
+            self._df.pop(unit, None)
+
+    def _forget(self, found: Iterable[DocRow]) -> None:
+        gone = list(found)
+        for row in gone:
+            tables.delete_doc(self.conn, row, self._keys(row))
+            self._repoint_copies(row)
+        self._count(gone, -1)
+
+    def _repoint_copies(self, row: DocRow) -> None:
+        """The copies of a removed article now copy the earliest of them."""
+        copies = self.conn.execute(
+            "SELECT num FROM story_docs WHERE story = ? AND copy_of = ? ORDER BY t, num", (row.story, row.num)
+        ).fetchall()
+        if copies:
+            first = copies[0][0]
+            self.conn.execute("UPDATE story_docs SET copy_of = NULL WHERE num = ?", (first,))
+            self.conn.executemany(
+                "UPDATE story_docs SET copy_of = ? WHERE num = ?", [(first, n) for (n,) in copies[1:]]
+            )
+
+    # --- grouping ------------------------------------------------------------
+    def _cluster(
+        self, order: Sequence[int], pending: set[int], on_progress: Callable[[int], None] | None = None
+    ) -> None:
+        """Place each article of ``order`` against those already placed."""
+        total = tables.doc_count(self.conn)
+        self._rarity = {}  # for this count of articles
+        for done, row in enumerate(tables.rows_in_order(self.conn, order), 1):
+            pending.discard(row.num)
+            candidates = self._candidates(row, total) - pending
+            if candidates:
+                self._place(row, tables.rows(self.conn, candidates).values(), total)
+            if on_progress and done % 1000 == 0:
+                on_progress(done)
+
+    def _candidates(self, row: DocRow, total: int) -> set[int]:
+        s = self.settings
+        seconds = s.window_hours * 3600.0 if s.use_time else None
+        found: set[int] = set()
+        if s.use_text:
+            keys = band_keys(row.sig, s.bands, s.rows)
+            found |= tables.by_bands(self.conn, keys, self._copy_keys(row), row.t, seconds)
+        if s.use_entities:
+            found |= tables.by_units(self.conn, self._rarest(row, total), row.t, seconds, s.max_candidates)
+        found.discard(row.num)
+        return found
+
+    def _frequency(self, units: Iterable[str]) -> Callable[[str], int]:
+        """Document frequencies of ``units`` (cached; the cache starts over when large)."""
+        if len(self._df) > _CACHED_UNITS:
+            self._df.clear()
+        missing = [u for u in units if u not in self._df]
+        if missing:
+            found = tables.frequencies(self.conn, missing)
+            self._df.update((u, found.get(u, 0)) for u in missing)
+        return lambda unit: self._df.get(unit, 0)
+
+    def _rarest(self, row: DocRow, total: int) -> list[str]:
+        """The names to look candidates up by: the rare ones (at least the rarest few)."""
+        s = self.settings
+        names = [u for u in row.units if tables.is_name(u)]
+        df = self._frequency(names)
+        ranked = sorted(names, key=lambda u: (df(u), u))
+        rare = max(s.rare_floor, int(total * s.rare_share))
+        return ranked[: s.min_lookups] + [u for u in ranked[s.min_lookups : s.rare_units] if df(u) <= rare]
+
+    def _rarities(self, units: set[str], total: int) -> dict[str, float]:
+        """Inverse document frequencies, kept while the count of articles holds."""
+        known = self._rarity
+        if len(known) > _CACHED_UNITS:
+            known.clear()
+        missing = [u for u in units if u not in known]
+        if missing:
+            df = self._frequency(missing)
+            known.update((u, math.log((total + 1) / (df(u) + 0.5))) for u in missing)
+        return known
+
+    def _place(self, row: DocRow, candidates: Iterable[DocRow], total: int) -> None:
+        """Join the best-linked story, merge the others, note the copied article."""
+        found = list(candidates)
+        rarity = self._rarities({u for r in (row, *found) for u in r.units}, total)
+        weighted = weigh(row.units, rarity)
+        scores: dict[int, float] = {}
+        copy: tuple[float, int] | None = None
+        for other in found:
+            evidence = self._evidence(row, other, weighted, weigh(other.units, rarity))
+            if not links(evidence, self.settings):
+                continue
+            score = evidence.containment + evidence.entities
+            scores[other.story] = max(scores.get(other.story, 0.0), score)
+            if is_copy(evidence, self.settings) and (copy is None or evidence.similarity > copy[0]):
+                copy = (evidence.similarity, other.copy_of or other.num)
+        if not scores:
+            return
+        story = max(scores, key=lambda s: (scores[s], -s))
+        tables.merge_stories(self.conn, story, [s for s in scores if s != story])
+        tables.set_story(self.conn, row.num, story, copy[1] if copy else None)
+
+    def _evidence(self, a: DocRow, b: DocRow, wa: Weighted, wb: Weighted) -> Evidence:
+        similarity = jaccard(a.sig, b.sig)
+        s = self.settings
+        return Evidence(
+            similarity=similarity,
+            containment=containment(similarity, a.size, b.size),
+            entities=entity_similarity(wa, wb),
+            in_window=times_agree(a.t, b.t, s),
+            days_ok=days_agree(a.days, b.days, s.date_slack_days),
+        )
+
+    # --- reading -------------------------------------------------------------
+    def story_of(self, article_id: str) -> str | None:
+        row = self.conn.execute("SELECT story FROM story_docs WHERE num = ?", (int(article_id, 16),)).fetchone()
+        return hex_id(row[0]) if row else None
+
+    def members(self, story_id: str) -> list[Member]:
+        """The articles of a story, earliest first."""
+        rows = self.conn.execute(
+            "SELECT num, site, t, copy_of FROM story_docs WHERE story = ? ORDER BY t IS NULL, t, num",
+            (int(story_id, 16),),
+        )
+        return [Member(hex_id(num), site, t, None if c is None else hex_id(c)) for num, site, t, c in rows]
+
+    def others(self, article_id: str) -> list[Member]:
+        """The other articles of an article's story (for "Cùng sự kiện")."""
+        story = self.story_of(article_id)
+        return [m for m in self.members(story) if m.id != article_id] if story else []
+
+    def stories(self, since: float | None = None, limit: int | None = 50, min_size: int = 2) -> list[Story]:
+        """Stories with an article at or after ``since`` (seconds since the epoch), largest first."""
+        params: tuple[float, ...]
+        where, params = "", ()
+        if since is not None:
+            where, params = "WHERE story IN (SELECT story FROM story_docs WHERE t >= ?)", (since,)
+        query = (
+            f"SELECT story FROM story_docs {where} GROUP BY story HAVING count(*) >= ?"
+            " ORDER BY count(*) DESC, max(t) DESC LIMIT ?"
+        )
+        ids = [s for (s,) in self.conn.execute(query, (*params, min_size, -1 if limit is None else limit))]
+        return [self._story(s) for s in ids]
+
+    def _story(self, story: int) -> Story:
+        nums = [num for (num,) in self.conn.execute("SELECT num FROM story_docs WHERE story = ?", (story,))]
+        found = sorted(tables.rows(self.conn, nums).values(), key=_order_key)
+        names = Counter(name for row in found for name in row.names)
+        times = [row.t for row in found if row.t is not None]
+        return Story(
+            id=hex_id(story), size=len(found), sources=len({r.site or "" for r in found}),
+            members=tuple(_member(r) for r in found), names=tuple(name for name, _ in names.most_common(5)),
+            first=min(times, default=None), last=max(times, default=None),
+        )  # fmt: skip
+
+    def fold(self, ids: Sequence[str]) -> list[StoryRow]:
+        """One row per story of a list, at the place of its first article in ``ids``.
+
+        The row shows the story's most complete original among the listed
+        articles (the earliest of equals); the other listed articles of the
+        story are folded under it.  Articles grouping does not know stay rows.
+        """
+        ids = list(dict.fromkeys(ids))
+        known = tables.rows(self.conn, [int(i, 16) for i in ids])
+        groups: dict[int, list[DocRow]] = {}
+        for article_id in ids:
+            row = known.get(int(article_id, 16))
+            if row is not None:
+                groups.setdefault(row.story, []).append(row)
+        sites = self._story_sites(list(groups))
+        out: list[StoryRow] = []
+        placed: set[int] = set()
+        for article_id in ids:
+            row = known.get(int(article_id, 16))
+            if row is None:
+                out.append(StoryRow(article_id, None, (), 0))
+            elif row.story not in placed:
+                placed.add(row.story)
+                out.append(self._folded_row(groups[row.story], sites.get(row.story, set())))
+        return out
+
+    def _folded_row(self, members: list[DocRow], sites: set[str]) -> StoryRow:
+        shown = min(members, key=lambda r: (r.copy_of is not None, -r.size, *_order_key(r)))
+        others = tuple(hex_id(r.num) for r in members if r is not shown)
+        return StoryRow(hex_id(shown.num), hex_id(shown.story), others, len(sites - {shown.site or ""}))
+
+    def _story_sites(self, stories: list[int]) -> dict[int, set[str]]:
+        sites: dict[int, set[str]] = {}
+        for part in tables.chunks(stories):
+            query = f"SELECT DISTINCT story, site FROM story_docs WHERE story IN ({tables.marks(len(part))})"
+            for story, site in self.conn.execute(query, tuple(part)):
+                sites.setdefault(story, set()).add(site or "")
+        return sites

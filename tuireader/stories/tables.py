@@ -1,0 +1,244 @@
+"""The story tables in the derived SQLite index, and the few queries on them.
+
+``story_docs`` holds, per article, its story, the article it re-publishes
+and the features grouping compares (signature, entity units, days named);
+``story_bands`` and ``story_postings`` find candidates by LSH band and by
+name, both keyed by time so that a look-up reads only the window;
+``story_units`` counts the articles naming each unit, for rarity.
+Articles are numbered as in the rest of the index: their 12-hex-digit id
+as an integer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from hashlib import blake2b
+
+import orjson
+
+from .days import Days
+
+SCHEMA_VERSION = "1"
+NO_TIME = -1.0  # the time of an article without one, in the look-up tables (their keys admit no NULL)
+TABLES = ("story_info", "story_docs", "story_bands", "story_postings", "story_units")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS story_info (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS story_docs (
+    num INTEGER PRIMARY KEY,
+    story INTEGER NOT NULL,
+    copy_of INTEGER,
+    t REAL,
+    site TEXT,
+    size INTEGER NOT NULL,
+    sig BLOB NOT NULL,
+    units TEXT NOT NULL,  -- JSON: entity unit -> weight
+    days TEXT NOT NULL,
+    names TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS story_docs_story ON story_docs (story);
+CREATE INDEX IF NOT EXISTS story_docs_t ON story_docs (t);
+CREATE TABLE IF NOT EXISTS story_bands (
+    key INTEGER NOT NULL, t REAL NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, t, num)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_postings (
+    unit INTEGER NOT NULL, t REAL NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (unit, t, num)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_units (unit TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+"""
+_CHUNK = 500  # bound parameters per IN (...) list
+_SEP = "\x1f"
+
+
+@dataclass(frozen=True)
+class DocRow:
+    """One article's row of ``story_docs``."""
+
+    num: int
+    story: int
+    copy_of: int | None
+    t: float | None
+    site: str | None
+    size: int
+    sig: bytes
+    units: dict[str, float]
+    days: Days
+    names: tuple[str, ...]
+
+
+_COLUMNS = "num, story, copy_of, t, site, size, sig, units, days, names"
+
+
+def encode_units(units: dict[str, float]) -> str:
+    return orjson.dumps(units).decode("utf-8")
+
+
+def decode_units(text: str) -> dict[str, float]:
+    return orjson.loads(text) if text else {}
+
+
+def _row(raw: Sequence) -> DocRow:
+    num, story, copy_of, t, site, size, sig, units, days, names = raw
+    return DocRow(
+        num, story, copy_of, t, site, size, bytes(sig), decode_units(units),
+        Days.decode(days), tuple(n for n in names.split(_SEP) if n),
+    )  # fmt: skip
+
+
+def is_name(unit: str) -> bool:
+    """Names are looked up by; figures ("#12.000") only weigh in the comparison."""
+    return not unit.startswith("#")
+
+
+def unit_hash(unit: str) -> int:
+    """A signed 64-bit key for a unit in ``story_postings``."""
+    return int.from_bytes(blake2b(unit.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+def chunks(items: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def marks(count: int) -> str:
+    return ",".join("?" * count)
+
+
+@contextmanager
+def atomic(conn: sqlite3.Connection) -> Iterator[None]:
+    """A savepoint: one transaction of its own, or nested in the caller's."""
+    conn.execute("SAVEPOINT stories")
+    try:
+        yield
+    except BaseException:
+        conn.execute("ROLLBACK TO stories")
+        conn.execute("RELEASE stories")
+        raise
+    conn.execute("RELEASE stories")
+
+
+def create(conn: sqlite3.Connection) -> None:
+    """The tables, if missing (statement by statement: executescript would commit the caller's transaction)."""
+    for statement in SCHEMA.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def info(conn: sqlite3.Connection, key: str) -> str | None:
+    row = conn.execute("SELECT value FROM story_info WHERE key = ?", (key,)).fetchone()
+    return row[0] if row else None
+
+
+def set_info(conn: sqlite3.Connection, key: str, value: str) -> None:
+    conn.execute("INSERT OR REPLACE INTO story_info (key, value) VALUES (?, ?)", (key, value))
+
+
+def doc_count(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM story_docs").fetchone()[0]
+
+
+def rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, DocRow]:
+    found: dict[int, DocRow] = {}
+    for part in chunks(list(nums)):
+        query = f"SELECT {_COLUMNS} FROM story_docs WHERE num IN ({marks(len(part))})"
+        found.update((raw[0], _row(raw)) for raw in conn.execute(query, tuple(part)))
+    return found
+
+
+def _times(row: DocRow) -> float:
+    return NO_TIME if row.t is None else row.t
+
+
+def insert_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> None:
+    """The article's row, its band keys and its unit postings (its story is itself until clustered)."""
+    conn.execute(
+        f"INSERT OR REPLACE INTO story_docs ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        (
+            row.num, row.story, row.copy_of, row.t, row.site, row.size, row.sig, encode_units(row.units),
+            row.days.encode(), _SEP.join(row.names),
+        ),
+    )  # fmt: skip
+    t = _times(row)
+    conn.executemany("INSERT OR IGNORE INTO story_bands (key, t, num) VALUES (?,?,?)", [(k, t, row.num) for k in bands])
+    conn.executemany(
+        "INSERT OR IGNORE INTO story_postings (unit, t, num) VALUES (?,?,?)",
+        [(unit_hash(u), t, row.num) for u in row.units if is_name(u)],
+    )
+
+
+def delete_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> None:
+    """Forget an article's row, band keys and postings (found by their keys, not scanned for)."""
+    t = _times(row)
+    conn.executemany("DELETE FROM story_bands WHERE key = ? AND t = ? AND num = ?", [(k, t, row.num) for k in bands])
+    conn.executemany(
+        "DELETE FROM story_postings WHERE unit = ? AND t = ? AND num = ?",
+        [(unit_hash(u), t, row.num) for u in row.units if is_name(u)],
+    )
+    conn.execute("DELETE FROM story_docs WHERE num = ?", (row.num,))
+
+
+def count_units(conn: sqlite3.Connection, counts: dict[str, int]) -> None:
+    """Add ``counts`` (articles per unit, negative to remove) to the document frequencies."""
+    conn.executemany(
+        "INSERT INTO story_units (unit, df) VALUES (?, ?) ON CONFLICT (unit) DO UPDATE SET df = df + excluded.df",
+        list(counts.items()),
+    )
+    gone = [(unit,) for unit, n in counts.items() if n < 0]
+    conn.executemany("DELETE FROM story_units WHERE unit = ? AND df <= 0", gone)
+
+
+def frequencies(conn: sqlite3.Connection, units: Iterable[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for part in chunks(list(units)):
+        query = f"SELECT unit, df FROM story_units WHERE unit IN ({marks(len(part))})"
+        found.update(conn.execute(query, tuple(part)))
+    return found
+
+
+def _window(t: float | None, seconds: float | None) -> tuple[str, tuple]:
+    if t is None or seconds is None:
+        return "1", ()
+    return "(t BETWEEN ? AND ? OR t = ?)", (t - seconds, t + seconds, NO_TIME)
+
+
+def by_bands(
+    conn: sqlite3.Connection, keys: Sequence[int], anytime: Sequence[int], t: float | None, seconds: float | None
+) -> set[int]:
+    """Articles sharing one of ``keys`` inside the window, or one of ``anytime`` whenever."""
+    where, params = _window(t, seconds)
+    query = (
+        f"SELECT num FROM story_bands WHERE key IN ({marks(len(keys))}) AND {where}"
+        f" UNION SELECT num FROM story_bands WHERE key IN ({marks(len(anytime))})"
+    )
+    return {num for (num,) in conn.execute(query, (*keys, *params, *anytime))}
+
+
+def by_units(
+    conn: sqlite3.Connection, units: Sequence[str], t: float | None, seconds: float | None, limit: int
+) -> set[int]:
+    """Articles naming the most of ``units``, inside the window."""
+    if not units:
+        return set()
+    where, params = _window(t, seconds)
+    query = (
+        f"SELECT num FROM story_postings WHERE unit IN ({marks(len(units))}) AND {where}"
+        " GROUP BY num ORDER BY count(*) DESC LIMIT ?"
+    )
+    return {num for (num,) in conn.execute(query, (*(unit_hash(u) for u in units), *params, limit))}
+
+
+def rows_in_order(conn: sqlite3.Connection, nums: Sequence[int]) -> Iterator[DocRow]:
+    """The rows of ``nums`` in that order, read a chunk at a time."""
+    for part in chunks(nums):
+        found = rows(conn, part)
+        yield from (found[num] for num in part if num in found)
+
+
+def set_story(conn: sqlite3.Connection, num: int, story: int, copy_of: int | None) -> None:
+    conn.execute("UPDATE story_docs SET story = ?, copy_of = ? WHERE num = ?", (story, copy_of, num))
+
+
+def merge_stories(conn: sqlite3.Connection, into: int, others: Iterable[int]) -> None:
+    conn.executemany("UPDATE story_docs SET story = ? WHERE story = ?", [(into, other) for other in others])

@@ -132,33 +132,21 @@ def _fold_char(ch: str) -> str:
     return base.translate(_FOLD_EXTRA).casefold()
 
 
-def _build_fold_table() -> dict[int, str | None]:
-    # Precomputed for the Latin blocks Vietnamese uses; other scripts pass through.
-    table: dict[int, str | None] = {}
-    for start, end in ((0x00C0, 0x0250), (0x1E00, 0x1F00)):
-        for code in range(start, end):
-            folded = _fold_char(chr(code))
-            if folded != chr(code):
-                table[code] = folded
-    for code in range(0x0300, 0x0370):  # stray combining marks
-        table[code] = None
-    return table
+class _FoldTable(dict[int, str | None]):
+    """``str.translate`` table that folds each character the first time it is met, then remembers it."""
+
+    def __missing__(self, code: int) -> str | None:
+        folded = _fold_char(chr(code)) or None  # a lone combining mark folds to nothing
+        self[code] = folded
+        return folded
 
 
-_fold_table: dict[int, str | None] | None = None  # built on first use: start-up does not fold
+_FOLD_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
     """Drop diacritics (``đ`` → ``d``) and case: the search key."""
-    global _fold_table
-    if _fold_table is None:
-        _fold_table = _build_fold_table()
-    folded = unicodedata.normalize("NFC", text).translate(_fold_table).casefold()
-    if folded.isascii():
-        return folded
-    # Letters outside the precomputed blocks (Greek, Cyrillic with marks...): the slow, general way.
-    stripped = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
-    return stripped.translate(_FOLD_EXTRA)
+    return unicodedata.normalize("NFC", text).translate(_FOLD_TABLE)
 
 
 def fold_with_map(text: str) -> tuple[str, list[int]]:

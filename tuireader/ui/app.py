@@ -7,6 +7,7 @@ refreshing feeds) in thread workers with visible progress.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from functools import partial
 from pathlib import Path
@@ -88,6 +89,9 @@ class TuiReaderApp(App[None]):
         self._import_samples = import_samples
         self._theme_ready = False
         self._library_jobs = 0
+        # Set once the library is fully open (index up to date, samples imported), or at
+        # mount when it is read-only and is not opened further: tests wait on it.
+        self.opened_event = asyncio.Event()
 
     def notify(
         self,
@@ -127,6 +131,8 @@ class TuiReaderApp(App[None]):
         if not self.library.read_only:
             # After the first paint, so the progress shows on the main screen.
             self.call_after_refresh(self._start_opening)
+        else:
+            self.opened_event.set()
 
     def _show_library_notices(self) -> None:
         for notice in self.library.take_notices():
@@ -210,6 +216,7 @@ class TuiReaderApp(App[None]):
         finally:
             self.call_from_thread(self._end_job, changed)
             self.call_from_thread(self._show_library_notices)
+            self.call_from_thread(self.opened_event.set)
         self._update_stale_entities()
 
     @work(thread=True, group="entities")

@@ -19,11 +19,6 @@ LONG_TITLE = "Báo Thử Nghiệm - Tin mới nhất về mọi lĩnh vực củ
 
 
 @pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
 def sample_library(tmp_path):
     library = Library.open(build_sample_library(tmp_path / "library", with_markup_article=False))
     yield library

@@ -31,6 +31,7 @@ from .test_ui_support import (
     prompt_input,
     run,
     settle,
+    shown_notifications,
     strip_lines,
     until,
     until_notified,
@@ -420,8 +421,15 @@ async def test_read_only_library_refuses_changes_with_a_message(library_path, tm
         ids = second.query_ids("")
         async with run(make_app(second, tmp_path)) as pilot:
             await settle(pilot)
-            await pilot.press("b", "enter")
-            await until_notified(pilot, "read-only")
+            await until_notified(pilot, "open read-only")  # said at start
+
+            def times_said() -> int:
+                return sum("open read-only" in shown for shown in shown_notifications(pilot.app))
+
+            assert times_said() == 1
+            await pilot.press("b")  # refused, saying why again
+            await until(pilot, lambda: times_said() == 2, "the refusal", shown=lambda: shown_notifications(pilot.app))
+            await pilot.press("enter")  # reading is allowed
             assert main_screen(pilot.app).article.id == ids[0]
         assert not owner.summaries([ids[0]])[0].bookmarked
         assert not owner.summaries([ids[0]])[0].read

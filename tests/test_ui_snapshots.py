@@ -180,7 +180,7 @@ def test_narrow_terminal_with_search(snap_compare, reader_app):
 
 
 def test_narrow_terminal_with_the_entity_panel_shown(snap_compare, reader_app):
-    # Below 80 columns... at 80 the entity panel is hidden until it is focused (4).
+    # At 80 columns the sources pane gives its room to the list and the article; the entity panel stays, focused.
     assert snap_compare(reader_app, terminal_size=(80, 24), run_before=after("enter", "4"))
 
 

@@ -18,11 +18,12 @@ import asyncio
 import sys
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from tests.test_ui_support import run, settle, shown_notifications, until  # noqa: E402
+from tests.test_ui_support import SAMPLE_ADDED, run, settle, shown_notifications, until  # noqa: E402
 from tuireader.library import Library  # noqa: E402
 from tuireader.ui.app import TuiReaderApp  # noqa: E402
 from tuireader.ui.screens.help import HelpScreen  # noqa: E402
@@ -34,20 +35,22 @@ async def capture(out: Path, size: tuple[int, int]) -> list[Path]:
         library = Library.open(Path(tmp) / "library")
         try:
             app = TuiReaderApp(library, config_path=Path(tmp) / "config.toml")
-            async with run(app, size) as pilot:
-                await settle(pilot)
-                if not app.main_screen or not app.main_screen.article_ids:
-                    problems = "; ".join(shown_notifications(app)) or "no articles"
-                    raise SystemExit(f"The sample corpus did not import ({problems}); nothing to show.")
-                await pilot.press("j", "enter", "4", "down")
-                await settle(pilot)
-                await pilot.wait_for_scheduled_animations()
-                written.append(Path(app.save_screenshot("main.svg", str(out))))
-                await pilot.press("question_mark")
-                await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
-                await settle(pilot)
-                await pilot.wait_for_scheduled_animations()
-                written.append(Path(app.save_screenshot("help.svg", str(out))))
+            # The undated sample articles are listed by import time: one fixed time keeps their order.
+            with mock.patch("tuireader.library.importing.now_iso", return_value=SAMPLE_ADDED):
+                async with run(app, size) as pilot:
+                    await settle(pilot)
+                    if not app.main_screen or not app.main_screen.article_ids:
+                        problems = "; ".join(shown_notifications(app)) or "no articles"
+                        raise SystemExit(f"The sample corpus did not import ({problems}); nothing to show.")
+                    await pilot.press("j", "enter", "4", "down")
+                    await settle(pilot)
+                    await pilot.wait_for_scheduled_animations()
+                    written.append(Path(app.save_screenshot("main.svg", str(out))))
+                    await pilot.press("question_mark")
+                    await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+                    await settle(pilot)
+                    await pilot.wait_for_scheduled_animations()
+                    written.append(Path(app.save_screenshot("help.svg", str(out))))
         finally:
             library.close()
     return written

@@ -13,6 +13,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 from textual.widgets import Input, Label
 
@@ -29,26 +30,37 @@ WAIT_LIMIT = 60.0  # seconds: only a hung reader gets near it, even on a machine
 MARKUP_TITLE = "[red]Độc[/red] [link=http://x]hại[/link] [b]Hà Nội"
 
 
+# One import time for every article of the sample library: the list is ordered by it
+# (the sample articles have no date), so the order must not depend on the second the
+# library was built in.
+SAMPLE_ADDED = "2024-06-15T08:00:00Z"
+
+
 def build_sample_library(root: Path, *, with_markup_article: bool = True) -> Path:
-    """A library at ``root`` with the sample corpus (and one markup-titled article)."""
+    """A library at ``root`` with the sample corpus (and one markup-titled article), all added at SAMPLE_ADDED."""
     library = Library.open(root)
     try:
-        library.import_paths([SAMPLE_CORPUS], source="Sample corpus")
-        if with_markup_article:
-            extra = root.parent / f"{root.name}-extra"
-            extra.mkdir()
-            (extra / "markup.txt").write_text(
-                MARKUP_TITLE + "\n\nNgười dân Hà Nội đọc tin về [bold]thời tiết[/bold] sáng nay ở thủ đô.\n\n"
-                "Trời Hà Nội mát, nhiều người đi dạo quanh hồ Hoàn Kiếm vào buổi sáng.\n",
-                encoding="utf-8",
-            )
-            (extra / "index.json").write_text(
-                json.dumps({"files": {"markup.txt": {"title": MARKUP_TITLE, "site": "[i]site[/i]"}}}), encoding="utf-8"
-            )
-            library.import_paths([extra], source="Tests")
+        with mock.patch("tuireader.library.importing.now_iso", return_value=SAMPLE_ADDED):
+            library.import_paths([SAMPLE_CORPUS], source="Sample corpus")
+            if with_markup_article:
+                library.import_paths([_markup_article(root.parent / f"{root.name}-extra")], source="Tests")
     finally:
         library.close()
     return root
+
+
+def _markup_article(folder: Path) -> Path:
+    """A folder holding one article whose title and site look like markup."""
+    folder.mkdir()
+    (folder / "markup.txt").write_text(
+        MARKUP_TITLE + "\n\nNgười dân Hà Nội đọc tin về [bold]thời tiết[/bold] sáng nay ở thủ đô.\n\n"
+        "Trời Hà Nội mát, nhiều người đi dạo quanh hồ Hoàn Kiếm vào buổi sáng.\n",
+        encoding="utf-8",
+    )
+    (folder / "index.json").write_text(
+        json.dumps({"files": {"markup.txt": {"title": MARKUP_TITLE, "site": "[i]site[/i]"}}}), encoding="utf-8"
+    )
+    return folder
 
 
 def make_app(library: Library, tmp_path: Path, config: str | None = None) -> TuiReaderApp:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+from dataclasses import dataclass
 
 import pytest
 from rich.text import Text
+from textual.app import App
 
 from tuireader.library import Library
 from tuireader.ui.app import TuiReaderApp
@@ -438,41 +440,68 @@ async def test_read_only_library_refuses_changes_with_a_message(library_path, tm
         owner.close()
 
 
+@dataclass
+class ListRow:
+    id: str
+    title: str
+    site: str
+    published: str | None
+    read: bool
+    bookmarked: bool
+
+
+class ListApp(App[None]):
+    """An article list alone, over rows made up on demand; ``requested`` holds how many each fetch asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requested: list[int] = []
+
+    def rows(self, ids: list[str]) -> list[ListRow]:
+        self.requested.append(len(ids))
+        return [ListRow(i, f"Tin số {i}", "vnexpress.net", "2024-05-31T08:00:00", False, False) for i in ids]
+
+    def compose(self):
+        yield ArticleList(self.rows)
+
+
+HUGE = [str(n) for n in range(50_000)]
+
+
+async def until_laid_out(pilot, articles: ArticleList) -> None:
+    """Wait until the list has been laid out for its ids: its scrollbar shows."""
+    await until(pilot, lambda: articles.show_vertical_scrollbar, "the list laid out with its scrollbar")
+
+
 async def test_article_list_fetches_only_visible_rows_of_a_huge_list(tmp_path):
-    from dataclasses import dataclass
-
-    from textual.app import App
-
-    @dataclass
-    class Row:
-        id: str
-        title: str
-        site: str
-        published: str | None
-        read: bool
-        bookmarked: bool
-
-    requested: list[int] = []
-
-    def rows(ids: list[str]) -> list[Row]:
-        requested.append(len(ids))
-        return [Row(i, f"Tin số {i}", "vnexpress.net", "2024-05-31T08:00:00", False, False) for i in ids]
-
-    class ListApp(App[None]):
-        def compose(self):
-            yield ArticleList(rows)
-
-    ids = [str(n) for n in range(50_000)]
-    async with ListApp().run_test(size=(100, 30)) as pilot:
-        articles = pilot.app.query_one(ArticleList)
-        articles.ids = ids
-        await until(pilot, lambda: "Tin số 0" in strip_lines(articles)[0], "the first row", shown=requested.copy)
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        articles = app.query_one(ArticleList)
+        articles.ids = HUGE
+        await until_laid_out(pilot, articles)
+        assert "Tin số 0" in strip_lines(articles)[0]
         assert "31/05/2024" in strip_lines(articles)[0]
         await pilot.press("end")
         assert articles.cursor == 49_999
-        await until(pilot, lambda: "Tin số 49999" in strip_lines(articles)[-1], "the last row at the bottom")
-        assert sum(requested) <= 4 * 30
-        assert max(requested) <= 30
+        assert "Tin số 49999" in strip_lines(articles)[-1]
+        assert sum(app.requested) <= 4 * 30
+        assert max(app.requested) <= 30
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ArticleList._scroll_cursor_into_view scrolls without force=True: before the new list's scrollbar"
+    " is laid out, Textual does not allow the scroll, and the cursor stays off screen",
+)
+async def test_the_cursor_stays_in_view_when_it_moves_before_the_new_list_is_laid_out(tmp_path):
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        articles = app.query_one(ArticleList)
+        articles.ids = HUGE
+        articles.action_last()  # as a key handled before the next layout
+        await until_laid_out(pilot, articles)
+        assert articles.cursor == 49_999
+        assert "Tin số 49999" in strip_lines(articles)[-1]
 
 
 async def test_open_in_browser_without_url_notifies(library, tmp_path, monkeypatch):

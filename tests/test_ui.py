@@ -28,6 +28,7 @@ from tuireader.ui.widgets.source_tree import SourceTree
 from .test_ui_support import (
     MARKUP_TITLE,
     WAIT_LIMIT,
+    click_when_drawn,
     main_screen,
     make_app,
     prompt_input,
@@ -563,7 +564,8 @@ async def test_mouse_click_opens_an_article_and_selects_a_source(library, tmp_pa
             for y in range(tree.last_line + 1)
             if tree.get_node_at_line(y) is not None and getattr(tree.get_node_at_line(y).data, "kind", "") == "unread"
         )
-        await pilot.click(offset=(tree.content_region.x + 6, tree.content_region.y + line))
+        drawn = await click_when_drawn(pilot, tree.content_region.x + 6, tree.content_region.y + line, "line")
+        assert drawn == line
         await until(pilot, lambda: screen.view_query == "is:unread", "the Unread view", shown=lambda: screen.view_query)
 
 
@@ -641,16 +643,16 @@ async def test_click_on_entity_shows_mentions_double_click_opens_its_feed(librar
         screen = main_screen(pilot.app)
         await pilot.press("enter")
         panel = screen.query_one(EntityPanel)
-        await until(pilot, lambda: panel.option_count > 0, "the open article's entities")
         # Below the border and the first group heading: the first entity.
-        await pilot.click(EntityPanel, offset=(3, 2))
+        x, y = panel.region.x + 3, panel.region.y + 2
+        await click_when_drawn(pilot, x, y, "option")
         await until(
             pilot,
             lambda: panel.highlighted_entity is not None and screen.query_one(ArticleView).mentions,
             "the clicked entity's mentions",
         )
         assert screen.view_query == ""
-        await pilot.click(EntityPanel, offset=(3, 2), times=2)
+        await click_when_drawn(pilot, x, y, "option", times=2)
         await until(pilot, lambda: screen.view_query.startswith("entity:"), "the entity's feed")
 
 
@@ -662,8 +664,13 @@ async def test_space_pages_the_article_then_opens_the_next_unread(library, tmp_p
         view = screen.query_one(ArticleView)
         await pilot.press("space")  # nothing open: opens the article under the cursor
         assert screen.article.id == ids[0]
-        # The view lays the article out on its next turn; until then it has no pages to turn.
-        await until(pilot, lambda: not view.at_end, "the article laid out, longer than the pane")
+        # The view lays the article out on its next turn, the screen its scrollbar after that:
+        # until then there are no pages to turn.
+        await until(
+            pilot,
+            lambda: not view.at_end and view.show_vertical_scrollbar,
+            "the article laid out, longer than the pane",
+        )
         pages = 0
         while not view.at_end and pages < 50:
             await pilot.press("space")

@@ -239,3 +239,19 @@ async def until_palette_lists(pilot, titles: list[str]) -> None:
         f"the command palette to list {titles}",
         shown=lambda: palette_options(pilot.app),
     )
+
+
+async def click_when_drawn(pilot, x: int, y: int, key: str, *, times: int = 1) -> object:
+    """Click the screen at (x, y) once what is drawn there carries ``key`` (a widget's click target, such
+    as an option or a tree line): a click lands on what was last drawn, not on what a widget holds now."""
+    screen = pilot.app.screen
+
+    def target() -> object:
+        return screen.get_style_at(x, y).meta.get(key)
+
+    await until(
+        pilot, lambda: target() is not None, f"a {key} drawn at ({x}, {y})", shown=lambda: screen.get_style_at(x, y)
+    )
+    drawn = target()
+    await pilot.click(offset=(x, y), times=times)
+    return drawn

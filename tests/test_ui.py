@@ -363,8 +363,6 @@ async def test_markup_like_title_shows_literally_everywhere(library, tmp_path):
 
 
 async def test_entity_panel_shows_markup_like_names_literally(tmp_path):
-    from textual.app import App
-
     class PanelApp(App[None]):
         def compose(self):
             yield EntityPanel()

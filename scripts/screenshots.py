@@ -4,7 +4,9 @@
 Builds a throw-away library, lets the app import the bundled sample corpus
 as it does on first start, opens an article, selects an entity and saves
 ``screenshots/main.svg`` and ``screenshots/help.svg`` (and PNG copies when
-``cairosvg`` is installed).
+``cairosvg`` is installed).  Each capture waits until the reader has settled,
+as the snapshot tests do, so it does not depend on the machine's speed (the
+test extras are needed: ``pip install -e ".[test]"``).
 
     python scripts/screenshots.py [--out screenshots] [--size 160x48]
 """
@@ -16,12 +18,15 @@ import asyncio
 import sys
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from tests.test_ui_support import SAMPLE_ADDED, run, settle, shown_notifications, until  # noqa: E402
 from tuireader.library import Library  # noqa: E402
 from tuireader.ui.app import TuiReaderApp  # noqa: E402
+from tuireader.ui.screens.help import HelpScreen  # noqa: E402
 
 
 async def capture(out: Path, size: tuple[int, int]) -> list[Path]:
@@ -30,18 +35,22 @@ async def capture(out: Path, size: tuple[int, int]) -> list[Path]:
         library = Library.open(Path(tmp) / "library")
         try:
             app = TuiReaderApp(library, config_path=Path(tmp) / "config.toml")
-            async with app.run_test(size=size) as pilot:
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-                if not app.main_screen or not app.main_screen.article_ids:
-                    problems = "; ".join(n.message for n in app._notifications) or "no articles"
-                    raise SystemExit(f"The sample corpus did not import ({problems}); nothing to show.")
-                await pilot.press("j", "enter", "4", "down")
-                await pilot.pause()
-                written.append(Path(app.save_screenshot("main.svg", str(out))))
-                await pilot.press("question_mark")
-                await pilot.pause()
-                written.append(Path(app.save_screenshot("help.svg", str(out))))
+            # The undated sample articles are listed by import time: one fixed time keeps their order.
+            with mock.patch("tuireader.library.importing.now_iso", return_value=SAMPLE_ADDED):
+                async with run(app, size) as pilot:
+                    await settle(pilot)
+                    if not app.main_screen or not app.main_screen.article_ids:
+                        problems = "; ".join(shown_notifications(app)) or "no articles"
+                        raise SystemExit(f"The sample corpus did not import ({problems}); nothing to show.")
+                    await pilot.press("j", "enter", "4", "down")
+                    await settle(pilot)
+                    await pilot.wait_for_scheduled_animations()
+                    written.append(Path(app.save_screenshot("main.svg", str(out))))
+                    await pilot.press("question_mark")
+                    await until(pilot, lambda: isinstance(app.screen, HelpScreen), "the help screen")
+                    await settle(pilot)
+                    await pilot.wait_for_scheduled_animations()
+                    written.append(Path(app.save_screenshot("help.svg", str(out))))
         finally:
             library.close()
     return written

@@ -1,8 +1,9 @@
-"""Shared fixtures: real library folders in temporary directories."""
+"""Shared fixtures: real library folders in temporary directories, and a reader without delays."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -37,8 +38,39 @@ def _no_ui_delays(monkeypatch):
 
 
 @pytest.fixture
+def anyio_backend() -> str:
+    """The UI tests (marked ``anyio``) run on asyncio, as Textual does."""
+    return "asyncio"
+
+
+@pytest.fixture
 def sample_corpus() -> Path:
     return SAMPLE_CORPUS
+
+
+@pytest.fixture(scope="session")
+def _library_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.test_ui_support import build_sample_library
+
+    return build_sample_library(tmp_path_factory.mktemp("template") / "library")
+
+
+@pytest.fixture
+def library_path(_library_template: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the sample library (the sample corpus and one markup-titled article) for one test."""
+    target = tmp_path / "library"
+    shutil.copytree(_library_template, target, ignore=shutil.ignore_patterns("*.lock", "lock"))
+    return target
+
+
+@pytest.fixture
+def library(library_path: Path):
+    """The sample library at ``library_path``, open for the test."""
+    from tuireader.library import Library
+
+    lib = Library.open(library_path)
+    yield lib
+    lib.close()
 
 
 def run_cli(

@@ -8,6 +8,8 @@ bounded so the suite stays fast.
 from __future__ import annotations
 
 import re
+from datetime import date
+from urllib.parse import urlsplit
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -29,7 +31,8 @@ def feed_document(title: str, items: list[tuple[str, str]]) -> str:
     body = "".join(
         f"<item><title>{t}</title><link>{link}</link><description>{t}</description></item>" for t, link in items
     )
-    return f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{title}</title>{body}</channel></rss>"
+    head = "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'>"
+    return f"{head}<channel><title>{title}</title>{body}</channel></rss>"
 
 
 @FUZZ
@@ -66,16 +69,54 @@ def test_feed_text_comes_out_without_controls(title, items):
 @given(st.binary(max_size=300))
 def test_parse_opml_only_raises_opml_error(data):
     try:
-        parse_opml(data)
+        feeds = parse_opml(data)
     except OpmlError:
-        pass
+        return
+    urls = [feed.url for feed in feeds]
+    assert len(urls) == len(set(urls))
+    for feed in feeds:
+        parts = urlsplit(feed.url)
+        assert parts.scheme in ("http", "https") and parts.hostname
+        for value in (feed.url, feed.title or "", *feed.tags):
+            assert not CONTROL.search(value)
 
 
 @FUZZ
 @given(st.text(max_size=80))
-def test_query_language_never_raises(text):
+def test_query_language_never_raises_and_keeps_to_what_was_typed(text):
     parsed = parse_query(text)
-    assert isinstance(parsed.errors, list)
+    assert set(parsed.flags) <= {"unread", "read", "bookmarked"}
+    for moment in (parsed.before, parsed.after):
+        assert moment is None or date.fromisoformat(moment).isoformat() == moment
+    for value in (*parsed.words, *parsed.phrases, *parsed.tags, *parsed.not_tags, *parsed.sites, *parsed.entities):
+        assert value and value in text
+    for error in parsed.errors:
+        assert error.startswith(("unknown is:", "before:", "after:"))
+
+
+query_word = st.text(alphabet="abcdđeêghiklmnoôơuưxyàảãáạ", min_size=1, max_size=8)
+query_value = st.text(alphabet="abcdđeêghiklmnoôơuưxyàảãáạ .-", max_size=12).map(str.strip).filter(bool)
+
+
+@FUZZ
+@given(
+    st.lists(query_word, max_size=4),
+    st.lists(query_value, max_size=2),
+    st.lists(query_value, max_size=2),
+    st.lists(st.sampled_from(["unread", "read", "bookmarked", "bogus"]), max_size=2),
+    st.one_of(st.none(), st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31))),
+)
+def test_a_composed_query_is_parsed_back_into_its_parts(words, tags, not_tags, flags, before):
+    parts = [*words, *(f'tag:"{tag}"' for tag in tags), *(f'-tag:"{tag}"' for tag in not_tags)]
+    parts += [f"is:{flag}" for flag in flags]
+    if before is not None:
+        parts.append(f"before:{before.isoformat()}")
+    parsed = parse_query(" ".join(parts))
+    assert parsed.words == words
+    assert parsed.tags == tags and parsed.not_tags == not_tags
+    assert parsed.flags == [flag for flag in flags if flag != "bogus"]
+    assert len(parsed.errors) == flags.count("bogus")
+    assert parsed.before == (before.isoformat() if before else None)
 
 
 @FUZZ

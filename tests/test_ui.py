@@ -1,12 +1,19 @@
-"""Pilot tests of the reader UI on a real library holding the sample corpus."""
+"""Pilot tests of the reader UI on a real library holding the sample corpus.
+
+Each test waits for what it checks (``settle``, ``until``, a notification on
+screen), never for a while; the fixtures are in ``conftest.py``.
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
+import asyncio
+import json
+import threading
+from dataclasses import dataclass
 
 import pytest
 from rich.text import Text
-from textual.widgets import Input
+from textual.app import App
 
 from tuireader.library import Library
 from tuireader.ui.app import TuiReaderApp
@@ -19,61 +26,32 @@ from tuireader.ui.widgets.article_view import ArticleView
 from tuireader.ui.widgets.entity_panel import EntityPanel
 from tuireader.ui.widgets.source_tree import SourceTree
 
-from .test_ui_support import (  # noqa: F401
+from .test_ui_support import (
     MARKUP_TITLE,
-    UI_SIZE,
-    _library_template,
-    library_path,
+    WAIT_LIMIT,
+    click_when_drawn,
+    main_screen,
+    make_app,
+    prompt_input,
+    run,
     settle,
+    shown_notifications,
     strip_lines,
-    until_started,
+    until,
+    until_notified,
+    until_palette_lists,
+    walk_sources_to,
 )
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-def make_app(library: Library, tmp_path: Path, config: str | None = None) -> TuiReaderApp:
-    config_path = tmp_path / "config.toml"
-    if config is not None:
-        config_path.write_text(config, encoding="utf-8")
-    return TuiReaderApp(library, config_path=config_path, import_samples=False)
-
-
-@pytest.fixture
-def library(library_path: Path):
-    lib = Library.open(library_path)
-    yield lib
-    lib.close()
-
-
-def main_screen(app: TuiReaderApp) -> MainScreen:
-    screen = app.main_screen
-    assert screen is not None
-    return screen
-
-
-async def walk_sources_to(pilot, tree: SourceTree, wanted) -> None:
-    """Focus the sources pane and press j until the highlighted entry is ``wanted``."""
-    await pilot.press("1")
-    for _ in range(40):
-        entry = tree.highlighted_entry
-        if entry is not None and wanted(entry):
-            return
-        await pilot.press("j")
-    raise AssertionError("the wanted source never got highlighted")
 
 
 async def test_opens_showing_every_article_title(library, tmp_path):
     ids = library.query_ids("")
     titles = [row.title for row in library.summaries(ids)]
     assert len(titles) == 6
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         articles = pilot.app.screen.query_one(ArticleList)
         assert articles.ids == ids
         shown = "\n".join(strip_lines(articles))
@@ -83,8 +61,8 @@ async def test_opens_showing_every_article_title(library, tmp_path):
 
 
 async def test_j_and_k_move_the_cursor(library, tmp_path):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         articles = pilot.app.screen.query_one(ArticleList)
         assert articles.cursor == 0
         await pilot.press("j", "j")
@@ -99,13 +77,13 @@ async def test_j_and_k_move_the_cursor(library, tmp_path):
 
 
 async def test_enter_opens_article_with_body_and_entities_and_marks_it_read(library, tmp_path):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await until_started(pilot)
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
         articles = screen.query_one(ArticleList)
-        await pilot.press("j", "enter")
-        await pilot.pause()
         opened_id = articles.ids[1]
+        await pilot.press("j", "enter")
+        await settle(pilot)
         article = library.article(opened_id)
         view = screen.query_one(ArticleView)
         assert view.article.id == opened_id
@@ -126,19 +104,20 @@ async def test_enter_opens_article_with_body_and_entities_and_marks_it_read(libr
 
 async def test_read_state_survives_a_restart(library_path, tmp_path):
     lib = Library.open(library_path)
-    async with make_app(lib, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(lib, tmp_path)) as pilot:
+        await settle(pilot)
         articles = pilot.app.screen.query_one(ArticleList)
-        await pilot.press("j", "j", "enter")
-        await pilot.pause()
         opened_id = articles.ids[2]
+        await pilot.press("j", "j", "enter")
+        assert main_screen(pilot.app).article.id == opened_id
+        await settle(pilot)
         await pilot.press("q")
     lib.close()
 
     reopened = Library.open(library_path)
     try:
-        async with make_app(reopened, tmp_path).run_test(size=UI_SIZE) as pilot:
-            await pilot.pause()
+        async with run(make_app(reopened, tmp_path)) as pilot:
+            await settle(pilot)
             articles = pilot.app.screen.query_one(ArticleList)
             index = articles.ids.index(opened_id)
             lines = strip_lines(articles)
@@ -151,8 +130,8 @@ async def test_read_state_survives_a_restart(library_path, tmp_path):
 async def test_n_and_p_walk_the_unread_articles(library, tmp_path):
     ids = library.query_ids("")
     library.set_read([ids[1]], True)
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
         await pilot.press("n")  # nothing open yet: the unread article under the cursor
         assert screen.article.id == ids[0]
@@ -167,14 +146,15 @@ async def test_n_and_p_walk_the_unread_articles(library, tmp_path):
 
 async def test_bookmark_read_toggle_and_mark_view_read_with_undo(library, tmp_path):
     ids = library.query_ids("")
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         articles = pilot.app.screen.query_one(ArticleList)
         await pilot.press("b")
         assert library.summaries([ids[0]])[0].bookmarked is True
         assert "★" in strip_lines(articles)[0]
         await pilot.press("b")
         assert library.summaries([ids[0]])[0].bookmarked is False
+        assert "★" not in strip_lines(articles)[0]
 
         await pilot.press("r")
         assert library.summaries([ids[0]])[0].read is True
@@ -184,50 +164,52 @@ async def test_bookmark_read_toggle_and_mark_view_read_with_undo(library, tmp_pa
         await pilot.press("R")
         assert all(row.read for row in library.summaries(ids))
         assert not any("●" in line for line in strip_lines(articles))
+        await until_notified(pilot, f"Marked {len(ids)} articles read. Press u to undo.")
         await pilot.press("u")
         assert not any(row.read for row in library.summaries(ids))
+        assert all("●" in line for line in strip_lines(articles)[: len(ids)])
 
 
 async def test_tags_dialog_adds_and_removes_tags(library, tmp_path):
     ids = library.query_ids("")
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await until_started(pilot)
-        await pilot.press("t")
-        await pilot.pause()
-        pilot.app.screen.query_one(Input).value = "ngoai-giao, nga"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert set(library.summaries([ids[0]])[0].tags) == {"ngoai-giao", "nga"}
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         tree = pilot.app.screen.query_one(SourceTree)
+        await pilot.press("t")
+        await prompt_input(pilot, "Tags")
+        await pilot.press(*"ngoai-giao, nga", "enter")
+        await until(pilot, lambda: set(library.summaries([ids[0]])[0].tags) == {"ngoai-giao", "nga"}, "both tags")
+        await settle(pilot)  # the sources are counted again in a worker
         assert any(entry.kind == "tag" and entry.label == "nga" for entry in tree.entries)
         await pilot.press("t")
-        await pilot.pause()
-        pilot.app.screen.query_one(Input).value = "-nga"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert library.summaries([ids[0]])[0].tags == ("ngoai-giao",)
+        await prompt_input(pilot, "Tags")
+        await pilot.press(*"-nga", "enter")
+        await until(pilot, lambda: library.summaries([ids[0]])[0].tags == ("ngoai-giao",), "the tag nga removed")
+        await settle(pilot)
+        assert not any(entry.kind == "tag" and entry.label == "nga" for entry in tree.entries)
         # Completion: typing the start of a known tag suggests the rest.
         await pilot.press("j", "t")
-        await pilot.pause()
-        await pilot.press("n", "g", "o", "right", "enter")
-        await pilot.pause()
-        assert library.summaries([ids[1]])[0].tags == ("ngoai-giao",)
+        tags = await prompt_input(pilot, "Tags")
+        await pilot.press("n", "g", "o")
+        await until(
+            pilot, lambda: "ngoai-giao" in strip_lines(tags)[0], "the completion shown", shown=lambda: strip_lines(tags)
+        )
+        await pilot.press("right", "enter")
+        await until(pilot, lambda: library.summaries([ids[1]])[0].tags == ("ngoai-giao",), "the completed tag")
 
 
 async def test_search_is_diacritic_insensitive_and_highlights_matches(library, tmp_path):
-    expected = library.query_ids("belousov")
-    assert expected
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
+        # The list follows the search box as it is typed, without Enter.
         await pilot.press("slash", *"vuong nghi")
-        await pilot.pause(0.3)
-        assert screen.search_text == "vuong nghi"
+        await until(pilot, lambda: screen.search_text == "vuong nghi", "the list to follow the search box")
         assert screen.article_ids == library.query_ids("vuong nghi")
+        assert 0 < len(screen.article_ids) < 6
         await pilot.press("enter")  # back to the list
         assert isinstance(pilot.app.focused, ArticleList)
         await pilot.press("enter")
-        await pilot.pause()
         view = screen.query_one(ArticleView)
         text = view.article.text
         assert view.matches
@@ -239,12 +221,11 @@ async def test_search_is_diacritic_insensitive_and_highlights_matches(library, t
 
 
 async def test_search_finds_accented_words_from_plain_query(library, tmp_path):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
-        await pilot.press("slash")
-        screen.query_one("#search", Input).value = "hoan kiem"
-        await pilot.pause(0.3)
+        await pilot.press("slash", *"hoan kiem")
+        await until(pilot, lambda: screen.search_text == "hoan kiem", "the search to apply")
         titles = [row.title for row in library.summaries(screen.article_ids)]
         assert titles == [MARKUP_TITLE]
 
@@ -256,7 +237,7 @@ def held_start_up(monkeypatch):
 
 
 async def test_search_typed_before_the_start_up_finishes_is_not_lost(library, tmp_path, held_start_up):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+    async with run(make_app(library, tmp_path)) as pilot:
         screen = main_screen(pilot.app)
         assert not screen.started  # the search box joins after the first frame
         await pilot.press("slash", *"vuong nghi", "enter")
@@ -270,7 +251,7 @@ async def test_search_typed_before_the_start_up_finishes_is_not_lost(library, tm
 
 
 async def test_side_panes_can_be_focused_before_the_start_up_finishes(library, tmp_path, held_start_up):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
+    async with run(make_app(library, tmp_path)) as pilot:
         screen = main_screen(pilot.app)
         assert not screen.started and not screen.query(SourceTree)  # they join after the first frame
         await pilot.press("4")
@@ -285,8 +266,8 @@ async def test_side_panes_can_be_focused_before_the_start_up_finishes(library, t
 
 
 async def test_tab_and_number_keys_switch_regions(library, tmp_path):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         app = pilot.app
         for key, widget_id in (("1", "sources"), ("3", "article"), ("4", "entities"), ("2", "articles")):
             await pilot.press(key)
@@ -301,80 +282,81 @@ async def test_tab_and_number_keys_switch_regions(library, tmp_path):
 
 async def test_selecting_a_source_shows_its_articles(library, tmp_path):
     site_query = "site:sggp.org.vn"
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await until_started(pilot)
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)  # the sources are counted in a worker
         screen = main_screen(pilot.app)
         tree = screen.query_one(SourceTree)
         await walk_sources_to(pilot, tree, lambda entry: entry.query == site_query)
         await pilot.press("enter")
-        assert screen.view_query == site_query
+        await until(pilot, lambda: screen.view_query == site_query, f"the view {site_query}")
         assert screen.article_ids == library.query_ids(site_query)
+        assert 0 < len(screen.article_ids) < 6
 
 
 async def test_help_lists_every_command(library, tmp_path):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, HelpScreen)
+        await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen) and pilot.app.screen.rows, "the help")
         rows = {title: keys for keys, title, _help in pilot.app.screen.rows}
         for command in COMMANDS:
             assert command.title in rows
         assert rows["Next"] == "j, ↓"
         assert rows["Search"] == "/"
         await pilot.press("escape")
-        assert isinstance(pilot.app.screen, MainScreen)
+        await until(pilot, lambda: isinstance(pilot.app.screen, MainScreen), "the help to close")
 
 
 async def test_keymap_from_config_remaps_commands(library, tmp_path):
     config = '[keymap]\nnext-unread = "x"\nhelp = "f1"\n'
-    async with make_app(library, tmp_path, config).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path, config)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
         await pilot.press("n")
         assert screen.article is None
         await pilot.press("x")
         assert screen.article is not None
         await pilot.press("f1")
-        assert isinstance(pilot.app.screen, HelpScreen)
+        await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen) and pilot.app.screen.rows, "the help")
         rows = {title: keys for keys, title, _help in pilot.app.screen.rows}
         assert rows["Next unread"] == "x"
         assert rows["Help"] == "f1"
 
 
 async def test_bad_config_is_reported_not_fatal(library, tmp_path):
-    async with make_app(library, tmp_path, "theme = [\n").run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
-        assert any("not valid TOML" in n.message for n in pilot.app._notifications)
+    async with run(make_app(library, tmp_path, "theme = [\n")) as pilot:
+        await settle(pilot)
+        await until_notified(pilot, "not valid TOML")
         assert isinstance(pilot.app.screen, MainScreen)
+        assert len(main_screen(pilot.app).article_ids) == 6
 
 
 async def test_theme_change_is_saved_to_config(library, tmp_path):
     config = '[keymap]\nquit = "q"\n'
-    async with make_app(library, tmp_path, config).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    saved = tmp_path / "config.toml"
+    async with run(make_app(library, tmp_path, config)) as pilot:
+        await settle(pilot)
         pilot.app.theme = "nord"
-        await pilot.pause()
-    saved = (tmp_path / "config.toml").read_text(encoding="utf-8")
-    assert saved.startswith('theme = "nord"')
-    assert '[keymap]\nquit = "q"' in saved
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+        await until(pilot, lambda: 'theme = "nord"' in saved.read_text(encoding="utf-8"), "the theme saved")
+    text = saved.read_text(encoding="utf-8")
+    assert text.startswith('theme = "nord"')
+    assert '[keymap]\nquit = "q"' in text
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         assert pilot.app.theme == "nord"
 
 
 async def test_markup_like_title_shows_literally_everywhere(library, tmp_path):
     [markup_id] = library.query_ids("hoan kiem")
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
         articles = screen.query_one(ArticleList)
         assert articles.move_to(markup_id)
-        await pilot.pause()
         row = strip_lines(articles)[articles.cursor]
         assert MARKUP_TITLE[:40] in row
         await pilot.press("enter")
-        await pilot.pause()
+        assert screen.article.id == markup_id
         lines = screen.query_one(ArticleView).plain_lines()
         assert lines[0] == MARKUP_TITLE
         assert "[i]site[/i]" in lines[1]
@@ -382,8 +364,6 @@ async def test_markup_like_title_shows_literally_everywhere(library, tmp_path):
 
 
 async def test_entity_panel_shows_markup_like_names_literally(tmp_path):
-    from textual.app import App
-
     class PanelApp(App[None]):
         def compose(self):
             yield EntityPanel()
@@ -396,7 +376,7 @@ async def test_entity_panel_shows_markup_like_names_literally(tmp_path):
     async with PanelApp().run_test(size=(40, 20)) as pilot:
         panel = pilot.app.query_one(EntityPanel)
         panel.entities = entities
-        await pilot.pause()
+        await until(pilot, lambda: panel.option_count > 0, "the panel to list the entities")
         prompts = [panel.get_option_at_index(i).prompt for i in range(panel.option_count)]
         plain = [p.plain if isinstance(p, Text) else str(p) for p in prompts]
         assert plain[0].startswith("Người")
@@ -407,34 +387,32 @@ async def test_entity_panel_shows_markup_like_names_literally(tmp_path):
 
 
 async def test_entity_selection_highlights_mentions_and_pivot_opens_feed(library, tmp_path):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await until_started(pilot)
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
-        await pilot.press("enter", "4", "down")
-        await pilot.pause()
         panel = screen.query_one(EntityPanel)
-        entity = panel.highlighted_entity
-        assert entity is not None
         view = screen.query_one(ArticleView)
+        await pilot.press("enter", "4", "down")
+        await until(pilot, lambda: panel.highlighted_entity is not None and view.mentions, "an entity's mentions")
         text = view.article.text
-        assert view.mentions
         assert all(text[s:e] for s, e in view.mentions)
-        assert view.active == 0
+        assert len(view.mentions) > 1 and view.active == 0
         await pilot.press("m")
-        assert view.active == (1 if len(view.mentions) > 1 else 0)
+        assert view.active == 1
         await pilot.press("enter")
-        await pilot.pause()
-        assert screen.view_query.startswith("entity:")
+        await until(pilot, lambda: screen.view_query.startswith("entity:"), "the entity's feed")
         assert screen.article_ids == library.query_ids(screen.view_query)
         assert view.article.id in screen.article_ids
+        await settle(pilot)
         tree = screen.query_one(SourceTree)
         assert any(entry.query == screen.view_query for entry in tree.entries)
         # Save the entity feed as a view.
         await pilot.press("s")
-        await pilot.pause()
+        await prompt_input(pilot, "Save view as")
         await pilot.press("enter")
-        await pilot.pause()
-        assert any(view["query"] == screen.view_query for view in library.views())
+        await until(
+            pilot, lambda: any(saved["query"] == screen.view_query for saved in library.views()), "the view saved"
+        )
 
 
 async def test_read_only_library_refuses_changes_with_a_message(library_path, tmp_path):
@@ -443,12 +421,17 @@ async def test_read_only_library_refuses_changes_with_a_message(library_path, tm
     try:
         assert second.read_only
         ids = second.query_ids("")
-        async with make_app(second, tmp_path).run_test(size=UI_SIZE) as pilot:
-            await pilot.pause()
-            await pilot.press("b", "enter")
-            await pilot.pause()
-            messages = [n.message for n in pilot.app._notifications]
-            assert any("read-only" in message for message in messages)
+        async with run(make_app(second, tmp_path)) as pilot:
+            await settle(pilot)
+            await until_notified(pilot, "open read-only")  # said at start
+
+            def times_said() -> int:
+                return sum("open read-only" in shown for shown in shown_notifications(pilot.app))
+
+            assert times_said() == 1
+            await pilot.press("b")  # refused, saying why again
+            await until(pilot, lambda: times_said() == 2, "the refusal", shown=lambda: shown_notifications(pilot.app))
+            await pilot.press("enter")  # reading is allowed
             assert main_screen(pilot.app).article.id == ids[0]
         assert not owner.summaries([ids[0]])[0].bookmarked
         assert not owner.summaries([ids[0]])[0].read
@@ -457,112 +440,132 @@ async def test_read_only_library_refuses_changes_with_a_message(library_path, tm
         owner.close()
 
 
+@dataclass
+class ListRow:
+    id: str
+    title: str
+    site: str
+    published: str | None
+    read: bool
+    bookmarked: bool
+
+
+class ListApp(App[None]):
+    """An article list alone, over rows made up on demand; ``requested`` holds how many each fetch asked for."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.requested: list[int] = []
+
+    def rows(self, ids: list[str]) -> list[ListRow]:
+        self.requested.append(len(ids))
+        return [ListRow(i, f"Tin số {i}", "vnexpress.net", "2024-05-31T08:00:00", False, False) for i in ids]
+
+    def compose(self):
+        yield ArticleList(self.rows)
+
+
+HUGE = [str(n) for n in range(50_000)]
+
+
+async def until_laid_out(pilot, articles: ArticleList) -> None:
+    """Wait until the list has been laid out for its ids: its scrollbar shows."""
+    await until(pilot, lambda: articles.show_vertical_scrollbar, "the list laid out with its scrollbar")
+
+
 async def test_article_list_fetches_only_visible_rows_of_a_huge_list(tmp_path):
-    from dataclasses import dataclass
-
-    from textual.app import App
-
-    @dataclass
-    class Row:
-        id: str
-        title: str
-        site: str
-        published: str | None
-        read: bool
-        bookmarked: bool
-
-    requested: list[int] = []
-
-    def rows(ids: list[str]) -> list[Row]:
-        requested.append(len(ids))
-        return [Row(i, f"Tin số {i}", "vnexpress.net", "2024-05-31T08:00:00", False, False) for i in ids]
-
-    class ListApp(App[None]):
-        def compose(self):
-            yield ArticleList(rows)
-
-    ids = [str(n) for n in range(50_000)]
-    async with ListApp().run_test(size=(100, 30)) as pilot:
-        articles = pilot.app.query_one(ArticleList)
-        articles.ids = ids
-        await pilot.pause()
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        articles = app.query_one(ArticleList)
+        articles.ids = HUGE
+        await until_laid_out(pilot, articles)
         assert "Tin số 0" in strip_lines(articles)[0]
         assert "31/05/2024" in strip_lines(articles)[0]
         await pilot.press("end")
-        await pilot.pause()
         assert articles.cursor == 49_999
         assert "Tin số 49999" in strip_lines(articles)[-1]
-        assert sum(requested) <= 4 * 30
-        assert max(requested) <= 30
+        assert sum(app.requested) <= 4 * 30
+        assert max(app.requested) <= 30
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="ArticleList._scroll_cursor_into_view scrolls without force=True: before the new list's scrollbar"
+    " is laid out, Textual does not allow the scroll, and the cursor stays off screen",
+)
+async def test_the_cursor_stays_in_view_when_it_moves_before_the_new_list_is_laid_out(tmp_path):
+    app = ListApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        articles = app.query_one(ArticleList)
+        articles.ids = HUGE
+        articles.action_last()  # as a key handled before the next layout
+        await until_laid_out(pilot, articles)
+        assert articles.cursor == 49_999
+        assert "Tin số 49999" in strip_lines(articles)[-1]
 
 
 async def test_open_in_browser_without_url_notifies(library, tmp_path, monkeypatch):
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
-    [with_url] = [i for i in library.query_ids("") if library.article(i).url][:1] or [None]
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
-        screen = main_screen(pilot.app)
-        [no_url] = [i for i in screen.article_ids if not library.article(i).url][:1]
-        screen.query_one(ArticleList).move_to(no_url)
+    ids = library.query_ids("")
+    with_url = next(i for i in ids if library.article(i).url)
+    no_url = next(i for i in ids if not library.article(i).url)
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
+        articles = main_screen(pilot.app).query_one(ArticleList)
+        assert articles.move_to(no_url)
         await pilot.press("o")
-        await pilot.pause()
-        assert any("no web address" in n.message for n in pilot.app._notifications)
-        if with_url is not None:
-            screen.query_one(ArticleList).move_to(with_url)
-            await pilot.press("o")
-            await pilot.app.workers.wait_for_complete()
-            assert opened == [library.article(with_url).url]
+        await until_notified(pilot, "This article has no web address.")
+        assert articles.move_to(with_url)
+        await pilot.press("o")
+        await until(pilot, lambda: opened, "the browser to be asked to open the address")
+        assert opened == [library.article(with_url).url]
 
 
 async def test_export_writes_the_view_as_markdown_or_json(library, tmp_path):
     target = tmp_path / "out" / "view.json"
     target.parent.mkdir()
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         await pilot.press("e")
-        await pilot.pause()
-        pilot.app.screen.query_one(Input).value = str(target)
+        path = await prompt_input(pilot, "Export 6 articles to")
+        path.value = str(target)
         await pilot.press("enter")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-    import json
-
+        await until_notified(pilot, "Exported 6 articles to")
     exported = json.loads(target.read_text(encoding="utf-8"))
     assert sorted(item["id"] for item in exported) == sorted(library.query_ids(""))
 
 
 async def test_command_palette_runs_registry_commands(library, tmp_path):
     first = library.query_ids("")[0]
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         await pilot.press("ctrl+p")
-        await pilot.pause()
         await pilot.press(*"bookm")
-        await pilot.pause(0.3)
+        await until_palette_lists(pilot, ["Bookmark"])
         await pilot.press("enter")
-        await pilot.pause(0.3)
-        assert library.summaries([first])[0].bookmarked is True
+        await until(pilot, lambda: library.summaries([first])[0].bookmarked, "the article bookmarked")
+        await until_notified(pilot, "Bookmarked.")
 
 
 async def test_mouse_click_opens_an_article_and_selects_a_source(library, tmp_path):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await until_started(pilot)
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
         articles = screen.query_one(ArticleList)
         content = articles.content_region
         await pilot.click(offset=(content.x + 10, content.y + 2))
-        await pilot.pause()
-        assert screen.article is not None and screen.article.id == articles.ids[2]
+        await until(pilot, lambda: screen.article is not None, "the clicked article to open")
+        assert screen.article.id == articles.ids[2]
         tree = screen.query_one(SourceTree)
         line = next(
             y
             for y in range(tree.last_line + 1)
             if tree.get_node_at_line(y) is not None and getattr(tree.get_node_at_line(y).data, "kind", "") == "unread"
         )
-        await pilot.click(offset=(tree.content_region.x + 6, tree.content_region.y + line))
-        await pilot.pause()
-        assert screen.view_query == "is:unread"
+        drawn = await click_when_drawn(pilot, tree.content_region.x + 6, tree.content_region.y + line, "line")
+        assert drawn == line
+        await until(pilot, lambda: screen.view_query == "is:unread", "the Unread view", shown=lambda: screen.view_query)
 
 
 def _feed_xml(base: str) -> str:
@@ -588,12 +591,12 @@ async def test_refresh_fetches_feeds_in_the_background_and_shows_new_articles(li
     )
     feed = library.add_feed(httpserver.url_for("/feed.xml"), title="Tin Đà Nẵng")
     before = set(library.query_ids(""))
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await until_started(pilot)
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
         await pilot.press("ctrl+r")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_notified(pilot, "Refreshed 1 feed: 1 new article.")
+        await settle(pilot)  # the view and the sources are read again
         new_ids = set(screen.article_ids) - before
         assert len(new_ids) == 1
         [new_id] = new_ids
@@ -601,63 +604,73 @@ async def test_refresh_fetches_feeds_in_the_background_and_shows_new_articles(li
         tree = screen.query_one(SourceTree)
         assert any(entry.kind == "feed" and entry.id == feed["id"] and entry.unread == 1 for entry in tree.entries)
         assert not screen.query_one("#progress").display
-        assert any("1 new" in n.message for n in pilot.app._notifications)
 
 
 async def test_changes_made_during_a_refresh_are_saved_at_once(library, tmp_path, monkeypatch):
-    import threading
-
     release = threading.Event()
 
-    def slow_refresh(names=None, *, on_progress=None, **options):
-        release.wait(10)
+    def held_refresh(names=None, *, on_progress=None, **options):
+        release.wait(WAIT_LIMIT)  # released by the test; the bound only ends a thread the test left behind
         return []
 
     library.add_feed("http://localhost:9/feed.xml")
-    monkeypatch.setattr(library, "refresh", slow_refresh)
+    monkeypatch.setattr(library, "refresh", held_refresh)
     first = library.query_ids("")[0]
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+r")
-        await pilot.pause()
-        assert pilot.app.library_busy
-        assert pilot.app.main_screen.query_one("#progress").display
-        await pilot.press("b")
-        # Written at once, while the refresh is still running.
-        assert library.summaries([first])[0].bookmarked is True
+    try:
+        # No refresh of its own at start: the test holds the one it asks for.
+        async with run(make_app(library, tmp_path, "refresh_minutes = 0\n")) as pilot:
+            await settle(pilot)
+            app = pilot.app
+            progress = main_screen(app).query_one("#progress")
+            await pilot.press("ctrl+r")
+            await until(pilot, lambda: app.library_busy and progress.display, "the refresh to start and show")
+            await pilot.press("b")
+            # Written at once, while the refresh is still running.
+            assert library.summaries([first])[0].bookmarked is True
+            assert app.library_busy
+            release.set()
+            await until_notified(pilot, "Refreshed 0 feeds")
+            await settle(pilot)
+            assert not app.library_busy and not progress.display
+            assert library.summaries([first])[0].bookmarked is True
+    finally:
         release.set()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        assert not pilot.app.library_busy
-        assert library.summaries([first])[0].bookmarked is True
 
 
 async def test_click_on_entity_shows_mentions_double_click_opens_its_feed(library, tmp_path):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await until_started(pilot)
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
         await pilot.press("enter")
-        await pilot.pause()
         panel = screen.query_one(EntityPanel)
         # Below the border and the first group heading: the first entity.
-        await pilot.click(EntityPanel, offset=(3, 2))
-        await pilot.pause()
-        assert panel.highlighted_entity is not None
-        assert screen.query_one(ArticleView).mentions
+        x, y = panel.region.x + 3, panel.region.y + 2
+        await click_when_drawn(pilot, x, y, "option")
+        await until(
+            pilot,
+            lambda: panel.highlighted_entity is not None and screen.query_one(ArticleView).mentions,
+            "the clicked entity's mentions",
+        )
         assert screen.view_query == ""
-        await pilot.click(EntityPanel, offset=(3, 2), times=2)
-        await pilot.pause()
-        assert screen.view_query.startswith("entity:")
+        await click_when_drawn(pilot, x, y, "option", times=2)
+        await until(pilot, lambda: screen.view_query.startswith("entity:"), "the entity's feed")
 
 
 async def test_space_pages_the_article_then_opens_the_next_unread(library, tmp_path):
     ids = library.query_ids("")
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
         view = screen.query_one(ArticleView)
         await pilot.press("space")  # nothing open: opens the article under the cursor
         assert screen.article.id == ids[0]
+        # The view lays the article out on its next turn, the screen its scrollbar after that:
+        # until then there are no pages to turn.
+        await until(
+            pilot,
+            lambda: not view.at_end and view.show_vertical_scrollbar,
+            "the article laid out, longer than the pane",
+        )
         pages = 0
         while not view.at_end and pages < 50:
             await pilot.press("space")
@@ -668,95 +681,82 @@ async def test_space_pages_the_article_then_opens_the_next_unread(library, tmp_p
 
 
 async def test_save_a_search_as_a_view_then_delete_it(library, tmp_path):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await until_started(pilot)
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
-        await pilot.press("slash")
-        screen.query_one("#search", Input).value = "lavrov"
-        await pilot.press("enter", "s")
-        await pilot.pause()
+        await pilot.press("slash", *"lavrov", "enter")
+        assert screen.search_text == "lavrov"
+        await pilot.press("s")
+        await prompt_input(pilot, "Save view as")
         await pilot.press("enter")
-        await pilot.pause()
+        await until(pilot, lambda: library.views(), "the view saved")
         assert [(v["name"], v["query"]) for v in library.views()] == [("lavrov", "lavrov")]
+        await settle(pilot)
         tree = screen.query_one(SourceTree)
         assert any(entry.kind == "search" and entry.label == "lavrov" for entry in tree.entries)
-        await pilot.press("1")
-        for _ in range(40):
-            entry = tree.highlighted_entry
-            if entry is not None and entry.kind == "search":
-                break
-            await pilot.press("j")
+        await walk_sources_to(pilot, tree, lambda entry: entry.kind == "search")
         await pilot.press("D")
-        await pilot.pause()
-        assert isinstance(pilot.app.screen, ConfirmScreen)  # D asks first
+        await until(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "D to ask first")
         assert [v["name"] for v in library.views()] == ["lavrov"]
         await pilot.press("y")
-        await settle(pilot)
+        await until(pilot, lambda: not library.views(), "the view deleted")
         assert library.views() == []
+        await settle(pilot)
         assert not any(entry.kind == "search" for entry in tree.entries)
 
 
 async def test_notifications_show_untrusted_text_literally(library, tmp_path):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         pilot.app.notify("Lỗi: [red]tệp[/red] \x1b[31mhỏng\x1b[0m")
-        await pilot.pause()
-        last = list(pilot.app._notifications)[-1]
-        assert last.message == "Lỗi: [red]tệp[/red] hỏng"
-        assert last.markup is False
+        shown = await until_notified(pilot, "Lỗi:")
+        assert shown == "Lỗi: [red]tệp[/red] hỏng"
 
 
 async def test_export_from_the_article_pane_writes_only_that_article(library, tmp_path):
     target = tmp_path / "bai.md"
     first = library.query_ids("")[0]
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         await pilot.press("enter", "3", "e")
-        await pilot.pause()
-        pilot.app.screen.query_one(Input).value = str(target)
+        path = await prompt_input(pilot, "Export 1 article to")
+        path.value = str(target)
         await pilot.press("enter")
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_notified(pilot, "Exported 1 article to")
     markdown = target.read_text(encoding="utf-8")
     assert markdown.startswith("# " + library.article(first).title)
     assert "\n---\n" not in markdown
 
 
 async def test_keymap_clash_is_reported(library, tmp_path):
-    async with make_app(library, tmp_path, '[keymap]\nnext-unread = "j"\n').run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("j")
-        await pilot.pause()
-        messages = [n.message for n in pilot.app._notifications]
-        assert any("key j is given to 'next-article' and 'next-unread'" in message for message in messages)
+    async with run(make_app(library, tmp_path, '[keymap]\nnext-unread = "j"\n')) as pilot:
+        await settle(pilot)
+        await until_notified(pilot, "key j is given to 'next-article' and 'next-unread'")
 
 
 async def test_feed_with_a_failed_refresh_is_marked_and_explained(library, tmp_path):
     library.add_feed("http://127.0.0.1:9/feed.xml", title="Tin lỗi")
-    import asyncio
-
     await asyncio.to_thread(library.refresh)  # nothing listens on port 9: the error is remembered
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await until_started(pilot)
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         screen = main_screen(pilot.app)
         tree = screen.query_one(SourceTree)
         await walk_sources_to(pilot, tree, lambda entry: entry.kind == "feed")
         assert tree.cursor_node.label.plain.endswith(" !")
-        assert "Tin lỗi: last refresh failed at " in screen.status
+        await until(pilot, lambda: "Tin lỗi: last refresh failed at " in screen.status, "the error in the status bar")
         await pilot.press("k")
-        assert "last refresh failed" not in screen.status
+        await until(pilot, lambda: "last refresh failed" not in screen.status, "the error to leave the status bar")
 
 
 async def test_first_start_imports_the_sample_corpus_in_the_background(tmp_path):
     library = Library.open(tmp_path / "empty-library")
     try:
         app = TuiReaderApp(library, config_path=tmp_path / "config.toml")
-        async with app.run_test(size=UI_SIZE) as pilot:
-            await until_started(pilot)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+        async with run(app) as pilot:
+            await settle(pilot)
             screen = main_screen(app)
-            assert screen.article_ids == library.query_ids("") and len(screen.article_ids) >= 5
+            assert len(screen.article_ids) == 5
+            assert screen.article_ids == library.query_ids("")
             assert not screen.query_one("#progress").display
             assert not app.library_busy
             assert any(entry.kind == "site" for entry in screen.query_one(SourceTree).entries)
@@ -765,13 +765,12 @@ async def test_first_start_imports_the_sample_corpus_in_the_background(tmp_path)
 
 
 async def test_theme_chosen_with_ctrl_t_is_remembered(library, tmp_path):
-    async with make_app(library, tmp_path).run_test(size=UI_SIZE) as pilot:
-        await pilot.pause()
+    config = tmp_path / "config.toml"
+    async with run(make_app(library, tmp_path)) as pilot:
+        await settle(pilot)
         await pilot.press("ctrl+t")
-        await pilot.pause()
         await pilot.press(*"gruvbox")
-        await pilot.pause(0.3)
+        await until_palette_lists(pilot, ["gruvbox"])
         await pilot.press("enter")
-        await pilot.pause()
-        assert pilot.app.theme == "gruvbox"
-    assert 'theme = "gruvbox"' in (tmp_path / "config.toml").read_text(encoding="utf-8")
+        await until(pilot, lambda: pilot.app.theme == "gruvbox", "the theme gruvbox")
+        await until(pilot, lambda: config.exists() and 'theme = "gruvbox"' in config.read_text("utf-8"), "it saved")

@@ -5,29 +5,12 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from tuireader.library import Library, load_config
-from tuireader.ui.app import TuiReaderApp
+from tuireader.library import load_config
 from tuireader.ui.screens.dialogs import ConfirmScreen, PromptScreen
 
-from .test_ui_support import build_sample_library, settle
+from .test_ui_support import make_app, run, settle
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def sample_library(tmp_path):
-    library = Library.open(build_sample_library(tmp_path / "library", with_markup_article=False))
-    yield library
-    library.close()
-
-
-def reader(library: Library, tmp_path) -> TuiReaderApp:
-    return TuiReaderApp(library, config_path=tmp_path / "config.toml", import_samples=False)
 
 
 async def type_into_prompt(pilot, text: str) -> None:
@@ -37,36 +20,36 @@ async def type_into_prompt(pilot, text: str) -> None:
 
 
 @pytest.mark.parametrize("accept", ["tab", "right"])
-async def test_tab_or_right_accepts_the_completion_and_enter_saves_it(sample_library, tmp_path, accept):
-    first, second = sample_library.query_ids("")[:2]
-    sample_library.add_tags([first], ["quốc phòng"])
-    async with reader(sample_library, tmp_path).run_test(size=(140, 40)) as pilot:
+async def test_tab_or_right_accepts_the_completion_and_enter_saves_it(library, tmp_path, accept):
+    first, second = library.query_ids("")[:2]
+    library.add_tags([first], ["quốc phòng"])
+    async with run(make_app(library, tmp_path), (140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("j", "t")  # the second article
         await type_into_prompt(pilot, "q")
         await pilot.press(accept, "enter")
         await settle(pilot)
-    assert sample_library.article(second).tags == ["quốc phòng"]
+    assert library.article(second).tags == ["quốc phòng"]
 
 
-async def test_a_tag_may_hold_spaces_and_commas_separate_tags(sample_library, tmp_path):
-    first = sample_library.query_ids("")[0]
-    async with reader(sample_library, tmp_path).run_test(size=(140, 40)) as pilot:
+async def test_a_tag_may_hold_spaces_and_commas_separate_tags(library, tmp_path):
+    first = library.query_ids("")[0]
+    async with run(make_app(library, tmp_path), (140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("t")
         await type_into_prompt(pilot, "lễ hội, nga")
         await pilot.press("enter")
         await settle(pilot)
-    assert sample_library.article(first).tags == ["lễ hội", "nga"]
+    assert library.article(first).tags == ["lễ hội", "nga"]
 
 
-async def test_export_asks_before_replacing_a_file_and_remembers_the_folder(sample_library, tmp_path):
+async def test_export_asks_before_replacing_a_file_and_remembers_the_folder(library, tmp_path):
     folder = tmp_path / "exports"
     folder.mkdir()
     target = folder / "mine.md"
     target.write_text("keep me", encoding="utf-8")
-    app = reader(sample_library, tmp_path)
-    async with app.run_test(size=(140, 40)) as pilot:
+    app = make_app(library, tmp_path)
+    async with run(app, (140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("e")
         await type_into_prompt(pilot, str(target))

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from tests.test_ui import anyio_backend, library, main_screen, make_app  # noqa: F401
-from tests.test_ui_support import UI_SIZE, _library_template, library_path, until_started  # noqa: F401
 from tuireader.library import Library
 from tuireader.ui.widgets.source_tree import SourceTree
+
+from .test_ui_support import main_screen, make_app, prompt_input, run, settle, until_notified, walk_sources_to
 
 pytestmark = pytest.mark.anyio
 
@@ -31,7 +31,10 @@ def serve_feed(server: HTTPServer, titles: list[str]) -> str:
         items += (
             f"<item><title>{title}</title><link>{server.url_for(path)}</link><description>Tóm tắt</description></item>"
         )
-    feed = f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Tin Đà Nẵng</title>{items}</channel></rss>"
+    feed = (
+        "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
+        f"<title>Tin Đà Nẵng</title>{items}</channel></rss>"
+    )
     server.expect_request("/rss.xml").respond_with_data(feed, content_type="application/rss+xml")
     return server.url_for("/rss.xml")
 
@@ -43,34 +46,31 @@ async def test_r_on_a_feed_refreshes_it_and_its_articles_appear(
     url = serve_feed(httpserver, titles)
     feed = library.add_feed(url)
     app = make_app(library, tmp_path)
-    async with app.run_test(size=UI_SIZE) as pilot:
+    async with run(app) as pilot:
         screen = main_screen(app)
-        await until_started(pilot)  # the sources are counted after the first frame
-        await pilot.press("1")
+        await settle(pilot)  # the sources are counted after the first frame
         tree = screen.query_one(SourceTree)
-        node = tree._find(f"source:{feed['id']}")
-        assert node is not None
-        tree.move_cursor(node)
+        await walk_sources_to(pilot, tree, lambda entry: entry.id == feed["id"])
         await pilot.press("r")
-        await app.workers.wait_for_complete()
-        await until_started(pilot)
+        await until_notified(pilot, "Refreshed 1 feed: 2 new articles.")
+        await settle(pilot)
         assert len(library.query_ids(f"source:{feed['id']}")) == 2
         entry = next(e for e in library.source_tree() if e.id == feed["id"])
         assert entry.unread == 2 and entry.label == "Tin Đà Nẵng"
         # The source pane shows the feed's new title and unread count.
         labels = [str(n.label) for n in tree.root.children for n in [n, *n.children]]
-        assert any(label.startswith("Tin Đà Nẵng") and label.endswith("2") for label in labels)
+        assert any(label.startswith("Tin Đà Nẵng") and label.endswith("2") for label in labels), labels
         assert screen is app.main_screen
 
 
 async def test_r_on_a_non_feed_entry_explains_what_to_do(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
-    async with app.run_test(size=UI_SIZE) as pilot:
+    async with run(app) as pilot:
+        await settle(pilot)
         await pilot.press("1")
         await pilot.press("r")
-        await pilot.pause()
-        messages = [n.message for n in app._notifications]
-        assert any("Highlight a feed" in m for m in messages)
+        await until_notified(pilot, "Highlight a feed")
+        assert not app.library_busy
 
 
 async def test_open_url_adds_a_page_as_an_article(library: Library, tmp_path: Path, httpserver: HTTPServer):
@@ -79,27 +79,30 @@ async def test_open_url_adds_a_page_as_an_article(library: Library, tmp_path: Pa
     )
     before = set(library.query_ids(""))
     app = make_app(library, tmp_path)
-    async with app.run_test(size=UI_SIZE) as pilot:
+    async with run(app) as pilot:
+        await settle(pilot)
         await pilot.press("A")
-        await pilot.pause()
+        await prompt_input(pilot, "Open URL")
         await pilot.press(*httpserver.url_for("/bai.html"))
         await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_notified(pilot, "Added the article")
+        await settle(pilot)
         new = set(library.query_ids("")) - before
         assert len(new) == 1
-        assert library.article(new.pop()).title == "Đà Nẵng mở đường bay mới"
-        assert any("Added the article" in n.message for n in app._notifications)
+        [new_id] = new
+        assert library.article(new_id).title == "Đà Nẵng mở đường bay mới"
+        assert new_id in main_screen(app).article_ids
 
 
 async def test_preset_feed_is_added_from_the_prompt(library: Library, tmp_path: Path):
     app = make_app(library, tmp_path)
-    async with app.run_test(size=UI_SIZE) as pilot:
+    async with run(app) as pilot:
+        await settle(pilot)
         await pilot.press("P")
-        await pilot.pause()
+        await prompt_input(pilot, "Add a preset feed")
         await pilot.press(*"vnexpress")
         await pilot.press("enter")
-        await pilot.pause()
+        await until_notified(pilot, "Following")
         feeds = library.feeds()
         assert len(feeds) == 1 and "vnexpress" in feeds[0]["url"]
         # Nothing is fetched until the user asks.

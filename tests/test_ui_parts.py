@@ -29,7 +29,7 @@ def test_wrapped_lines_fit_and_keep_every_character(words, width):
     starts = wrap_offsets(text, width)
     assert starts[0] == 0
     assert starts == sorted(set(starts))
-    pieces = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)])]
+    pieces = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
     assert "".join(pieces) == text
     for piece in pieces:
         assert cell_len(piece.rstrip()) <= max(width, 2)  # a wide character may not fit a 1-cell line
@@ -38,7 +38,7 @@ def test_wrapped_lines_fit_and_keep_every_character(words, width):
 def test_wrap_breaks_between_words():
     text = "Ngoại trưởng Nga Sergei Lavrov điện đàm"
     starts = wrap_offsets(text, 16)
-    lines = [text[a:b].rstrip() for a, b in zip(starts, [*starts[1:], len(text)])]
+    lines = [text[a:b].rstrip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
     assert lines == ["Ngoại trưởng Nga", "Sergei Lavrov", "điện đàm"]
 
 

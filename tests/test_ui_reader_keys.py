@@ -7,32 +7,14 @@ from types import SimpleNamespace
 import pytest
 
 from tuireader.library import Library
-from tuireader.text import fold
 from tuireader.library.importing import build_record
-from tuireader.ui.app import TuiReaderApp
+from tuireader.text import fold
 from tuireader.ui.widgets.article_list import ArticleList
 from tuireader.ui.widgets.source_tree import SourceTree
 
-from .test_ui_support import build_sample_library, settle
+from .test_ui_support import make_app, run, settle
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def sample_library(tmp_path):
-    library = Library.open(build_sample_library(tmp_path / "library", with_markup_article=False))
-    yield library
-    library.close()
-
-
-def reader(library: Library, tmp_path, config: str = "") -> TuiReaderApp:
-    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
-    return TuiReaderApp(library, config_path=tmp_path / "config.toml", import_samples=False)
 
 
 def add(library: Library, title: str, site: str, url: str | None = None) -> str:
@@ -43,8 +25,8 @@ def add(library: Library, title: str, site: str, url: str | None = None) -> str:
     return library.add_document(build_record(b"", cleaned=cleaned, source="Test"))[0]
 
 
-async def test_g_and_capital_g_go_to_the_top_and_bottom_of_the_list(sample_library, tmp_path):
-    async with reader(sample_library, tmp_path).run_test(size=(140, 40)) as pilot:
+async def test_g_and_capital_g_go_to_the_top_and_bottom_of_the_list(library, tmp_path):
+    async with run(make_app(library, tmp_path), (140, 40)) as pilot:
         await settle(pilot)
         articles = pilot.app.screen.query_one(ArticleList)
         await pilot.press("G")
@@ -56,11 +38,11 @@ async def test_g_and_capital_g_go_to_the_top_and_bottom_of_the_list(sample_libra
         assert tree.cursor_line == tree.last_line
 
 
-async def test_capital_j_opens_the_next_source_with_unread_articles(sample_library, tmp_path):
-    sites = [s for s in sample_library.source_tree() if s.kind == "site"]
+async def test_capital_j_opens_the_next_source_with_unread_articles(library, tmp_path):
+    sites = [s for s in library.source_tree() if s.kind == "site"]
     read_site = sites[0]
-    sample_library.set_read(sample_library.query_ids(read_site.query), True)
-    async with reader(sample_library, tmp_path).run_test(size=(140, 40)) as pilot:
+    library.set_read(library.query_ids(read_site.query), True)
+    async with run(make_app(library, tmp_path), (140, 40)) as pilot:
         await settle(pilot)
         screen = pilot.app.screen
         await pilot.press("J")
@@ -75,38 +57,39 @@ async def test_capital_j_opens_the_next_source_with_unread_articles(sample_libra
         assert screen.view_query == first
 
 
-async def test_y_copies_the_address_of_the_article(sample_library, tmp_path):
-    add(sample_library, "Tin có địa chỉ", "example.vn", url="https://example.vn/tin-co-dia-chi")
-    async with reader(sample_library, tmp_path).run_test(size=(140, 40)) as pilot:
+async def test_y_copies_the_address_of_the_article(library, tmp_path):
+    add(library, "Tin có địa chỉ", "example.vn", url="https://example.vn/tin-co-dia-chi")
+    async with run(make_app(library, tmp_path), (140, 40)) as pilot:
         await settle(pilot)
         screen = pilot.app.screen
-        screen.query_one(ArticleList).move_to(sample_library.query_ids("Tin có địa chỉ")[0])
+        screen.query_one(ArticleList).move_to(library.query_ids("Tin có địa chỉ")[0])
         await pilot.press("y")
         await settle(pilot)
         assert pilot.app.clipboard == "https://example.vn/tin-co-dia-chi"
 
 
-async def test_capital_s_sorts_by_title_then_site_and_the_view_remembers_it(sample_library, tmp_path):
-    add(sample_library, "Ấp Bắc mở hội", "zz.vn")
-    add(sample_library, "Ăn tết sớm", "aa.vn")
-    async with reader(sample_library, tmp_path).run_test(size=(140, 40)) as pilot:
+async def test_capital_s_sorts_by_title_then_site_and_the_view_remembers_it(library, tmp_path):
+    add(library, "Ấp Bắc mở hội", "zz.vn")
+    add(library, "Ăn tết sớm", "aa.vn")
+    async with run(make_app(library, tmp_path), (140, 40)) as pilot:
         await settle(pilot)
         screen = pilot.app.screen
         await pilot.press("S")
         await settle(pilot)
-        titles = [row.title for row in sample_library.summaries(screen.article_ids)]
+        titles = [row.title for row in library.summaries(screen.article_ids)]
         assert titles == sorted(titles, key=fold)
         assert titles.index("Ăn tết sớm") < titles.index("Ấp Bắc mở hội")  # diacritics ignored: "an" before "ap"
         await pilot.press("S")
         await settle(pilot)
-        sites = [row.site for row in sample_library.summaries(screen.article_ids)]
-        assert sites[0] == "aa.vn" and "sorted by site" in str(screen.query_one("#status").render())
-    assert sample_library.view_order("") == "site"
+        sites = [row.site or "" for row in library.summaries(screen.article_ids)]
+        assert sites == sorted(sites, key=fold) and sites.index("aa.vn") < sites.index("zz.vn")
+        assert "sorted by site" in str(screen.query_one("#status").render())
+    assert library.view_order("") == "site"
 
 
-async def test_a_search_starting_with_all_looks_beyond_the_open_view(sample_library, tmp_path):
-    sites = [s for s in sample_library.source_tree() if s.kind == "site"]
-    async with reader(sample_library, tmp_path).run_test(size=(140, 40)) as pilot:
+async def test_a_search_starting_with_all_looks_beyond_the_open_view(library, tmp_path):
+    sites = [s for s in library.source_tree() if s.kind == "site"]
+    async with run(make_app(library, tmp_path), (140, 40)) as pilot:
         await settle(pilot)
         screen = pilot.app.screen
         screen.show_view(sites[0].query, sites[0].label)
@@ -117,25 +100,25 @@ async def test_a_search_starting_with_all_looks_beyond_the_open_view(sample_libr
         screen.apply_search("all: dien dam")
         await settle(pilot)
         everywhere = list(screen.article_ids)
-        assert set(in_view) < set(everywhere) and everywhere == sample_library.query_ids("dien dam")
+        assert set(in_view) < set(everywhere) and everywhere == library.query_ids("dien dam")
         assert "(whole library)" in str(screen.query_one("#status").render())
 
 
-async def test_o_runs_the_configured_browser_command_with_the_address(sample_library, tmp_path):
-    add(sample_library, "Tin có địa chỉ", "example.vn", url="https://example.vn/a?b=1&c='x'")
+async def test_o_runs_the_configured_browser_command_with_the_address(library, tmp_path):
+    add(library, "Tin có địa chỉ", "example.vn", url="https://example.vn/a?b=1&c='x'")
     out = tmp_path / "opened.txt"
-    app = reader(sample_library, tmp_path, config=f"browser = \"printf '%s' %u > {out}\"\n")
-    async with app.run_test(size=(140, 40)) as pilot:
+    app = make_app(library, tmp_path, f"browser = \"printf '%s' %u > {out}\"\n")
+    async with run(app, (140, 40)) as pilot:
         await settle(pilot)
-        pilot.app.screen.query_one(ArticleList).move_to(sample_library.query_ids("Tin có địa chỉ")[0])
+        pilot.app.screen.query_one(ArticleList).move_to(library.query_ids("Tin có địa chỉ")[0])
         await pilot.press("o")
         await settle(pilot)
     assert out.read_text(encoding="utf-8") == "https://example.vn/a?b=1&c='x'"
 
 
-async def test_the_palette_lists_theme_and_quit_once(sample_library, tmp_path):
-    app = reader(sample_library, tmp_path)
-    async with app.run_test(size=(140, 40)) as pilot:
+async def test_the_palette_lists_theme_and_quit_once(library, tmp_path):
+    app = make_app(library, tmp_path)
+    async with run(app, (140, 40)) as pilot:
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Theme" not in titles and "Quit" not in titles  # the reader's own entries carry them

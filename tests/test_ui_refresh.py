@@ -8,12 +8,11 @@ import pytest
 from pytest_httpserver import HTTPServer
 from textual.widgets import Input
 
-from tuireader.library import Library
 from tuireader.ui.app import TuiReaderApp
 from tuireader.ui.screens.dialogs import ConfirmScreen, PromptScreen
 from tuireader.ui.widgets.source_tree import SourceTree
 
-from .test_ui_support import build_sample_library, settle, shown_notifications
+from .test_ui_support import make_app, run, settle, shown_notifications
 
 pytestmark = pytest.mark.anyio
 
@@ -26,18 +25,6 @@ PAGE = (
 )
 
 
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
-
-
-@pytest.fixture
-def sample_library(tmp_path):
-    library = Library.open(build_sample_library(tmp_path / "library", with_markup_article=False))
-    yield library
-    library.close()
-
-
 def serve_feed(server: HTTPServer, titles: list[str], path: str = "/rss.xml", name: str = "Tin Đà Nẵng") -> str:
     items = ""
     for n, title in enumerate(titles):
@@ -47,11 +34,6 @@ def serve_feed(server: HTTPServer, titles: list[str], path: str = "/rss.xml", na
     feed = f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{name}</title>{items}"
     server.expect_request(path).respond_with_data(feed + "</channel></rss>", content_type="application/rss+xml")
     return server.url_for(path)
-
-
-def reader(library: Library, tmp_path, config: str) -> TuiReaderApp:
-    (tmp_path / "config.toml").write_text(config, encoding="utf-8")
-    return TuiReaderApp(library, config_path=tmp_path / "config.toml", import_samples=False)
 
 
 def feed_requests(server: HTTPServer, path: str = "/rss.xml") -> int:
@@ -68,37 +50,37 @@ async def until_requested(pilot, server: HTTPServer, count: int = 1, rounds: int
     raise AssertionError(f"the feed was requested {feed_requests(server)} times, not {count}")
 
 
-async def test_feeds_due_are_refreshed_after_the_first_paint(sample_library, tmp_path, httpserver):
-    sample_library.add_feed(serve_feed(httpserver, ["Đà Nẵng chống ngập"]))
-    async with reader(sample_library, tmp_path, "refresh_minutes = 30\n").run_test(size=(140, 40)) as pilot:
+async def test_feeds_due_are_refreshed_after_the_first_paint(library, tmp_path, httpserver):
+    library.add_feed(serve_feed(httpserver, ["Đà Nẵng chống ngập"]))
+    async with run(make_app(library, tmp_path, "refresh_minutes = 30\n"), (140, 40)) as pilot:
         await until_requested(pilot, httpserver)
         await settle(pilot)
-        assert sample_library.query_ids("Đà Nẵng chống ngập")
-        assert set(sample_library.query_ids("Đà Nẵng chống ngập")) <= set(pilot.app.screen.article_ids)
+        assert library.query_ids("Đà Nẵng chống ngập")
+        assert set(library.query_ids("Đà Nẵng chống ngập")) <= set(pilot.app.screen.article_ids)
 
 
-async def test_the_interval_refreshes_while_the_reader_is_open(sample_library, tmp_path, httpserver, monkeypatch):
-    feed = sample_library.add_feed(serve_feed(httpserver, ["Đà Nẵng lắp trạm bơm"]))
-    await asyncio.to_thread(sample_library.refresh)  # just refreshed: not due when the reader opens
+async def test_the_interval_refreshes_while_the_reader_is_open(library, tmp_path, httpserver, monkeypatch):
+    feed = library.add_feed(serve_feed(httpserver, ["Đà Nẵng lắp trạm bơm"]))
+    await asyncio.to_thread(library.refresh)  # just refreshed: not due when the reader opens
     assert feed_requests(httpserver) == 1
     monkeypatch.setattr(TuiReaderApp, "minute", 0.05)
-    app = reader(sample_library, tmp_path, "refresh_minutes = 1\n")
-    async with app.run_test(size=(140, 40)) as pilot:
+    app = make_app(library, tmp_path, "refresh_minutes = 1\n")
+    async with run(app, (140, 40)) as pilot:
         await until_requested(pilot, httpserver, count=2)
         await settle(pilot)
-    assert sample_library.find_feed(feed["id"])["last_refresh"]
+    assert library.find_feed(feed["id"])["last_refresh"]
 
 
-async def test_refresh_off_makes_no_request_at_start(sample_library, tmp_path, httpserver):
-    sample_library.add_feed(serve_feed(httpserver, ["Đà Nẵng lắp trạm bơm"]))
-    async with reader(sample_library, tmp_path, "refresh_minutes = 0\n").run_test(size=(140, 40)) as pilot:
+async def test_refresh_off_makes_no_request_at_start(library, tmp_path, httpserver):
+    library.add_feed(serve_feed(httpserver, ["Đà Nẵng lắp trạm bơm"]))
+    async with run(make_app(library, tmp_path, "refresh_minutes = 0\n"), (140, 40)) as pilot:
         await settle(pilot)
     assert feed_requests(httpserver) == 0
 
 
-async def test_adding_a_feed_by_its_address_fetches_it_at_once(sample_library, tmp_path, httpserver):
+async def test_adding_a_feed_by_its_address_fetches_it_at_once(library, tmp_path, httpserver):
     url = serve_feed(httpserver, ["Đà Nẵng mở đường bay mới"])
-    async with reader(sample_library, tmp_path, "refresh_minutes = 0\n").run_test(size=(140, 40)) as pilot:
+    async with run(make_app(library, tmp_path, "refresh_minutes = 0\n"), (140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("A")
         assert isinstance(pilot.app.screen, PromptScreen)
@@ -106,14 +88,14 @@ async def test_adding_a_feed_by_its_address_fetches_it_at_once(sample_library, t
         await pilot.press("enter")
         await until_requested(pilot, httpserver, count=2)  # once to recognise it, once to refresh it
         await settle(pilot)
-        assert sample_library.query_ids("Đà Nẵng mở đường bay mới")
+        assert library.query_ids("Đà Nẵng mở đường bay mới")
 
 
-async def test_a_failed_feed_is_named_by_its_title(sample_library, tmp_path, httpserver):
+async def test_a_failed_feed_is_named_by_its_title(library, tmp_path, httpserver):
     httpserver.expect_request("/gone.xml").respond_with_data("gone", status=404)
-    sample_library.add_feed(httpserver.url_for("/gone.xml"), title="Báo Đã Dừng")
-    app = reader(sample_library, tmp_path, "refresh_minutes = 0\n")
-    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+    library.add_feed(httpserver.url_for("/gone.xml"), title="Báo Đã Dừng")
+    app = make_app(library, tmp_path, "refresh_minutes = 0\n")
+    async with run(app, (140, 40)) as pilot:
         await settle(pilot)
         await pilot.press("ctrl+r")
         await settle(pilot)
@@ -132,32 +114,32 @@ async def highlight_feed(pilot, title: str) -> None:
     raise AssertionError(f"the feed {title} never got highlighted")
 
 
-async def test_a_feed_is_renamed_and_removed_from_the_reader(sample_library, tmp_path):
-    feed = sample_library.add_feed("http://127.0.0.1:9/rss.xml", title="Tin cũ")
-    async with reader(sample_library, tmp_path, "refresh_minutes = 0\n").run_test(size=(140, 40)) as pilot:
+async def test_a_feed_is_renamed_and_removed_from_the_make_app(library, tmp_path):
+    feed = library.add_feed("http://127.0.0.1:9/rss.xml", title="Tin cũ")
+    async with run(make_app(library, tmp_path, "refresh_minutes = 0\n"), (140, 40)) as pilot:
         await settle(pilot)
         await highlight_feed(pilot, "Tin cũ")
         await pilot.press("E")
         pilot.app.screen.query_one(Input).value = "Tin mới"
         await pilot.press("enter")
         await settle(pilot)
-        assert sample_library.find_feed(feed["id"])["title"] == "Tin mới"
+        assert library.find_feed(feed["id"])["title"] == "Tin mới"
         await highlight_feed(pilot, "Tin mới")
         await pilot.press("D")
         assert isinstance(pilot.app.screen, ConfirmScreen)
         await pilot.press("n")
-        assert sample_library.find_feed(feed["id"]) is not None
+        assert library.find_feed(feed["id"]) is not None
         await pilot.press("D", "y")
         await settle(pilot)
-        assert sample_library.find_feed(feed["id"]) is None
+        assert library.find_feed(feed["id"]) is None
         assert not any(e.kind == "feed" for e in pilot.app.screen.query_one(SourceTree).entries)
 
 
-async def test_a_failed_feed_shows_the_reason_and_time_in_its_view(sample_library, tmp_path, httpserver):
+async def test_a_failed_feed_shows_the_reason_and_time_in_its_view(library, tmp_path, httpserver):
     httpserver.expect_request("/gone.xml").respond_with_data("gone", status=404)
-    sample_library.add_feed(httpserver.url_for("/gone.xml"), title="Báo Đã Dừng")
-    await asyncio.to_thread(sample_library.refresh)
-    async with reader(sample_library, tmp_path, "refresh_minutes = 0\n").run_test(size=(140, 40)) as pilot:
+    library.add_feed(httpserver.url_for("/gone.xml"), title="Báo Đã Dừng")
+    await asyncio.to_thread(library.refresh)
+    async with run(make_app(library, tmp_path, "refresh_minutes = 0\n"), (140, 40)) as pilot:
         await settle(pilot)
         await highlight_feed(pilot, "Báo Đã Dừng")
         tree = pilot.app.screen.query_one(SourceTree)

@@ -6,23 +6,31 @@ with a given cleaning result and a fixed entity list, so the snapshots change
 only when the interface does, not when the cleaner or the extractor improve.
 (``scripts/screenshots.py`` shows the real pipeline on the sample corpus.)
 
+Every snapshot is taken once the reader has settled (``settle``: started, no
+delayed work, no worker running) after the keys of the test, with the text
+cursors steady, so a capture never depends on how fast the machine is.
+
 Regenerate after an intended visual change with
 ``pytest tests/test_ui_snapshots.py --snapshot-update``.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from pytest_textual_snapshot import SVGImageExtension
+from textual.widgets import Input
+from werkzeug import Request, Response
 
 import tuireader.library.importing
 from tuireader.library import Library
 from tuireader.library.importing import build_record
 from tuireader.ui.app import TuiReaderApp
 
-from .test_ui_support import UI_SIZE, settle
+from .test_ui_support import UI_SIZE, WAIT_LIMIT, main_screen, run, settle, until, until_notified
 
 ENTITIES = {
     "Nguyễn Thị Mai": "PER",
@@ -110,7 +118,8 @@ def fixed_entities(text: str) -> tuple[list[dict], str]:
 
 
 @pytest.fixture
-def reader_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def library_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The four articles above in a library folder, one read, one bookmarked and tagged; open while the test runs."""
     monkeypatch.setattr(tuireader.library.importing, "entities_for", fixed_entities)
     library = Library.open(tmp_path / "library")
     for article in ARTICLES:
@@ -121,26 +130,134 @@ def reader_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     library.set_read([ids[3]], True)
     library.set_bookmarked([ids[1]], True)
     library.add_tags([ids[1]], ["lễ hội"])
-    app = TuiReaderApp(library, config_path=tmp_path / "config.toml", import_samples=False)
-    yield app
+    yield library
     library.close()
 
 
-async def started(pilot) -> None:
-    """Wait until the whole view is shown and the start-up work is done."""
-    await settle(pilot)
+def reader(library: Library, tmp_path: Path) -> TuiReaderApp:
+    """The reader with no background refresh: a snapshot shows only what its test does."""
+    (tmp_path / "config.toml").write_text("refresh_minutes = 0\n", encoding="utf-8")
+    return TuiReaderApp(library, config_path=tmp_path / "config.toml", import_samples=False)
+
+
+@pytest.fixture
+def reader_app(library_folder: Library, tmp_path: Path) -> TuiReaderApp:
+    return reader(library_folder, tmp_path)
+
+
+def steady_cursors(app) -> None:
+    """Stop the text cursors blinking (a blink is a timer): they show, steadily."""
+    for text_input in app.screen.query(Input):
+        text_input.cursor_blink = False
+
+
+def after(*keys: str, until_shown=None):
+    """Before the snapshot: settle, press ``keys``, wait for ``until_shown(app)`` when given, settle again."""
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        if until_shown is not None:
+            await until(pilot, lambda: until_shown(pilot.app), f"the screen after {keys}")
+        await settle(pilot)
+        steady_cursors(pilot.app)
+
+    return run_before
 
 
 def test_main_screen_with_article_and_entities(snap_compare, reader_app):
     # Open the first article, then move into the entity panel onto the first entity.
-    assert snap_compare(reader_app, press=["enter", "4", "down"], terminal_size=UI_SIZE, run_before=started)
+    assert snap_compare(reader_app, terminal_size=UI_SIZE, run_before=after("enter", "4", "down"))
 
 
 def test_help_screen(snap_compare, reader_app):
-    assert snap_compare(reader_app, press=["question_mark"], terminal_size=UI_SIZE, run_before=started)
+    from tuireader.ui.screens.help import HelpScreen
+
+    shown = after("question_mark", until_shown=lambda app: isinstance(app.screen, HelpScreen))
+    assert snap_compare(reader_app, terminal_size=UI_SIZE, run_before=shown)
 
 
 def test_narrow_terminal_with_search(snap_compare, reader_app):
-    assert snap_compare(
-        reader_app, press=["slash", *"ha noi", "enter", "enter"], terminal_size=(80, 24), run_before=started
-    )
+    assert snap_compare(reader_app, terminal_size=(80, 24), run_before=after("slash", *"ha noi", "enter", "enter"))
+
+
+def test_narrow_terminal_with_the_entity_panel_shown(snap_compare, reader_app):
+    # At 80 columns the sources pane gives its room to the list and the article; the entity panel stays, focused.
+    assert snap_compare(reader_app, terminal_size=(80, 24), run_before=after("enter", "4"))
+
+
+def test_command_palette(snap_compare, reader_app):
+    from .test_ui_support import palette_options
+
+    # Typed: with nothing typed the palette lists its providers in an order that changes between runs.
+    shown = after("ctrl+p", *"view", until_shown=lambda app: palette_options(app) == ["Mark view read", "Save view"])
+    assert snap_compare(reader_app, terminal_size=UI_SIZE, run_before=shown)
+
+
+def test_tag_prompt_with_a_completion(snap_compare, reader_app):
+    from .test_ui_support import strip_lines
+
+    def completed(app) -> bool:
+        return isinstance(app.focused, Input) and "lễ hội" in strip_lines(app.focused)[0]
+
+    assert snap_compare(reader_app, terminal_size=UI_SIZE, run_before=after("t", "l", until_shown=completed))
+
+
+def test_empty_library(snap_compare, tmp_path):
+    library = Library.open(tmp_path / "empty")
+    try:
+        assert snap_compare(reader(library, tmp_path), terminal_size=UI_SIZE, run_before=after())
+    finally:
+        library.close()
+
+
+def test_read_only_library(snap_compare, library_folder, tmp_path):
+    second = Library.open(library_folder.path)  # the fixture's library holds the lock
+    try:
+        assert second.read_only
+        assert snap_compare(reader(second, tmp_path), terminal_size=UI_SIZE, run_before=after("b"))
+    finally:
+        second.close()
+
+
+EMPTY_FEED = (
+    "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Tin Đà Nẵng</title></channel></rss>"
+)
+
+
+@pytest.mark.anyio
+async def test_a_refresh_in_progress(library_folder, tmp_path, httpserver, snapshot):
+    """The feed's server holds its answer until the snapshot is taken: the refresh is surely under way."""
+    arrived, release = threading.Event(), threading.Event()
+
+    def held(request: Request) -> Response:
+        arrived.set()
+        release.wait(WAIT_LIMIT)
+        return Response(EMPTY_FEED, content_type="application/rss+xml")
+
+    httpserver.expect_request("/rss.xml").respond_with_handler(held)
+    # A fixed id: the status bar names the feed by it, and add_feed derives it from the URL's random port.
+    library_folder.store.put_feed(
+        {"id": "feed-snapshot", "url": httpserver.url_for("/rss.xml"), "title": "Tin Đà Nẵng", "tags": [],
+         "etag": None, "last_modified": None, "last_error": None, "last_refresh": None}
+    )  # fmt: skip
+    app = reader(library_folder, tmp_path)
+    try:
+        async with run(app) as pilot:
+            await settle(pilot)
+            screen = main_screen(app)
+            await pilot.press("ctrl+r")
+            await until(pilot, arrived.is_set, "the feed's server to be asked")
+            await until(
+                pilot, lambda: "fetching" in screen.status, "the progress of the fetch", shown=lambda: screen.status
+            )
+            progress = screen.query_one("#progress")
+            await until(pilot, lambda: progress.display and progress.region.width, "the progress bar laid out")
+            await pilot.wait_for_scheduled_animations()
+            svg = app.export_screenshot(title=app.title)
+            release.set()
+            await until_notified(pilot, "Refreshed 1 feed: 0 new articles.")
+            await settle(pilot)
+    finally:
+        release.set()
+    assert snapshot.use_extension(SVGImageExtension) == svg

@@ -18,17 +18,21 @@ from .tmux import TMUX, Terminal, terminal_env
 pytestmark = pytest.mark.e2e
 
 
+BUILD_LEFTOVERS = ("build", "dist", "*.egg-info", ".git", "__pycache__", ".*_cache", ".hypothesis", ".venv")
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> Path:
     """A fresh venv holding tuireader built as a wheel (its dependencies come from this interpreter)."""
     root = tmp_path_factory.mktemp("wheel")
-    # Built from a clean copy: a build/ folder left in the checkout would be reused.
-    source = root / "source"
-    junk = shutil.ignore_patterns(".git", "build", "dist", "*.egg-info", "__pycache__", ".pytest_cache", "benchmarks")
-    shutil.copytree(REPO, source, symlinks=True, ignore=junk)
     run = dict(capture_output=True, text=True, timeout=600, check=True)
-    wheel_command = [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(root / "dist"), str(source)]
-    subprocess.run(wheel_command, **run)
+    # From a private copy: setuptools builds in the source's build/ folder, where the builds of
+    # two test workers at once collide (and a failed one leaves files that fail every later build).
+    source = root / "source"
+    shutil.copytree(REPO, source, symlinks=True, ignore=shutil.ignore_patterns(*BUILD_LEFTOVERS))
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(root / "dist"), str(source)], **run
+    )
     venv = root / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], **run)
     wheel = next((root / "dist").glob("tuireader-*.whl"))

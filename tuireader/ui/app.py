@@ -7,6 +7,7 @@ refreshing feeds) in thread workers with visible progress.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from functools import partial
 from pathlib import Path
@@ -100,6 +101,9 @@ class TuiReaderApp(App[None]):
         self._import_samples = import_samples
         self._theme_ready = False
         self._library_jobs = 0
+        # Set once the library is fully open (index up to date, samples imported), or at
+        # mount when it is read-only and is not opened further: tests wait on it.
+        self.opened_event = asyncio.Event()
 
     def notify(
         self,
@@ -140,6 +144,8 @@ class TuiReaderApp(App[None]):
         if not self.library.read_only:
             # After the first paint, so the progress shows on the main screen.
             self.call_after_refresh(self._start_opening)
+        else:
+            self.opened_event.set()
 
     def _show_library_notices(self) -> None:
         for notice in self.library.take_notices():
@@ -244,6 +250,7 @@ class TuiReaderApp(App[None]):
 
     def _after_opening(self) -> None:
         """The library is open: refresh the feeds that are due, and bring old entities up to date."""
+        self.opened_event.set()
         if self.config.refresh_minutes:
             due = self.library.feeds_due(self.config.refresh_minutes)
             if due:
@@ -323,7 +330,7 @@ class TuiReaderApp(App[None]):
             self.call_from_thread(self.notify, f"Refresh failed: {error}", severity="error")
         finally:
             self.call_from_thread(self._end_job, True)
-        if reports and (not quiet or any(r.new or r.status == "error" for r in reports)):
+        if reports is not None and (not quiet or any(r.new or r.status == "error" for r in reports)):
             self.call_from_thread(self.notify, _summarise_reports(reports, titles))
 
     def start_add_url(self, url: str) -> None:

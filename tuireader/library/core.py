@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from ..store.store import LibraryError, Store
 from .base import ProgressCallback, locked
@@ -25,15 +26,19 @@ class Library(FeedsMixin, MarksMixin, ExportMixin):
         self._notices_shown = 0
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, read_only: bool = False, sync: bool = True) -> Library:
-        """Open a library; ``sync=False`` defers re-indexing to :meth:`sync_index`."""
+    def open(
+        cls, path: Path | str | None = None, *, read_only: bool = False, sync: bool = True, wait: float | None = None
+    ) -> Library:
+        """Open a library; ``sync=False`` defers re-indexing to :meth:`sync_index`.
+
+        A writer waits up to ``wait`` seconds (default: a few) for another one
+        to finish its write, then opens read-only.
+        """
         root = Path(path).expanduser() if path else default_library_path()
         try:
-            store = Store.open(root, read_only=read_only, sync=sync)
+            store = Store.open(root, read_only=read_only, sync=sync, **({} if wait is None else {"wait": wait}))
         except LibraryError:
             raise
-        except PermissionError as exc:
-            raise LibraryError(f"Cannot write to the library folder {root}: {exc.strerror or exc}.") from None
         except OSError as exc:
             raise LibraryError(f"Cannot open the library at {root}: {exc.strerror or exc}.") from None
         return cls(store)
@@ -41,6 +46,41 @@ class Library(FeedsMixin, MarksMixin, ExportMixin):
     @locked
     def close(self) -> None:
         self.store.close()
+
+    def _writable(self) -> None:
+        self.store.check_writable()
+
+    @locked
+    def changed_elsewhere(self) -> bool:
+        """True once after another tuireader changed the library: cheap enough to ask every second."""
+        return self.store.changed_elsewhere()
+
+    @locked
+    def try_become_writer(self) -> bool:
+        """A library opened read-only while another tuireader wrote: True when this one can now write."""
+        return self.store.try_become_writer()
+
+    @property
+    def may_become_writer(self) -> bool:
+        """Read-only only until the other tuireader's write ends."""
+        return self.store.may_become_writer
+
+    @locked
+    def summaries_json(self, ids: list[str]) -> list[dict[str, Any]]:
+        """The command line's JSON of list rows, straight from the index (no article file is read)."""
+        return [
+            {
+                "id": row.id,
+                "title": row.title,
+                "site": row.site,
+                "url": row.url,
+                "published": row.published,
+                "read": row.read,
+                "bookmarked": row.bookmarked,
+                "tags": list(row.tags),
+            }
+            for row in self.store.summary_rows(ids)
+        ]
 
     def __enter__(self) -> Library:
         return self

@@ -103,10 +103,11 @@ def parse_query(text: str) -> ParsedQuery:
     return query
 
 
-def fts_match(terms: list[str], columns: str | None = None, folded: bool = True) -> str | None:
+def fts_match(terms: list[str], columns: str | None = None, folded: bool = True, phrases: bool = True) -> str | None:
     """An FTS5 MATCH expression requiring every term (each a phrase of tokens).
 
-    ``columns`` limits it to some columns of the table (all when None).
+    ``columns`` limits it to some columns of the table (all when None);
+    ``phrases=False`` asks for each token alone (a table without positions).
     """
     parts = []
     for term in terms:
@@ -114,7 +115,7 @@ def fts_match(terms: list[str], columns: str | None = None, folded: bool = True)
         tokens = re.findall(r"\w+", key)
         if not tokens:
             continue
-        parts.append('"' + " ".join(tokens) + '"')
+        parts.extend(['"' + " ".join(tokens) + '"'] if phrases else [f'"{token}"' for token in tokens])
     if not parts:
         return None
     expression = " AND ".join(parts)

@@ -33,6 +33,7 @@ class SummaryRow:
     read: bool
     bookmarked: bool
     tags: tuple[str, ...]
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def _conditions(parsed: ParsedQuery, entity_keys: EntityKeys) -> tuple[list[str]
         plain = fold(name.split(":", 1)[1] if looks_like_entity_key(name) else name).strip()
         # A full name, or a short one the text used for it ("Blinken" for "Antony Blinken").
         where.append(
-            f"a.num IN (SELECT num FROM article_entities WHERE key IN ({placeholders}) OR name_f = ? OR last_f = ?)"
+            "a.num IN (SELECT num FROM article_entities WHERE eid IN"
+            f" (SELECT eid FROM entities WHERE key IN ({placeholders}) OR name_f = ? OR last_f = ?))"
         )
         params.extend([*keys, plain, plain])
     if parsed.before:
@@ -136,7 +138,7 @@ def _rank(index: SearchIndex, parsed: ParsedQuery, nums: list[int]) -> list[int]
     typed_plain = all(fold(t) == t.casefold() for t in parsed.terms)
     questions = [
         ("title_fts", None if typed_plain else fts_match(parsed.terms, "title_t", folded=False)),
-        ("exact_fts", None if typed_plain else fts_match(parsed.terms, folded=False)),
+        ("exact_fts", None if typed_plain else fts_match(parsed.terms, folded=False, phrases=False)),
         ("title_fts", fts_match(parsed.terms, "title_f")),
     ]
     sets = [index.matching(table, match) for table, match in questions if match]
@@ -177,20 +179,30 @@ def summary_rows(index: SearchIndex, ids: Sequence[str]) -> list[SummaryRow]:
     """List rows for ``ids``, in the same order (unknown ids are skipped)."""
     rows: dict[str, SummaryRow] = {}
     for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
+        chunk = [int(i, 16) for i in ids[start : start + 500]]
         placeholders = ",".join("?" * len(chunk))
-        for art_id, title, site, published, read, bookmarked, tags in index.db.execute(
-            f"SELECT id, title, site, published, read, bookmarked, tags FROM articles WHERE id IN ({placeholders})",
+        for num, title, site, published, read, bookmarked, tags, url in index.db.execute(
+            "SELECT num, title, site, published, read, bookmarked, tags, url FROM articles"
+            f" WHERE num IN ({placeholders})",
             chunk,
         ):
-            rows[art_id] = SummaryRow(art_id, title, site, published, bool(read), bool(bookmarked), _split_tags(tags))
+            art_id = f"{num:012x}"
+            rows[art_id] = SummaryRow(
+                art_id, title, site, published, bool(read), bool(bookmarked), _split_tags(tags), url
+            )
     return [rows[i] for i in ids if i in rows]
 
 
 def ids_with_prefix(index: SearchIndex, prefix: str, limit: int = 2) -> list[str]:
     """Stored ids that start with ``prefix`` (at most ``limit``)."""
-    rows = index.db.execute("SELECT id FROM articles WHERE id LIKE ? LIMIT ?", (prefix + "%", limit))
-    return [row[0] for row in rows]
+    if not prefix or len(prefix) > 12 or any(c not in "0123456789abcdef" for c in prefix):
+        return []
+    shift = 4 * (12 - len(prefix))
+    low = int(prefix, 16) << shift
+    rows = index.db.execute(
+        "SELECT num FROM articles WHERE num BETWEEN ? AND ? ORDER BY num LIMIT ?", (low, low + (1 << shift) - 1, limit)
+    )
+    return [f"{row[0]:012x}" for row in rows]
 
 
 def group_counts(index: SearchIndex) -> list[GroupCount]:
@@ -220,14 +232,44 @@ def tags_by_use(index: SearchIndex) -> list[tuple[str, int]]:
 
 def ids_with_other_extractor(index: SearchIndex, version: str) -> list[str]:
     """Articles whose entities were found by another extractor version."""
-    rows = index.db.execute("SELECT id FROM articles WHERE extractor IS NULL OR extractor != ?", (version,))
-    return [row[0] for row in rows]
+    rows = index.db.execute("SELECT num FROM articles WHERE extractor IS NULL OR extractor != ?", (version,))
+    return [f"{row[0]:012x}" for row in rows]
 
 
-def shard_state(index: SearchIndex, bounds: tuple[int, int]) -> dict[str, dict[str, Any]]:
-    """Reading state (read, bookmarked, tags) of the articles in a range of rowids."""
-    rows = index.db.execute("SELECT id, read, bookmarked, tags FROM articles WHERE num BETWEEN ? AND ?", bounds)
-    return {
-        art_id: {"read": bool(read), "bookmarked": bool(marked), "tags": list(_split_tags(tags))}
-        for art_id, read, marked, tags in rows
-    }
+def shard_rows(index: SearchIndex, bounds: tuple[int, int]) -> dict[str, dict[str, Any]]:
+    """What the index knows of the articles in a range of rowids, as article metadata."""
+    rows = index.db.execute(
+        "SELECT num, title, site, source, published, sort_key, read, bookmarked, tags, url, extractor"
+        " FROM articles WHERE num BETWEEN ? AND ?",
+        bounds,
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for num, title, site, source, published, sort_key, read, marked, tags, url, extractor in rows:
+        art_id = f"{num:012x}"
+        out[art_id] = {
+            "id": art_id,
+            "title": title,
+            "site": site,
+            "source": source,
+            "published": published,
+            "added": sort_key,
+            "url": url,
+            "extractor": extractor,
+            "read": bool(read),
+            "bookmarked": bool(marked),
+            "tags": list(_split_tags(tags)),
+        }
+    return out
+
+
+def entity_rows(index: SearchIndex, bounds: tuple[int, int]) -> dict[str, list[dict[str, Any]]]:
+    """The entities (key, type, name) the index links to each article of a range of rowids."""
+    rows = index.db.execute(
+        "SELECT ae.num, e.key, e.type, e.name FROM article_entities ae JOIN entities e ON e.eid = ae.eid"
+        " WHERE ae.num BETWEEN ? AND ?",
+        bounds,
+    )
+    out: dict[str, list[dict[str, Any]]] = {}
+    for num, key, etype, name in rows:
+        out.setdefault(f"{num:012x}", []).append({"key": key, "type": etype, "text": name, "count": 0})
+    return out

@@ -3,7 +3,8 @@ and entities found again when the extractor changes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,11 +16,6 @@ from .models import ImportReport
 
 IMPORTABLE_SUFFIXES = (".txt", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
 MAX_IMPORT_BYTES = 50 * 2**20
-# Fields of an article's metadata that its body keeps a copy of, so a lost metadata shard can be rebuilt.
-META_COPY_FIELDS = (
-    "id", "title", "site", "author", "url", "published", "added", "source", "origin", "content_hash", "entities",
-    "extractor", "tags",
-)  # fmt: skip
 
 
 def entities_for(text: str) -> tuple[list[dict[str, Any]], str]:
@@ -131,9 +127,68 @@ def build_record(
         "lead": cleaned.lead,
         "lang": getattr(cleaned, "lang", None),
         "entities": full_entities,
-        "meta": {k: meta[k] for k in META_COPY_FIELDS},
     }
     return ArticleRecord(meta=meta, body=body)
+
+
+ImportJob = tuple[str, dict[str, Any], str, tuple[str, ...]]  # path, sidecar hints, source, tags
+ImportResult = tuple[str, ArticleRecord | None, str | None]  # path, record or None, why not
+# Below this many files the workers cost more to start than they save.
+POOL_FROM_FILES = 16
+
+
+def clean_file(job: ImportJob) -> ImportResult:
+    """Read, clean and analyse one file (in a worker process, or here)."""
+    path, hint, source, tags = job
+    try:
+        data = Path(path).read_bytes()[: MAX_IMPORT_BYTES + 1]
+        record = build_record(
+            data, filename=Path(path).name, url=hint.get("url"), source=source, hints=hint, tags=tags, origin=path
+        )
+    except LibraryError as exc:
+        return path, None, str(exc)
+    except OSError as exc:
+        return path, None, f"cannot read: {exc.strerror or exc}"
+    return path, record, None
+
+
+def cleaned_files(jobs: list[ImportJob]) -> Iterator[ImportResult]:
+    """Results of :func:`clean_file` in the order of ``jobs``, using every core.
+
+    The workers die with this process (kill -9 included) and ignore Ctrl+C,
+    which this process answers by cancelling what is queued and waiting for
+    the files being cleaned.
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < POOL_FROM_FILES or workers < 2:
+        yield from map(clean_file, jobs)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    entities_for("")  # load the cleaner and the extractor once, before the workers fork
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start, initargs=(os.getpid(),)
+    )
+    try:
+        yield from pool.map(clean_file, jobs, chunksize=4)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker: leave Ctrl+C to the parent, and die when it dies."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 class ImportingMixin(LibraryBase):
@@ -177,37 +232,25 @@ class ImportingMixin(LibraryBase):
     ) -> ImportReport:
         """Import files and folders; bad files are reported by name and skipped.
 
-        The lock is taken per batch, so the reader's key presses are served meanwhile.
+        Files are cleaned and analysed in worker processes (one per core) and
+        stored here; the write lock is taken per batch, so the reader's key
+        presses are served meanwhile.
         """
         self._writable()
         files, problems = collect_files(paths)
         report = ImportReport(failed=list(problems))
         sidecars: dict[Path, dict[str, Any]] = {}
+        jobs = [(str(p), _sidecar(p, sidecars), source or p.parent.name, tuple(tags)) for p in files]
         batch: list[ArticleRecord] = []
         seen: set[str] = set()
-        for done, path in enumerate(files):
+        for done, (path, record, error) in enumerate(cleaned_files(jobs)):
             if on_progress:
-                on_progress(done, len(files), path.name)
-            hint = _sidecar(path, sidecars)
-            try:
-                data = path.read_bytes()[: MAX_IMPORT_BYTES + 1]
-                record = build_record(
-                    data,
-                    filename=path.name,
-                    url=hint.get("url"),
-                    source=source or path.parent.name,
-                    hints=hint,
-                    tags=tags,
-                    origin=str(path),
-                )
-            except LibraryError as exc:
-                report.failed.append((str(path), str(exc)))
-                continue
-            except OSError as exc:
-                report.failed.append((str(path), f"cannot read: {exc.strerror or exc}"))
+                on_progress(done, len(files), Path(path).name)
+            if record is None:
+                report.failed.append((path, error or "not imported"))
                 continue
             if record.id in seen or self._duplicate_of(record):
-                report.duplicates.append(str(path))
+                report.duplicates.append(path)
                 continue
             seen.add(record.id)
             batch.append(record)

@@ -212,17 +212,24 @@ def _stored(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def compact_entities(entities: Iterable[dict[str, Any]]) -> list[list[Any]]:
-    """Entities as short lists: [type, text, key, aliases, mentions flattened, count]."""
+    """Entities as short lists: [type, text, aliases, mentions, key?, count?].
+
+    Mentions are flattened to (gap since the last one ended, length) pairs;
+    the key is left out when it is the one its type and text give, the count
+    when it is the number of mentions.
+    """
     out: list[list[Any]] = []
     for e in entities:
         if isinstance(e, list):
             out.append(e)
             continue
-        mentions = [n for span in e.get("mentions") or () for n in span]
-        row: list[Any] = [e.get("type"), e.get("text"), e.get("key"), list(e.get("aliases") or ()), mentions]
-        if e.get("count") != len(mentions) // 2:
-            row.append(e.get("count"))
-        out.append(row)
+        spans = [tuple(span) for span in e.get("mentions") or ()]
+        row: list[Any] = [e.get("type"), e.get("text"), list(e.get("aliases") or ()), _gaps(spans)]
+        key, count = e.get("key"), e.get("count")
+        tail = [None if key == _default_key(row[0], row[1]) else key, None if count == len(spans) else count]
+        while tail and tail[-1] is None:
+            tail.pop()
+        out.append(row + tail)
     return out
 
 
@@ -233,8 +240,36 @@ def expand_entities(entities: Iterable[Any]) -> list[dict[str, Any]]:
         if isinstance(e, dict):
             out.append(e)
             continue
-        etype, text, key, aliases, flat = e[:5]
-        mentions = [[flat[i], flat[i + 1]] for i in range(0, len(flat) - 1, 2)]
-        count = e[5] if len(e) > 5 else len(mentions)
+        etype, text, aliases, gaps = e[:4]
+        key = e[4] if len(e) > 4 and e[4] is not None else _default_key(etype, text)
+        mentions = _spans(gaps)
+        count = e[5] if len(e) > 5 and e[5] is not None else len(mentions)
         out.append({"text": text, "type": etype, "count": count, "aliases": aliases, "mentions": mentions, "key": key})
     return out
+
+
+def _default_key(etype: Any, text: Any) -> str | None:
+    if not isinstance(etype, str) or not isinstance(text, str):
+        return None
+    from ..text import tone_key
+
+    return f"{etype}:{tone_key(text)}"
+
+
+def _gaps(spans: list[tuple[Any, ...]]) -> list[int]:
+    flat: list[int] = []
+    end = 0
+    for start, stop in spans:
+        flat += [start - end, stop - start]
+        end = stop
+    return flat
+
+
+def _spans(gaps: list[int]) -> list[list[int]]:
+    spans: list[list[int]] = []
+    end = 0
+    for i in range(0, len(gaps) - 1, 2):
+        start = end + gaps[i]
+        end = start + gaps[i + 1]
+        spans.append([start, end])
+    return spans

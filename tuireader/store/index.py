@@ -10,6 +10,7 @@ marks unified (for ranking exact matches first).
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -17,13 +18,16 @@ from pathlib import Path
 
 from ..text import fold, tone_key
 
-INDEX_VERSION = 9
+_WORD = re.compile(r"\w+")
+
+INDEX_VERSION = 10
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS shard_state (shard TEXT PRIMARY KEY, stamp TEXT);
 CREATE TABLE IF NOT EXISTS articles (
     num INTEGER PRIMARY KEY,
+    fts INTEGER NOT NULL,
     title TEXT NOT NULL,
     site TEXT,
     source TEXT,
@@ -39,6 +43,7 @@ CREATE TABLE IF NOT EXISTS articles (
     eids TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS articles_order ON articles (sort_key DESC, num DESC);
+CREATE UNIQUE INDEX IF NOT EXISTS articles_fts ON articles (fts);
 CREATE INDEX IF NOT EXISTS articles_counts ON articles (site, source, read, bookmarked);
 CREATE INDEX IF NOT EXISTS articles_hash ON articles (hash_key);
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url_key);
@@ -67,10 +72,16 @@ CREATE TABLE IF NOT EXISTS article_entities (
 # column filter over the large body position lists.  The words as typed are
 # only asked for ranking, so that table keeps no positions (``detail=none``):
 # a phrase typed with its tone marks ranks first when its words all appear
-# as typed and the phrase itself matches folded.
+# as typed and the phrase itself matches folded.  That table holds only the
+# words that have diacritics: a word without any is the same folded.
+#
+# Full-text rows are numbered densely (``articles.fts``), not by the article's
+# 48-bit number: the gaps between row numbers are what the index stores for
+# every word of every article, and small gaps take a byte where large ones
+# take five.
 FTS_TABLES: dict[str, tuple[str, ...]] = {
     "fold_fts": ("title_f", "body_f", "extra_f"),  # which articles match, accents ignored
-    "exact_fts": ("title_t", "body_t"),  # ranking: the words as typed, anywhere
+    "exact_fts": ("title_x", "body_x"),  # ranking: the words with diacritics as typed, anywhere
     "title_fts": ("title_f", "title_t"),  # ranking: title matches (small, so cheap to ask)
 }
 _FTS_DETAIL = {"exact_fts": ", detail=none"}
@@ -137,13 +148,20 @@ def _last_word(folded: str) -> str:
 def _fts_values(title: str, body: str, tags: Iterable[str], names: Iterable[str]) -> dict[str, str]:
     """The full-text columns: title, body and tags+entity names, folded and tone-keyed."""
     extra = " \n ".join([*tags, *names])
+    title_t, body_t = tone_key(title), tone_key(body)
     return {
         "title_f": fold(title),
         "body_f": fold(body),
         "extra_f": fold(extra),
-        "title_t": tone_key(title),
-        "body_t": tone_key(body),
+        "title_t": title_t,
+        "title_x": marked_words(title_t),
+        "body_x": marked_words(body_t),
     }
+
+
+def marked_words(text: str) -> str:
+    """The words of ``text`` that carry diacritics (the others are the same folded)."""
+    return " ".join(word for word in _WORD.findall(text) if not word.isascii())
 
 
 class IndexDamaged(Exception):
@@ -169,7 +187,8 @@ class SearchIndex:
         # data_version (changes by other connections) and our own change count.
         self._generation = 0  # bumped whenever articles or their indexed text change
         self._stamp: tuple[int, int] | None = None
-        self._order: list[int] = []
+        self._order: list[int] = []  # full-text rows in display order
+        self._num_of: dict[int, int] = {}
         self._positions: dict[int, int] = {}
         self._known: set[int] | None = None
         self._matches: dict[tuple[str, str], set[int]] = {}
@@ -262,11 +281,14 @@ class SearchIndex:
     def transaction(self) -> _Transaction:
         return _Transaction(self.db)
 
-    def _write_fts(self, num: int, values: dict[str, str], *, delete: bool = False) -> None:
+    def _write_fts(self, fts: int, values: dict[str, str], *, delete: bool = False) -> None:
         self._generation += 1
         statements = _FTS_DELETE if delete else _FTS_INSERT
         for table, columns in FTS_TABLES.items():
-            self.db.execute(statements[table], (num, *(values[column] for column in columns)))
+            self.db.execute(statements[table], (fts, *(values[column] for column in columns)))
+
+    def _next_fts(self) -> int:
+        return int(self.db.execute("SELECT coalesce(max(fts), 0) + 1 FROM articles").fetchone()[0])
 
     def _names(self, eids: str) -> list[str]:
         """Entity names of a stored ``eids`` list, in its order."""
@@ -277,12 +299,12 @@ class SearchIndex:
         names = dict(self.db.execute(f"SELECT eid, name FROM entities WHERE eid IN ({placeholders})", nums))
         return [names[e] for e in nums if e in names]
 
-    def _indexed_values(self, num: int, body: str) -> dict[str, str] | None:
-        """What the full-text tables hold for ``num`` (its body is not stored: given)."""
-        row = self.db.execute("SELECT title, tags, eids FROM articles WHERE num = ?", (num,)).fetchone()
+    def _indexed_values(self, num: int, body: str) -> tuple[int, dict[str, str]] | None:
+        """The full-text row of ``num`` and what it holds (its body is not stored: given)."""
+        row = self.db.execute("SELECT title, tags, eids, fts FROM articles WHERE num = ?", (num,)).fetchone()
         if row is None:
             return None
-        return _fts_values(row[0], body, [t for t in row[1].split("\x1f") if t], self._names(row[2]))
+        return row[3], _fts_values(row[0], body, [t for t in row[1].split("\x1f") if t], self._names(row[2]))
 
     def _forget(self, num: int, body: str | None) -> None:
         """Remove an article from every table.
@@ -297,9 +319,9 @@ class SearchIndex:
         if row is None:
             return
         if body is not None:
-            values = self._indexed_values(num, body)
-            if values is not None:
-                self._write_fts(num, values, delete=True)
+            indexed = self._indexed_values(num, body)
+            if indexed is not None:
+                self._write_fts(*indexed, delete=True)
         self.db.execute("DELETE FROM articles WHERE num = ?", (num,))
         self._generation += 1
         self.db.execute("DELETE FROM article_tags WHERE num = ?", (num,))
@@ -320,11 +342,13 @@ class SearchIndex:
             num = row.num
             self._forget(num, row.body)
             eids = self._entity_ids(row.entities)
+            fts = self._next_fts()
             self.db.execute(
-                "INSERT INTO articles (num, title, site, source, published, sort_key, read, bookmarked,"
-                " tags, url, url_key, hash_key, extractor, eids) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO articles (num, fts, title, site, source, published, sort_key, read, bookmarked,"
+                " tags, url, url_key, hash_key, extractor, eids) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     num,
+                    fts,
                     row.title,
                     row.site,
                     row.source,
@@ -342,7 +366,7 @@ class SearchIndex:
             )
             self._write_tags(num, row.tags, row.read)
             self._link_entities(num, eids)
-            self._write_fts(num, _fts_values(row.title, row.body, row.tags, self._names(" ".join(map(str, eids)))))
+            self._write_fts(fts, _fts_values(row.title, row.body, row.tags, self._names(" ".join(map(str, eids)))))
 
     def _write_tags(self, num: int, tags: Sequence[str], read: bool) -> None:
         self.db.executemany(
@@ -393,9 +417,9 @@ class SearchIndex:
         row = self.db.execute("SELECT title, read, eids FROM articles WHERE num = ?", (num,)).fetchone()
         if row is None:
             return
-        values = self._indexed_values(num, body)
-        if values is not None:
-            self._write_fts(num, values, delete=True)
+        indexed = self._indexed_values(num, body)
+        if indexed is not None:
+            self._write_fts(*indexed, delete=True)
         self.db.execute("DELETE FROM article_tags WHERE num = ?", (num,))
         self._write_tags(num, tags, bool(row[1]))
         if entities is None:
@@ -406,7 +430,8 @@ class SearchIndex:
             self._link_entities(num, eids)
             joined = " ".join(map(str, eids))
         self.db.execute("UPDATE articles SET tags = ?, eids = ? WHERE num = ?", ("\x1f".join(tags), joined, num))
-        self._write_fts(num, _fts_values(row[0], body, tags, self._names(joined)))
+        if indexed is not None:
+            self._write_fts(indexed[0], _fts_values(row[0], body, tags, self._names(joined)))
 
     def remove_shard(self, nums: Iterable[int], body_of: Callable[[int], str | None]) -> None:
         for num in nums:
@@ -426,7 +451,7 @@ class SearchIndex:
             self._unread = None
 
     def matching(self, table: str, expression: str) -> set[int]:
-        """Rowids a full-text table matches (``expression`` in FTS5 syntax).
+        """Full-text rows a table matches (``expression`` in FTS5 syntax): ``articles.fts`` numbers.
 
         The last few answers are kept (the list and its counts ask the same
         question): treat the returned set as read-only.
@@ -451,20 +476,27 @@ class SearchIndex:
         """Read the display order of the whole library unless the kept one is current."""
         self._check_kept()
         if not self._order:
-            rows = self.db.execute("SELECT num FROM articles ORDER BY sort_key DESC, num DESC")
-            self._order = [num for (num,) in rows]
+            rows = self.db.execute("SELECT fts, num FROM articles ORDER BY sort_key DESC, num DESC")
+            self._num_of = dict(rows)
+            self._order = list(self._num_of)
+
+    def nums_of(self, rows: Sequence[int]) -> list[int]:
+        """The article numbers of full-text rows (as :meth:`in_display_order` returned them)."""
+        self.load_order()
+        num_of = self._num_of
+        return [num_of[row] for row in rows if row in num_of]
 
     def count_among(self, nums: set[int]) -> tuple[int, int]:
-        """(unread, total) of the stored articles among ``nums``."""
+        """(unread, total) of the stored articles among ``nums`` (full-text rows)."""
         self.load_order()
         if self._known is None:
             self._known = set(self._order)
         if self._unread is None:
-            self._unread = {row[0] for row in self.db.execute("SELECT num FROM articles WHERE read = 0")}
+            self._unread = {row[0] for row in self.db.execute("SELECT fts FROM articles WHERE read = 0")}
         return len(self._unread.intersection(nums)), len(self._known.intersection(nums))
 
     def in_display_order(self, nums: set[int]) -> list[int]:
-        """The articles among ``nums`` in display order (newest first).
+        """The full-text rows among ``nums`` in display order (newest first).
 
         The order of the whole library is kept until articles are added or
         removed, here or by another process (SQLite's data_version tells), so

@@ -45,9 +45,9 @@ def to_schema_2(store: Store) -> None:
 
 
 def _body(doc: dict[str, Any]) -> dict[str, Any]:
-    from .store import FIXED_FIELDS
+    from .store import COPIED_FIELDS
 
     meta = doc.get("meta") or {}
     out = {k: v for k, v in doc.items() if k != "meta"}
-    out["meta"] = {k: meta[k] for k in FIXED_FIELDS if meta.get(k) is not None}
+    out["meta"] = {k: meta[k] for k in COPIED_FIELDS if meta.get(k) is not None}
     return out

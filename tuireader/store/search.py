@@ -113,21 +113,21 @@ def query_nums(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys,
     """
     match = _text_match(parsed)
     where, params = _conditions(parsed, entity_keys)
-    # Reading the rowid keeps the scan on the index alone.
-    sql = "SELECT a.num FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
+    clause = " WHERE " + " AND ".join(where) if where else ""
     try:
         if match is None:
-            sql += " ORDER BY a.sort_key DESC, a.num DESC" + (f" LIMIT {int(limit)}" if limit else "")
-            return [row[0] for row in index.db.execute(sql, params)]
-        # The words' hits, put in display order by the index's kept order:
-        # cheaper than having SQLite sort tens of thousands.
+            # Reading the rowid keeps the scan on the index alone.
+            sql = "SELECT a.num FROM articles a" + clause + " ORDER BY a.sort_key DESC, a.num DESC"
+            return [row[0] for row in index.db.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), params)]
+        # The words' hits (full-text rows), put in display order by the index's
+        # kept order: cheaper than having SQLite sort tens of thousands.
         hits = index.matching("fold_fts", match)
         if where:
-            hits = hits.intersection(row[0] for row in index.db.execute(sql, params))
-        nums = _rank(index, parsed, index.in_display_order(hits))
+            hits = hits.intersection(row[0] for row in index.db.execute("SELECT a.fts FROM articles a" + clause, params))
+        rows = _rank(index, parsed, index.in_display_order(hits))
     except sqlite3.OperationalError:
         return []
-    return nums[: int(limit)] if limit else nums
+    return index.nums_of(rows[: int(limit)] if limit else rows)
 
 
 def _rank(index: SearchIndex, parsed: ParsedQuery, nums: list[int]) -> list[int]:
@@ -138,7 +138,7 @@ def _rank(index: SearchIndex, parsed: ParsedQuery, nums: list[int]) -> list[int]
     typed_plain = all(fold(t) == t.casefold() for t in parsed.terms)
     questions = [
         ("title_fts", None if typed_plain else fts_match(parsed.terms, "title_t", folded=False)),
-        ("exact_fts", None if typed_plain else fts_match(parsed.terms, folded=False, phrases=False)),
+        ("exact_fts", None if typed_plain else fts_match(parsed.terms, folded=False, phrases=False, marked=True)),
         ("title_fts", fts_match(parsed.terms, "title_f")),
     ]
     sets = [index.matching(table, match) for table, match in questions if match]
@@ -164,7 +164,7 @@ def count(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys) -> t
             # Only words: count the hits the list just found (the index keeps them).
             return index.count_among(index.matching("fold_fts", match))
         if match is not None:
-            where.append("a.num IN (SELECT rowid FROM fold_fts WHERE fold_fts MATCH ?)")
+            where.append("a.fts IN (SELECT rowid FROM fold_fts WHERE fold_fts MATCH ?)")
             params.append(match)
         sql = "SELECT count(*), coalesce(sum(1 - a.read), 0) FROM articles a"
         if where:

@@ -50,10 +50,13 @@ LOCK_FILE = "library.lock"
 INDEX_FILE = "index.sqlite"
 # How long a writer waits for another one to finish before giving up.
 WRITE_WAIT_SECONDS = 5.0
-# Fields of an article that never change after import; its body keeps a copy.
+# Fields of an article that never change after import.  Its body keeps a copy
+# of those the index does not hold (the index has the title, site, source,
+# dates, URL and state; the content hash comes from the text).
 FIXED_FIELDS = (
     "title", "site", "author", "url", "published", "added", "source", "origin", "content_hash", "extractor",
 )  # fmt: skip
+COPIED_FIELDS = ("author", "added", "origin")
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 DISK_FULL_SENTENCE = "The disk is full, so this change was not saved; the library is unchanged and still readable."
 
@@ -124,7 +127,7 @@ def index_row(meta: dict[str, Any], body: dict[str, Any] | None) -> IndexRow:
         tags=list(meta.get("tags", ())),
         entities=_entity_triples(body.get("entities") or meta.get("entities") or ()),
         body=body.get("text", ""),
-        content_hash=meta.get("content_hash"),
+        content_hash=meta.get("content_hash") or (content_hash(body["text"]) if body.get("text") else None),
         url=meta.get("url"),
         extractor=meta.get("extractor"),
     )
@@ -138,7 +141,7 @@ def _stored_meta(meta: dict[str, Any]) -> dict[str, Any]:
 def _stored_body(record: ArticleRecord) -> dict[str, Any]:
     body = {k: v for k, v in record.body.items() if k != "meta"}
     body["id"] = record.id
-    body["meta"] = {k: record.meta.get(k) for k in FIXED_FIELDS if record.meta.get(k) is not None}
+    body["meta"] = {k: record.meta.get(k) for k in COPIED_FIELDS if record.meta.get(k) is not None}
     return body
 
 
@@ -187,7 +190,6 @@ class Store:
         return store
 
     def _open(self, *, sync: bool, wait: float) -> None:
-        root = self.root
         if self.read_only:
             self._read_only_reason = "The library is open read-only."
         else:
@@ -903,6 +905,9 @@ def _rebuilt_metas(
             unknown_state += 1
         for key in FIXED_FIELDS:
             meta.setdefault(key, None)
+        text = (bodies.get(art_id) or {}).get("text")
+        if text and not meta.get("content_hash"):
+            meta["content_hash"] = content_hash(text)
         meta["title"] = meta.get("title") or "Untitled"
         docs[art_id] = meta
     return docs, unknown_state

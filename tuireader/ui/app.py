@@ -29,6 +29,9 @@ from .screens.main import MainScreen
 
 __all__ = ["TuiReaderApp", "run"]
 
+# How often the reader looks for changes made by another tuireader (a command in another terminal).
+LIBRARY_CHECK_SECONDS = 0.5
+
 
 class ReaderCommands(Provider):
     """Command palette entries, straight from the command registry."""
@@ -127,6 +130,15 @@ class TuiReaderApp(App[None]):
         if not self.library.read_only:
             # After the first paint, so the progress shows on the main screen.
             self.call_after_refresh(self._start_opening)
+        self.set_interval(LIBRARY_CHECK_SECONDS, self._check_library)
+
+    def _check_library(self) -> None:
+        """On a timer: show another tuireader's changes; a reader opened read-only takes over when it can."""
+        if self.library.may_become_writer and self.library.try_become_writer():
+            self._show_library_notices()
+            self._start_opening()
+        if not self.library_busy and self.library.changed_elsewhere():
+            self._tell_screen(LibraryChanged())
 
     def _show_library_notices(self) -> None:
         for notice in self.library.take_notices():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..store.store import LibraryError, Store
+from ..store.store import WRITE_WAIT_SECONDS, LibraryError, Store
 from .base import ProgressCallback, locked
 from .config import default_library_path
 from .export import ExportMixin
@@ -36,7 +36,7 @@ class Library(FeedsMixin, MarksMixin, ExportMixin):
         """
         root = Path(path).expanduser() if path else default_library_path()
         try:
-            store = Store.open(root, read_only=read_only, sync=sync, **({} if wait is None else {"wait": wait}))
+            store = Store.open(root, read_only=read_only, sync=sync, wait=WRITE_WAIT_SECONDS if wait is None else wait)
         except LibraryError:
             raise
         except OSError as exc:

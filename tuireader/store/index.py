@@ -193,6 +193,7 @@ class SearchIndex:
         self._known: set[int] | None = None
         self._matches: dict[tuple[str, str], set[int]] = {}
         self._unread: set[int] | None = None
+        self.rebuilt: str | None = None  # why the index starts empty, when it does
         try:
             self._prepare()
         except sqlite3.DatabaseError as exc:
@@ -211,7 +212,9 @@ class SearchIndex:
         self.db.execute("PRAGMA synchronous = OFF")
         if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "delete":
             self.db.execute("PRAGMA journal_mode = DELETE")  # an index of an older version used a WAL
-        if self.info_or_none("index_version") != str(INDEX_VERSION):
+        version = self.info_or_none("index_version")
+        if version != str(INDEX_VERSION):
+            self.rebuilt = "empty or missing" if version is None else "of an older tuireader"
             self.db.executescript(_SCHEMA + _FTS_SCHEMA)
             self.reset()
 

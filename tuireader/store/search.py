@@ -123,7 +123,9 @@ def query_nums(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys,
         # kept order: cheaper than having SQLite sort tens of thousands.
         hits = index.matching("fold_fts", match)
         if where:
-            hits = hits.intersection(row[0] for row in index.db.execute("SELECT a.fts FROM articles a" + clause, params))
+            hits = hits.intersection(
+                row[0] for row in index.db.execute("SELECT a.fts FROM articles a" + clause, params)
+            )
         rows = _rank(index, parsed, index.in_display_order(hits))
     except sqlite3.OperationalError:
         return []

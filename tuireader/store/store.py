@@ -340,11 +340,22 @@ class Store:
         path = self.root / INDEX_FILE
         if maintain:
             self._keep_old_log(path)
+            if path.is_file() and path.stat().st_size == 0 and self.existing_shards():
+                aside = set_aside(path, "corrupt")
+                self.notices.append(
+                    f"{INDEX_FILE} was empty; kept aside as {aside.name} and rebuilt from the articles; "
+                    "nothing was lost."
+                )
         try:
             self.index = SearchIndex(path, read_only=not maintain)
-            return
         except IndexDamaged as exc:
             problem = str(exc)
+        else:
+            if self.index.rebuilt and self.index.rebuilt != "of an older tuireader" and self.existing_shards():
+                self.notices.append(
+                    f"{INDEX_FILE} was {self.index.rebuilt}; it is rebuilt from the articles; nothing was lost."
+                )
+            return
         if not maintain:
             self.index = SearchIndex(Path(":memory:"), read_only=False)
             if path.exists():
@@ -383,6 +394,11 @@ class Store:
             )
             return
         if not data:
+            aside = set_aside(wal, "corrupt")
+            self.notices.append(
+                f"{wal.name} was an empty log, left by an older tuireader or a crash; kept aside as {aside.name}; "
+                "nothing was lost."
+            )
             return
         from .jsonstorage import atomic_write_bytes
 

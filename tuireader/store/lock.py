@@ -49,13 +49,13 @@ class WriteLock:
         """Take the lock, waiting up to ``wait`` seconds; False when another process keeps it."""
         deadline = time.monotonic() + wait
         delay = 0.002
+        fd = self._open()
         while True:
-            fd = self._open()
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                os.close(fd)
                 if time.monotonic() >= deadline:
+                    os.close(fd)
                     return False
                 time.sleep(delay)
                 delay = min(delay * 2, 0.05)
@@ -64,6 +64,7 @@ class WriteLock:
                 self._fd = fd
                 return True
             os.close(fd)  # the file was removed or replaced meanwhile: lock the one there now
+            fd = self._open()
 
     def _open(self) -> int:
         try:

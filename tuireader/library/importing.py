@@ -164,16 +164,24 @@ def cleaned_files(jobs: list[ImportJob]) -> Iterator[ImportResult]:
         yield from map(clean_file, jobs)
         return
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    import signal
 
     entities_for("")  # load the cleaner and the extractor once, before the workers fork
-    pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("fork"), initializer=_worker_start, initargs=(os.getpid(),)
-    )
+    # Ctrl+C waits until the workers are forked: arriving mid-fork it would be lost.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        yield from pool.map(clean_file, jobs, chunksize=4)
+        pool = multiprocessing.get_context("fork").Pool(workers, _worker_start, (os.getpid(),))
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    try:
+        yield from pool.imap(clean_file, jobs, chunksize=4)
+    except BaseException:
+        pool.terminate()  # what is being cleaned is dropped; what was stored stays
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
 
 
 def _worker_start(parent: int) -> None:

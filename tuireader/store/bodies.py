@@ -166,6 +166,7 @@ class BodyShard:
         if not payload:
             return
         self._refresh()
+        created = not self.path.exists()
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         try:
             size = os.fstat(fd).st_size
@@ -175,9 +176,21 @@ class BodyShard:
                     os.fdatasync(fd)
             except BaseException:
                 os.ftruncate(fd, size)
+                if created:
+                    self.path.unlink(missing_ok=True)
                 raise
         finally:
             os.close(fd)
+
+    def cut(self, size: int) -> None:
+        """Cut the file back to ``size`` bytes (undo an append whose article could not be stored)."""
+        try:
+            if size == 0:
+                self.path.unlink()
+            else:
+                os.truncate(self.path, size)
+        except FileNotFoundError:
+            pass
 
     def rewrite(self, bodies: Iterable[dict[str, Any]]) -> None:
         """Replace the file with these bodies, atomically (recovery, compaction)."""

@@ -59,6 +59,9 @@ FIXED_FIELDS = (
 COPIED_FIELDS = ("author", "added", "origin")
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 DISK_FULL_SENTENCE = "The disk is full, so this change was not saved; the library is unchanged and still readable."
+INDEX_BEHIND_SENTENCE = (
+    "The disk is full: the change is saved, but the index could not be updated; it shows once space is freed."
+)
 
 
 class LibraryError(Exception):
@@ -82,9 +85,11 @@ def _doc_id(article_id: str) -> int:
 
 
 def _is_disk_full(exc: BaseException) -> bool:
+    """A write refused for lack of space (or past a file-size limit, which SQLite calls an I/O error)."""
     if isinstance(exc, OSError):
         return exc.errno in _DISK_FULL
-    return isinstance(exc, sqlite3.OperationalError) and "full" in str(exc)
+    name = getattr(exc, "sqlite_errorname", "")
+    return isinstance(exc, sqlite3.OperationalError) and name in ("SQLITE_FULL", "SQLITE_IOERR_WRITE")
 
 
 def _plural(n: int, word: str) -> str:
@@ -583,14 +588,21 @@ class Store:
         return body
 
     def _stamp(self, shard: str) -> str:
+        """What the index remembers of a shard's files: a change to either makes it re-index them.
+
+        The bodies file only grows, so its size tells (a failed append is cut back to it).
+        """
         parts = []
-        for path in (self.root / "articles" / f"{shard}.json", self.root / "bodies" / f"{shard}.jsonl"):
+        for path, fields in (
+            (self.root / "articles" / f"{shard}.json", 3),
+            (self.root / "bodies" / f"{shard}.jsonl", 2),
+        ):
             try:
                 st = path.stat()
             except OSError:
                 parts.append("missing")
                 continue
-            parts.append(f"{st.st_ino}:{st.st_mtime_ns}:{st.st_size}")
+            parts.append(":".join(map(str, (st.st_ino, st.st_size, st.st_mtime_ns)[:fields])))
         return "|".join(parts)
 
     def existing_shards(self) -> list[str]:
@@ -701,14 +713,31 @@ class Store:
                 fresh = list({r.id: r for r in group if metas.get(doc_id=_doc_id(r.id)) is None}.values())
                 if not fresh:
                     continue
-                # Bodies first: a crash in between leaves an unlisted body, never a listed article without text.
-                self._body_shard(shard).append([_stored_body(r) for r in fresh])
-                _upsert_docs(metas, [(r.id, _stored_meta(r.meta)) for r in fresh])
-                with index.transaction():
-                    index.upsert([index_row(r.meta, r.body) for r in fresh])
-                    index.set_shard_stamp(shard, self._stamp(shard))
+                self._store_files(shard, metas, fresh)
+                try:
+                    with index.transaction():
+                        index.upsert([index_row(r.meta, r.body) for r in fresh])
+                        index.set_shard_stamp(shard, self._stamp(shard))
+                except sqlite3.OperationalError as exc:
+                    if _is_disk_full(exc):
+                        raise LibraryError(INDEX_BEHIND_SENTENCE) from None
+                    raise
                 stored.extend(r.id for r in fresh)
         return stored
+
+    def _store_files(self, shard: str, metas: TinyDB, fresh: list[ArticleRecord]) -> None:
+        """Bodies, then metadata: a failure in between cuts the bodies back, so both stay as they were."""
+        bodies = self._body_shard(shard)
+        try:
+            size = bodies.path.stat().st_size
+        except FileNotFoundError:
+            size = 0
+        bodies.append([_stored_body(r) for r in fresh])
+        try:
+            _upsert_docs(metas, [(r.id, _stored_meta(r.meta)) for r in fresh])
+        except BaseException:
+            bodies.cut(size)
+            raise
 
     def get_meta(self, article_id: str) -> dict[str, Any] | None:
         doc = self._articles_docs(shard_of(article_id)).get(_doc_id(article_id))

@@ -13,6 +13,7 @@ it was last read.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -261,6 +262,7 @@ def expand_entities(entities: Iterable[Any]) -> list[dict[str, Any]]:
     return out
 
 
+@functools.lru_cache(maxsize=8192)
 def _default_key(etype: Any, text: Any) -> str | None:
     if not isinstance(etype, str) or not isinstance(text, str):
         return None

@@ -629,7 +629,20 @@ class Store:
         return len(stale)
 
     def reindex_shard(self, shard: str) -> None:
-        """Index a shard again from its files (repairing them first when damaged)."""
+        """Index a shard again from its files (repairing them first when damaged).
+
+        A shard not open before is closed after: re-indexing the library must
+        not leave all of it in memory.
+        """
+        was_open = shard in self._shards
+        try:
+            self._reindex_shard(shard)
+        finally:
+            if not was_open:
+                self._shards.pop(shard, None)
+                self._bodies.pop(shard, None)
+
+    def _reindex_shard(self, shard: str) -> None:
         with self._write():
             metas = self._articles_docs(shard)
             bodies = self._checked_bodies(shard, metas)
@@ -642,7 +655,8 @@ class Store:
             with index.transaction():
                 index.remove_shard(index.nums_in_shard(shard), body_of)
                 index.upsert([index_row(dict(m), bodies.get(m["id"])) for m in metas.values() if m.get("id")])
-                index.set_shard_stamp(shard, self._stamp(shard))
+                # An unreadable bodies file is tried again at the next open.
+                index.set_shard_stamp(shard, "unreadable" if shard in self._unreadable else self._stamp(shard))
 
     def _checked_bodies(self, shard: str, metas: dict[int, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """The bodies of a shard; a damaged or missing file is repaired, and its lost texts named."""

@@ -31,6 +31,8 @@ __all__ = ["TuiReaderApp", "run"]
 
 # How often the reader looks for changes made by another tuireader (a command in another terminal).
 LIBRARY_CHECK_SECONDS = 0.5
+# How long the reader waits at start for another tuireader's write; then it paints read-only and takes over later.
+OPEN_WAIT_SECONDS = 0.5
 
 
 class ReaderCommands(Provider):
@@ -84,7 +86,7 @@ class TuiReaderApp(App[None]):
         self._owns_library = not isinstance(library, Library)
         if not isinstance(library, Library):
             # The index is brought up to date after the first paint (see _open_library_fully).
-            library = Library.open(Path(library) if library is not None else None, sync=False)
+            library = Library.open(Path(library) if library is not None else None, sync=False, wait=OPEN_WAIT_SECONDS)
         self.library: Library = library
         self.config: UIConfig = load_config(config_path)
         self.keymap: dict[str, str] = dict(self.config.keymap)
@@ -328,7 +330,7 @@ def _summarise_reports(reports: list[Any]) -> str:
 def run(library_path: Path | None = None) -> None:
     """Run the reader on the library at ``library_path`` (default library when None)."""
     # The index is brought up to date after the first paint (see _open_library_fully).
-    library = Library.open(library_path, sync=False)
+    library = Library.open(library_path, sync=False, wait=OPEN_WAIT_SECONDS)
     try:
         TuiReaderApp(library).run()
     finally:

@@ -220,7 +220,7 @@ class ImportingMixin(LibraryBase):
         """Import the bundled sample corpus into an empty library, once."""
         corpus = sample_corpus_path()
         with self._lock:
-            if self.read_only or self.store.article_count() or self.store.setting("samples_imported"):
+            if self.read_only or self.store.setting("samples_imported") or self.store.has_articles():
                 return 0
         if corpus is None:
             return 0

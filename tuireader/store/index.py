@@ -20,7 +20,7 @@ from ..text import fold, tone_key
 
 _WORD = re.compile(r"\w+")
 
-INDEX_VERSION = 10
+INDEX_VERSION = 11
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -42,7 +42,7 @@ CREATE TABLE IF NOT EXISTS articles (
     extractor TEXT,
     eids TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX IF NOT EXISTS articles_order ON articles (sort_key DESC, num DESC);
+CREATE INDEX IF NOT EXISTS articles_order ON articles (sort_key DESC, num DESC, fts);
 CREATE UNIQUE INDEX IF NOT EXISTS articles_fts ON articles (fts);
 CREATE INDEX IF NOT EXISTS articles_counts ON articles (site, source, read, bookmarked);
 CREATE INDEX IF NOT EXISTS articles_hash ON articles (hash_key);
@@ -64,6 +64,12 @@ CREATE TABLE IF NOT EXISTS article_entities (
     eid INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (eid, num)
 ) WITHOUT ROWID;
 """
+
+# Older versions brought up to date in place (others are rebuilt).
+_UPGRADES = {
+    "10": "DROP INDEX IF EXISTS articles_order;"
+    " CREATE INDEX articles_order ON articles (sort_key DESC, num DESC, fts);",
+}
 
 # The full-text tables, contentless (they keep no copy of the text) and
 # without column sizes (no query ranks by bm25).  Columns ending in _f hold
@@ -213,6 +219,10 @@ class SearchIndex:
         if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "delete":
             self.db.execute("PRAGMA journal_mode = DELETE")  # an index of an older version used a WAL
         version = self.info_or_none("index_version")
+        if version in _UPGRADES:
+            self.db.executescript(_UPGRADES[version])
+            self.set_info("index_version", str(INDEX_VERSION))
+            version = str(INDEX_VERSION)
         if version != str(INDEX_VERSION):
             self.rebuilt = "empty or missing" if version is None else "of an older tuireader"
             self.db.executescript(_SCHEMA + _FTS_SCHEMA)
@@ -515,6 +525,9 @@ class SearchIndex:
 
     def count(self) -> int:
         return self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+
+    def is_empty(self) -> bool:
+        return self.db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
 
     def nums_in_shard(self, shard: str) -> list[int]:
         return [

@@ -119,6 +119,8 @@ def query_nums(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys,
             # Reading the rowid keeps the scan on the index alone.
             sql = "SELECT a.num FROM articles a" + clause + " ORDER BY a.sort_key DESC, a.num DESC"
             return [row[0] for row in index.db.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), params)]
+        if limit:
+            return _ranked_page(index, parsed, match, where, params, int(limit))
         # The words' hits (full-text rows), put in display order by the index's
         # kept order: cheaper than having SQLite sort tens of thousands.
         hits = index.matching("fold_fts", match)
@@ -126,16 +128,14 @@ def query_nums(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys,
             hits = hits.intersection(
                 row[0] for row in index.db.execute("SELECT a.fts FROM articles a" + clause, params)
             )
-        rows = _rank(index, parsed, index.in_display_order(hits))
+        rows = _rank(index, _rank_sets(index, parsed), index.in_display_order(hits))
     except sqlite3.OperationalError:
         return []
-    return index.nums_of(rows[: int(limit)] if limit else rows)
+    return index.nums_of(rows)
 
 
-def _rank(index: SearchIndex, parsed: ParsedQuery, nums: list[int]) -> list[int]:
-    """Stable partition of date-ordered hits into rank groups."""
-    if not nums:
-        return nums
+def _rank_questions(parsed: ParsedQuery) -> list[tuple[str, str]]:
+    """The full-text questions that rank a search's hits, best group first."""
     # Typed without diacritics, an exact match is a folded one: skip the costly passes.
     typed_plain = all(fold(t) == t.casefold() for t in parsed.terms)
     questions = [
@@ -143,18 +143,40 @@ def _rank(index: SearchIndex, parsed: ParsedQuery, nums: list[int]) -> list[int]
         ("exact_fts", None if typed_plain else fts_match(parsed.terms, folded=False, phrases=False, marked=True)),
         ("title_fts", fts_match(parsed.terms, "title_f")),
     ]
-    sets = [index.matching(table, match) for table, match in questions if match]
-    # A stable sort on (not in the first set, not in the second, ...), by
-    # buckets written out: it runs on every hit.
-    weights = [1 << (len(sets) - 1 - place) for place in range(len(sets))]
-    buckets: list[list[int]] = [[] for _ in range(1 << len(sets))]
-    for num in nums:
-        key = 0
-        for weight, members in zip(weights, sets, strict=True):
-            if num not in members:
-                key |= weight
-        buckets[key].append(num)
-    return [num for bucket in buckets for num in bucket]
+    return [(table, match) for table, match in questions if match]
+
+
+def _rank_sets(index: SearchIndex, parsed: ParsedQuery) -> list[set[int]]:
+    return [index.matching(table, match) for table, match in _rank_questions(parsed)]
+
+
+def _ranked_page(
+    index: SearchIndex, parsed: ParsedQuery, match: str, where: list[str], params: list[Any], limit: int
+) -> list[int]:
+    """The first ``limit`` hits in rank order, all asked of SQLite at once (one query, no kept order).
+
+    The same order as :func:`_rank` over the display order, for a command
+    that asks once and exits.
+    """
+    questions = _rank_questions(parsed)
+    ranks = [f"(a.fts NOT IN (SELECT rowid FROM {table} WHERE {table} MATCH ?))" for table, _ in questions]
+    conditions = ["a.fts IN (SELECT rowid FROM fold_fts WHERE fold_fts MATCH ?)", *where]
+    sql = (
+        "SELECT a.num FROM articles a WHERE " + " AND ".join(conditions)
+        + " ORDER BY " + ", ".join([*ranks, "a.sort_key DESC", "a.num DESC"]) + f" LIMIT {limit}"
+    )  # fmt: skip
+    args = [match, *params, *(m for _, m in questions)]
+    return [row[0] for row in index.db.execute(sql, args)]
+
+
+def _rank(index: SearchIndex, sets: list[set[int]], nums: list[int]) -> list[int]:
+    """Stable partition of date-ordered hits into rank groups: in the first set or not, then the second..."""
+    if not sets or not nums:
+        return nums
+    first, rest = sets[0], sets[1:]
+    inside = [num for num in nums if num in first]
+    outside = [num for num in nums if num not in first]
+    return _rank(index, rest, inside) + _rank(index, rest, outside)
 
 
 def count(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys) -> tuple[int, int]:

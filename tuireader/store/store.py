@@ -888,6 +888,9 @@ class Store:
     def article_count(self) -> int:
         return self._index().count()
 
+    def has_articles(self) -> bool:
+        return not self._index().is_empty()
+
     def prepare_search(self) -> None:
         """Load what the first search would otherwise wait for (the display order)."""
         self._index().load_order()

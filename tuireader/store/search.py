@@ -153,20 +153,31 @@ def _rank_sets(index: SearchIndex, parsed: ParsedQuery) -> list[set[int]]:
 def _ranked_page(
     index: SearchIndex, parsed: ParsedQuery, match: str, where: list[str], params: list[Any], limit: int
 ) -> list[int]:
-    """The first ``limit`` hits in rank order, all asked of SQLite at once (one query, no kept order).
+    """The first ``limit`` hits in rank order, asked of SQLite group by group, newest first.
 
     The same order as :func:`_rank` over the display order, for a command
-    that asks once and exits.
+    that asks once and exits: each group walks the display-order index and
+    stops at the page's end, so no hit is sorted and no order is kept.
     """
     questions = _rank_questions(parsed)
-    ranks = [f"(a.fts NOT IN (SELECT rowid FROM {table} WHERE {table} MATCH ?))" for table, _ in questions]
-    conditions = ["a.fts IN (SELECT rowid FROM fold_fts WHERE fold_fts MATCH ?)", *where]
-    sql = (
-        "SELECT a.num FROM articles a WHERE " + " AND ".join(conditions)
-        + " ORDER BY " + ", ".join([*ranks, "a.sort_key DESC", "a.num DESC"]) + f" LIMIT {limit}"
-    )  # fmt: skip
-    args = [match, *params, *(m for _, m in questions)]
-    return [row[0] for row in index.db.execute(sql, args)]
+    found: list[int] = []
+    for group in range(1 << len(questions)):
+        conditions = ["a.fts IN (SELECT rowid FROM fold_fts WHERE fold_fts MATCH ?)", *where]
+        args: list[Any] = [match, *params]
+        for place, (table, question) in enumerate(questions):
+            outside = group >> (len(questions) - 1 - place) & 1
+            conditions.append(
+                f"a.fts {'NOT IN' if outside else 'IN'} (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+            )
+            args.append(question)
+        sql = (
+            "SELECT a.num FROM articles a INDEXED BY articles_order WHERE " + " AND ".join(conditions)
+            + f" ORDER BY a.sort_key DESC, a.num DESC LIMIT {limit - len(found)}"
+        )  # fmt: skip
+        found.extend(row[0] for row in index.db.execute(sql, args))
+        if len(found) >= limit:
+            break
+    return found
 
 
 def _rank(index: SearchIndex, sets: list[set[int]], nums: list[int]) -> list[int]:

@@ -230,18 +230,17 @@ def _print_summaries(library, ids: Sequence[str], as_json: bool) -> None:
 
 
 def _stream_json_list(chunks) -> None:
-    """Write a JSON list item by item, as ``json.dumps(items, indent=2)`` would lay it out."""
+    """Write a JSON list chunk by chunk, as ``json.dumps(items, indent=2)`` would lay it out."""
     import orjson
 
     out = sys.stdout
     first = True
     for items in chunks:
-        parts = []
-        for item in items:
-            text = orjson.dumps(item, option=orjson.OPT_INDENT_2).decode("utf-8")
-            parts.append(("[\n  " if first else ",\n  ") + text.replace("\n", "\n  "))
-            first = False
-        out.write("".join(parts))
+        if not items:
+            continue
+        text = orjson.dumps(items, option=orjson.OPT_INDENT_2).decode("utf-8")
+        out.write(("[\n" if first else ",\n") + text[2:-2])  # the items, without the brackets
+        first = False
     out.write("[]\n" if first else "\n]\n")
 
 
@@ -264,7 +263,11 @@ def _list_query(args: argparse.Namespace) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with _open_library(args) as library:
-        _print_summaries(library, library.query_ids(_list_query(args), limit=args.limit), args.json)
+        query = _list_query(args)
+        if args.json:  # straight from the index, page by page, in display order
+            _stream_json_list(library.iter_summaries_json(query, limit=args.limit))
+        else:
+            _print_summaries(library, library.query_ids(query, limit=args.limit), args.json)
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,19 @@ from .config import default_library_path
 from .export import ExportMixin
 from .feeds import FeedsMixin
 from .marks import MarksMixin
+
+
+def _row_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "site": row.site,
+        "url": row.url,
+        "published": row.published,
+        "read": row.read,
+        "bookmarked": row.bookmarked,
+        "tags": list(row.tags),
+    }
 
 
 class Library(FeedsMixin, MarksMixin, ExportMixin):
@@ -68,19 +82,22 @@ class Library(FeedsMixin, MarksMixin, ExportMixin):
     @locked
     def summaries_json(self, ids: list[str]) -> list[dict[str, Any]]:
         """The command line's JSON of list rows, straight from the index (no article file is read)."""
-        return [
-            {
-                "id": row.id,
-                "title": row.title,
-                "site": row.site,
-                "url": row.url,
-                "published": row.published,
-                "read": row.read,
-                "bookmarked": row.bookmarked,
-                "tags": list(row.tags),
-            }
-            for row in self.store.summary_rows(ids)
-        ]
+        return [_row_json(row) for row in self.store.summary_rows(ids)]
+
+    def iter_summaries_json(self, query: str = "", *, limit: int | None = None) -> Iterator[list[dict[str, Any]]]:
+        """The JSON rows of a view (or search), page by page in display order, for streaming them out."""
+        from ..store.query import parse_query
+
+        parsed = parse_query(query)
+        if parsed.has_text:
+            ids = self.query_ids(query, limit=limit)
+            for start in range(0, len(ids), 500):
+                yield self.summaries_json(ids[start : start + 500])
+            return
+        with self._lock:
+            pages = self.store.summary_pages(parsed, self._entity_keys(parsed), limit)
+        for page in pages:
+            yield [_row_json(row) for row in page]
 
     def __enter__(self) -> Library:
         return self

@@ -11,7 +11,7 @@ extractor.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -226,6 +226,28 @@ def summary_rows(index: SearchIndex, ids: Sequence[str]) -> list[SummaryRow]:
                 art_id, title, site, published, bool(read), bool(bookmarked), _split_tags(tags), url
             )
     return [rows[i] for i in ids if i in rows]
+
+
+def summary_pages(
+    index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys, limit: int | None, size: int = 500
+) -> Iterator[list[SummaryRow]]:
+    """List rows of a view without words (its qualifiers only), in display order, ``size`` at a time."""
+    where, params = _conditions(parsed, entity_keys)
+    sql = (
+        "SELECT a.num, a.title, a.site, a.published, a.read, a.bookmarked, a.tags, a.url FROM articles a"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY a.sort_key DESC, a.num DESC"
+        + (f" LIMIT {int(limit)}" if limit else "")
+    )
+    cursor = index.db.execute(sql, params)
+    while True:
+        rows = cursor.fetchmany(size)
+        if not rows:
+            return
+        yield [
+            SummaryRow(f"{num:012x}", title, site, published, bool(read), bool(marked), _split_tags(tags), url)
+            for num, title, site, published, read, marked, tags, url in rows
+        ]
 
 
 def ids_with_prefix(index: SearchIndex, prefix: str, limit: int = 2) -> list[str]:

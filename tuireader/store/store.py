@@ -866,6 +866,12 @@ class Store:
     def summary_rows(self, ids: list[str]) -> list[search.SummaryRow]:
         return search.summary_rows(self._index(), ids)
 
+    def summary_pages(
+        self, parsed: ParsedQuery, entity_keys: search.EntityKeys, limit: int | None
+    ) -> Iterator[list[search.SummaryRow]]:
+        """List rows of a view without words, in display order, a page at a time (one query)."""
+        return search.summary_pages(self._index(), parsed, entity_keys, limit)
+
     def ids_with_prefix(self, prefix: str) -> list[str]:
         return search.ids_with_prefix(self._index(), prefix)
 

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..store.index import text_values
 from ..store.store import ArticleRecord, LibraryError, article_id_for, content_hash, shard_of
 from ..text import clean_input
 from .base import LibraryBase, ProgressCallback, locked, now_iso
@@ -128,7 +129,8 @@ def build_record(
         "lang": getattr(cleaned, "lang", None),
         "entities": full_entities,
     }
-    return ArticleRecord(meta=meta, body=body)
+    # Folded for the index here, where the text is cleaned: in a worker process during an import.
+    return ArticleRecord(meta=meta, body=body, text_values=text_values(title, text))
 
 
 ImportJob = tuple[str, dict[str, Any], str, tuple[str, ...]]  # path, sidecar hints, source, tags

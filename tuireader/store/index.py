@@ -10,6 +10,7 @@ marks unified (for ranking exact matches first).
 
 from __future__ import annotations
 
+import operator
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
@@ -106,6 +107,9 @@ _FTS_DELETE = {
 }
 
 
+_first = operator.itemgetter(0)
+
+
 def key_of(text: str | None) -> int | None:
     """A 63-bit number standing for a URL or a content hash (indexed instead of the text)."""
     if not text:
@@ -133,6 +137,7 @@ class IndexRow:
     content_hash: str | None
     url: str | None
     extractor: str | None = None
+    text_values: dict[str, str] | None = None  # the title and body columns, when folded already (see text_values)
 
     @property
     def num(self) -> int:
@@ -151,18 +156,29 @@ def _last_word(folded: str) -> str:
     return words[-1] if len(words) > 1 else ""
 
 
-def _fts_values(title: str, body: str, tags: Iterable[str], names: Iterable[str]) -> dict[str, str]:
-    """The full-text columns: title, body and tags+entity names, folded and tone-keyed."""
-    extra = " \n ".join([*tags, *names])
-    title_t, body_t = tone_key(title), tone_key(body)
-    return {
-        "title_f": fold(title),
-        "body_f": fold(body),
-        "extra_f": fold(extra),
-        "title_t": title_t,
-        "title_x": marked_words(title_t),
-        "body_x": marked_words(body_t),
+def _extra(tags: Iterable[str], names: Iterable[str]) -> str:
+    return fold(" \n ".join([*tags, *names]))
+
+
+def _fts_values(
+    title: str, body: str, tags: Iterable[str], names: Iterable[str], columns: Iterable[str] | None = None
+) -> dict[str, str]:
+    """The full-text columns (all, or those named): title, body and tags+entity names, folded and tone-keyed."""
+    makers = {
+        "title_f": lambda: fold(title),
+        "body_f": lambda: fold(body),
+        "extra_f": lambda: _extra(tags, names),
+        "title_t": lambda: tone_key(title),
+        "title_x": lambda: marked_words(tone_key(title)),
+        "body_x": lambda: marked_words(tone_key(body)),
     }
+    return {column: makers[column]() for column in (columns or makers)}
+
+
+def text_values(title: str, body: str) -> dict[str, str]:
+    """The full-text columns of a title and a body: the costly part of indexing, done where the text is
+    cleaned (an import's worker processes) so the writer only stores them."""
+    return _fts_values(title, body, (), (), ("title_f", "body_f", "title_t", "title_x", "body_x"))
 
 
 def marked_words(text: str) -> str:
@@ -294,11 +310,13 @@ class SearchIndex:
     def transaction(self) -> _Transaction:
         return _Transaction(self.db)
 
-    def _write_fts(self, fts: int, values: dict[str, str], *, delete: bool = False) -> None:
+    def _write_fts(
+        self, fts: int, values: dict[str, str], *, delete: bool = False, tables: Sequence[str] = tuple(FTS_TABLES)
+    ) -> None:
         self._generation += 1
         statements = _FTS_DELETE if delete else _FTS_INSERT
-        for table, columns in FTS_TABLES.items():
-            self.db.execute(statements[table], (fts, *(values[column] for column in columns)))
+        for table in tables:
+            self.db.execute(statements[table], (fts, *(values[column] for column in FTS_TABLES[table])))
 
     def _next_fts(self) -> int:
         return int(self.db.execute("SELECT coalesce(max(fts), 0) + 1 FROM articles").fetchone()[0])
@@ -312,12 +330,16 @@ class SearchIndex:
         names = dict(self.db.execute(f"SELECT eid, name FROM entities WHERE eid IN ({placeholders})", nums))
         return [names[e] for e in nums if e in names]
 
-    def _indexed_values(self, num: int, body: str) -> tuple[int, dict[str, str]] | None:
-        """The full-text row of ``num`` and what it holds (its body is not stored: given)."""
+    def _indexed_values(
+        self, num: int, body: str, tables: Sequence[str] = tuple(FTS_TABLES)
+    ) -> tuple[int, dict[str, str]] | None:
+        """The full-text row of ``num`` and what ``tables`` hold for it (its body is not stored: given)."""
         row = self.db.execute("SELECT title, tags, eids, fts FROM articles WHERE num = ?", (num,)).fetchone()
         if row is None:
             return None
-        return row[3], _fts_values(row[0], body, [t for t in row[1].split("\x1f") if t], self._names(row[2]))
+        tags = [t for t in row[1].split("\x1f") if t]
+        columns = {column for table in tables for column in FTS_TABLES[table]}
+        return row[3], _fts_values(row[0], body, tags, self._names(row[2]), columns)
 
     def _forget(self, num: int, body: str | None) -> None:
         """Remove an article from every table.
@@ -379,7 +401,12 @@ class SearchIndex:
             )
             self._write_tags(num, row.tags, row.read)
             self._link_entities(num, eids)
-            self._write_fts(fts, _fts_values(row.title, row.body, row.tags, self._names(" ".join(map(str, eids)))))
+            names = self._names(" ".join(map(str, eids)))
+            if row.text_values is not None:
+                values = {**row.text_values, "extra_f": _extra(row.tags, names)}
+            else:
+                values = _fts_values(row.title, row.body, row.tags, names)
+            self._write_fts(fts, values)
 
     def _write_tags(self, num: int, tags: Sequence[str], read: bool) -> None:
         self.db.executemany(
@@ -430,9 +457,10 @@ class SearchIndex:
         row = self.db.execute("SELECT title, read, eids FROM articles WHERE num = ?", (num,)).fetchone()
         if row is None:
             return
-        indexed = self._indexed_values(num, body)
+        # Tags and entity names live in one column of one table: only that row is written again.
+        indexed = self._indexed_values(num, body, tables=("fold_fts",))
         if indexed is not None:
-            self._write_fts(*indexed, delete=True)
+            self._write_fts(*indexed, delete=True, tables=("fold_fts",))
         self.db.execute("DELETE FROM article_tags WHERE num = ?", (num,))
         self._write_tags(num, tags, bool(row[1]))
         if entities is None:
@@ -444,7 +472,9 @@ class SearchIndex:
             joined = " ".join(map(str, eids))
         self.db.execute("UPDATE articles SET tags = ?, eids = ? WHERE num = ?", ("\x1f".join(tags), joined, num))
         if indexed is not None:
-            self._write_fts(indexed[0], _fts_values(row[0], body, tags, self._names(joined)))
+            fts, values = indexed
+            values["extra_f"] = _extra(tags, self._names(joined))
+            self._write_fts(fts, values, tables=("fold_fts",))
 
     def remove_shard(self, nums: Iterable[int], body_of: Callable[[int], str | None]) -> None:
         for num in nums:
@@ -473,9 +503,8 @@ class SearchIndex:
         key = (table, expression)
         found = self._matches.get(key)
         if found is None:
-            found = {
-                row[0] for row in self.db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (expression,))
-            }
+            rows = self.db.execute(f"SELECT rowid FROM {table} WHERE {table} MATCH ?", (expression,)).fetchall()
+            found = set(map(_first, rows))
             if len(self._matches) >= 8:
                 self._matches.clear()
             self._matches[key] = found
@@ -496,8 +525,7 @@ class SearchIndex:
     def nums_of(self, rows: Sequence[int]) -> list[int]:
         """The article numbers of full-text rows (as :meth:`in_display_order` returned them)."""
         self.load_order()
-        num_of = self._num_of
-        return [num_of[row] for row in rows if row in num_of]
+        return list(map(self._num_of.__getitem__, rows))
 
     def count_among(self, nums: set[int]) -> tuple[int, int]:
         """(unread, total) of the stored articles among ``nums`` (full-text rows)."""

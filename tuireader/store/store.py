@@ -102,6 +102,7 @@ class ArticleRecord:
 
     meta: dict[str, Any]
     body: dict[str, Any]
+    text_values: dict[str, str] | None = None  # precomputed full-text columns (see index.text_values)
 
     @property
     def id(self) -> str:
@@ -118,7 +119,7 @@ def _entity_triples(entities: Iterable[Any]) -> list[tuple[str, str, str]]:
     return out
 
 
-def index_row(meta: dict[str, Any], body: dict[str, Any] | None) -> IndexRow:
+def index_row(meta: dict[str, Any], body: dict[str, Any] | None, text_values: dict[str, str] | None = None) -> IndexRow:
     body = body or {}
     return IndexRow(
         id=meta["id"],
@@ -135,6 +136,7 @@ def index_row(meta: dict[str, Any], body: dict[str, Any] | None) -> IndexRow:
         content_hash=meta.get("content_hash") or (content_hash(body["text"]) if body.get("text") else None),
         url=meta.get("url"),
         extractor=meta.get("extractor"),
+        text_values=text_values,
     )
 
 
@@ -732,7 +734,7 @@ class Store:
                 self._store_files(shard, metas, fresh)
                 try:
                     with index.transaction():
-                        index.upsert([index_row(r.meta, r.body) for r in fresh])
+                        index.upsert([index_row(r.meta, r.body, r.text_values) for r in fresh])
                         index.set_shard_stamp(shard, self._stamp(shard))
                 except sqlite3.OperationalError as exc:
                     if _is_disk_full(exc):
@@ -881,7 +883,7 @@ class Store:
 
     def query_ids(self, parsed: ParsedQuery, entity_keys: search.EntityKeys, limit: int | None = None) -> list[str]:
         """Ids of a view or search in display order (see :func:`search.query_nums`)."""
-        return [f"{num:012x}" for num in search.query_nums(self._index(), parsed, entity_keys, limit)]
+        return list(map("{:012x}".format, search.query_nums(self._index(), parsed, entity_keys, limit)))
 
     def count(self, parsed: ParsedQuery, entity_keys: search.EntityKeys) -> tuple[int, int]:
         return search.count(self._index(), parsed, entity_keys)

@@ -21,7 +21,7 @@ from ..text import fold, tone_key
 
 _WORD = re.compile(r"\w+")
 
-INDEX_VERSION = 11
+INDEX_VERSION = 12
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -66,10 +66,57 @@ CREATE TABLE IF NOT EXISTS article_entities (
 ) WITHOUT ROWID;
 """
 
-# Older versions brought up to date in place (others are rebuilt).
+# Counts of the source pane, kept by triggers as articles come, go and change
+# state: reading them costs nothing, where counting 200,000 rows cost 40 ms.
+_COUNTS = """
+CREATE TABLE IF NOT EXISTS site_counts (
+    site_k TEXT NOT NULL, source_k TEXT NOT NULL, site TEXT, source TEXT,
+    total INTEGER NOT NULL, unread INTEGER NOT NULL, marked INTEGER NOT NULL, marked_unread INTEGER NOT NULL,
+    PRIMARY KEY (site_k, source_k)
+);
+CREATE TABLE IF NOT EXISTS tag_totals (
+    tag_key TEXT PRIMARY KEY, tag TEXT NOT NULL, total INTEGER NOT NULL, unread INTEGER NOT NULL
+);
+CREATE TRIGGER IF NOT EXISTS site_counts_add AFTER INSERT ON articles BEGIN
+    INSERT INTO site_counts VALUES (ifnull(NEW.site, char(0)), ifnull(NEW.source, char(0)), NEW.site, NEW.source,
+        1, 1 - NEW.read, NEW.bookmarked, NEW.bookmarked * (1 - NEW.read))
+    ON CONFLICT (site_k, source_k) DO UPDATE SET total = total + 1, unread = unread + excluded.unread,
+        marked = marked + excluded.marked, marked_unread = marked_unread + excluded.marked_unread;
+END;
+CREATE TRIGGER IF NOT EXISTS site_counts_remove AFTER DELETE ON articles BEGIN
+    UPDATE site_counts SET total = total - 1, unread = unread - (1 - OLD.read), marked = marked - OLD.bookmarked,
+        marked_unread = marked_unread - OLD.bookmarked * (1 - OLD.read)
+    WHERE site_k = ifnull(OLD.site, char(0)) AND source_k = ifnull(OLD.source, char(0));
+END;
+CREATE TRIGGER IF NOT EXISTS site_counts_change AFTER UPDATE OF read, bookmarked ON articles BEGIN
+    UPDATE site_counts SET unread = unread + OLD.read - NEW.read, marked = marked + NEW.bookmarked - OLD.bookmarked,
+        marked_unread = marked_unread + NEW.bookmarked * (1 - NEW.read) - OLD.bookmarked * (1 - OLD.read)
+    WHERE site_k = ifnull(OLD.site, char(0)) AND source_k = ifnull(OLD.source, char(0));
+END;
+CREATE TRIGGER IF NOT EXISTS tag_totals_add AFTER INSERT ON article_tags BEGIN
+    INSERT INTO tag_totals VALUES (NEW.tag_key, NEW.tag, 1, 1 - NEW.read)
+    ON CONFLICT (tag_key) DO UPDATE SET total = total + 1, unread = unread + excluded.unread,
+        tag = min(tag, excluded.tag);
+END;
+CREATE TRIGGER IF NOT EXISTS tag_totals_remove AFTER DELETE ON article_tags BEGIN
+    UPDATE tag_totals SET total = total - 1, unread = unread - (1 - OLD.read) WHERE tag_key = OLD.tag_key;
+END;
+CREATE TRIGGER IF NOT EXISTS tag_totals_change AFTER UPDATE OF read ON article_tags BEGIN
+    UPDATE tag_totals SET unread = unread + OLD.read - NEW.read WHERE tag_key = OLD.tag_key;
+END;
+"""
+_FILL_COUNTS = """
+DELETE FROM site_counts; DELETE FROM tag_totals;
+INSERT INTO site_counts SELECT ifnull(site, char(0)), ifnull(source, char(0)), site, source, count(*),
+    total(1 - read), total(bookmarked), total(bookmarked * (1 - read)) FROM articles GROUP BY site, source;
+INSERT INTO tag_totals SELECT tag_key, min(tag), count(*), total(1 - read) FROM article_tags GROUP BY tag_key;
+"""
+
+# Older versions brought up to date in place, one step each (others are rebuilt).
 _UPGRADES = {
     "10": "DROP INDEX IF EXISTS articles_order;"
     " CREATE INDEX articles_order ON articles (sort_key DESC, num DESC, fts);",
+    "11": _COUNTS + _FILL_COUNTS,
 }
 
 # The full-text tables, contentless (they keep no copy of the text) and
@@ -235,13 +282,13 @@ class SearchIndex:
         if self.db.execute("PRAGMA journal_mode").fetchone()[0] != "delete":
             self.db.execute("PRAGMA journal_mode = DELETE")  # an index of an older version used a WAL
         version = self.info_or_none("index_version")
-        if version in _UPGRADES:
+        while version in _UPGRADES:
             self.db.executescript(_UPGRADES[version])
-            self.set_info("index_version", str(INDEX_VERSION))
-            version = str(INDEX_VERSION)
+            version = str(int(version) + 1)
+            self.set_info("index_version", version)
         if version != str(INDEX_VERSION):
             self.rebuilt = "empty or missing" if version is None else "of an older tuireader"
-            self.db.executescript(_SCHEMA + _FTS_SCHEMA)
+            self.db.executescript(_SCHEMA + _FTS_SCHEMA + _COUNTS)
             self.reset()
 
     def _check_file(self) -> None:
@@ -286,12 +333,13 @@ class SearchIndex:
         """Drop everything; the caller re-indexes from the library's files."""
         old = ["text_fts", "extra_fts", "text_indexed", *FTS_TABLES]
         tables = ["articles", "article_tags", "article_entities", "entities", "shard_state", *old]
+        tables += ["site_counts", "tag_totals"]
         self.db.executescript("".join(f"DROP TABLE IF EXISTS {table};" for table in tables))
         try:
             self.db.execute("VACUUM")  # give the dropped tables' pages back to the disk
         except sqlite3.OperationalError:  # another instance is reading: the space is reused later
             pass
-        self.db.executescript(_SCHEMA + _FTS_SCHEMA)
+        self.db.executescript(_SCHEMA + _FTS_SCHEMA + _COUNTS)
         self._generation += 1
         self.set_info("index_version", str(INDEX_VERSION))
 

@@ -265,17 +265,14 @@ def ids_with_prefix(index: SearchIndex, prefix: str, limit: int = 2) -> list[str
 def group_counts(index: SearchIndex) -> list[GroupCount]:
     """Counts per (site, source): one pass gives the library's, the feeds' and the sites'."""
     rows = index.db.execute(
-        "SELECT site, source, count(*), total(1 - read), total(bookmarked), total(bookmarked * (1 - read))"
-        " FROM articles GROUP BY site, source"
+        "SELECT site, source, total, unread, marked, marked_unread FROM site_counts WHERE total > 0"
     )
     return [GroupCount(site, source, int(t), int(u), int(b), int(bu)) for site, source, t, u, b, bu in rows]
 
 
 def tag_counts(index: SearchIndex) -> list[tuple[str, int, int]]:
     """(tag, unread, total) for every tag in use, in alphabetical order of its key."""
-    rows = index.db.execute(
-        "SELECT min(tag), total(1 - read), count(*) FROM article_tags GROUP BY tag_key ORDER BY tag_key"
-    )
+    rows = index.db.execute("SELECT tag, unread, total FROM tag_totals WHERE total > 0 ORDER BY tag_key")
     return [(tag, int(unread), int(total)) for tag, unread, total in rows]
 
 

@@ -154,7 +154,7 @@ _FTS_DELETE = {
 }
 
 
-_first = operator.itemgetter(0)
+_first, _second = operator.itemgetter(0), operator.itemgetter(1)
 
 
 def key_of(text: str | None) -> int | None:
@@ -257,7 +257,7 @@ class SearchIndex:
         self._generation = 0  # bumped whenever articles or their indexed text change
         self._stamp: tuple[int, int] | None = None
         self._order: list[int] = []  # full-text rows in display order
-        self._num_of: dict[int, int] = {}
+        self._id_of: dict[int, str] = {}  # full-text row -> article id, kept with the order
         self._positions: dict[int, int] = {}
         self._known: set[int] | None = None
         self._matches: dict[tuple[str, str], set[int]] = {}
@@ -566,14 +566,14 @@ class SearchIndex:
         """Read the display order of the whole library unless the kept one is current."""
         self._check_kept()
         if not self._order:
-            rows = self.db.execute("SELECT fts, num FROM articles ORDER BY sort_key DESC, num DESC")
-            self._num_of = dict(rows)
-            self._order = list(self._num_of)
+            rows = self.db.execute("SELECT fts, num FROM articles ORDER BY sort_key DESC, num DESC").fetchall()
+            self._order = list(map(_first, rows))
+            self._id_of = dict(zip(self._order, map("{:012x}".format, map(_second, rows)), strict=True))
 
-    def nums_of(self, rows: Sequence[int]) -> list[int]:
-        """The article numbers of full-text rows (as :meth:`in_display_order` returned them)."""
+    def ids_of(self, rows: Sequence[int]) -> list[str]:
+        """The article ids of full-text rows (as :meth:`in_display_order` returned them)."""
         self.load_order()
-        return list(map(self._num_of.__getitem__, rows))
+        return list(map(self._id_of.__getitem__, rows))
 
     def count_among(self, nums: set[int]) -> tuple[int, int]:
         """(unread, total) of the stored articles among ``nums`` (full-text rows)."""

@@ -104,8 +104,8 @@ def _text_match(parsed: ParsedQuery) -> str | None:
     return match
 
 
-def query_nums(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys, limit: int | None) -> list[int]:
-    """Article numbers of a view or search, in display order.
+def query_ids(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys, limit: int | None) -> list[str]:
+    """Article ids of a view or search, in display order.
 
     Newest first; a search puts exact matches of what was typed first, then
     title matches (each group newest first).  A full-text syntax corner case
@@ -118,9 +118,10 @@ def query_nums(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys,
         if match is None:
             # Reading the rowid keeps the scan on the index alone.
             sql = "SELECT a.num FROM articles a" + clause + " ORDER BY a.sort_key DESC, a.num DESC"
-            return [row[0] for row in index.db.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), params)]
+            rows = index.db.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), params).fetchall()
+            return [f"{num:012x}" for (num,) in rows]
         if limit:
-            return _ranked_page(index, parsed, match, where, params, int(limit))
+            return [f"{num:012x}" for num in _ranked_page(index, parsed, match, where, params, int(limit))]
         # The words' hits (full-text rows), put in display order by the index's
         # kept order: cheaper than having SQLite sort tens of thousands.
         hits = index.matching("fold_fts", match)
@@ -128,10 +129,10 @@ def query_nums(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys,
             hits = hits.intersection(
                 row[0] for row in index.db.execute("SELECT a.fts FROM articles a" + clause, params)
             )
-        rows = _rank(index, _rank_sets(index, parsed), index.in_display_order(hits))
+        ranked = _rank(index, _rank_sets(index, parsed), index.in_display_order(hits))
     except sqlite3.OperationalError:
         return []
-    return index.nums_of(rows)
+    return index.ids_of(ranked)
 
 
 def _rank_questions(parsed: ParsedQuery) -> list[tuple[str, str]]:

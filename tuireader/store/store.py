@@ -882,8 +882,8 @@ class Store:
             raise LibraryError(self._read_only_reason)
 
     def query_ids(self, parsed: ParsedQuery, entity_keys: search.EntityKeys, limit: int | None = None) -> list[str]:
-        """Ids of a view or search in display order (see :func:`search.query_nums`)."""
-        return list(map("{:012x}".format, search.query_nums(self._index(), parsed, entity_keys, limit)))
+        """Ids of a view or search in display order (see :func:`search.query_ids`)."""
+        return search.query_ids(self._index(), parsed, entity_keys, limit)
 
     def count(self, parsed: ParsedQuery, entity_keys: search.EntityKeys) -> tuple[int, int]:
         return search.count(self._index(), parsed, entity_keys)

@@ -1,6 +1,6 @@
-"""Storage and query costs at scale: open, list, page of rows, state changes, search.
+"""Storage and query costs at scale: size by part, open, list, page of rows, state changes, search.
 
-    python benchmarks/store.py --sizes 10000 50000
+    python benchmarks/store.py --sizes 10000 50000 [--keep DIR] [--sizes-only]
 
 For each size it builds (or reuses, with --keep DIR) a synthetic library and
 prints medians of: opening the library, the ids of the All view, the rows of
@@ -65,11 +65,55 @@ def tinydb_baseline(library: Library, count: int) -> float:
     return ms
 
 
+def text_bytes(path: Path) -> int:
+    """UTF-8 size of the stored article texts."""
+    import orjson
+
+    total = 0
+    for shard in sorted((path / "bodies").glob("*.jsonl")):
+        for line in shard.read_bytes().splitlines():
+            try:
+                total += len(orjson.loads(line).get("text", "").encode("utf-8"))
+            except orjson.JSONDecodeError:
+                pass
+    return total
+
+
+def size_table(path: Path) -> float:
+    """Bytes on disk by part, against the texts; returns the folder's size over the texts'."""
+    parts: dict[str, int] = {"store: articles/": 0, "store: bodies/": 0, "store: tuireader.json": 0}
+    parts.update({"index": 0, "backups (tuireader.json.bak, files kept aside)": 0, "other": 0})
+    for file in path.rglob("*"):
+        if not file.is_file():
+            continue
+        rel, size = file.relative_to(path).as_posix(), file.stat().st_size
+        if ".corrupt-" in rel or rel.endswith(".bak") or ".found-" in rel:
+            parts["backups (tuireader.json.bak, files kept aside)"] += size
+        elif rel.startswith("articles/") and rel.endswith(".json"):
+            parts["store: articles/"] += size
+        elif rel.startswith("bodies/") and rel.endswith(".jsonl"):
+            parts["store: bodies/"] += size
+        elif rel == "tuireader.json":
+            parts["store: tuireader.json"] += size
+        elif rel.startswith("index.sqlite"):
+            parts["index"] += size
+        else:
+            parts["other"] += size
+    text, total = text_bytes(path), sum(parts.values())
+    for name, size in parts.items():
+        print(f"  {name:48} {size / 2**20:8.1f} MB  {size / text:5.2f}x text")
+    print(f"  {'folder':48} {total / 2**20:8.1f} MB  {total / text:5.2f}x the {text / 2**20:.1f} MB of text")
+    return total / text
+
+
 def bench(path: Path, count: int, *, baseline: bool) -> None:
     print(f"\n== {count} articles ==")
     if not (path / "tuireader.json").exists():
         seconds = build(path, count)
         print(f"build: {seconds:.1f} s")
+    Library.open(path).close()  # the index up to date, as after any session
+    print("size on disk, by part:")
+    size_table(path)
     ms, library = timed(lambda: Library.open(path, read_only=True), repeat=1)
     library.close()
     open_ms, _ = timed(lambda: Library.open(path).close(), repeat=5)
@@ -164,12 +208,25 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
     parser.add_argument("--keep", type=Path, help="folder to keep (and reuse) the synthetic libraries in")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--sizes-only", action="store_true", help="only the size table by part")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         root = args.keep or Path(tmp)
         for size in args.sizes:
-            bench(root / f"lib{size}", size, baseline=not args.no_baseline and size <= 10000)
-    import_overhead()
+            path = root / f"lib{size}"
+            if args.sizes_only:
+                if not (path / "tuireader.json").exists():
+                    build(path, size)
+                print(f"\n== {count_label(size)} ==")
+                size_table(path)
+                continue
+            bench(path, size, baseline=not args.no_baseline and size <= 10000)
+    if not args.sizes_only:
+        import_overhead()
+
+
+def count_label(size: int) -> str:
+    return f"{size} articles"
 
 
 if __name__ == "__main__":

@@ -1,14 +1,15 @@
 """First paint and key-to-paint of the real reader in tmux, against a minimal Textual app.
 
-    python benchmarks/ttfp.py --sizes 10000 50000 [--keep DIR] [--runs 5] [--rounds 3]
+    python benchmarks/ttfp.py --sizes 10000 50000 [--keep DIR] [--rounds 7]
 
 Uses the shared ``ttfp.py`` harness (time to first meaningful paint in a
 tmux pane).  For each library size it builds a synthetic library (or reuses
 one kept in --keep), then measures in the same run:
 
-* the minimal Textual app's first paint (the baseline) and tuireader's
-  first paint with the article list filled, in alternating rounds, and the
-  ratio of their medians,
+* the reader's first paint (article list filled) against the minimal
+  Textual app's, in pairs: one run of each, alternating which goes first,
+  ``--rounds`` pairs; it reports the median of the paired ratios (a slow
+  spell of the machine weighs on both runs of a pair),
 * key-to-paint of ``j`` in the article list (move and show the next article),
 * the reader's resident memory once idle.
 """
@@ -112,12 +113,37 @@ def reader_memory_mb(library: Path, env: dict[str, str]) -> float:
             subprocess.run(["tmux", "-S", sock, "kill-server"], capture_output=True)
 
 
+def first_paint_pairs(
+    exe: str, library: Path, env: dict[str, str], baseline: list[str], size: int, rounds: int
+) -> float:
+    """Median of paired ratios reader/minimal app, one run of each per pair, alternating order."""
+    reader = [exe, "--library", str(library)]
+    one = ["--runs", "1", "--warmup", "1"]
+    ratios, base_ms, reader_ms = [], [], []
+    for n in range(rounds):
+        pair = {}
+        order = (("base", baseline, "minimal app ready"), ("reader", reader, r"(?s)Sources.*\(\d+\)"))
+        for name, command, expect in order if n % 2 == 0 else order[::-1]:
+            pair[name] = samples_ms(harness([*one, "--expect", expect], command, env))[0]
+        ratios.append(pair["reader"] / pair["base"])
+        base_ms.append(pair["base"])
+        reader_ms.append(pair["reader"])
+    ratio = statistics.median(ratios)
+    print(
+        f"{size:>6} articles: first paint median of {rounds} paired ratios {ratio:.2f}x "
+        f"(reader {statistics.median(reader_ms):.0f} ms, minimal Textual app {statistics.median(base_ms):.0f} ms; "
+        f"ratios {' '.join(f'{r:.2f}' for r in ratios)})",
+        flush=True,
+    )
+    return ratio
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
     parser.add_argument("--keep", type=Path)
-    parser.add_argument("--runs", type=int, default=5, help="measured runs per round")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating baseline/reader rounds")
+    parser.add_argument("--runs", type=int, default=5, help="measured runs of the key-to-paint harness")
+    parser.add_argument("--rounds", type=int, default=7, help="pairs of runs (reader, minimal app) for first paint")
     args = parser.parse_args()
     if not HARNESS.exists():
         raise SystemExit(f"the ttfp harness is missing: {HARNESS}")
@@ -144,28 +170,7 @@ def main() -> None:
                 build(library, size)
             # Open once so the derived index is current (as after any earlier session).
             subprocess.run([exe, "--library", str(library), "list", "--limit", "1"], capture_output=True)
-            # Baseline and reader take turns, so a slow spell of the machine
-            # weighs on both sides of the ratio.
-            base_samples: list[float] = []
-            reader_samples: list[float] = []
-            for _ in range(args.rounds):
-                base_samples += samples_ms(
-                    harness(["--runs", str(args.runs), "--expect", "minimal app ready"], baseline_command, env)
-                )
-                reader_samples += samples_ms(
-                    harness(
-                        ["--runs", str(args.runs), "--expect", r"(?s)Sources.*\(\d+\)"],
-                        [exe, "--library", str(library)],
-                        env,
-                    )
-                )
-            base = statistics.median(base_samples)
-            first = statistics.median(reader_samples)
-            print(
-                f"{size:>6} articles: minimal Textual app {base:6.1f} ms, reader first paint {first:6.1f} ms "
-                f"({first / base:.2f}x; n={len(reader_samples)} each, interleaved)",
-                flush=True,
-            )
+            first_paint_pairs(exe, library, env, baseline_command, size, args.rounds)
             keys = harness(
                 [
                     "--runs",

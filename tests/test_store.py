@@ -63,7 +63,7 @@ def test_round_trip_keeps_vietnamese_unescaped(store, tmp_path):
     assert store.put_articles([record]) == [record.id]
     assert store.get_meta(record.id)["title"] == "Tin số 1"
     assert "Hà Nội" in store.get_body(record.id)["text"]
-    raw = (tmp_path / "lib" / "bodies" / f"{record.id[:2]}.json").read_bytes()
+    raw = (tmp_path / "lib" / "bodies" / f"{record.id[:2]}.jsonl").read_bytes()
     assert "điện đàm".encode() in raw  # stored as UTF-8, not \\u escapes
 
 
@@ -88,7 +88,7 @@ def test_state_change_survives_reopen_and_touches_one_shard(tmp_path):
     s.close()
     s = Store.open(tmp_path / "lib")
     assert s.get_meta(target)["bookmarked"] is True
-    assert s.index.db.execute("SELECT bookmarked FROM articles WHERE id = ?", (target,)).fetchone()[0] == 1
+    assert s.index.db.execute("SELECT bookmarked FROM articles WHERE num = ?", (int(target, 16),)).fetchone()[0] == 1
     s.close()
 
 
@@ -115,32 +115,51 @@ def test_change_is_on_disk_when_kill_9_follows(tmp_path):
     s.close()
 
 
-def test_second_instance_opens_read_only_with_a_message(tmp_path):
+def test_a_second_instance_writes_too_and_neither_loses_a_change(tmp_path):
     first = Store.open(tmp_path / "lib")
-    record = make_record(1)
-    first.put_articles([record])
+    record, other = make_record(1), make_record(2)
+    first.put_articles([record, other])
     second = Store.open(tmp_path / "lib")
     try:
-        assert second.read_only
-        assert any("read-only" in n for n in second.notices)
-        assert second.get_meta(record.id)["title"] == "Tin số 1"
-        with pytest.raises(LibraryError, match="read-only"):
-            second.update_meta([record.id], lambda m: {"read": True})
+        assert not second.read_only  # the lock is taken per write, not per session
+        second.update_meta([record.id], lambda m: {"read": True})
+        first.update_meta([other.id], lambda m: {"bookmarked": True})
+        first.update_meta([record.id], lambda m: {"tags": ["kinh tế"]})
+        for s in (first, second):
+            assert s.get_meta(record.id)["read"] is True and s.get_meta(record.id)["tags"] == ["kinh tế"]
+            assert s.get_meta(other.id)["bookmarked"] is True
     finally:
         second.close()
         first.close()
-    third = Store.open(tmp_path / "lib")
-    assert not third.read_only
-    third.close()
 
 
-def test_corrupt_shard_is_kept_aside_and_restored_from_last_good_copy(tmp_path):
+def test_a_writer_that_cannot_have_the_lock_opens_read_only_and_takes_over_later(tmp_path):
+    from tuireader.store.lock import WriteLock
+
+    Store.open(tmp_path / "lib").close()
+    holder = WriteLock(tmp_path / "lib" / "library.lock")
+    assert holder.acquire(0)
+    second = Store.open(tmp_path / "lib", wait=0.05)
+    try:
+        assert second.read_only and any("read-only" in n for n in second.notices)
+        with pytest.raises(LibraryError, match="read-only"):
+            second.put_articles([make_record(1)])
+        assert not second.try_become_writer()
+        holder.release()
+        assert second.try_become_writer()
+        assert second.put_articles([make_record(1)])
+    finally:
+        holder.release()
+        second.close()
+
+
+def test_corrupt_shard_is_kept_aside_and_rebuilt_with_the_change_of_a_second_ago(tmp_path):
     lib = tmp_path / "lib"
     s = Store.open(lib)
     record = make_record(5)
     s.put_articles([record])
-    s.update_meta([record.id], lambda m: {"read": True})  # leaves a .bak of the previous version
-    s.update_meta([record.id], lambda m: {"bookmarked": True})  # newer than the .bak
+    s.update_meta([record.id], lambda m: {"read": True})
+    s.update_meta([record.id], lambda m: {"bookmarked": True})  # a second ago
     s.close()
     shard = lib / "articles" / f"{record.id[:2]}.json"
     shard.write_bytes(b'{"_default": {"1": {"id": ')  # torn write by some other tool
@@ -163,7 +182,6 @@ def test_corrupt_shard_without_backup_is_rebuilt_from_bodies_and_index(tmp_path)
     s.update_meta([record.id], lambda m: {"bookmarked": True})
     s.close()
     shard = lib / "articles" / f"{record.id[:2]}.json"
-    shard.with_name(shard.name + ".bak").unlink()
     shard.write_bytes(b"\x00\x00garbage")
     s = Store.open(lib)
     try:
@@ -193,7 +211,7 @@ def test_missing_or_stale_index_is_rebuilt_from_tinydb(tmp_path):
         doc["read"] = True
     shard.write_bytes(orjson.dumps(data))
     s = Store.open(lib)
-    assert s.index.db.execute("SELECT read FROM articles WHERE id = ?", (records[0].id,)).fetchone()[0] == 1
+    assert s.index.db.execute("SELECT read FROM articles WHERE num = ?", (int(records[0].id, 16),)).fetchone()[0] == 1
     s.close()
 
 
@@ -214,7 +232,7 @@ def test_index_of_an_older_version_is_dropped_and_rebuilt(tmp_path):
         "CREATE VIRTUAL TABLE text_fts USING fts5 (title_f, body_f, extra_f, title_t, body_t, extra_t,"
         " content='', tokenize='unicode61 remove_diacritics 0')"
     )
-    db.execute("UPDATE info SET value = ? WHERE key = 'index_version'", (str(INDEX_VERSION - 1),))
+    db.execute("UPDATE info SET value = ? WHERE key = 'index_version'", ("8",))  # no in-place upgrade from 8
     db.close()
     s = Store.open(lib)
     try:
@@ -265,7 +283,7 @@ def test_library_without_a_schema_version_is_migrated(tmp_path):
     main.write_bytes(orjson.dumps(data))
     s = Store.open(lib)
     try:
-        assert s.schema_version() == 1
+        assert s.schema_version() == 2
         assert s.get_meta(record.id)["title"] == "Tin số 9"
     finally:
         s.close()

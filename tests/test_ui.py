@@ -417,7 +417,7 @@ async def test_entity_selection_highlights_mentions_and_pivot_opens_feed(library
 
 async def test_read_only_library_refuses_changes_with_a_message(library_path, tmp_path):
     owner = Library.open(library_path)
-    second = Library.open(library_path)
+    second = Library.open(library_path, read_only=True)
     try:
         assert second.read_only
         ids = second.query_ids("")

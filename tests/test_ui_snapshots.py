@@ -212,7 +212,7 @@ def test_empty_library(snap_compare, tmp_path):
 
 
 def test_read_only_library(snap_compare, library_folder, tmp_path):
-    second = Library.open(library_folder.path)  # the fixture's library holds the lock
+    second = Library.open(library_folder.path, read_only=True)
     try:
         assert second.read_only
         assert snap_compare(reader(second, tmp_path), terminal_size=UI_SIZE, run_before=after("b"))

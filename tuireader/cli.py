@@ -215,17 +215,36 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def _print_summaries(library, ids: Sequence[str], as_json: bool) -> None:
-    rows = library.summaries(list(ids))
+    """Rows streamed in chunks from the index, so ``| head`` stops the work early."""
+    chunks = (list(ids[start : start + 200]) for start in range(0, len(ids), 200))
     if as_json:
-        _print_json([library.article_json(r.id, full=False) for r in rows])
+        _stream_json_list(library.summaries_json(chunk) for chunk in chunks)
         return
     from .text import strip_controls
 
-    for row in rows:
-        marks = ("N" if not row.read else " ") + ("*" if row.bookmarked else " ")
-        date = (row.published or "")[:10]
-        site = strip_controls(row.site or "")
-        sys.stdout.write(f"{row.id}  {marks} {date:10}  {site[:18]:18}  {strip_controls(row.title)}\n")
+    for chunk in chunks:
+        lines = []
+        for row in library.summaries(chunk):
+            marks = ("N" if not row.read else " ") + ("*" if row.bookmarked else " ")
+            date = (row.published or "")[:10]
+            site = strip_controls(row.site or "")
+            lines.append(f"{row.id}  {marks} {date:10}  {site[:18]:18}  {strip_controls(row.title)}\n")
+        sys.stdout.write("".join(lines))
+
+
+def _stream_json_list(chunks) -> None:
+    """Write a JSON list chunk by chunk, as ``json.dumps(items, indent=2)`` would lay it out."""
+    import orjson
+
+    out = sys.stdout
+    first = True
+    for items in chunks:
+        if not items:
+            continue
+        text = orjson.dumps(items, option=orjson.OPT_INDENT_2).decode("utf-8")
+        out.write(("[\n" if first else ",\n") + text[2:-2])  # the items, without the brackets
+        first = False
+    out.write("[]\n" if first else "\n]\n")
 
 
 def _list_query(args: argparse.Namespace) -> str:
@@ -247,7 +266,11 @@ def _list_query(args: argparse.Namespace) -> str:
 
 def cmd_list(args: argparse.Namespace) -> int:
     with _open_library(args) as library:
-        _print_summaries(library, library.query_ids(_list_query(args), limit=args.limit), args.json)
+        query = _list_query(args)
+        if args.json:  # straight from the index, page by page, in display order
+            _stream_json_list(library.iter_summaries_json(query, limit=args.limit))
+        else:
+            _print_summaries(library, library.query_ids(query, limit=args.limit), args.json)
     return EXIT_OK
 
 
@@ -673,7 +696,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
+        _quiet_stdout()
         return EXIT_OK
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output went away (``| head``): say nothing more, not even at exit."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

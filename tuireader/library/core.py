@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
-from ..store.store import LibraryError, Store
+from ..store.store import WRITE_WAIT_SECONDS, LibraryError, Store
 from .base import ProgressCallback, locked
 from .config import default_library_path
 from .export import ExportMixin
 from .feeds import FeedsMixin
 from .marks import MarksMixin
+
+
+def _row_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "title": row.title,
+        "site": row.site,
+        "url": row.url,
+        "published": row.published,
+        "read": row.read,
+        "bookmarked": row.bookmarked,
+        "tags": list(row.tags),
+    }
 
 
 class Library(FeedsMixin, MarksMixin, ExportMixin):
@@ -25,17 +40,21 @@ class Library(FeedsMixin, MarksMixin, ExportMixin):
         self._notices_shown = 0
 
     @classmethod
-    def open(cls, path: Path | str | None = None, *, read_only: bool = False, sync: bool = True) -> Library:
-        """Open a library; ``sync=False`` defers re-indexing to :meth:`sync_index`."""
+    def open(
+        cls, path: Path | str | None = None, *, read_only: bool = False, sync: bool = True, wait: float | None = None
+    ) -> Library:
+        """Open a library; ``sync=False`` defers re-indexing to :meth:`sync_index`.
+
+        A writer waits up to ``wait`` seconds (default: a few) for another one
+        to finish its write, then opens read-only.
+        """
         root = Path(path).expanduser() if path else default_library_path()
         if root.exists() and not root.is_dir():
             raise LibraryError(f"{root} is a file, not a library folder; give --library a folder.")
         try:
-            store = Store.open(root, read_only=read_only, sync=sync)
+            store = Store.open(root, read_only=read_only, sync=sync, wait=WRITE_WAIT_SECONDS if wait is None else wait)
         except LibraryError:
             raise
-        except PermissionError as exc:
-            raise LibraryError(f"Cannot write to the library folder {root}: {exc.strerror or exc}.") from None
         except OSError as exc:
             raise LibraryError(f"Cannot open the library at {root}: {exc.strerror or exc}.") from None
         return cls(store)
@@ -43,6 +62,44 @@ class Library(FeedsMixin, MarksMixin, ExportMixin):
     @locked
     def close(self) -> None:
         self.store.close()
+
+    def _writable(self) -> None:
+        self.store.check_writable()
+
+    @locked
+    def changed_elsewhere(self) -> bool:
+        """True once after another tuireader changed the library: cheap enough to ask every second."""
+        return self.store.changed_elsewhere()
+
+    @locked
+    def try_become_writer(self) -> bool:
+        """A library opened read-only while another tuireader wrote: True when this one can now write."""
+        return self.store.try_become_writer()
+
+    @property
+    def may_become_writer(self) -> bool:
+        """Read-only only until the other tuireader's write ends."""
+        return self.store.may_become_writer
+
+    @locked
+    def summaries_json(self, ids: list[str]) -> list[dict[str, Any]]:
+        """The command line's JSON of list rows, straight from the index (no article file is read)."""
+        return [_row_json(row) for row in self.store.summary_rows(ids)]
+
+    def iter_summaries_json(self, query: str = "", *, limit: int | None = None) -> Iterator[list[dict[str, Any]]]:
+        """The JSON rows of a view (or search), page by page in display order, for streaming them out."""
+        from ..store.query import parse_query
+
+        parsed = parse_query(query)
+        if parsed.terms:  # a search: ranked, so its ids come first
+            ids = self.query_ids(query, limit=limit)
+            for start in range(0, len(ids), 500):
+                yield self.summaries_json(ids[start : start + 500])
+            return
+        with self._lock:
+            pages = self.store.summary_pages(parsed, self._entity_keys(parsed), limit)
+        for page in pages:
+            yield [_row_json(row) for row in page]
 
     def __enter__(self) -> Library:
         return self

@@ -3,10 +3,12 @@ and entities found again when the extractor changes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ..store.index import text_values
 from ..store.store import ArticleRecord, LibraryError, article_id_for, content_hash, shard_of
 from ..text import clean_input
 from .base import LibraryBase, ProgressCallback, locked, now_iso
@@ -15,11 +17,6 @@ from .models import ImportReport
 
 IMPORTABLE_SUFFIXES = (".txt", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
 MAX_IMPORT_BYTES = 50 * 2**20
-# Fields of an article's metadata that its body keeps a copy of, so a lost metadata shard can be rebuilt.
-META_COPY_FIELDS = (
-    "id", "title", "site", "author", "url", "published", "added", "source", "origin", "content_hash", "entities",
-    "extractor", "tags",
-)  # fmt: skip
 
 
 def entities_for(text: str) -> tuple[list[dict[str, Any]], str]:
@@ -133,9 +130,77 @@ def build_record(
         "lead": cleaned.lead,
         "lang": getattr(cleaned, "lang", None),
         "entities": full_entities,
-        "meta": {k: meta[k] for k in META_COPY_FIELDS},
     }
-    return ArticleRecord(meta=meta, body=body)
+    # Folded for the index here, where the text is cleaned: in a worker process during an import.
+    return ArticleRecord(meta=meta, body=body, text_values=text_values(title, text))
+
+
+ImportJob = tuple[str, dict[str, Any], str, tuple[str, ...]]  # path, sidecar hints, source, tags
+ImportResult = tuple[str, ArticleRecord | None, str | None]  # path, record or None, why not
+# Below this many files the workers cost more to start than they save.
+POOL_FROM_FILES = 16
+
+
+def clean_file(job: ImportJob) -> ImportResult:
+    """Read, clean and analyse one file (in a worker process, or here)."""
+    path, hint, source, tags = job
+    try:
+        data = Path(path).read_bytes()[: MAX_IMPORT_BYTES + 1]
+        record = build_record(
+            data, filename=Path(path).name, url=hint.get("url"), source=source, hints=hint, tags=tags, origin=path
+        )
+    except LibraryError as exc:
+        return path, None, str(exc)
+    except OSError as exc:
+        return path, None, f"cannot read: {exc.strerror or exc}"
+    return path, record, None
+
+
+def cleaned_files(jobs: list[ImportJob]) -> Iterator[ImportResult]:
+    """Results of :func:`clean_file` in the order of ``jobs``, using every core.
+
+    The workers die with this process (kill -9 included) and ignore Ctrl+C,
+    which this process answers by cancelling what is queued and waiting for
+    the files being cleaned.
+    """
+    workers = min(os.cpu_count() or 1, 4)
+    if len(jobs) < POOL_FROM_FILES or workers < 2:
+        yield from map(clean_file, jobs)
+        return
+    import multiprocessing
+    import signal
+
+    entities_for("")  # load the cleaner and the extractor once, before the workers fork
+    # Ctrl+C waits until the workers are forked: arriving mid-fork it would be lost.
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pool = multiprocessing.get_context("fork").Pool(workers, _worker_start, (os.getpid(),))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    try:
+        yield from pool.imap(clean_file, jobs, chunksize=4)
+    except BaseException:
+        pool.terminate()  # what is being cleaned is dropped; what was stored stays
+        raise
+    else:
+        pool.close()
+    finally:
+        pool.join()
+
+
+def _worker_start(parent: int) -> None:
+    """In each worker: leave Ctrl+C to the parent, and die when it dies."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
 
 
 class ImportingMixin(LibraryBase):
@@ -159,7 +224,7 @@ class ImportingMixin(LibraryBase):
         """Import the bundled sample corpus into an empty library, once."""
         corpus = sample_corpus_path()
         with self._lock:
-            if self.read_only or self.store.article_count() or self.store.setting("samples_imported"):
+            if self.read_only or self.store.setting("samples_imported") or self.store.has_articles():
                 return 0
         if corpus is None:
             return 0
@@ -179,37 +244,25 @@ class ImportingMixin(LibraryBase):
     ) -> ImportReport:
         """Import files and folders; bad files are reported by name and skipped.
 
-        The lock is taken per batch, so the reader's key presses are served meanwhile.
+        Files are cleaned and analysed in worker processes (one per core) and
+        stored here; the write lock is taken per batch, so the reader's key
+        presses are served meanwhile.
         """
         self._writable()
         files, problems = collect_files(paths)
         report = ImportReport(failed=list(problems))
         sidecars: dict[Path, dict[str, Any]] = {}
+        jobs = [(str(p), _sidecar(p, sidecars), source or p.parent.name, tuple(tags)) for p in files]
         batch: list[ArticleRecord] = []
         seen: set[str] = set()
-        for done, path in enumerate(files):
+        for done, (path, record, error) in enumerate(cleaned_files(jobs)):
             if on_progress:
-                on_progress(done, len(files), path.name)
-            hint = _sidecar(path, sidecars)
-            try:
-                data = path.read_bytes()[: MAX_IMPORT_BYTES + 1]
-                record = build_record(
-                    data,
-                    filename=path.name,
-                    url=hint.get("url"),
-                    source=source or path.parent.name,
-                    hints=hint,
-                    tags=tags,
-                    origin=str(path),
-                )
-            except LibraryError as exc:
-                report.failed.append((str(path), str(exc)))
-                continue
-            except OSError as exc:
-                report.failed.append((str(path), f"cannot read: {exc.strerror or exc}"))
+                on_progress(done, len(files), Path(path).name)
+            if record is None:
+                report.failed.append((path, error or "not imported"))
                 continue
             if record.id in seen or self._duplicate_of(record):
-                report.duplicates.append(str(path))
+                report.duplicates.append(path)
                 continue
             seen.add(record.id)
             batch.append(record)

@@ -8,7 +8,9 @@ behind.  This storage:
 * keeps the last document it read or wrote in memory, so a write does not
   re-read the file (the library lock guarantees a single writer);
 * writes atomically: temporary file, flush, fsync, rename, then fsync of the
-  directory; a good copy at most a minute old is kept as ``<name>.bak``;
+  directory; with ``mirror=True`` it writes ``<name>.bak`` the same way just
+  before, so the copy is always as new as the file (used for the small
+  ``tuireader.json``, whose feeds and views have no other copy);
 * raises :class:`CorruptFileError` on a file it cannot parse instead of
   silently starting empty.
 """
@@ -16,7 +18,6 @@ behind.  This storage:
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ class CorruptFileError(Exception):
     def __init__(self, path: Path, reason: str) -> None:
         super().__init__(f"{path.name} is damaged ({reason})")
         self.path = path
+        self.reason = reason
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -47,43 +49,23 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-BACKUP_EVERY_SECONDS = 60.0
+def atomic_write_bytes(path: Path, data: bytes, *, keep_backup: bool = False, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file.
 
-
-def _refresh_backup(path: Path) -> None:
-    """Keep ``<name>.bak``, a good copy at most a minute older than the file.
-
-    Refreshing it on every write would cost a file deletion per keypress;
-    once a minute bounds what a damaged file can lose to that minute.
+    A failed write (a full disk) removes its temporary file and leaves ``path`` as it was.
     """
-    backup = path.with_name(path.name + ".bak")
-    try:
-        if time.time() - backup.stat().st_mtime < BACKUP_EVERY_SECONDS:
-            return
-    except FileNotFoundError:
-        pass
-    try:
-        # A hard link keeps the old copy without a window where ``path`` is missing.
-        tmp_link = path.with_name(f".{path.name}.{os.getpid()}.bak")
-        tmp_link.unlink(missing_ok=True)
-        os.link(path, tmp_link)
-        os.utime(tmp_link)
-        os.replace(tmp_link, backup)
-    except OSError:
-        pass
-
-
-def atomic_write_bytes(path: Path, data: bytes, *, keep_backup: bool = True, durable: bool = True) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves the old or the new file."""
+    del keep_backup  # no rolling copies any more: kept for callers outside the store
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        if durable:
-            os.fdatasync(handle.fileno())
-    if keep_backup and path.exists():
-        _refresh_backup(path)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if durable:
+                os.fdatasync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     if durable:
         _fsync_directory(path.parent)
 
@@ -102,19 +84,30 @@ def read_json_file(path: Path) -> Any:
 class AtomicJSONStorage(Storage):
     """TinyDB storage backed by one JSON file, written atomically."""
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, durable: bool = True) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, read_only: bool = False, durable: bool = True, mirror: bool = False
+    ) -> None:
         self.path = Path(path)
         self.read_only = read_only
         self.durable = durable
+        self.mirror = mirror
         self._cache: dict[str, Any] | None = None
-        self._stamp: tuple[int, int] | None = None
+        self._stamp: tuple[int, int, int] | None = None
 
-    def _current_stamp(self) -> tuple[int, int] | None:
+    def _current_stamp(self) -> tuple[int, int, int] | None:
         try:
             st = self.path.stat()
         except FileNotFoundError:
             return None
-        return (st.st_mtime_ns, st.st_size)
+        return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+    def use(self, data: dict[str, Any]) -> None:
+        """Serve ``data`` instead of the file as it is now (a read-only reader's repair in memory)."""
+        self._cache, self._stamp = data, self._current_stamp()
+
+    def forget(self) -> None:
+        """Read the file again at the next read (another process may have written it)."""
+        self._cache, self._stamp = None, None
 
     def read(self) -> dict[str, Any] | None:
         stamp = self._current_stamp()
@@ -134,6 +127,8 @@ class AtomicJSONStorage(Storage):
             raise PermissionError(f"{self.path.name} is open read-only")
         try:
             payload = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
+            if self.mirror:
+                atomic_write_bytes(self.path.with_name(self.path.name + ".bak"), payload, durable=self.durable)
             atomic_write_bytes(self.path, payload, durable=self.durable)
         except BaseException:
             # TinyDB edits the cached dict in place before writing: after a

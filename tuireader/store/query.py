@@ -99,18 +99,22 @@ def parse_query(text: str) -> ParsedQuery:
     return query
 
 
-def fts_match(terms: list[str], columns: str | None = None, folded: bool = True) -> str | None:
+def fts_match(
+    terms: list[str], columns: str | None = None, folded: bool = True, phrases: bool = True, marked: bool = False
+) -> str | None:
     """An FTS5 MATCH expression requiring every term (each a phrase of tokens).
 
-    ``columns`` limits it to some columns of the table (all when None).
+    ``columns`` limits it to some columns of the table (all when None);
+    ``phrases=False`` asks for each token alone (a table without positions);
+    ``marked=True`` only for the tokens with diacritics (a table of those).
     """
     parts = []
     for term in terms:
         key = fold(term) if folded else tone_key(term)
-        tokens = re.findall(r"\w+", key)
+        tokens = [t for t in re.findall(r"\w+", key) if not (marked and t.isascii())]
         if not tokens:
             continue
-        parts.append('"' + " ".join(tokens) + '"')
+        parts.extend(['"' + " ".join(tokens) + '"'] if phrases else [f'"{token}"' for token in tokens])
     if not parts:
         return None
     expression = " AND ".join(parts)

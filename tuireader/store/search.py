@@ -11,7 +11,7 @@ extractor.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,6 +33,7 @@ class SummaryRow:
     read: bool
     bookmarked: bool
     tags: tuple[str, ...]
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,8 @@ def _conditions(parsed: ParsedQuery, entity_keys: EntityKeys) -> tuple[list[str]
         plain = fold(name.split(":", 1)[1] if looks_like_entity_key(name) else name).strip()
         # A full name, or a short one the text used for it ("Blinken" for "Antony Blinken").
         where.append(
-            f"a.num IN (SELECT num FROM article_entities WHERE key IN ({placeholders}) OR name_f = ? OR last_f = ?)"
+            "a.num IN (SELECT num FROM article_entities WHERE eid IN"
+            f" (SELECT eid FROM entities WHERE key IN ({placeholders}) OR name_f = ? OR last_f = ?))"
         )
         params.extend([*keys, plain, plain])
     if parsed.before:
@@ -102,8 +104,8 @@ def _text_match(parsed: ParsedQuery) -> str | None:
     return match
 
 
-def query_nums(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys, limit: int | None) -> list[int]:
-    """Article numbers of a view or search, in display order.
+def query_ids(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys, limit: int | None) -> list[str]:
+    """Article ids of a view or search, in display order.
 
     Newest first; a search puts exact matches of what was typed first, then
     title matches (each group newest first).  A full-text syntax corner case
@@ -111,46 +113,82 @@ def query_nums(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys,
     """
     match = _text_match(parsed)
     where, params = _conditions(parsed, entity_keys)
-    # Reading the rowid keeps the scan on the index alone.
-    sql = "SELECT a.num FROM articles a" + (" WHERE " + " AND ".join(where) if where else "")
+    clause = " WHERE " + " AND ".join(where) if where else ""
     try:
         if match is None:
-            sql += " ORDER BY a.sort_key DESC, a.num DESC" + (f" LIMIT {int(limit)}" if limit else "")
-            return [row[0] for row in index.db.execute(sql, params)]
-        # The words' hits, put in display order by the index's kept order:
-        # cheaper than having SQLite sort tens of thousands.
+            # Reading the rowid keeps the scan on the index alone.
+            sql = "SELECT a.num FROM articles a" + clause + " ORDER BY a.sort_key DESC, a.num DESC"
+            rows = index.db.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), params).fetchall()
+            return [f"{num:012x}" for (num,) in rows]
+        if limit:
+            return [f"{num:012x}" for num in _ranked_page(index, parsed, match, where, params, int(limit))]
+        # The words' hits (full-text rows), put in display order by the index's
+        # kept order: cheaper than having SQLite sort tens of thousands.
         hits = index.matching("fold_fts", match)
         if where:
-            hits = hits.intersection(row[0] for row in index.db.execute(sql, params))
-        nums = _rank(index, parsed, index.in_display_order(hits))
+            hits = hits.intersection(
+                row[0] for row in index.db.execute("SELECT a.fts FROM articles a" + clause, params)
+            )
+        ranked = _rank(index, _rank_sets(index, parsed), index.in_display_order(hits))
     except sqlite3.OperationalError:
         return []
-    return nums[: int(limit)] if limit else nums
+    return index.ids_of(ranked)
 
 
-def _rank(index: SearchIndex, parsed: ParsedQuery, nums: list[int]) -> list[int]:
-    """Stable partition of date-ordered hits into rank groups."""
-    if not nums:
-        return nums
+def _rank_questions(parsed: ParsedQuery) -> list[tuple[str, str]]:
+    """The full-text questions that rank a search's hits, best group first."""
     # Typed without diacritics, an exact match is a folded one: skip the costly passes.
     typed_plain = all(fold(t) == t.casefold() for t in parsed.terms)
     questions = [
         ("title_fts", None if typed_plain else fts_match(parsed.terms, "title_t", folded=False)),
-        ("exact_fts", None if typed_plain else fts_match(parsed.terms, folded=False)),
+        ("exact_fts", None if typed_plain else fts_match(parsed.terms, folded=False, phrases=False, marked=True)),
         ("title_fts", fts_match(parsed.terms, "title_f")),
     ]
-    sets = [index.matching(table, match) for table, match in questions if match]
-    # A stable sort on (not in the first set, not in the second, ...), by
-    # buckets written out: it runs on every hit.
-    weights = [1 << (len(sets) - 1 - place) for place in range(len(sets))]
-    buckets: list[list[int]] = [[] for _ in range(1 << len(sets))]
-    for num in nums:
-        key = 0
-        for weight, members in zip(weights, sets, strict=True):
-            if num not in members:
-                key |= weight
-        buckets[key].append(num)
-    return [num for bucket in buckets for num in bucket]
+    return [(table, match) for table, match in questions if match]
+
+
+def _rank_sets(index: SearchIndex, parsed: ParsedQuery) -> list[set[int]]:
+    return [index.matching(table, match) for table, match in _rank_questions(parsed)]
+
+
+def _ranked_page(
+    index: SearchIndex, parsed: ParsedQuery, match: str, where: list[str], params: list[Any], limit: int
+) -> list[int]:
+    """The first ``limit`` hits in rank order, asked of SQLite group by group, newest first.
+
+    The same order as :func:`_rank` over the display order, for a command
+    that asks once and exits: each group walks the display-order index and
+    stops at the page's end, so no hit is sorted and no order is kept.
+    """
+    questions = _rank_questions(parsed)
+    found: list[int] = []
+    for group in range(1 << len(questions)):
+        conditions = ["a.fts IN (SELECT rowid FROM fold_fts WHERE fold_fts MATCH ?)", *where]
+        args: list[Any] = [match, *params]
+        for place, (table, question) in enumerate(questions):
+            outside = group >> (len(questions) - 1 - place) & 1
+            conditions.append(
+                f"a.fts {'NOT IN' if outside else 'IN'} (SELECT rowid FROM {table} WHERE {table} MATCH ?)"
+            )
+            args.append(question)
+        sql = (
+            "SELECT a.num FROM articles a INDEXED BY articles_order WHERE " + " AND ".join(conditions)
+            + f" ORDER BY a.sort_key DESC, a.num DESC LIMIT {limit - len(found)}"
+        )  # fmt: skip
+        found.extend(row[0] for row in index.db.execute(sql, args))
+        if len(found) >= limit:
+            break
+    return found
+
+
+def _rank(index: SearchIndex, sets: list[set[int]], nums: list[int]) -> list[int]:
+    """Stable partition of date-ordered hits into rank groups: in the first set or not, then the second..."""
+    if not sets or not nums:
+        return nums
+    first, rest = sets[0], sets[1:]
+    inside = [num for num in nums if num in first]
+    outside = [num for num in nums if num not in first]
+    return _rank(index, rest, inside) + _rank(index, rest, outside)
 
 
 def count(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys) -> tuple[int, int]:
@@ -162,7 +200,7 @@ def count(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys) -> t
             # Only words: count the hits the list just found (the index keeps them).
             return index.count_among(index.matching("fold_fts", match))
         if match is not None:
-            where.append("a.num IN (SELECT rowid FROM fold_fts WHERE fold_fts MATCH ?)")
+            where.append("a.fts IN (SELECT rowid FROM fold_fts WHERE fold_fts MATCH ?)")
             params.append(match)
         sql = "SELECT count(*), coalesce(sum(1 - a.read), 0) FROM articles a"
         if where:
@@ -177,36 +215,65 @@ def summary_rows(index: SearchIndex, ids: Sequence[str]) -> list[SummaryRow]:
     """List rows for ``ids``, in the same order (unknown ids are skipped)."""
     rows: dict[str, SummaryRow] = {}
     for start in range(0, len(ids), 500):
-        chunk = list(ids[start : start + 500])
+        chunk = [int(i, 16) for i in ids[start : start + 500]]
         placeholders = ",".join("?" * len(chunk))
-        for art_id, title, site, published, read, bookmarked, tags in index.db.execute(
-            f"SELECT id, title, site, published, read, bookmarked, tags FROM articles WHERE id IN ({placeholders})",
+        for num, title, site, published, read, bookmarked, tags, url in index.db.execute(
+            "SELECT num, title, site, published, read, bookmarked, tags, url FROM articles"
+            f" WHERE num IN ({placeholders})",
             chunk,
         ):
-            rows[art_id] = SummaryRow(art_id, title, site, published, bool(read), bool(bookmarked), _split_tags(tags))
+            art_id = f"{num:012x}"
+            rows[art_id] = SummaryRow(
+                art_id, title, site, published, bool(read), bool(bookmarked), _split_tags(tags), url
+            )
     return [rows[i] for i in ids if i in rows]
+
+
+def summary_pages(
+    index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys, limit: int | None, size: int = 500
+) -> Iterator[list[SummaryRow]]:
+    """List rows of a view without words (its qualifiers only), in display order, ``size`` at a time."""
+    where, params = _conditions(parsed, entity_keys)
+    sql = (
+        "SELECT a.num, a.title, a.site, a.published, a.read, a.bookmarked, a.tags, a.url FROM articles a"
+        + (" WHERE " + " AND ".join(where) if where else "")
+        + " ORDER BY a.sort_key DESC, a.num DESC"
+        + (f" LIMIT {int(limit)}" if limit else "")
+    )
+    cursor = index.db.execute(sql, params)
+    while True:
+        rows = cursor.fetchmany(size)
+        if not rows:
+            return
+        yield [
+            SummaryRow(f"{num:012x}", title, site, published, bool(read), bool(marked), _split_tags(tags), url)
+            for num, title, site, published, read, marked, tags, url in rows
+        ]
 
 
 def ids_with_prefix(index: SearchIndex, prefix: str, limit: int = 2) -> list[str]:
     """Stored ids that start with ``prefix`` (at most ``limit``)."""
-    rows = index.db.execute("SELECT id FROM articles WHERE id LIKE ? LIMIT ?", (prefix + "%", limit))
-    return [row[0] for row in rows]
+    if not prefix or len(prefix) > 12 or any(c not in "0123456789abcdef" for c in prefix):
+        return []
+    shift = 4 * (12 - len(prefix))
+    low = int(prefix, 16) << shift
+    rows = index.db.execute(
+        "SELECT num FROM articles WHERE num BETWEEN ? AND ? ORDER BY num LIMIT ?", (low, low + (1 << shift) - 1, limit)
+    )
+    return [f"{row[0]:012x}" for row in rows]
 
 
 def group_counts(index: SearchIndex) -> list[GroupCount]:
     """Counts per (site, source): one pass gives the library's, the feeds' and the sites'."""
     rows = index.db.execute(
-        "SELECT site, source, count(*), total(1 - read), total(bookmarked), total(bookmarked * (1 - read))"
-        " FROM articles GROUP BY site, source"
+        "SELECT site, source, total, unread, marked, marked_unread FROM site_counts WHERE total > 0"
     )
     return [GroupCount(site, source, int(t), int(u), int(b), int(bu)) for site, source, t, u, b, bu in rows]
 
 
 def tag_counts(index: SearchIndex) -> list[tuple[str, int, int]]:
     """(tag, unread, total) for every tag in use, in alphabetical order of its key."""
-    rows = index.db.execute(
-        "SELECT min(tag), total(1 - read), count(*) FROM article_tags GROUP BY tag_key ORDER BY tag_key"
-    )
+    rows = index.db.execute("SELECT tag, unread, total FROM tag_totals WHERE total > 0 ORDER BY tag_key")
     return [(tag, int(unread), int(total)) for tag, unread, total in rows]
 
 
@@ -220,14 +287,44 @@ def tags_by_use(index: SearchIndex) -> list[tuple[str, int]]:
 
 def ids_with_other_extractor(index: SearchIndex, version: str) -> list[str]:
     """Articles whose entities were found by another extractor version."""
-    rows = index.db.execute("SELECT id FROM articles WHERE extractor IS NULL OR extractor != ?", (version,))
-    return [row[0] for row in rows]
+    rows = index.db.execute("SELECT num FROM articles WHERE extractor IS NULL OR extractor != ?", (version,))
+    return [f"{row[0]:012x}" for row in rows]
 
 
-def shard_state(index: SearchIndex, bounds: tuple[int, int]) -> dict[str, dict[str, Any]]:
-    """Reading state (read, bookmarked, tags) of the articles in a range of rowids."""
-    rows = index.db.execute("SELECT id, read, bookmarked, tags FROM articles WHERE num BETWEEN ? AND ?", bounds)
-    return {
-        art_id: {"read": bool(read), "bookmarked": bool(marked), "tags": list(_split_tags(tags))}
-        for art_id, read, marked, tags in rows
-    }
+def shard_rows(index: SearchIndex, bounds: tuple[int, int]) -> dict[str, dict[str, Any]]:
+    """What the index knows of the articles in a range of rowids, as article metadata."""
+    rows = index.db.execute(
+        "SELECT num, title, site, source, published, sort_key, read, bookmarked, tags, url, extractor"
+        " FROM articles WHERE num BETWEEN ? AND ?",
+        bounds,
+    )
+    out: dict[str, dict[str, Any]] = {}
+    for num, title, site, source, published, sort_key, read, marked, tags, url, extractor in rows:
+        art_id = f"{num:012x}"
+        out[art_id] = {
+            "id": art_id,
+            "title": title,
+            "site": site,
+            "source": source,
+            "published": published,
+            "added": sort_key,
+            "url": url,
+            "extractor": extractor,
+            "read": bool(read),
+            "bookmarked": bool(marked),
+            "tags": list(_split_tags(tags)),
+        }
+    return out
+
+
+def entity_rows(index: SearchIndex, bounds: tuple[int, int]) -> dict[str, list[dict[str, Any]]]:
+    """The entities (key, type, name) the index links to each article of a range of rowids."""
+    rows = index.db.execute(
+        "SELECT ae.num, e.key, e.type, e.name FROM article_entities ae JOIN entities e ON e.eid = ae.eid"
+        " WHERE ae.num BETWEEN ? AND ?",
+        bounds,
+    )
+    out: dict[str, list[dict[str, Any]]] = {}
+    for num, key, etype, name in rows:
+        out.setdefault(f"{num:012x}", []).append({"key": key, "type": etype, "text": name, "count": 0})
+    return out

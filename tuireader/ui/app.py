@@ -40,6 +40,10 @@ __all__ = ["TuiReaderApp", "run"]
 
 # XTWINOPS: keep the terminal's own title on its stack while the reader runs, and give it back.
 SAVE_TITLE, RESTORE_TITLE = "\x1b[22;2t", "\x1b[23;2t"
+# How often the reader looks for changes made by another tuireader (a command in another terminal).
+LIBRARY_CHECK_SECONDS = 0.5
+# How long the reader waits at start for another tuireader's write; then it paints read-only and takes over later.
+OPEN_WAIT_SECONDS = 0.5
 
 
 class ReaderCommands(Provider):
@@ -94,7 +98,7 @@ class TuiReaderApp(App[None]):
         self._owns_library = not isinstance(library, Library)
         if not isinstance(library, Library):
             # The index is brought up to date after the first paint (see _open_library_fully).
-            library = Library.open(Path(library) if library is not None else None, sync=False)
+            library = Library.open(Path(library) if library is not None else None, sync=False, wait=OPEN_WAIT_SECONDS)
         self.library: Library = library
         self.config: UIConfig = load_config(config_path)
         self.keymap: dict[str, str] = dict(self.config.keymap)
@@ -146,6 +150,15 @@ class TuiReaderApp(App[None]):
             self.call_after_refresh(self._start_opening)
         else:
             self.opened_event.set()
+        self.set_interval(LIBRARY_CHECK_SECONDS, self._check_library)
+
+    def _check_library(self) -> None:
+        """On a timer: show another tuireader's changes; a reader opened read-only takes over when it can."""
+        if self.library.may_become_writer and self.library.try_become_writer():
+            self._show_library_notices()
+            self._start_opening()
+        if not self.library_busy and self.library.changed_elsewhere():
+            self._tell_screen(LibraryChanged())
 
     def _show_library_notices(self) -> None:
         for notice in self.library.take_notices():
@@ -374,7 +387,7 @@ def _summarise_reports(reports: list[Any], titles: dict[str, str]) -> str:
 def run(library_path: Path | None = None) -> None:
     """Run the reader on the library at ``library_path`` (default library when None)."""
     # The index is brought up to date after the first paint (see _open_library_fully).
-    library = Library.open(library_path, sync=False)
+    library = Library.open(library_path, sync=False, wait=OPEN_WAIT_SECONDS)
     try:
         TuiReaderApp(library).run()
     finally:

@@ -488,11 +488,6 @@ async def test_article_list_fetches_only_visible_rows_of_a_huge_list(tmp_path):
         assert max(app.requested) <= 30
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ArticleList._scroll_cursor_into_view scrolls without force=True: before the new list's scrollbar"
-    " is laid out, Textual does not allow the scroll, and the cursor stays off screen",
-)
 async def test_the_cursor_stays_in_view_when_it_moves_before_the_new_list_is_laid_out(tmp_path):
     app = ListApp()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -10,6 +10,7 @@ from tuireader.library import Library
 from tuireader.library.importing import build_record
 from tuireader.text import fold
 from tuireader.ui.widgets.article_list import ArticleList
+from tuireader.ui.widgets.article_view import ArticleView
 from tuireader.ui.widgets.source_tree import SourceTree
 
 from .test_ui_support import make_app, run, settle
@@ -123,3 +124,15 @@ async def test_the_palette_lists_theme_and_quit_once(library, tmp_path):
         titles = [command.title for command in app.get_system_commands(app.screen)]
         assert "Theme" not in titles and "Quit" not in titles  # the reader's own entries carry them
         assert "Keys" in titles
+
+
+async def test_space_right_after_opening_pages_down_the_same_article(library, tmp_path):
+    longest = max(library.query_ids(""), key=lambda i: len(library.article(i).text))
+    async with run(make_app(library, tmp_path), (140, 40)) as pilot:
+        await settle(pilot)
+        screen = pilot.app.screen
+        screen.open_article(longest)
+        screen.action_page_article()  # space in the same turn: the article is not laid out yet
+        await settle(pilot)
+        view = screen.query_one(ArticleView)
+        assert view.article.id == longest and view.scroll_y > 0

@@ -62,7 +62,7 @@ class ArticleActions(ReaderState):
         elif view.at_end:
             self._step_unread(1)
         else:
-            view.scroll_page_down(animate=False)
+            view.scroll_page_down(animate=False, force=True)  # force: a just-opened article is not laid out yet
 
     def action_page_article_up(self) -> None:
         self.query_one(ArticleView).scroll_page_up(animate=False)

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import AwaitMount
 from textual.widgets import Input, ProgressBar, Static
+from textual.worker import get_current_worker
 
 from ...library import Article, Library, SourceEntry, plural, query_problems, strip_controls
 from ...library.highlight import search_ranges
@@ -195,7 +196,8 @@ class ReaderState(Screen[None]):
         except Exception as error:  # the library reports I/O problems as exceptions
             self.app.call_from_thread(self.notify, f"Reading sources failed: {error}", severity="error")
             return
-        self.app.call_from_thread(self._show_sources, entries)
+        if not get_current_worker().is_cancelled:  # a newer recount replaced this one: its counts are older
+            self.app.call_from_thread(self._show_sources, entries)
 
     def _show_sources(self, entries: list[SourceEntry]) -> None:
         known = {entry.query for entry in entries}

@@ -231,10 +231,11 @@ class ArticleList(ScrollView, can_focus=True):
         if height <= 0:
             return
         top = int(self.scroll_y)
+        # force: a list given new ids has not laid out its scrollbar yet, and would refuse the scroll.
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor, animate=False, immediate=True, force=True)
         elif self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True, force=True)
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self.ids))

@@ -146,6 +146,8 @@ class ArticleView(ScrollView, can_focus=True):
 
     @property
     def at_end(self) -> bool:
+        """Scrolled to the end (an article opened a moment ago is laid out first, so it is not at its end)."""
+        self._layout_if_dirty()
         return self.scroll_y >= self.max_scroll_y
 
     @property

@@ -99,3 +99,20 @@ def test_a_failed_fetch_names_the_address_once():
     message = done.stderr.decode().strip()
     assert done.returncode == 1 and message.count("127.0.0.1:9") == 1, message
     assert message.startswith("tuireader: http://127.0.0.1:9/nothing-listens-here: could not fetch it: ")
+
+
+def test_a_damaged_config_is_named_rather_than_the_library_seeming_to_vanish(tmp_path):
+    config = tmp_path / "config.toml"
+    config.write_text('library = "~/tin-tuc"\ntheme = \n', encoding="utf-8")  # not valid TOML
+    done = run_cli("list", env={"TUIREADER_CONFIG": str(config), "HOME": str(tmp_path)})
+    assert f"The config file {config} is not valid TOML" in done.stderr.decode()
+
+
+def test_saving_a_setting_never_overwrites_a_damaged_config(tmp_path):
+    from tuireader.library import save_setting
+
+    config = tmp_path / "config.toml"
+    config.write_text('library = "~/tin-tuc"\ntheme = \n', encoding="utf-8")
+    with pytest.raises(ValueError, match="is not valid TOML"):
+        save_setting(config, "theme", "nord")
+    assert config.read_text(encoding="utf-8") == 'library = "~/tin-tuc"\ntheme = \n'

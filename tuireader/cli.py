@@ -8,6 +8,7 @@ and stays stable.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Callable, Sequence
@@ -159,8 +160,12 @@ def cmd_entities(args: argparse.Namespace) -> int:
 
 
 def _open_library(args: argparse.Namespace, *, samples: bool = True):
-    from .library import Library
+    from .library import Library, load_config
 
+    if args.library is None and not os.environ.get("TUIREADER_LIBRARY"):
+        # The config names the library: a problem with it must not make the library seem to vanish.
+        for problem in load_config().problems:
+            _error(problem)
     library = Library.open(args.library)
     if library.notice:
         _error(library.notice)

@@ -126,6 +126,9 @@ def save_setting(path: Path, key: str, value: Any) -> None:
         document = tomlkit.parse(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         document = tomlkit.document()
+    except (tomlkit.exceptions.ParseError, UnicodeDecodeError) as error:
+        # Never overwrite a file the user must mend: it may hold more than this setting.
+        raise ValueError(f"{path} is not valid TOML ({error}), so {key} was not saved there") from None
     document[key] = value
     path.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_bytes(path, tomlkit.dumps(document).encode("utf-8"), keep_backup=False)

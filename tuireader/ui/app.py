@@ -186,8 +186,9 @@ class TuiReaderApp(App[None]):
             return
         try:
             save_theme(self.config.path, theme.name)
-        except OSError as error:
-            self.notify(f"Could not save the theme: {error.strerror or error}", severity="warning")
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.notify(f"Could not save the theme: {reason}.", severity="warning")
 
     # --- the terminal title -----------------------------------------------
 

@@ -194,8 +194,9 @@ class ArticleActions(ReaderState):
             self.config.export_folder = path.parent
             try:
                 save_setting(self.config.path, "export_folder", str(path.parent))
-            except OSError as error:
-                self.notify(f"Could not remember the export folder: {error.strerror or error}", severity="warning")
+            except (OSError, ValueError) as error:
+                reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+                self.notify(f"Could not remember the export folder: {reason}.", severity="warning")
 
     def action_open_browser(self) -> None:
         url = self.article.url if self.article else None

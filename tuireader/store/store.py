@@ -366,11 +366,13 @@ class Store:
                 )
             return
         if not maintain:
+            # Read-only: index the articles in memory, for this session only, from the files of record.
             self.index = SearchIndex(Path(":memory:"), read_only=False)
+            indexed = self._index_in_memory()
             if path.exists():
                 self.notices.append(
-                    f"{INDEX_FILE} cannot be read ({problem}) and this reader cannot repair it now: "
-                    "the list is empty until it is rebuilt."
+                    f"{INDEX_FILE} cannot be read ({problem}) and this reader cannot repair it now, so this "
+                    f"session lists the articles from their own files ({_plural(indexed, 'article')})."
                 )
             return
         asides = [set_aside(p, "corrupt").name for p in self._index_files(path)]
@@ -380,6 +382,22 @@ class Store:
                 f"{INDEX_FILE} was damaged ({problem}); kept aside as {', '.join(asides)} and rebuilt from "
                 "the articles; nothing was lost."
             )
+
+    def _index_in_memory(self) -> int:
+        """Fill a fresh in-memory index from every shard (nothing is written to the library)."""
+        index = self._index()
+        count = 0
+        for shard in self.existing_shards():
+            metas = self._articles_docs(shard)
+            try:
+                bodies = self._body_shard(shard).all()
+            except OSError:
+                bodies = {}
+            rows = [index_row(dict(m), bodies.get(m["id"])) for m in metas.values() if m.get("id")]
+            with index.transaction():
+                index.upsert(rows)
+            count += len(rows)
+        return count
 
     @staticmethod
     def _index_files(path: Path) -> list[Path]:

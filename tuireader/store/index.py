@@ -308,8 +308,7 @@ class SearchIndex:
             self.set_info("index_version", version)
         if version != str(INDEX_VERSION):
             self.rebuilt = "empty or missing" if version is None else "of an older tuireader"
-            self.db.executescript(_SCHEMA + _FTS_SCHEMA + _COUNTS)
-            self.reset()
+            self.reset()  # before any statement of this version's layout: an older one lacks its columns
 
     def _check_file(self) -> None:
         """Fail now, not at some later query, on a file that is not a whole database."""

@@ -312,3 +312,12 @@ def test_a_lone_foreign_word_in_a_persons_place_is_a_person() -> None:
     assert "Oksana" in names("Mẹ của Oksana đã tìm con suốt mười năm.", "PER")
     assert "Oksana" in names("Hôm sau, Oksana gửi thư cho tòa soạn.", "PER")
     assert "Signal" in names("Nhiều người chuyển sang dùng Signal và Telegram.", "ORG")
+
+
+def test_a_lower_case_place_inside_a_longer_phrase_is_no_place():
+    assert not [e for e in extract("Hai bên chưa đạt được thỏa thuận an ninh nào trong cuộc gặp.") if e.type == "LOC"]
+
+
+def test_a_lower_case_place_ending_a_phrase_is_still_found():
+    found = {(e.text, e.type) for e in extract("Hàng đặc sản từ hà nội, Long An được chở vào miền Nam.")}
+    assert ("hà nội", "LOC") in found

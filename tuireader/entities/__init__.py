@@ -19,7 +19,7 @@ from tuireader.text import nfc, tone_key
 
 __all__ = ["ENTITY_TYPES", "EXTRACTOR_VERSION", "Entity", "entity_key", "extract"]
 
-EXTRACTOR_VERSION = "22"
+EXTRACTOR_VERSION = "23"
 ENTITY_TYPES = ("PER", "LOC", "ORG", "DATE")
 
 

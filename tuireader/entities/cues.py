@@ -97,6 +97,7 @@ MAKER_WORDS = _words("maker_words")
 TITLE_ENDERS = _words("title_enders")
 NAME_ENDERS = TITLE_ENDERS | _words("name_enders")
 # Names listed together: "Saab, Airbus và Thales".
+LIST_WORDS = _words("list_words")
 LIST_JOINER = re.compile(r"\s*(?:,|\s(?:và|hoặc|cùng))\s*")
 # A model number or a numbered edition ends a product name: "S25", "A321", "II".
 MODEL = re.compile(r"^(?:[A-Za-z]{0,3}\d+[A-Za-z]?|I{2,3}|IV|V|VI{1,3}|IX|X)$")

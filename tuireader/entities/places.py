@@ -202,7 +202,18 @@ def lower_case_place(s: Scan, i: int) -> int:
         return prefix + n if n else 0
     if prefix:
         return 0
-    return _lower_name_at(s, i, levels=1, common=False)
+    n = _lower_name_at(s, i, levels=1, common=False)
+    return n if n and _ends_a_phrase(s, i + n) else 0
+
+
+def _ends_a_phrase(s: Scan, end: int) -> bool:
+    """Nothing lower case runs on from ``end``: the text ends, a mark or a capital
+    follows, or a joining word ("hà nội, Long An", "trung quốc và Thái Lan").  A
+    place spelt inside a longer phrase is no place: "thỏa thuận an ninh"."""
+    toks = s.toks
+    if end >= len(toks) or not s.joined(end) or toks[end].cap:
+        return True
+    return toks[end].key in cues.LIST_WORDS
 
 
 def _lower_name_at(s: Scan, k: int, levels: int, common: bool) -> int:

@@ -203,13 +203,17 @@ def lower_case_place(s: Scan, i: int) -> int:
     if prefix:
         return 0
     n = _lower_name_at(s, i, levels=1, common=False)
-    return n if n and _ends_a_phrase(s, i + n) else 0
+    if not n:
+        return 0
+    province = s.lex.admin.get(tuple(t.key for t in s.toks[i : i + n]), 9) <= 1
+    return n if province or _ends_a_phrase(s, i + n) else 0
 
 
 def _ends_a_phrase(s: Scan, end: int) -> bool:
     """Nothing lower case runs on from ``end``: the text ends, a mark or a capital
-    follows, or a joining word ("hà nội, Long An", "trung quốc và Thái Lan").  A
-    place spelt inside a longer phrase is no place: "thỏa thuận an ninh"."""
+    follows, or a joining word ("biên hòa (Đồng Nai)", "trung quốc và Thái Lan").
+    A smaller place spelt inside a longer phrase is no place: "thỏa thuận an ninh"
+    holds no "Thuận An" (a province is taken anyway: "từ quảng ngãi chở ra")."""
     toks = s.toks
     if end >= len(toks) or not s.joined(end) or toks[end].cap:
         return True

@@ -337,7 +337,8 @@ def _ends_article(lines: list[_Line | None], index: int, title: str | None) -> b
     if _is_caps_byline(line):
         return True
     nxt = _next_nonblank(lines, index + 1)
-    if nxt is not None and not line.text.endswith(".") and _same_headline(line.text, lines[nxt].text):
+    following = lines[nxt] if nxt is not None else None
+    if following is not None and not line.text.endswith(".") and _same_headline(line.text, following.text):
         return True  # a list of other headlines, each printed twice
     if not _is_headline_like(line) or line.ends_sentence and not line.text.endswith(("'", '"', "”")):
         return False
@@ -356,8 +357,8 @@ def _ends_article(lines: list[_Line | None], index: int, title: str | None) -> b
         if subject and _same_headline(subject, line.text):
             return True
     # A lone headline followed by a teaser cut off with an ellipsis.
-    if nxt is not None:
-        teaser = lines[nxt]
+    if following is not None:
+        teaser = following
         if (
             teaser.text.endswith(("...", "…"))
             and not _is_headline_like(teaser)
@@ -524,7 +525,8 @@ def clean_text_dump(text: str, *, url: str | None = None) -> CleanedArticle:
         title_index = next(
             (i for i, line in enumerate(lines) if line is not None and usable(line) and _is_headline_like(line)), None
         )
-    title = lines[title_index].text if title_index is not None else None
+    title_line = lines[title_index] if title_index is not None else None
+    title = title_line.text if title_line is not None else None
 
     published = None
     header_end = start if start is not None else min(len(lines), 20)

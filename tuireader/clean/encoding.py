@@ -61,12 +61,12 @@ def _lookup(name: str | None) -> str | None:
 def declared_charset(data: bytes, content_type: str | None = None) -> str | None:
     """The charset the page claims: HTTP header first, then a <meta> tag near the top."""
     if content_type:
-        found = _HEADER_CHARSET.search(content_type)
-        if found and _lookup(found.group(1)):
-            return _lookup(found.group(1))
-    found = _META_CHARSET.search(data[:8192])
-    if found:
-        return _lookup(found.group(1).decode("ascii", "ignore"))
+        header = _HEADER_CHARSET.search(content_type)
+        if header and _lookup(header.group(1)):
+            return _lookup(header.group(1))
+    meta = _META_CHARSET.search(data[:8192])
+    if meta:
+        return _lookup(meta.group(1).decode("ascii", "ignore"))
     return None
 
 

@@ -171,8 +171,13 @@ class MainScreen(ArticleActions, SourceActions, SearchActions):
             return
         for mounting in self._mount_side_panes():  # a key pressed before they joined
             await mounting
-        self.set_class(region == "sources", "-show-sources")
-        self.set_class(region == "entities", "-show-entities")
+        # Only a narrow terminal shows a focused side pane (wider): a class change restyles the whole
+        # screen, so a wide one, where both panes keep their place, is left alone.
+        for pane, name in (("sources", "-show-sources"), ("entities", "-show-entities")):
+            if region != pane:
+                self.remove_class(name)
+            elif self.has_class("-narrow") or self.has_class("-tiny"):
+                self.add_class(name)
         widget = self.query_one(target, Widget)
         if widget.focusable:
             # At once, not on the next idle: keys typed right after go to the new pane.

@@ -56,41 +56,59 @@ def _split_tags(joined: str) -> tuple[str, ...]:
     return tuple(tag for tag in joined.split("\x1f") if tag)
 
 
-def _conditions(parsed: ParsedQuery, entity_keys: EntityKeys) -> tuple[list[str], list[Any]]:
-    """SQL conditions on ``articles a`` for a query's qualifiers (its words: see ``_text_match``)."""
-    where: list[str] = []
-    params: list[Any] = []
+@dataclass(frozen=True)
+class _Qualifier:
+    """One qualifier of a query: a condition on ``articles a``, or the articles a question names.
+
+    ``nums`` selects article numbers (tags, entities: tables of their own);
+    ``negated`` keeps the articles it does not name.
+    """
+
+    sql: str
+    params: tuple[Any, ...]
+    nums: bool = False
+    negated: bool = False
+
+    @property
+    def condition(self) -> str:
+        return f"a.num {'NOT IN' if self.negated else 'IN'} ({self.sql})" if self.nums else self.sql
+
+
+def _qualifiers(parsed: ParsedQuery, entity_keys: EntityKeys) -> list[_Qualifier]:
+    """The conditions of a query's qualifiers (its words: see ``_text_match``)."""
+    out: list[_Qualifier] = []
     flag_sql = {"unread": "a.read = 0", "read": "a.read = 1", "bookmarked": "a.bookmarked = 1"}
-    where.extend(flag_sql[flag] for flag in parsed.flags)
-    for tags, op in ((parsed.tags, "IN"), (parsed.not_tags, "NOT IN")):
+    out.extend(_Qualifier(flag_sql[flag], ()) for flag in parsed.flags)
+    for tags, negated in ((parsed.tags, False), (parsed.not_tags, True)):
         for tag in tags:
             # Typed without any diacritics, a tag matches every spelling that folds to it.
             column, value = ("tag_f", fold(tag)) if tag.isascii() else ("tag_key", tone_key(tag))
-            where.append(f"a.num {op} (SELECT num FROM article_tags WHERE {column} = ?)")
-            params.append(value)
+            out.append(_Qualifier(f"SELECT num FROM article_tags WHERE {column} = ?", (value,), True, negated))
     for site in parsed.sites:
-        where.append("(lower(a.site) = lower(?) OR a.site LIKE ?)")
-        params.extend([site, f"%{site}%"])
+        out.append(_Qualifier("(lower(a.site) = lower(?) OR a.site LIKE ?)", (site, f"%{site}%")))
     for source in parsed.sources:
-        where.append("a.source = ?")
-        params.append(source)
+        out.append(_Qualifier("a.source = ?", (source,)))
     for name in parsed.entities:
         keys = list(entity_keys.get(name, ()))
         placeholders = ",".join("?" * len(keys)) or "NULL"
         plain = fold(name.split(":", 1)[1] if looks_like_entity_key(name) else name).strip()
         # A full name, or a short one the text used for it ("Blinken" for "Antony Blinken").
-        where.append(
-            "a.num IN (SELECT num FROM article_entities WHERE eid IN"
-            f" (SELECT eid FROM entities WHERE key IN ({placeholders}) OR name_f = ? OR last_f = ?))"
+        sql = (
+            "SELECT num FROM article_entities WHERE eid IN"
+            f" (SELECT eid FROM entities WHERE key IN ({placeholders}) OR name_f = ? OR last_f = ?)"
         )
-        params.extend([*keys, plain, plain])
+        out.append(_Qualifier(sql, (*keys, plain, plain), True))
     if parsed.before:
-        where.append("substr(a.sort_key, 1, 10) < ?")
-        params.append(parsed.before)
+        out.append(_Qualifier("substr(a.sort_key, 1, 10) < ?", (parsed.before,)))
     if parsed.after:
-        where.append("substr(a.sort_key, 1, 10) >= ?")
-        params.append(parsed.after)
-    return where, params
+        out.append(_Qualifier("substr(a.sort_key, 1, 10) >= ?", (parsed.after,)))
+    return out
+
+
+def _conditions(parsed: ParsedQuery, entity_keys: EntityKeys) -> tuple[list[str], list[Any]]:
+    """SQL conditions on ``articles a`` for a query's qualifiers, and their parameters."""
+    qualifiers = _qualifiers(parsed, entity_keys)
+    return [q.condition for q in qualifiers], [value for q in qualifiers for value in q.params]
 
 
 def _text_match(parsed: ParsedQuery) -> str | None:
@@ -115,24 +133,73 @@ def query_ids(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys, 
     where, params = _conditions(parsed, entity_keys)
     clause = " WHERE " + " AND ".join(where) if where else ""
     try:
-        if match is None:
+        if limit and match is not None:
+            return [f"{num:012x}" for num in _ranked_page(index, parsed, match, where, params, int(limit))]
+        if limit or (match is None and not index.order_loaded):
             # Reading the rowid keeps the scan on the index alone.
             sql = "SELECT a.num FROM articles a" + clause + " ORDER BY a.sort_key DESC, a.num DESC"
             rows = index.db.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), params).fetchall()
             return [f"{num:012x}" for (num,) in rows]
-        if limit:
-            return [f"{num:012x}" for num in _ranked_page(index, parsed, match, where, params, int(limit))]
-        # The words' hits (full-text rows), put in display order by the index's
-        # kept order: cheaper than having SQLite sort tens of thousands.
-        hits = index.matching("fold_fts", match)
-        if where:
-            hits = hits.intersection(
-                row[0] for row in index.db.execute("SELECT a.fts FROM articles a" + clause, params)
-            )
-        ranked = _rank(index, _rank_sets(index, parsed), index.in_display_order(hits))
+        return _ordered_ids(index, parsed, match, _qualifiers(parsed, entity_keys))
     except sqlite3.OperationalError:
         return []
-    return index.ids_of(ranked)
+
+
+def _ordered_ids(index: SearchIndex, parsed: ParsedQuery, match: str | None, qualifiers: list[_Qualifier]) -> list[str]:
+    """Every article of a view or search, in rank order, by the index's kept display order.
+
+    Each part of the query (the words, the qualifiers, each rank question)
+    gives a list of full-text rows; a few hits are sorted by their place in
+    the order, many are picked out of it in one pass (see ``ids_in_groups``).
+    """
+    if match is None and not qualifiers:
+        return index.all_ids()
+    parts = _parts(index, match, qualifiers)
+    ranks = [index.matching_rows(table, question) for table, question in _rank_questions(parsed)] if match else []
+    wanted = [rows for rows, negated in parts if not negated]
+    if wanted and min(map(len, wanted)) * 64 <= index.order_size():
+        return _few_ids(index, parts, ranks)
+    # Bits of a row's code: one per part (the words, the qualifiers), then one per rank question.
+    members = [(rows, 1 << bit) for bit, rows in enumerate([*(rows for rows, _ in parts), *ranks])]
+    mask = (1 << len(members)) - 1
+    base = sum(1 << bit for bit, (_rows, negated) in enumerate(parts) if not negated)
+    groups = []
+    for group in range(1 << len(ranks)):  # in each rank question first, then not (as in ``_rank``)
+        inside = [place for place in range(len(ranks)) if not group >> (len(ranks) - 1 - place) & 1]
+        groups.append((mask, base + sum(1 << (len(parts) + place) for place in inside)))
+    return index.ids_in_groups(members, groups)
+
+
+def _params(qualifiers: list[_Qualifier]) -> tuple[Any, ...]:
+    return tuple(value for q in qualifiers for value in q.params)
+
+
+def _parts(index: SearchIndex, match: str | None, qualifiers: list[_Qualifier]) -> list[tuple[list[int], bool]]:
+    """(full-text rows, negated) for the words and for the qualifiers.
+
+    A tag or an entity alone is read from its own table (a look-up of each of
+    its articles would cost more); several qualifiers are one question, which
+    SQLite answers by the most selective.
+    """
+    parts = [(index.matching_rows("fold_fts", match), False)] if match else []
+    if len(qualifiers) == 1 and qualifiers[0].nums:
+        only = qualifiers[0]
+        nums = index.integers(f"SELECT group_concat(num) FROM ({only.sql})", only.params)
+        parts.append((index.rows_of_articles(nums), only.negated))
+    elif qualifiers:
+        sql = "SELECT group_concat(a.fts) FROM articles a WHERE " + " AND ".join(q.condition for q in qualifiers)
+        parts.append((index.integers(sql, _params(qualifiers)), False))
+    return parts
+
+
+def _few_ids(index: SearchIndex, parts: list[tuple[list[int], bool]], ranks: list[list[int]]) -> list[str]:
+    """:func:`_ordered_ids` for few hits: sets, sorted by place in the order."""
+    wanted = sorted((rows for rows, negated in parts if not negated), key=len)
+    hits = set(wanted[0]).intersection(*wanted[1:])
+    for rows, negated in parts:
+        if negated:
+            hits.difference_update(rows)
+    return index.ids_of(_rank(index, [hits.intersection(rows) for rows in ranks], index.in_display_order(hits)))
 
 
 def _rank_questions(parsed: ParsedQuery) -> list[tuple[str, str]]:
@@ -145,10 +212,6 @@ def _rank_questions(parsed: ParsedQuery) -> list[tuple[str, str]]:
         ("title_fts", fts_match(parsed.terms, "title_f")),
     ]
     return [(table, match) for table, match in questions if match]
-
-
-def _rank_sets(index: SearchIndex, parsed: ParsedQuery) -> list[set[int]]:
-    return [index.matching(table, match) for table, match in _rank_questions(parsed)]
 
 
 def _ranked_page(

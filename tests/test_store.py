@@ -78,13 +78,16 @@ def test_state_change_survives_reopen_and_touches_one_shard(tmp_path):
     s = Store.open(tmp_path / "lib")
     records = [make_record(n) for n in range(40)]
     s.put_articles(records)
-    shard_files = sorted((tmp_path / "lib" / "articles").glob("*.json"))
-    before = {p.name: p.stat().st_mtime_ns for p in shard_files}
+
+    def stamps() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in (tmp_path / "lib" / "articles").iterdir()}
+
+    before = stamps()
     target = records[7].id
     s.update_meta([target], lambda meta: {"bookmarked": True})
-    after = {p.name: p.stat().st_mtime_ns for p in shard_files}
-    changed = [name for name in before if before[name] != after[name]]
-    assert changed == [f"{target[:2]}.json"]
+    after = stamps()
+    changed = [name for name in after if before.get(name) != after[name]]
+    assert changed == [f"{target[:2]}.log"]  # one line appended to the shard's log, no shard rewritten
     s.close()
     s = Store.open(tmp_path / "lib")
     assert s.get_meta(target)["bookmarked"] is True

@@ -1,6 +1,7 @@
 """Every kind of library file, damaged every way, in the command line and in the reader.
 
-8 kinds of file x 5 damages = 40 cases.  In each: no traceback; every article,
+9 kinds of file x 5 damages = 45 cases (the 8 of issue 15, and an articles
+shard's log of its latest changes).  In each: no traceback; every article,
 text, feed, view, tag and reading state that still exists somewhere in the
 library is there afterwards; one sentence names the file and what was lost;
 a damaged file is kept aside, never deleted.
@@ -26,13 +27,14 @@ from tests.conftest import run_cli
 from tests.test_store import make_record
 from tuireader.store.store import Store
 
-KINDS = ["articles", "bodies", "main", "index", "wal", "lock", "config", "backup"]
+KINDS = ["articles", "log", "bodies", "main", "index", "wal", "lock", "config", "backup"]
 DAMAGES = ["truncated", "garbage", "empty", "unreadable", "deleted"]
 CASES = [(kind, damage) for kind in KINDS for damage in DAMAGES]
 ARTICLES = 120
 # The words the one sentence about a file names it by (None: nothing to say, see SILENT).
 NAMES = {
     "articles": "articles/",
+    "log": ".log was",
     "bodies": "bodies/",
     "main": "tuireader.json was",
     "index": "index.sqlite",
@@ -87,12 +89,14 @@ def template(tmp_path_factory):
     store.update_meta(in_shard[:2], lambda m: {"bookmarked": True})
     store.update_meta([in_shard[0]], lambda m: {"tags": ["kinh tế"], "read": True})
     store.close()
+    assert (lib / "articles" / f"{shard}.log").exists(), "the changes of a second ago are in the shard's log"
     return {"lib": lib, "shard": shard, "ids": in_shard, "count": ARTICLES}
 
 
 def _target(lib: Path, kind: str, shard: str, config: Path) -> Path:
     return {
         "articles": lib / "articles" / f"{shard}.json",
+        "log": lib / "articles" / f"{shard}.log",
         "bodies": lib / "bodies" / f"{shard}.jsonl",
         "main": lib / "tuireader.json",
         "index": lib / "index.sqlite",

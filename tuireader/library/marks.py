@@ -30,8 +30,9 @@ class MarksMixin(LibraryBase):
     def add_tags(self, ids: Iterable[str], tags: Sequence[str]) -> list[str]:
         """Add tags; a tag already in use elsewhere keeps the spelling it has there."""
         self._writable()
-        known = {tone_key(tag): tag for tag, _count in self.store.tags_by_use()}
-        wanted = [known.get(tone_key(tag), tag) for tag in map(_clean_tag, tags) if tag]
+        cleaned = [tag for tag in map(_clean_tag, tags) if tag]
+        known = self.store.tag_spellings(sorted({tone_key(tag) for tag in cleaned}))
+        wanted = [known.get(tone_key(tag), tag) for tag in cleaned]
 
         def change(meta: dict[str, Any]) -> dict[str, Any]:
             current = list(meta.get("tags", []))

@@ -348,6 +348,15 @@ def tags_by_use(index: SearchIndex) -> list[tuple[str, int]]:
     return [(tag, int(total)) for tag, total in rows]
 
 
+def tag_spellings(index: SearchIndex, keys: Sequence[str]) -> dict[str, str]:
+    """The spelling in use (the first, alphabetically) of each tag key that is in use."""
+    placeholders = ",".join("?" * len(keys))
+    rows = index.db.execute(
+        f"SELECT tag_key, min(tag) FROM article_tags WHERE tag_key IN ({placeholders}) GROUP BY tag_key", list(keys)
+    )
+    return dict(rows)
+
+
 def ids_with_other_extractor(index: SearchIndex, version: str) -> list[str]:
     """Articles whose entities were found by another extractor version."""
     rows = index.db.execute("SELECT num FROM articles WHERE extractor IS NULL OR extractor != ?", (version,))

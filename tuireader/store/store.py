@@ -5,13 +5,16 @@ Layout of a library folder::
     tuireader.json        sources, saved views, settings, schema version
     tuireader.json.bak    a copy of it, written with it (so as new as it)
     articles/XX.json      list metadata and reading state, 256 TinyDB shards by id
+    articles/XX.log       the latest reading-state and tag changes of a shard,
+                          appended until folded into it (see jsonstorage.py)
     bodies/XX.jsonl       cleaned text, lead, entities and a copy of the
                           article's fixed metadata, appended (see bodies.py)
     index.sqlite          derived index (order, counts, search); rebuildable
     library.lock          taken for each write (see lock.py)
 
-Sharding keeps every write small: a bookmark rewrites one shard of a few
-hundred articles, never the library.  Bodies live apart from metadata so the
+Sharding keeps every write small: a bookmark appends one line to its
+shard's log, and the log is folded into its shard of a few hundred articles
+now and then, never into the library.  Bodies live apart from metadata so the
 list never loads text.
 
 Every piece of the user's data lives in two places, so that a damaged file is
@@ -40,7 +43,7 @@ from tinydb.table import Document, Table
 from . import search
 from .bodies import BodyShard
 from .index import IndexDamaged, IndexRow, SearchIndex, shard_bounds
-from .jsonstorage import AtomicJSONStorage, CorruptFileError, read_json_file
+from .jsonstorage import AtomicJSONStorage, CorruptFileError, log_path, read_json_file, read_logged
 from .lock import WriteLock, set_aside
 from .query import ParsedQuery
 
@@ -551,22 +554,34 @@ class Store:
         if db is None:
             path = self.root / "articles" / f"{shard}.json"
             durable = self.durable and self._batch_durable
-            db = TinyDB(path, storage=AtomicJSONStorage, read_only=self.read_only, durable=durable)
+            db = TinyDB(path, storage=AtomicJSONStorage, read_only=self.read_only, durable=durable, journal=True)
             self._shards[shard] = db
             self._check_articles(shard, db)
         return db
 
     def _check_articles(self, shard: str, db: TinyDB) -> None:
         storage: AtomicJSONStorage = db.storage  # type: ignore[assignment]
+        damaged = storage.path
         try:
             if storage.read() is not None:
                 return
             problem = "missing"
         except CorruptFileError as exc:
-            problem = f"damaged ({exc.reason})"
+            damaged, problem = exc.path, f"damaged ({exc.reason})"
         except OSError as exc:
             problem = f"unreadable ({exc.strerror or exc})"
-        self._rebuild_articles(shard, storage, problem)
+        self._rebuild_articles(shard, storage, problem, damaged)
+
+    def _shard_docs(self, shard: str) -> dict[str, dict[str, Any]]:
+        """The documents of an articles shard as stored (by doc id, a string), without TinyDB's copies."""
+        db = self._articles(shard)
+        try:
+            data = db.storage.read()
+        except (CorruptFileError, OSError):
+            self._shards.pop(shard, None)
+            data = self._articles(shard).storage.read()
+        table = (data or {}).get("_default")
+        return table if isinstance(table, dict) else {}
 
     def _articles_docs(self, shard: str) -> dict[int, dict[str, Any]]:
         """Every document of an articles shard by doc id (recovering a file damaged since it was opened)."""
@@ -577,14 +592,14 @@ class Store:
             self._shards.pop(shard, None)
             return {doc.doc_id: doc for doc in self._articles(shard).all()}
 
-    def _rebuild_articles(self, shard: str, storage: AtomicJSONStorage, problem: str) -> None:
+    def _rebuild_articles(self, shard: str, storage: AtomicJSONStorage, problem: str, damaged: Path) -> None:
         known = search.shard_rows(self._index(), shard_bounds(shard))
         bodies = self._body_shard(shard).all() if shard not in self._unreadable else {}
         if problem == "missing" and not known and not bodies:
             return  # a shard no article has reached yet
         docs, unknown_state = _rebuilt_metas(known, bodies)
         data = {"_default": {str(_doc_id(art_id)): meta for art_id, meta in docs.items()}}
-        name = f"articles/{shard}.json"
+        name = f"articles/{damaged.name}"
         lost = (
             f"; the reading state and tags of {_plural(unknown_state, 'article')} were not in the index"
             if (unknown_state)
@@ -595,7 +610,7 @@ class Store:
             self.notices.append(f"{name} is {problem}; showing its {len(docs)} articles from the index and bodies.")
             return
         with self._write():
-            aside = set_aside(storage.path, "corrupt") if storage.path.exists() or storage.path.is_symlink() else None
+            aside = set_aside(damaged, "corrupt") if damaged.exists() or damaged.is_symlink() else None
             storage.write(data)
         kept = f"; kept aside as {aside.name}" if aside else ""
         self.notices.append(
@@ -616,16 +631,16 @@ class Store:
         The bodies file only grows, so its size tells (a failed append is cut back to it).
         """
         parts = []
-        for path, fields in (
-            (self.root / "articles" / f"{shard}.json", 3),
-            (self.root / "bodies" / f"{shard}.jsonl", 2),
-        ):
+        articles = self.root / "articles" / f"{shard}.json"
+        for path, fields in ((articles, 3), (self.root / "bodies" / f"{shard}.jsonl", 2), (log_path(articles), 3)):
             try:
                 st = path.stat()
             except OSError:
                 parts.append("missing")
                 continue
             parts.append(":".join(map(str, (st.st_ino, st.st_size, st.st_mtime_ns)[:fields])))
+        if parts[-1] == "missing":  # no log: the stamp an index of an older tuireader kept
+            parts.pop()
         return "|".join(parts)
 
     def existing_shards(self) -> list[str]:
@@ -667,6 +682,7 @@ class Store:
 
     def _reindex_shard(self, shard: str) -> None:
         with self._write():
+            self._check_log(shard)
             metas = self._articles_docs(shard)
             bodies = self._checked_bodies(shard, metas)
             index = self._index()
@@ -680,6 +696,14 @@ class Store:
                 index.upsert([index_row(dict(m), bodies.get(m["id"])) for m in metas.values() if m.get("id")])
                 # An unreadable bodies file is tried again at the next open.
                 index.set_shard_stamp(shard, "unreadable" if shard in self._unreadable else self._stamp(shard))
+
+    def _check_log(self, shard: str) -> None:
+        """A shard's log gone or cut short since it was indexed, the shard itself untouched: its
+        changes are in the index only, so the shard is rebuilt from there."""
+        problem = _log_loss(self._index().shard_stamps().get(shard), self._stamp(shard))
+        if problem is not None:
+            storage: AtomicJSONStorage = self._articles(shard).storage  # type: ignore[assignment]
+            self._rebuild_articles(shard, storage, problem, log_path(storage.path))
 
     def _checked_bodies(self, shard: str, metas: dict[int, dict[str, Any]]) -> dict[str, dict[str, Any]]:
         """The bodies of a shard; a damaged or missing file is repaired, and its lost texts named."""
@@ -798,7 +822,7 @@ class Store:
             raise
 
     def get_meta(self, article_id: str) -> dict[str, Any] | None:
-        doc = self._articles_docs(shard_of(article_id)).get(_doc_id(article_id))
+        doc = self._shard_docs(shard_of(article_id)).get(str(_doc_id(article_id)))
         return dict(doc) if doc is not None else None
 
     def get_body(self, article_id: str) -> dict[str, Any] | None:
@@ -829,18 +853,20 @@ class Store:
     def _update_shard(
         self, shard: str, ids: list[str], changes: Callable[[dict[str, Any]], dict[str, Any] | None]
     ) -> list[str]:
-        docs = self._articles_docs(shard)
+        docs = self._shard_docs(shard)
         updates: dict[int, dict[str, Any]] = {}
         for article_id in ids:
-            doc = docs.get(_doc_id(article_id))
+            doc = docs.get(str(_doc_id(article_id)))
             if doc is None:
                 continue
             fields = changes(dict(doc))
             if fields and any(doc.get(k) != v for k, v in fields.items()):
-                updates[doc.doc_id if hasattr(doc, "doc_id") else _doc_id(article_id)] = fields
+                updates[_doc_id(article_id)] = fields
         if not updates:
             return []
-        _update_docs(self._articles(shard), {n: _stored_meta(f) for n, f in updates.items()})
+        db = self._articles(shard)
+        db.storage.change("_default", {str(n): _stored_meta(f) for n, f in updates.items()})  # type: ignore[attr-defined]
+        db.clear_cache()
         index = self._index()
         with index.transaction():
             for doc_id, fields in updates.items():
@@ -882,7 +908,7 @@ class Store:
             else:
                 path = self.root / "articles" / f"{shard}.json"
                 try:
-                    docs = list((read_json_file(path).get("_default") or {}).values())
+                    docs = list((read_logged(path).get("_default") or {}).values())
                 except (CorruptFileError, OSError):
                     docs = [dict(doc) for doc in self._articles_docs(shard).values()]  # recovers it
             yield from docs
@@ -927,6 +953,9 @@ class Store:
 
     def tags_by_use(self) -> list[tuple[str, int]]:
         return search.tags_by_use(self._index())
+
+    def tag_spellings(self, keys: list[str]) -> dict[str, str]:
+        return search.tag_spellings(self._index(), keys) if keys else {}
 
     def ids_with_other_extractor(self, version: str) -> list[str]:
         return search.ids_with_other_extractor(self._index(), version)
@@ -1013,6 +1042,21 @@ def _syncfs(root: Path) -> None:
         os.close(fd)
 
 
+def _log_loss(indexed: str | None, now: str) -> str | None:
+    """How a shard's log was lost, from its stamps when indexed and now (None: it was not).
+
+    Only a fold removes a log, and a fold writes the shard anew: a log that
+    shrank or went while the shard file kept its size and time was damaged.
+    Inode numbers are left out, so a copied library compares the same.
+    """
+    before, after = (indexed or "").split("|"), now.split("|")
+    if len(before) < 3 or before[0].split(":")[1:] != after[0].split(":")[1:]:
+        return None
+    if len(after) < 3:
+        return "deleted"
+    return "cut short" if int(after[2].split(":")[1]) < int(before[2].split(":")[1]) else None
+
+
 def _readable_json(path: Path) -> tuple[bool, str]:
     """(parses as a JSON object, what is wrong otherwise: "missing" or a reason)."""
     try:
@@ -1057,17 +1101,6 @@ def _upsert_docs(db: TinyDB, docs: list[tuple[str, dict[str, Any]]]) -> None:
     def apply(table: dict[int, Mapping[str, Any]]) -> None:
         for article_id, doc in docs:
             table[_doc_id(article_id)] = doc
-
-    db.table("_default")._update_table(apply)
-
-
-def _update_docs(db: TinyDB, updates: dict[int, dict[str, Any]]) -> None:
-    """Set fields of existing documents (``{doc_id: fields}``) in one write."""
-
-    def apply(table: dict[int, Mapping[str, Any]]) -> None:
-        for doc_id, fields in updates.items():
-            if doc_id in table:
-                table[doc_id] = {**table[doc_id], **fields}
 
     db.table("_default")._update_table(apply)
 

@@ -103,3 +103,28 @@ def test_a_view_without_words_is_the_same_before_and_after_the_order_is_kept(tmp
         assert len(asked[0]) == 405 and len(asked[3]) == 403
     finally:
         store.close()
+
+
+def test_an_index_of_version_13_is_upgraded_in_place_and_answers_the_same(tmp_path):
+    from tuireader.store.index import INDEX_VERSION
+
+    views = ["tag:xem", "-tag:xem", "entity:Châu", "entity:Châu thuy", "is:unread thuy", "site:vnexpress.net thuy"]
+    store = _library(tmp_path / "lib", 400)
+    try:
+        asked = [_titles(store, v) for v in views]
+        db = store.index.db
+        db.executescript(  # the layout of version 13: links without full-text rows
+            "ALTER TABLE article_entities DROP COLUMN fts; ALTER TABLE article_tags DROP COLUMN fts;"
+            " DROP INDEX articles_counts; CREATE INDEX articles_counts ON articles (site, source, read, bookmarked);"
+            " UPDATE info SET value = '13' WHERE key = 'index_version';"
+        )
+    finally:
+        store.close()
+    store = Store.open(tmp_path / "lib")
+    try:
+        assert store.index.rebuilt is None, "upgraded, not rebuilt"
+        assert store.index.info("index_version") == str(INDEX_VERSION)
+        assert [_titles(store, v) for v in views] == asked
+        assert store.index.db.execute("SELECT count(*) FROM article_entities WHERE fts = 0").fetchone()[0] == 0
+    finally:
+        store.close()

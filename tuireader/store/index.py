@@ -15,7 +15,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import compress
 from pathlib import Path
 
 import orjson
@@ -24,7 +24,7 @@ from ..text import fold, tone_key
 
 _WORD = re.compile(r"\w+")
 
-INDEX_VERSION = 13
+INDEX_VERSION = 14
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -48,11 +48,12 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE INDEX IF NOT EXISTS articles_order ON articles (sort_key DESC, num DESC, fts);
 CREATE UNIQUE INDEX IF NOT EXISTS articles_fts ON articles (fts);
-CREATE INDEX IF NOT EXISTS articles_counts ON articles (site, source, read, bookmarked);
+CREATE INDEX IF NOT EXISTS articles_counts ON articles (site, source, read, bookmarked, fts);
 CREATE INDEX IF NOT EXISTS articles_hash ON articles (hash_key);
 CREATE INDEX IF NOT EXISTS articles_url ON articles (url_key);
 CREATE TABLE IF NOT EXISTS article_tags (
-    num INTEGER NOT NULL, tag_key TEXT NOT NULL, tag_f TEXT NOT NULL, tag TEXT NOT NULL, read INTEGER NOT NULL
+    num INTEGER NOT NULL, tag_key TEXT NOT NULL, tag_f TEXT NOT NULL, tag TEXT NOT NULL, read INTEGER NOT NULL,
+    fts INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS article_tags_key ON article_tags (tag_key, num);
 CREATE INDEX IF NOT EXISTS article_tags_counts ON article_tags (tag_key, read, tag);
@@ -65,7 +66,7 @@ CREATE TABLE IF NOT EXISTS entities (
 CREATE INDEX IF NOT EXISTS entities_name ON entities (name_f);
 CREATE INDEX IF NOT EXISTS entities_last ON entities (last_f);
 CREATE TABLE IF NOT EXISTS article_entities (
-    eid INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (eid, num)
+    eid INTEGER NOT NULL, num INTEGER NOT NULL, fts INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (eid, num)
 ) WITHOUT ROWID;
 """
 
@@ -115,11 +116,27 @@ INSERT INTO site_counts SELECT ifnull(site, char(0)), ifnull(source, char(0)), s
 INSERT INTO tag_totals SELECT tag_key, min(tag), count(*), total(1 - read) FROM article_tags GROUP BY tag_key;
 """
 
+# Version 14: the links of tags and entities carry their article's full-text row, so a search
+# picks a tag's or an entity's articles without a look-up of each; the counts index covers the
+# flags and sites a search filters on.  One transaction: an upgrade cut short is done again.
+_LINKED_ROWS = """
+BEGIN;
+ALTER TABLE article_entities ADD COLUMN fts INTEGER NOT NULL DEFAULT 0;
+UPDATE article_entities SET fts = ifnull((SELECT fts FROM articles a WHERE a.num = article_entities.num), 0);
+ALTER TABLE article_tags ADD COLUMN fts INTEGER NOT NULL DEFAULT 0;
+UPDATE article_tags SET fts = ifnull((SELECT fts FROM articles a WHERE a.num = article_tags.num), 0);
+DROP INDEX IF EXISTS articles_counts;
+CREATE INDEX articles_counts ON articles (site, source, read, bookmarked, fts);
+INSERT OR REPLACE INTO info (key, value) VALUES ('index_version', '14');
+COMMIT;
+"""
+
 # Older versions brought up to date in place, one step each (others are rebuilt).
 _UPGRADES = {
     "10": "DROP INDEX IF EXISTS articles_order;"
     " CREATE INDEX articles_order ON articles (sort_key DESC, num DESC, fts);",
     "11": _COUNTS + _FILL_COUNTS,
+    "13": _LINKED_ROWS,
 }
 
 # The full-text tables, contentless (they keep no copy of the text) and
@@ -280,11 +297,9 @@ class SearchIndex:
         self._generation = 0  # bumped whenever articles or their indexed text change
         self._stamp: tuple[int, int] | None = None
         self._order: list[int] = []  # full-text rows in display order
-        self._nums: list[int] = []  # article numbers, in the same order
         self._ids: list[str] = []  # article ids, in the same order
         self._top = 0  # the largest full-text row of the order
         self._positions: dict[int, int] = {}  # full-text row -> place in the order (built when asked)
-        self._fts_of: dict[int, int] | None = None  # article number -> full-text row (built when asked)
         self._known: set[int] | None = None
         self._matches: dict[tuple[str, str], list[int]] = {}
         self._match_sets: dict[tuple[str, str], set[int]] = {}
@@ -292,6 +307,9 @@ class SearchIndex:
         self.rebuilt: str | None = None  # why the index starts empty, when it does
         try:
             self._prepare()
+        except IndexDamaged:
+            self.db.close()
+            raise
         except sqlite3.DatabaseError as exc:
             self.db.close()
             raise IndexDamaged(str(exc)) from None
@@ -303,6 +321,9 @@ class SearchIndex:
         self.db.execute("PRAGMA cache_size = -32768")
         self._check_file()
         if self.read_only:
+            # A reader cannot upgrade the index, and this version's questions need its layout.
+            if self.info_or_none("index_version") not in (str(INDEX_VERSION), None):
+                raise IndexDamaged("it was made by another version of tuireader")
             return
         # The index is derived: losing its last transaction costs a re-index, never data.
         self.db.execute("PRAGMA synchronous = OFF")
@@ -473,8 +494,8 @@ class SearchIndex:
                     " ".join(map(str, eids)),
                 ),
             )
-            self._write_tags(num, row.tags, row.read)
-            self._link_entities(num, eids)
+            self._write_tags(num, fts, row.tags, row.read)
+            self._link_entities(num, fts, eids)
             names = self._names(" ".join(map(str, eids)))
             if row.text_values is not None:
                 values = {**row.text_values, "extra_f": _extra(row.tags, names)}
@@ -482,10 +503,10 @@ class SearchIndex:
                 values = _fts_values(row.title, row.body, row.tags, names)
             self._write_fts(fts, values)
 
-    def _write_tags(self, num: int, tags: Sequence[str], read: bool) -> None:
+    def _write_tags(self, num: int, fts: int, tags: Sequence[str], read: bool) -> None:
         self.db.executemany(
-            "INSERT INTO article_tags (num, tag_key, tag_f, tag, read) VALUES (?,?,?,?,?)",
-            [(num, tone_key(tag), fold(tag), tag, int(read)) for tag in tags],
+            "INSERT INTO article_tags (num, tag_key, tag_f, tag, read, fts) VALUES (?,?,?,?,?,?)",
+            [(num, tone_key(tag), fold(tag), tag, int(read), fts) for tag in tags],
         )
 
     def _entity_ids(self, entities: Sequence[tuple[str, str, str]]) -> list[int]:
@@ -504,8 +525,10 @@ class SearchIndex:
                 eids.append(row[0])
         return eids
 
-    def _link_entities(self, num: int, eids: Sequence[int]) -> None:
-        self.db.executemany("INSERT OR IGNORE INTO article_entities (eid, num) VALUES (?, ?)", [(e, num) for e in eids])
+    def _link_entities(self, num: int, fts: int, eids: Sequence[int]) -> None:
+        self.db.executemany(
+            "INSERT OR IGNORE INTO article_entities (eid, num, fts) VALUES (?, ?, ?)", [(e, num, fts) for e in eids]
+        )
 
     def update_state(self, article_id: str, *, read: bool | None = None, bookmarked: bool | None = None) -> None:
         num = int(article_id, 16)
@@ -528,7 +551,7 @@ class SearchIndex:
         num = int(article_id, 16)
         if extractor is not None:
             self.db.execute("UPDATE articles SET extractor = ? WHERE num = ?", (extractor, num))
-        row = self.db.execute("SELECT title, read, eids FROM articles WHERE num = ?", (num,)).fetchone()
+        row = self.db.execute("SELECT title, read, eids, fts FROM articles WHERE num = ?", (num,)).fetchone()
         if row is None:
             return
         # Tags and entity names live in one column of one table: only that row is written again.
@@ -536,13 +559,13 @@ class SearchIndex:
         if indexed is not None:
             self._write_fts(*indexed, delete=True, tables=("fold_fts",))
         self.db.execute("DELETE FROM article_tags WHERE num = ?", (num,))
-        self._write_tags(num, tags, bool(row[1]))
+        self._write_tags(num, row[3], tags, bool(row[1]))
         if entities is None:
             joined = row[2]
         else:
             self._unlink_entities(num, row[2])
             eids = self._entity_ids(entities)
-            self._link_entities(num, eids)
+            self._link_entities(num, row[3], eids)
             joined = " ".join(map(str, eids))
         self.db.execute("UPDATE articles SET tags = ?, eids = ? WHERE num = ?", ("\x1f".join(tags), joined, num))
         if indexed is not None:
@@ -563,8 +586,8 @@ class SearchIndex:
         stamp = (self.data_version(), self._generation)
         if stamp != self._stamp:
             self._stamp = stamp
-            self._order, self._ids, self._nums = [], [], []
-            self._positions, self._known, self._fts_of = {}, None, None
+            self._order, self._ids = [], []
+            self._positions, self._known = {}, None
             self._matches.clear()
             self._match_sets.clear()
             self._unread = None
@@ -620,8 +643,7 @@ class SearchIndex:
         if not self._order:
             rows = self.db.execute("SELECT fts, num FROM articles ORDER BY sort_key DESC, num DESC").fetchall()
             self._order = list(map(_first, rows))
-            self._nums = list(map(_second, rows))
-            self._ids = list(map("{:012x}".format, self._nums))
+            self._ids = list(map("{:012x}".format, map(_second, rows)))
             self._top = max(self._order, default=0)
 
     def all_ids(self) -> list[str]:
@@ -633,13 +655,6 @@ class SearchIndex:
         """How many articles the kept display order holds."""
         self.load_order()
         return len(self._order)
-
-    def rows_of_articles(self, nums: Iterable[int]) -> list[int]:
-        """The full-text rows of article numbers (0 for a number not stored)."""
-        self.load_order()
-        if self._fts_of is None:
-            self._fts_of = dict(zip(self._nums, self._order, strict=True))
-        return list(map(self._fts_of.get, nums, repeat(0)))
 
     def ids_in_groups(
         self, members: Sequence[tuple[Sequence[int], int]], groups: Sequence[tuple[int, int]]

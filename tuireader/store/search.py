@@ -58,20 +58,20 @@ def _split_tags(joined: str) -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class _Qualifier:
-    """One qualifier of a query: a condition on ``articles a``, or the articles a question names.
+    """One qualifier of a query: a condition on ``articles a``, or the articles a table of links names.
 
-    ``nums`` selects article numbers (tags, entities: tables of their own);
+    ``linked`` is the table and condition of the links (tags, entities);
     ``negated`` keeps the articles it does not name.
     """
 
     sql: str
     params: tuple[Any, ...]
-    nums: bool = False
+    linked: bool = False
     negated: bool = False
 
     @property
     def condition(self) -> str:
-        return f"a.num {'NOT IN' if self.negated else 'IN'} ({self.sql})" if self.nums else self.sql
+        return f"a.num {'NOT IN' if self.negated else 'IN'} (SELECT num FROM {self.sql})" if self.linked else self.sql
 
 
 def _qualifiers(parsed: ParsedQuery, entity_keys: EntityKeys) -> list[_Qualifier]:
@@ -83,7 +83,7 @@ def _qualifiers(parsed: ParsedQuery, entity_keys: EntityKeys) -> list[_Qualifier
         for tag in tags:
             # Typed without any diacritics, a tag matches every spelling that folds to it.
             column, value = ("tag_f", fold(tag)) if tag.isascii() else ("tag_key", tone_key(tag))
-            out.append(_Qualifier(f"SELECT num FROM article_tags WHERE {column} = ?", (value,), True, negated))
+            out.append(_Qualifier(f"article_tags WHERE {column} = ?", (value,), True, negated))
     for site in parsed.sites:
         out.append(_Qualifier("(lower(a.site) = lower(?) OR a.site LIKE ?)", (site, f"%{site}%")))
     for source in parsed.sources:
@@ -94,7 +94,7 @@ def _qualifiers(parsed: ParsedQuery, entity_keys: EntityKeys) -> list[_Qualifier
         plain = fold(name.split(":", 1)[1] if looks_like_entity_key(name) else name).strip()
         # A full name, or a short one the text used for it ("Blinken" for "Antony Blinken").
         sql = (
-            "SELECT num FROM article_entities WHERE eid IN"
+            "article_entities WHERE eid IN"
             f" (SELECT eid FROM entities WHERE key IN ({placeholders}) OR name_f = ? OR last_f = ?)"
         )
         out.append(_Qualifier(sql, (*keys, plain, plain), True))
@@ -177,15 +177,15 @@ def _params(qualifiers: list[_Qualifier]) -> tuple[Any, ...]:
 def _parts(index: SearchIndex, match: str | None, qualifiers: list[_Qualifier]) -> list[tuple[list[int], bool]]:
     """(full-text rows, negated) for the words and for the qualifiers.
 
-    A tag or an entity alone is read from its own table (a look-up of each of
-    its articles would cost more); several qualifiers are one question, which
-    SQLite answers by the most selective.
+    A tag or an entity alone is read from its table of links, which holds each
+    article's full-text row (a look-up of each article would cost more);
+    several qualifiers are one question, which SQLite answers by the most
+    selective.
     """
     parts = [(index.matching_rows("fold_fts", match), False)] if match else []
-    if len(qualifiers) == 1 and qualifiers[0].nums:
+    if len(qualifiers) == 1 and qualifiers[0].linked:
         only = qualifiers[0]
-        nums = index.integers(f"SELECT group_concat(num) FROM ({only.sql})", only.params)
-        parts.append((index.rows_of_articles(nums), only.negated))
+        parts.append((index.integers(f"SELECT group_concat(fts) FROM {only.sql}", only.params), only.negated))
     elif qualifiers:
         sql = "SELECT group_concat(a.fts) FROM articles a WHERE " + " AND ".join(q.condition for q in qualifiers)
         parts.append((index.integers(sql, _params(qualifiers)), False))

@@ -135,8 +135,9 @@ def query_ids(index: SearchIndex, parsed: ParsedQuery, entity_keys: EntityKeys, 
     try:
         if limit and match is not None:
             return [f"{num:012x}" for num in _ranked_page(index, parsed, match, where, params, int(limit))]
-        if limit or (match is None and not index.order_loaded):
-            # Reading the rowid keeps the scan on the index alone.
+        if limit or (match is None and where and not index.order_loaded):
+            # A page, or a view with qualifiers before the order is kept: SQLite sorts it.  (The
+            # whole library's list reads the order, and keeps it.)  The rowid keeps the scan on the index.
             sql = "SELECT a.num FROM articles a" + clause + " ORDER BY a.sort_key DESC, a.num DESC"
             rows = index.db.execute(sql + (f" LIMIT {int(limit)}" if limit else ""), params).fetchall()
             return [f"{num:012x}" for (num,) in rows]

@@ -93,3 +93,14 @@ def test_cp1258_page_through_clean_source() -> None:
     article = clean_source(to_cp1258(html))
     assert article.title == title
     assert article.text == "\n\n".join(paragraphs)
+
+
+def test_utf8_with_a_few_broken_bytes_stays_utf8() -> None:
+    text = "Thủ tướng: Hà Nội sẽ khởi công đường vành đai trong năm nay"
+    decoded = decode_bytes(text.encode("utf-8") + b" \xff\xfe end")
+    assert decoded.startswith(text) and decoded.endswith("end")
+
+
+def test_cp1258_with_a_stray_utf8_letter_stays_cp1258() -> None:
+    text = "Thủ tướng: Hà Nội sẽ khởi công đường vành đai trong năm nay"
+    assert decode_bytes(to_cp1258(text) + " café".encode()).startswith(text)

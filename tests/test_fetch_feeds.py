@@ -52,11 +52,6 @@ def test_wrong_declared_charset_still_reads(encode, declared):
     assert unicodedata.is_normalized("NFC", feed.items[0].title)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="tuireader.clean.decode_bytes reads mostly-UTF-8 text with a few broken bytes as windows-1252; "
-    "feeds now share that decoder (reported to the cleaner's owner)",
-)
 def test_utf8_feed_with_a_few_broken_bytes_stays_utf8():
     title = "Thủ tướng: Hà Nội sẽ khởi công đường vành đai"
     feed = parse_feed(_one_item_rss(title.encode("utf-8") + b" \xff\xfe end", "utf-8"))

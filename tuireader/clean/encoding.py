@@ -88,6 +88,14 @@ def _is_utf8_with_non_ascii(data: bytes) -> bool:
     return any(ord(ch) > 127 for ch in text[:200_000])
 
 
+def _mostly_utf8(data: bytes) -> bool:
+    """True when the bytes are UTF-8 but for a few broken bytes: its letters decode, a stray byte does not."""
+    text = data[:200_000].decode("utf-8", "replace")
+    broken = text.count("\ufffd")
+    letters = sum(1 for ch in text if ord(ch) > 127) - broken
+    return letters >= 3 and broken * 4 <= letters
+
+
 def _decode_raw(data: bytes, content_type: str | None) -> str:
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -104,7 +112,8 @@ def _decode_raw(data: bytes, content_type: str | None) -> str:
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError:
-            pass
+            if declared != "cp1258" and _mostly_utf8(data):
+                return data.decode("utf-8", "replace")
     if declared == "cp1258" or _looks_vietnamese_legacy(data):
         return data.decode("cp1258", "replace")
     if declared in _WESTERN and declared != "cp1258":

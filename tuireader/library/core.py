@@ -14,19 +14,6 @@ from .feeds import FeedsMixin
 from .marks import MarksMixin
 
 
-def _row_json(row: Any) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "title": row.title,
-        "site": row.site,
-        "url": row.url,
-        "published": row.published,
-        "read": row.read,
-        "bookmarked": row.bookmarked,
-        "tags": list(row.tags),
-    }
-
-
 class Library(FeedsMixin, MarksMixin, ExportMixin):
     """An open library.  Create with :meth:`open`; close with :meth:`close`.
 
@@ -84,7 +71,7 @@ class Library(FeedsMixin, MarksMixin, ExportMixin):
     @locked
     def summaries_json(self, ids: list[str]) -> list[dict[str, Any]]:
         """The command line's JSON of list rows, straight from the index (no article file is read)."""
-        return [_row_json(row) for row in self.store.summary_rows(ids)]
+        return [row.to_json() for row in self.store.summary_rows(ids)]
 
     def iter_summaries_json(self, query: str = "", *, limit: int | None = None) -> Iterator[list[dict[str, Any]]]:
         """The JSON rows of a view (or search), page by page in display order, for streaming them out."""
@@ -99,7 +86,7 @@ class Library(FeedsMixin, MarksMixin, ExportMixin):
         with self._lock:
             pages = self.store.summary_pages(parsed, self._entity_keys(parsed), limit)
         for page in pages:
-            yield [_row_json(row) for row in page]
+            yield [row.to_json() for row in page]
 
     def __enter__(self) -> Library:
         return self

@@ -6,31 +6,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..store.search import SummaryRow
+
 __all__ = ["Article", "ArticleSummary", "ImportReport", "SourceEntry", "quote_value"]
 
 
-@dataclass(frozen=True)
-class ArticleSummary:
-    """One row of the article list."""
-
-    id: str
-    title: str
-    site: str | None
-    published: str | None
-    read: bool
-    bookmarked: bool
-    tags: tuple[str, ...]
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "site": self.site,
-            "published": self.published,
-            "read": self.read,
-            "bookmarked": self.bookmarked,
-            "tags": list(self.tags),
-        }
+# One row of the article list, as the index gives it.
+ArticleSummary = SummaryRow
 
 
 @dataclass

@@ -89,10 +89,7 @@ class ReadingMixin(LibraryBase):
         """Rows for the given ids, in the same order (unknown ids are skipped)."""
         if not ids:
             return []
-        return [
-            ArticleSummary(r.id, r.title, r.site, r.published, r.read, r.bookmarked, r.tags)
-            for r in self.store.summary_rows(ids)
-        ]
+        return self.store.summary_rows(ids)
 
     @locked
     def article(self, article_id: str) -> Article:

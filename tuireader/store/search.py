@@ -35,6 +35,18 @@ class SummaryRow:
     tags: tuple[str, ...]
     url: str | None = None
 
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "site": self.site,
+            "url": self.url,
+            "published": self.published,
+            "read": self.read,
+            "bookmarked": self.bookmarked,
+            "tags": list(self.tags),
+        }
+
 
 @dataclass(frozen=True)
 class GroupCount:

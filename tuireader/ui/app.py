@@ -22,6 +22,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.theme import Theme
+from textual.timer import Timer
 
 from ..library import Library, plural, strip_controls
 from .commands import COMMANDS_BY_ID, Command, bindings_for, palette_commands
@@ -105,6 +106,7 @@ class TuiReaderApp(App[None]):
         self._import_samples = import_samples
         self._theme_ready = False
         self._library_jobs = 0
+        self._refresh_timer: Timer | None = None
         # Set once the library is fully open (index up to date, samples imported), or at
         # mount when it is read-only and is not opened further: tests wait on it.
         self.opened_event = asyncio.Event()
@@ -143,8 +145,7 @@ class TuiReaderApp(App[None]):
         for problem in self.config.problems:
             self.notify(problem, severity="warning", timeout=8)
         self._show_library_notices()
-        if self.config.refresh_minutes and not self.library.read_only:
-            self.set_interval(self.config.refresh_minutes * self.minute, self._refresh_on_timer)
+        self._arm_refresh_timer()
         if not self.library.read_only:
             # After the first paint, so the progress shows on the main screen.
             self.call_after_refresh(self._start_opening)
@@ -296,10 +297,22 @@ class TuiReaderApp(App[None]):
             if done:
                 self.call_from_thread(self._tell_screen, LibraryChanged())
 
+    def _arm_refresh_timer(self) -> None:
+        """The next background refresh comes ``refresh_minutes`` after the last one ended, so
+        refreshes never pile up on a slow network; any refresh, a manual one too, restarts the count."""
+        if self._refresh_timer is not None:
+            self._refresh_timer.stop()
+            self._refresh_timer = None
+        if self.config.refresh_minutes and not self.library.read_only:
+            self._refresh_timer = self.set_timer(self.config.refresh_minutes * self.minute, self._refresh_on_timer)
+
     def _refresh_on_timer(self) -> None:
-        """The interval from the config: refresh quietly when there are feeds and nothing else runs."""
+        """Refresh quietly when there are feeds and nothing else runs; otherwise try again later."""
+        self._refresh_timer = None
         if not self.library_busy and self.library.feeds():
             self.start_refresh(quiet=True)
+        else:
+            self._arm_refresh_timer()
 
     def on_refresh_requested(self, message: RefreshRequested) -> None:
         self.start_refresh(message.source_ids)
@@ -344,6 +357,7 @@ class TuiReaderApp(App[None]):
             self.call_from_thread(self.notify, f"Refresh failed: {error}", severity="error")
         finally:
             self.call_from_thread(self._end_job, True)
+            self.call_from_thread(self._arm_refresh_timer)
         if reports is not None and (not quiet or any(r.new or r.status == "error" for r in reports)):
             self.call_from_thread(self.notify, _summarise_reports(reports, titles))
 

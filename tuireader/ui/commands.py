@@ -16,7 +16,16 @@ from textual.binding import Binding, BindingType
 
 Scope = Literal["app", "main", "list", "entities", "sources"]
 
-__all__ = ["Command", "COMMANDS", "COMMANDS_BY_ID", "bindings_for", "commands_for", "Scope"]
+__all__ = [
+    "Command",
+    "COMMANDS",
+    "COMMANDS_BY_ID",
+    "SCOPE_NOTE",
+    "bindings_for",
+    "commands_for",
+    "markdown_keys_table",
+    "Scope",
+]
 
 
 @dataclass(frozen=True)
@@ -367,3 +376,47 @@ def effective_keys(command: Command, keymap: dict[str, str]) -> list[str]:
 
 def palette_commands() -> Iterable[Command]:
     return (command for command in COMMANDS if command.palette)
+
+
+# Said after a help line when the command works in one pane only.
+SCOPE_NOTE = {"list": " (article list)", "entities": " (entity panel)"}
+
+_KEY_NAMES = {
+    "question_mark": "?",
+    "slash": "/",
+    "escape": "Esc",
+    "enter": "Enter",
+    "space": "Space",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "down": "↓",
+    "up": "↑",
+    "home": "Home",
+    "end": "End",
+    "pagedown": "PgDn",
+    "pageup": "PgUp",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+}
+
+
+def plain_key(key: str) -> str:
+    """A key as a README writes it: ``ctrl+r`` is Ctrl+R, ``question_mark`` is ?."""
+    if key in _KEY_NAMES:
+        return _KEY_NAMES[key]
+    if key.startswith("ctrl+"):
+        return "Ctrl+" + key.removeprefix("ctrl+").upper()
+    return key
+
+
+def markdown_keys_table() -> str:
+    """The README's table of keys, one row a command, grouped as the help screen groups them."""
+    rows = ["| keys | id | does |", "| --- | --- | --- |"]
+    group = None
+    for command in COMMANDS:
+        if command.group != group:
+            group = command.group
+            rows.append(f"| **{group}** | | |")
+        keys = ", ".join(plain_key(key.strip()) for key in command.keys.split(","))
+        rows.append(f"| {keys} | `{command.id}` | {command.help}{SCOPE_NOTE.get(command.scope, '')} |")
+    return "\n".join(rows)

@@ -10,11 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..commands import COMMANDS, Command, effective_keys
+from ..commands import COMMANDS, SCOPE_NOTE, Command, effective_keys
 
 __all__ = ["HelpScreen", "key_display"]
-
-_SCOPE_NOTE = {"list": " (article list)", "entities": " (entity panel)"}
 
 
 def key_display(app, command: Command, keymap: dict[str, str]) -> str:
@@ -67,7 +65,7 @@ class HelpScreen(ModalScreen[None]):
             (
                 key_display(self.app, command, self._keymap),
                 command.title,
-                command.help + _SCOPE_NOTE.get(command.scope, ""),
+                command.help + SCOPE_NOTE.get(command.scope, ""),
             )
             for command in COMMANDS
         ]

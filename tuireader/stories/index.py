@@ -31,6 +31,7 @@ from .match import Evidence, Settings, Weighted, entity_similarity, is_copy, lin
 from .sketch import band_keys, containment, jaccard, library_version, signature
 from .tables import DocRow, atomic
 
+Grouped = dict[int, tuple[int, int | None, str | None, int, float | None]]
 _BATCH = 500
 _CACHED_UNITS = 50_000  # frequencies and rarities kept between look-ups (a few MB)
 
@@ -83,17 +84,31 @@ def _order_key(row: DocRow) -> tuple[bool, float, int]:
 class StoryIndex:
     """Stories over the articles of one SQLite index (``conn``)."""
 
-    def __init__(self, conn: sqlite3.Connection, settings: Settings | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection, settings: Settings | None = None, *, writable: bool = True) -> None:
         self.conn = conn
         self.settings = settings or Settings()
         self._df: dict[str, int] = {}
         self._rarity: dict[str, float] = {}
+        self._writes = 0  # own changes, for the kept grouped rows
+        self._grouped: tuple[tuple[int, int], Grouped, dict[int, set[str]]] | None = None
+        if not writable:
+            return
         tables.create(conn)
-        version = f"{tables.SCHEMA_VERSION}:{self.settings.key()}"
-        if tables.info(conn, "version") != version:
+        if tables.info(conn, "version") != self._version():
             with atomic(conn):
                 self._clear()
-                tables.set_info(conn, "version", version)
+                tables.set_info(conn, "version", self._version())
+
+    def _version(self) -> str:
+        return f"{tables.SCHEMA_VERSION}:{self.settings.key()}"
+
+    @classmethod
+    def readable(cls, conn: sqlite3.Connection, settings: Settings | None = None) -> StoryIndex | None:
+        """The stories of a database opened read-only: None unless its tables are there and current."""
+        index = cls(conn, settings, writable=False)
+        if not tables.exists(conn) or tables.info(conn, "version") != index._version():
+            return None
+        return index
 
     # --- state ---------------------------------------------------------------
     def needs_rebuild(self) -> bool:
@@ -102,9 +117,19 @@ class StoryIndex:
 
     def mark_stale(self) -> None:
         """Note that articles changed without the grouping (it was turned off): a rebuild is due."""
-        tables.set_info(self.conn, "complete", "0")
+        if not self.needs_rebuild():
+            tables.set_info(self.conn, "complete", "0")
+
+    def mark_complete(self) -> None:
+        """Note that every article is grouped (after :meth:`mark_stale` guarded a change)."""
+        tables.set_info(self.conn, "complete", "1")
+
+    def known(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are grouped."""
+        return {hex_id(num) for num in tables.known(self.conn, [int(i, 16) for i in ids])}
 
     def _clear(self) -> None:
+        self._writes += 1
         for table in tables.TABLES[1:]:
             self.conn.execute(f"DELETE FROM {table}")
         tables.set_info(self.conn, "complete", "0")
@@ -125,6 +150,7 @@ class StoryIndex:
         batch = [self._features(doc) for doc in docs]
         if not batch:
             return []
+        self._writes += 1
         with atomic(self.conn):
             self._check_minhash()
             self._forget(tables.rows(self.conn, [row.num for row in batch]).values())
@@ -137,6 +163,7 @@ class StoryIndex:
     def remove(self, ids: Iterable[str]) -> None:
         """Forget articles.  Their stories keep the other articles."""
         nums = [int(article_id, 16) for article_id in ids]
+        self._writes += 1
         with atomic(self.conn):
             self._forget(tables.rows(self.conn, nums).values())
 
@@ -341,36 +368,42 @@ class StoryIndex:
 
         The row shows the story's most complete original among the listed
         articles (the earliest of equals); the other listed articles of the
-        story are folded under it.  Articles grouping does not know stay rows.
+        story are folded under it.  Articles alone in their story stay rows.
         """
         ids = list(dict.fromkeys(ids))
-        known = tables.rows(self.conn, [int(i, 16) for i in ids])
-        groups: dict[int, list[DocRow]] = {}
+        grouped, sites = self._grouped_rows()
+        listed: dict[int, list[int]] = {}
         for article_id in ids:
-            row = known.get(int(article_id, 16))
-            if row is not None:
-                groups.setdefault(row.story, []).append(row)
-        sites = self._story_sites(list(groups))
+            found = grouped.get(int(article_id, 16))
+            if found is not None:
+                listed.setdefault(found[0], []).append(int(article_id, 16))
         out: list[StoryRow] = []
         placed: set[int] = set()
         for article_id in ids:
-            row = known.get(int(article_id, 16))
-            if row is None:
+            found = grouped.get(int(article_id, 16))
+            if found is None:
                 out.append(StoryRow(article_id, None, (), 0))
-            elif row.story not in placed:
-                placed.add(row.story)
-                out.append(self._folded_row(groups[row.story], sites.get(row.story, set())))
+            elif found[0] not in placed:
+                placed.add(found[0])
+                out.append(self._folded_row(found[0], listed[found[0]], grouped, sites[found[0]]))
         return out
 
-    def _folded_row(self, members: list[DocRow], sites: set[str]) -> StoryRow:
-        shown = min(members, key=lambda r: (r.copy_of is not None, -r.size, *_order_key(r)))
-        others = tuple(hex_id(r.num) for r in members if r is not shown)
-        return StoryRow(hex_id(shown.num), hex_id(shown.story), others, len(sites - {shown.site or ""}))
+    def _folded_row(self, story: int, members: list[int], grouped: Grouped, sites: set[str]) -> StoryRow:
+        def rank(num: int) -> tuple[bool, int, bool, float, int]:
+            _story, copy_of, _site, size, t = grouped[num]
+            return (copy_of is not None, -size, t is None, t or 0.0, num)
 
-    def _story_sites(self, stories: list[int]) -> dict[int, set[str]]:
-        sites: dict[int, set[str]] = {}
-        for part in tables.chunks(stories):
-            query = f"SELECT DISTINCT story, site FROM story_docs WHERE story IN ({tables.marks(len(part))})"
-            for story, site in self.conn.execute(query, tuple(part)):
+        shown = min(members, key=rank)
+        others = tuple(hex_id(num) for num in members if num != shown)
+        return StoryRow(hex_id(shown), hex_id(story), others, len(sites - {grouped[shown][2] or ""}))
+
+    def _grouped_rows(self) -> tuple[Grouped, dict[int, set[str]]]:
+        """The articles of stories of two or more, and each story's outlets (kept until a change)."""
+        stamp = (self._writes, int(self.conn.execute("PRAGMA data_version").fetchone()[0]))
+        if self._grouped is None or self._grouped[0] != stamp:
+            grouped = tables.grouped(self.conn)
+            sites: dict[int, set[str]] = {}
+            for story, _copy, site, _size, _t in grouped.values():
                 sites.setdefault(story, set()).add(site or "")
-        return sites
+            self._grouped = (stamp, grouped, sites)
+        return self._grouped[1], self._grouped[2]

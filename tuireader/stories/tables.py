@@ -147,6 +147,29 @@ def rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, DocRow]:
     return found
 
 
+def known(conn: sqlite3.Connection, nums: Iterable[int]) -> set[int]:
+    """Which of ``nums`` are grouped."""
+    found: set[int] = set()
+    for part in chunks(list(nums)):
+        query = f"SELECT num FROM story_docs WHERE num IN ({marks(len(part))})"
+        found.update(num for (num,) in conn.execute(query, tuple(part)))
+    return found
+
+
+def grouped(conn: sqlite3.Connection) -> dict[int, tuple[int, int | None, str | None, int, float | None]]:
+    """The articles of stories of two or more: num -> (story, copy_of, site, size, t)."""
+    query = (
+        "SELECT num, story, copy_of, site, size, t FROM story_docs WHERE story IN"
+        " (SELECT story FROM story_docs GROUP BY story HAVING count(*) > 1)"
+    )
+    return {num: (story, copy_of, site, size, t) for num, story, copy_of, site, size, t in conn.execute(query)}
+
+
+def exists(conn: sqlite3.Connection) -> bool:
+    """Whether the story tables are in this database."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_info'").fetchone() is not None
+
+
 def _times(row: DocRow) -> float:
     return NO_TIME if row.t is None else row.t
 

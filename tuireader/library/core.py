@@ -12,6 +12,7 @@ from .config import default_library_path
 from .export import ExportMixin
 from .feeds import FeedsMixin
 from .marks import MarksMixin
+from .models import SourceEntry
 from .stories import StoriesMixin
 
 
@@ -110,6 +111,11 @@ class Library(FeedsMixin, MarksMixin, ExportMixin, StoriesMixin):
             pages = self.store.summary_pages(parsed, self._entity_keys(parsed), limit)
         for page in pages:
             yield [_row_json(row) for row in page]
+
+    @locked
+    def source_tree(self) -> list[SourceEntry]:
+        """The source pane, with the Stories section when grouping is on."""
+        return [*super().source_tree(), *self.story_sources()]
 
     def __enter__(self) -> Library:
         return self

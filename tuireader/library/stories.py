@@ -17,6 +17,7 @@ from typing import Any
 
 from ..stories import Member, StoryRow
 from .base import LibraryBase, locked
+from .models import SourceEntry
 
 __all__ = ["StoriesMixin", "StoryArticle", "StoryRow", "StorySummary"]
 
@@ -143,6 +144,24 @@ class StoriesMixin(LibraryBase):
                              _iso(story.last))
             )  # fmt: skip
         return out
+
+    @locked
+    def recent_stories(self, days: float = 3.0, limit: int = 20) -> list[StorySummary]:
+        """The largest stories of the ``days`` before the newest grouped article (or now)."""
+        if not self.stories_enabled:
+            return []
+        newest = self.store.stories_latest()
+        end = min(newest, time.time()) if newest is not None else time.time()
+        return self.stories(since_days=days + (time.time() - end) / 86400.0, limit=limit)
+
+    def story_sources(self) -> list[SourceEntry]:
+        """The Stories section of the source pane: the recent stories, largest first, by their main entities."""
+        entries = []
+        for story in self.recent_stories():
+            label = ", ".join(story.names[:3]) or story.title
+            entries.append(SourceEntry("story", label, f"story:{story.id}", story.unread, story.size, "Stories",
+                                       id=story.id))  # fmt: skip
+        return entries
 
     @locked
     def fold_stories(self, ids: Sequence[str]) -> list[StoryRow]:

@@ -74,6 +74,9 @@ def _conditions(parsed: ParsedQuery, entity_keys: EntityKeys) -> tuple[list[str]
     for source in parsed.sources:
         where.append("a.source = ?")
         params.append(source)
+    for story in parsed.stories:
+        where.append("a.num IN (SELECT num FROM story_docs WHERE story = ?)")
+        params.append(story)
     for name in parsed.entities:
         keys = list(entity_keys.get(name, ()))
         placeholders = ",".join("?" * len(keys)) or "NULL"

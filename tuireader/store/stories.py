@@ -136,6 +136,10 @@ class StoryStore:
         stories = self._stories()
         return stories.stories(since=since, limit=limit) if stories else []
 
+    def stories_latest(self) -> float | None:
+        stories = self._stories()
+        return stories.latest() if stories else None
+
     def fold_stories(self, ids: Sequence[str]) -> list[StoryRow]:
         stories = self._stories()
         return stories.fold(ids) if stories else [StoryRow(i, None, (), 0) for i in dict.fromkeys(ids)]

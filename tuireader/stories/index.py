@@ -33,6 +33,7 @@ from .tables import DocRow, atomic
 
 Grouped = dict[int, tuple[int, int | None, str | None, int, float | None]]
 _BATCH = 500
+_SHORT_LIST = 2000  # a list folded from its own stories' rows; a longer one from every grouped row (kept)
 _CACHED_UNITS = 50_000  # frequencies and rarities kept between look-ups (a few MB)
 
 
@@ -67,6 +68,14 @@ class StoryRow:
     story: str | None
     folded: tuple[str, ...]  # the other articles of the list in this story
     other_sources: int  # outlets of the whole story besides the shown article's
+    copies: tuple[str, ...] = ()  # those of ``folded`` that re-publish another listed article's text
+
+
+def _story_sites(grouped: Grouped) -> dict[int, set[str]]:
+    sites: dict[int, set[str]] = {}
+    for story, _copy, site, _size, _t in grouped.values():
+        sites.setdefault(story, set()).add(site or "")
+    return sites
 
 
 def hex_id(num: int) -> str:
@@ -371,7 +380,7 @@ class StoryIndex:
         story are folded under it.  Articles alone in their story stay rows.
         """
         ids = list(dict.fromkeys(ids))
-        grouped, sites = self._grouped_rows()
+        grouped, sites = self._grouped_rows() if len(ids) > _SHORT_LIST else self._grouped_among(ids)
         listed: dict[int, list[int]] = {}
         for article_id in ids:
             found = grouped.get(int(article_id, 16))
@@ -395,15 +404,22 @@ class StoryIndex:
 
         shown = min(members, key=rank)
         others = tuple(hex_id(num) for num in members if num != shown)
-        return StoryRow(hex_id(shown), hex_id(story), others, len(sites - {grouped[shown][2] or ""}))
+        listed = set(members)
+        copies = tuple(hex_id(n) for n in members if n != shown and grouped[n][1] in listed)
+        return StoryRow(hex_id(shown), hex_id(story), others, len(sites - {grouped[shown][2] or ""}), copies)
+
+    def _grouped_among(self, ids: Sequence[str]) -> tuple[Grouped, dict[int, set[str]]]:
+        grouped = tables.grouped_among(self.conn, [int(i, 16) for i in ids])
+        return grouped, _story_sites(grouped)
+
+    def latest(self) -> float | None:
+        """The time of the newest grouped article."""
+        return tables.latest(self.conn)
 
     def _grouped_rows(self) -> tuple[Grouped, dict[int, set[str]]]:
         """The articles of stories of two or more, and each story's outlets (kept until a change)."""
         stamp = (self._writes, int(self.conn.execute("PRAGMA data_version").fetchone()[0]))
         if self._grouped is None or self._grouped[0] != stamp:
             grouped = tables.grouped(self.conn)
-            sites: dict[int, set[str]] = {}
-            for story, _copy, site, _size, _t in grouped.values():
-                sites.setdefault(story, set()).add(site or "")
-            self._grouped = (stamp, grouped, sites)
+            self._grouped = (stamp, grouped, _story_sites(grouped))
         return self._grouped[1], self._grouped[2]

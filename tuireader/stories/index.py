@@ -262,7 +262,7 @@ class StoryIndex:
         found: set[int] = set()
         if s.use_text:
             keys = band_keys(row.sig, s.bands, s.rows)
-            found |= tables.by_bands(self.conn, keys, self._copy_keys(row), row.t, seconds)
+            found |= tables.by_bands(self.conn, keys, self._copy_keys(row), row.t, seconds, s.max_candidates)
         if s.use_entities:
             found |= tables.by_units(self.conn, self._rarest(row, total), row.t, seconds, s.max_candidates)
         found.discard(row.num)

@@ -22,8 +22,8 @@ import orjson
 
 from .days import Days
 
-SCHEMA_VERSION = "1"
-NO_TIME = -1.0  # the time of an article without one, in the look-up tables (their keys admit no NULL)
+SCHEMA_VERSION = "2"  # 2: 16-bit signature values, 32-bit look-up keys, whole seconds in the look-up tables
+NO_TIME = -1  # the time of an article without one, in the look-up tables (their keys admit no NULL)
 TABLES = ("story_info", "story_docs", "story_bands", "story_postings", "story_units")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS story_info (key TEXT PRIMARY KEY, value TEXT);
@@ -42,10 +42,10 @@ CREATE TABLE IF NOT EXISTS story_docs (
 CREATE INDEX IF NOT EXISTS story_docs_story ON story_docs (story);
 CREATE INDEX IF NOT EXISTS story_docs_t ON story_docs (t);
 CREATE TABLE IF NOT EXISTS story_bands (
-    key INTEGER NOT NULL, t REAL NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, t, num)
+    key INTEGER NOT NULL, t INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, t, num)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_postings (
-    unit INTEGER NOT NULL, t REAL NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (unit, t, num)
+    unit INTEGER NOT NULL, t INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (unit, t, num)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_units (unit TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
@@ -94,8 +94,8 @@ def is_name(unit: str) -> bool:
 
 
 def unit_hash(unit: str) -> int:
-    """A signed 64-bit key for a unit in ``story_postings``."""
-    return int.from_bytes(blake2b(unit.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+    """A signed 32-bit key for a unit in ``story_postings`` (a rare collision only adds a candidate)."""
+    return int.from_bytes(blake2b(unit.encode("utf-8"), digest_size=4).digest(), "little", signed=True)
 
 
 def chunks(items: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
@@ -195,8 +195,9 @@ def exists(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_info'").fetchone() is not None
 
 
-def _times(row: DocRow) -> float:
-    return NO_TIME if row.t is None else row.t
+def _times(row: DocRow) -> int:
+    """Whole seconds (4 bytes where a float takes 8): the window has no use for less."""
+    return NO_TIME if row.t is None else int(row.t)
 
 
 def insert_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> None:
@@ -252,15 +253,29 @@ def _window(t: float | None, seconds: float | None) -> tuple[str, tuple]:
 
 
 def by_bands(
-    conn: sqlite3.Connection, keys: Sequence[int], anytime: Sequence[int], t: float | None, seconds: float | None
+    conn: sqlite3.Connection,
+    keys: Sequence[int],
+    anytime: Sequence[int],
+    t: float | None,
+    seconds: float | None,
+    limit: int,
 ) -> set[int]:
-    """Articles sharing one of ``keys`` inside the window, or one of ``anytime`` whenever."""
+    """Articles sharing one of ``keys`` inside the window, or one of ``anytime`` whenever.
+
+    Each part keeps the ``limit`` articles sharing the most keys (the nearest in
+    time first among equals): a text published a thousand times costs a look-up
+    of ``limit``, not of a thousand.
+    """
     where, params = _window(t, seconds)
+    near = "abs(t - ?)" if t is not None else "0"
+    at = (t,) if t is not None else ()
     query = (
-        f"SELECT num FROM story_bands WHERE key IN ({marks(len(keys))}) AND {where}"
-        f" UNION SELECT num FROM story_bands WHERE key IN ({marks(len(anytime))})"
+        f"SELECT num FROM (SELECT num FROM story_bands WHERE key IN ({marks(len(keys))}) AND {where}"
+        f" GROUP BY num ORDER BY count(*) DESC, min({near}) LIMIT ?)"
+        f" UNION SELECT num FROM (SELECT num FROM story_bands WHERE key IN ({marks(len(anytime))})"
+        f" GROUP BY num ORDER BY count(*) DESC, min({near}) LIMIT ?)"
     )
-    return {num for (num,) in conn.execute(query, (*keys, *params, *anytime))}
+    return {num for (num,) in conn.execute(query, (*keys, *params, *at, limit, *anytime, *at, limit))}
 
 
 def by_units(

@@ -138,3 +138,30 @@ def test_group_stories_false_in_config_turns_grouping_off(story_library, tmp_pat
     assert "Cùng sự kiện" not in out
     done = run_cli("stories", "--since", "all", "--json", library=root, env=env)
     assert json.loads(done.stdout) == [] and b"grouping is off" in done.stderr
+
+
+def test_a_republication_with_other_boilerplate_is_folded_and_never_listed_twice(tmp_path):
+    """Stored apart (its text differs by a line), a copy stays under its original even when the story shows."""
+    from types import SimpleNamespace
+
+    from tests.stories_support import ARTICLES
+    from tuireader.library.importing import build_record
+    from tuireader.ui.screens.reader_state import same_story_lines
+
+    original, rewrite = (next(a for a in ARTICLES if a["id"] == k) for k in ("d-yagi", "d-yagi-r1"))
+    copy = {**original, "site": "baoquangninh.vn", "published": "2024-09-07T16:00:00+07:00",
+            "text": original["text"] + "\n\nTheo VnExpress"}  # fmt: skip
+    with Library.open(tmp_path / "library") as library:
+        ids = []
+        for item in (original, copy, rewrite):
+            fields = {k: item[k] for k in ("title", "site", "published", "text")}
+            cleaned = SimpleNamespace(lead=None, warnings=[], lang="vi", author=None, url=None, **fields)
+            ids.append(library.add_document(build_record(b"", cleaned=cleaned, source="Test"))[0])
+        (row,) = library.fold_stories(library.query_ids(""))
+        assert row.id == ids[0] and set(row.folded) == {ids[1], ids[2]} and row.copies == (ids[1],)
+        articles = library.story_articles(row.story)
+        assert [a.copy_of for a in articles] == [None, ids[0], None]
+        lines = same_story_lines(articles, ids[2])  # from the rewrite: the original once, with its copy's outlet
+        assert [(a.id, a.site) for a in lines] == [(ids[0], "vnexpress.net, baoquangninh.vn")]
+        lines = same_story_lines(articles, ids[0])  # from the original: its copy named as one
+        assert [a.title.startswith("đăng lại bài này") for a in lines] == [True, False]

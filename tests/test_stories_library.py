@@ -165,3 +165,12 @@ def test_a_republication_with_other_boilerplate_is_folded_and_never_listed_twice
         assert [(a.id, a.site) for a in lines] == [(ids[0], "vnexpress.net, baoquangninh.vn")]
         lines = same_story_lines(articles, ids[0])  # from the original: its copy named as one
         assert [a.title.startswith("đăng lại bài này") for a in lines] == [True, False]
+
+
+def test_entities_found_again_regroup_the_articles(story_library):
+    root, ids = story_library
+    with Library.open(root) as library:
+        story = library.story_of(ids["d-yagi-c1"])
+        assert library.recompute_entities([ids["d-yagi-r1"], ids[SAMPLES[0]]]) == 2
+        assert library.story_of(ids["d-yagi-r1"]) == story
+        assert library.story_of(ids[SAMPLES[0]]) is None and not library.stories_need_rebuild()

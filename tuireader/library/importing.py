@@ -343,4 +343,5 @@ class ImportingMixin(LibraryBase):
         with self._lock:
             self.store.update_bodies(bodies)
             self.store.update_meta(list(metas), lambda meta: metas[meta["id"]])
+            self.store.regroup(list(metas))  # new entities: the articles are grouped again
         return len(metas)

@@ -806,6 +806,12 @@ class Store(StoryStore):
             bodies.cut(size)
             raise
 
+    def _meta_of(self, article_id: str) -> dict[str, Any] | None:
+        return self.get_meta(article_id)
+
+    def _body_of(self, article_id: str) -> dict[str, Any] | None:
+        return self.get_body(article_id)
+
     def get_meta(self, article_id: str) -> dict[str, Any] | None:
         doc = self._articles_docs(shard_of(article_id)).get(_doc_id(article_id))
         return dict(doc) if doc is not None else None

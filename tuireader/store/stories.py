@@ -105,6 +105,24 @@ class StoryStore:
         if missing:
             stories.add_articles(story_doc(m, bodies.get(str(m["id"]))) for m in metas if m["id"] in missing)
 
+    def regroup(self, ids: Sequence[str]) -> None:
+        """Group articles again whose entities changed (a new extractor): their features changed too."""
+        stories = self._stories()
+        if stories is None or self.read_only or not ids:
+            return
+        if not self.group_stories or stories.needs_rebuild():
+            stories.mark_stale()
+            return
+        docs = [story_doc(meta, self._body_of(i)) for i in ids if (meta := self._meta_of(i)) is not None]
+        with self._write(), self._index().transaction():
+            stories.add_articles(docs)
+
+    def _meta_of(self, article_id: str) -> dict[str, Any] | None:  # provided by Store
+        raise NotImplementedError
+
+    def _body_of(self, article_id: str) -> dict[str, Any] | None:  # provided by Store
+        raise NotImplementedError
+
     # --- rebuilding -----------------------------------------------------------
     def stories_need_rebuild(self) -> bool:
         """Grouping is on and its tables are behind the articles (new index, or grouping was off)."""

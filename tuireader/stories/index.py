@@ -212,8 +212,7 @@ class StoryIndex:
         return band_keys(row.sig, s.copy_bands, s.copy_rows, start=s.bands * s.rows)
 
     def _store(self, batch: Sequence[DocRow]) -> None:
-        for row in batch:
-            tables.insert_doc(self.conn, row, self._keys(row))
+        tables.insert_docs(self.conn, [(row, self._keys(row)) for row in batch])
         self._count(batch, +1)
 
     def _count(self, batch: Iterable[DocRow], sign: int) -> None:

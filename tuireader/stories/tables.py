@@ -200,21 +200,25 @@ def _times(row: DocRow) -> int:
     return NO_TIME if row.t is None else int(row.t)
 
 
-def insert_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> None:
-    """The article's row, its band keys and its unit postings (its story is itself until clustered)."""
-    conn.execute(
-        f"INSERT OR REPLACE INTO story_docs ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (
-            row.num, row.story, row.copy_of, row.t, row.site, row.size, row.sig, encode_units(row.units),
-            row.days.encode(), _SEP.join(row.names),
-        ),
-    )  # fmt: skip
-    t = _times(row)
-    conn.executemany("INSERT OR IGNORE INTO story_bands (key, t, num) VALUES (?,?,?)", [(k, t, row.num) for k in bands])
+def insert_docs(conn: sqlite3.Connection, batch: Sequence[tuple[DocRow, Sequence[int]]]) -> None:
+    """Articles' rows, band keys and unit postings (each its own story until clustered), a statement each.
+
+    Keys go in sorted, so each B-tree page is found once for all the keys it holds.
+    """
     conn.executemany(
-        "INSERT OR IGNORE INTO story_postings (unit, t, num) VALUES (?,?,?)",
-        [(unit_hash(u), t, row.num) for u in row.units if is_name(u)],
-    )
+        f"INSERT OR REPLACE INTO story_docs ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                row.num, row.story, row.copy_of, row.t, row.site, row.size, row.sig, encode_units(row.units),
+                row.days.encode(), _SEP.join(row.names),
+            )
+            for row, _bands in batch
+        ],
+    )  # fmt: skip
+    bands = sorted((key, _times(row), row.num) for row, keys in batch for key in keys)
+    conn.executemany("INSERT OR IGNORE INTO story_bands (key, t, num) VALUES (?,?,?)", bands)
+    postings = sorted((unit_hash(u), _times(row), row.num) for row, _ in batch for u in row.units if is_name(u))
+    conn.executemany("INSERT OR IGNORE INTO story_postings (unit, t, num) VALUES (?,?,?)", postings)
 
 
 def delete_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> None:

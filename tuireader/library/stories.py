@@ -120,9 +120,24 @@ class StoriesMixin(LibraryBase):
         return story if story and len(self.store.story_members(story)) > 1 else None
 
     @locked
-    def story_articles(self, story_id: str) -> list[StoryArticle]:
-        """The articles of a story, earliest first."""
-        return self._articles_of(self.store.story_members(story_id)) if self.stories_enabled else []
+    def story_articles(
+        self, story_id: str, *, around: str | None = None, limit: int | None = None
+    ) -> list[StoryArticle]:
+        """The articles of a story, earliest first; with ``limit``, that many around the article ``around``."""
+        if not self.stories_enabled:
+            return []
+        members = self.store.story_members(story_id)
+        if limit is not None and len(members) > limit:
+            place = next((n for n, m in enumerate(members) if m.id == around), 0)
+            start = max(0, min(place - limit // 2, len(members) - limit))
+            members = members[start : start + limit]
+        return self._articles_of(members)
+
+    @locked
+    def story_article_ids(self, story_id: str, keep: str | None = None) -> list[str]:
+        """A story's article ids, earliest first, less copies of another (but ``keep``): what [ and ] step through."""
+        members = self.store.story_members(story_id) if self.stories_enabled else []
+        return [m.id for m in members if m.copy_of is None or m.id == keep]
 
     @locked
     def story_others(self, article_id: str) -> list[StoryArticle]:
@@ -130,37 +145,44 @@ class StoriesMixin(LibraryBase):
         return self._articles_of(self.store.story_others(article_id)) if self.stories_enabled else []
 
     @locked
-    def stories(self, since_days: float | None = 3.0, limit: int | None = 50) -> list[StorySummary]:
-        """Stories of two articles or more with one in the last ``since_days``, largest first."""
+    def stories(
+        self, since_days: float | None = 3.0, limit: int | None = 50, *, articles: bool = True
+    ) -> list[StorySummary]:
+        """Stories of two articles or more with one in the last ``since_days``, largest first.
+
+        ``articles=False`` leaves their articles out (a summary of each: costly for a story of thousands).
+        """
         if not self.stories_enabled:
             return []
         since = None if since_days is None else time.time() - since_days * 86400.0
         out = []
         for story in self.store.stories_since(since, limit):
-            articles = self._articles_of(story.members)
-            outlets = tuple(dict.fromkeys(a.site for a in articles if a.site))
+            found = self._articles_of(story.members) if articles else []
+            outlets = tuple(dict.fromkeys(m.site for m in story.members if m.site))
             out.append(
-                StorySummary(story.id, story.size, outlets, story.names, tuple(articles), _iso(story.first),
+                StorySummary(story.id, story.size, outlets, story.names, tuple(found), _iso(story.first),
                              _iso(story.last))
             )  # fmt: skip
         return out
 
     @locked
-    def recent_stories(self, days: float = 3.0, limit: int = 20) -> list[StorySummary]:
+    def recent_stories(self, days: float = 3.0, limit: int = 20, *, articles: bool = True) -> list[StorySummary]:
         """The largest stories of the ``days`` before the newest grouped article (or now)."""
         if not self.stories_enabled:
             return []
         newest = self.store.stories_latest()
         end = min(newest, time.time()) if newest is not None else time.time()
-        return self.stories(since_days=days + (time.time() - end) / 86400.0, limit=limit)
+        return self.stories(since_days=days + (time.time() - end) / 86400.0, limit=limit, articles=articles)
 
     def story_sources(self) -> list[SourceEntry]:
         """The Stories section of the source pane: the recent stories, largest first, by their main entities."""
         entries = []
-        for story in self.recent_stories():
-            label = ", ".join(story.names[:3]) or story.title
-            entries.append(SourceEntry("story", label, f"story:{story.id}", story.unread, story.size, "Stories",
-                                       id=story.id))  # fmt: skip
+        from ..store.query import parse_query
+
+        for story in self.recent_stories(articles=False):
+            label = ", ".join(story.names[:3]) or story.id
+            unread, total = self.store.count(parse_query(f"story:{story.id}"), {})
+            entries.append(SourceEntry("story", label, f"story:{story.id}", unread, total, "Stories", id=story.id))
         return entries
 
     @locked

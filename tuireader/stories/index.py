@@ -82,10 +82,6 @@ def hex_id(num: int) -> str:
     return f"{num:012x}"
 
 
-def _member(row: DocRow) -> Member:
-    return Member(hex_id(row.num), row.site, row.t, None if row.copy_of is None else hex_id(row.copy_of))
-
-
 def _order_key(row: DocRow) -> tuple[bool, float, int]:
     return (row.t is None, row.t or 0.0, row.num)
 
@@ -361,14 +357,17 @@ class StoryIndex:
         return [self._story(s) for s in ids]
 
     def _story(self, story: int) -> Story:
-        nums = [num for (num,) in self.conn.execute("SELECT num FROM story_docs WHERE story = ?", (story,))]
-        found = sorted(tables.rows(self.conn, nums).values(), key=_order_key)
-        names = Counter(name for row in found for name in row.names)
-        times = [row.t for row in found if row.t is not None]
+        """A story from its rows' small columns (no signature or entity units read)."""
+        rows = self.conn.execute(
+            "SELECT num, site, t, copy_of, names FROM story_docs WHERE story = ? ORDER BY t IS NULL, t, num", (story,)
+        ).fetchall()
+        members = tuple(Member(hex_id(num), site, t, None if c is None else hex_id(c)) for num, site, t, c, _ in rows)
+        names = Counter(name for *_, joined in rows for name in joined.split(tables.SEP) if name)
+        times = [m.time for m in members if m.time is not None]
         return Story(
-            id=hex_id(story), size=len(found), sources=len({r.site or "" for r in found}),
-            members=tuple(_member(r) for r in found), names=tuple(name for name, _ in names.most_common(5)),
-            first=min(times, default=None), last=max(times, default=None),
+            id=hex_id(story), size=len(members), sources=len({m.site or "" for m in members}), members=members,
+            names=tuple(name for name, _ in names.most_common(5)), first=min(times, default=None),
+            last=max(times, default=None),
         )  # fmt: skip
 
     def fold(self, ids: Sequence[str]) -> list[StoryRow]:

@@ -50,7 +50,7 @@ CREATE TABLE IF NOT EXISTS story_postings (
 CREATE TABLE IF NOT EXISTS story_units (unit TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
 _CHUNK = 500  # bound parameters per IN (...) list
-_SEP = "\x1f"
+SEP = _SEP = "\x1f"  # between the names of a row
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from ..widgets.entity_panel import EntityPanel
 from ..widgets.source_tree import SourceTree
 
 FIRST_PAGE_ROWS = 200  # more than any terminal shows at once
+SAME_STORY_LINES = 30  # "Cùng sự kiện" names this many articles of a story around the open one
 SEARCH_PLACEHOLDER = "Search this view (accents optional; all: searches everything)  Enter: list  Esc: clear"
 EMPTY_VIEW = "No articles in this view."
 WHOLE_LIBRARY = "all:"  # a search starting with it widens to the whole library
@@ -332,8 +333,9 @@ class ReaderState(Screen[None]):
             self._story = None
             self.same_story = ()
             return
-        articles = self._call("Reading the story failed", self.library.story_articles, story) or []
-        self._story = (story, [a.id for a in articles if a.copy_of is None or a.id == article_id])
+        ids = self._call("Reading the story failed", self.library.story_article_ids, story, article_id) or []
+        self._story = (story, ids)
+        articles = self.library.story_articles(story, around=article_id, limit=SAME_STORY_LINES)
         self.same_story = tuple(same_story_lines(articles, article_id))
 
     def _unread_ids(self) -> set[str]:

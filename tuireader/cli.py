@@ -321,10 +321,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+SHOW_STORY_LINES = 50  # a story of thousands names this many of its articles, around the one shown
+
+
 def _story_others(library, article_id: str) -> list:
     if library.ensure_stories():
         _error("the stories were grouped again from the library's articles")
-    return library.story_others(article_id)
+    story = library.story_of(article_id)
+    if story is None:
+        return []
+    around = library.story_articles(story, around=article_id, limit=SHOW_STORY_LINES + 1)
+    return [a for a in around if a.id != article_id][:SHOW_STORY_LINES]
 
 
 def _story_line(article, indent: str = "  ") -> str:

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..store.index import text_values
 from ..store.store import ArticleRecord, LibraryError, article_id_for, content_hash, shard_of
+from ..store.stories import story_features
 from ..text import clean_input
 from .base import LibraryBase, ProgressCallback, locked, now_iso
 from .config import sample_corpus_path
@@ -131,8 +132,11 @@ def build_record(
         "lang": getattr(cleaned, "lang", None),
         "entities": full_entities,
     }
-    # Folded for the index here, where the text is cleaned: in a worker process during an import.
-    return ArticleRecord(meta=meta, body=body, text_values=text_values(title, text))
+    # Folded for the index and sketched for grouping here, where the text is cleaned: in a worker
+    # process during an import.
+    return ArticleRecord(
+        meta=meta, body=body, text_values=text_values(title, text), story_features=story_features(meta, body)
+    )
 
 
 ImportJob = tuple[str, dict[str, Any], str, tuple[str, ...]]  # path, sidecar hints, source, tags

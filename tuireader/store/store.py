@@ -37,6 +37,7 @@ from typing import Any
 from tinydb import Query, TinyDB
 from tinydb.table import Document, Table
 
+from ..stories.tables import DocRow
 from . import search
 from .bodies import BodyShard
 from .index import IndexDamaged, IndexRow, SearchIndex, shard_bounds
@@ -104,6 +105,7 @@ class ArticleRecord:
     meta: dict[str, Any]
     body: dict[str, Any]
     text_values: dict[str, str] | None = None  # precomputed full-text columns (see index.text_values)
+    story_features: tuple[str, DocRow] | None = None  # precomputed grouping features (see stories.story_features)
 
     @property
     def id(self) -> str:

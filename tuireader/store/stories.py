@@ -15,11 +15,24 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..stories import Member, Story, StoryDoc, StoryIndex, StoryRow
+from ..stories import Member, Settings, Story, StoryDoc, StoryIndex, StoryRow
+from ..stories.index import features, features_key
+from ..stories.tables import DocRow
 from .index import SearchIndex
 
 if TYPE_CHECKING:
     from .store import ArticleRecord
+
+
+def story_features(meta: Mapping[str, Any], body: Mapping[str, Any] | None) -> tuple[str, DocRow]:
+    """An article's grouping features, computed ahead (in an import's worker) with the store's settings."""
+    settings = Settings()
+    return features_key(settings), features(story_doc(meta, body), settings)
+
+
+def _doc_of(record: ArticleRecord, key: str) -> StoryDoc | DocRow:
+    ahead = record.story_features
+    return ahead[1] if ahead is not None and ahead[0] == key else story_doc(record.meta, record.body)
 
 
 def story_doc(meta: Mapping[str, Any], body: Mapping[str, Any] | None) -> StoryDoc:
@@ -83,7 +96,7 @@ class StoryStore:
             stories.mark_stale()
             return
         with self._index().transaction():
-            stories.add_articles(story_doc(r.meta, r.body) for r in added)
+            stories.add_articles([_doc_of(r, stories.features_key) for r in added])
             stories.mark_complete()
 
     def _group_shard(self, before: set[str], metas: Sequence[Mapping[str, Any]], bodies: Mapping[str, Any]) -> None:

@@ -86,6 +86,26 @@ def _order_key(row: DocRow) -> tuple[bool, float, int]:
     return (row.t is None, row.t or 0.0, row.num)
 
 
+def features_key(settings: Settings) -> str:
+    return f"{settings.key()}-f{int(settings.figures)}"
+
+
+def features(doc: StoryDoc, settings: Settings) -> DocRow:
+    """What grouping compares of an article (the costly part, done where the article is cleaned on import)."""
+    num, t = doc.num, parse_time(doc.time)
+    found = shingles(doc.title, doc.text)
+    lead, rest = split_lead(doc.title, doc.text)
+    lead_tokens, other_tokens = digit_tokens(lead), digit_tokens(rest)
+    units = entity_units(doc.entities)
+    if settings.figures:
+        units |= figures(lead_tokens + other_tokens)
+    return DocRow(
+        num=num, story=num, copy_of=None, t=t, site=doc.site, size=len(found),
+        sig=signature(found, settings.num_perm), units=units,
+        days=event_days(doc.entities, lead, lead_tokens, other_tokens, t), names=tuple(main_names(doc.entities)),
+    )  # fmt: skip
+
+
 class StoryIndex:
     """Stories over the articles of one SQLite index (``conn``)."""
 
@@ -150,9 +170,17 @@ class StoryIndex:
             tables.set_info(self.conn, "minhash", current)
 
     # --- writing -------------------------------------------------------------
-    def add_articles(self, docs: Iterable[StoryDoc]) -> list[str]:
-        """Group new (or changed) articles; returns the stories they joined."""
-        batch = [self._features(doc) for doc in docs]
+    @property
+    def features_key(self) -> str:
+        """What features computed ahead (:func:`features`) must have been computed with to be used here."""
+        return features_key(self.settings)
+
+    def add_articles(self, docs: Iterable[StoryDoc | DocRow]) -> list[str]:
+        """Group new (or changed) articles (or their features, computed ahead with these settings).
+
+        Returns the stories they joined.
+        """
+        batch = [doc if isinstance(doc, DocRow) else self._features(doc) for doc in docs]
         if not batch:
             return []
         self._writes += 1
@@ -186,18 +214,7 @@ class StoryIndex:
         return len(order)
 
     def _features(self, doc: StoryDoc) -> DocRow:
-        num, t = doc.num, parse_time(doc.time)
-        found = shingles(doc.title, doc.text)
-        lead, rest = split_lead(doc.title, doc.text)
-        lead_tokens, other_tokens = digit_tokens(lead), digit_tokens(rest)
-        units = entity_units(doc.entities)
-        if self.settings.figures:
-            units |= figures(lead_tokens + other_tokens)
-        return DocRow(
-            num=num, story=num, copy_of=None, t=t, site=doc.site, size=len(found),
-            sig=signature(found, self.settings.num_perm), units=units,
-            days=event_days(doc.entities, lead, lead_tokens, other_tokens, t), names=tuple(main_names(doc.entities)),
-        )  # fmt: skip
+        return features(doc, self.settings)
 
     def _keys(self, row: DocRow) -> list[int]:
         s = self.settings

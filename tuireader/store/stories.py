@@ -1,11 +1,14 @@
 """The store's side of story grouping: the story tables kept in the derived index.
 
-Every path that adds articles to the index (an import, a refresh, a shard
-re-indexed) groups them as they arrive, in the same transaction.  When
-grouping is off (``group_stories`` false) articles arrive ungrouped and the
-tables are marked stale; a rebuild from the store's files, shard by shard,
-brings them back.  A new or reset index starts with empty tables that need
-a rebuild too (:meth:`StoryStore.stories_need_rebuild`).
+Every path that adds articles to the index groups them as they arrive: a
+write of new articles groups all of them once its shards are written (the
+tables marked stale until then, so a write cut short leaves a rebuild due),
+a re-indexed shard groups those it finds ungrouped.  When grouping is off
+(``group_stories`` false) articles arrive ungrouped and the tables are marked
+stale; a rebuild from the store's files, shard by shard, brings them back.  A
+new or reset index starts with empty tables that need a rebuild too
+(:meth:`StoryStore.stories_need_rebuild`); a library without articles starts
+complete.
 """
 
 from __future__ import annotations

@@ -212,6 +212,11 @@ class ReaderState(Screen[None]):
         self._update_status()
 
     @property
+    def view_ids(self) -> list[str]:
+        """Every article of the view, in list order (those folded under their story's row too)."""
+        return list(self._view_ids)
+
+    @property
     def grouping(self) -> bool:
         """Whether this view shows each story once (grouping on, not turned off here, not a story's own view)."""
         return (

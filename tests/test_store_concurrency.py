@@ -134,6 +134,8 @@ async def test_the_open_reader_shows_a_bookmark_made_in_another_terminal(lib, tm
     from tuireader.ui.app import TuiReaderApp
     from tuireader.ui.widgets.article_list import ArticleList
 
+    # The twelve test articles are one text re-published: listed one by one, not as their story.
+    (tmp_path / "config.toml").write_text("group_stories = false\n", encoding="utf-8")
     app = TuiReaderApp(lib, config_path=tmp_path / "config.toml", import_samples=False)
     async with app.run_test(size=UI_SIZE) as pilot:
         await app.workers.wait_for_complete()

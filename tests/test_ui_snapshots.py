@@ -94,9 +94,15 @@ ARTICLES = [
 ]
 
 
+class ENTITIES_HOLDER:
+    """The names :func:`fixed_entities` finds (a test of another library swaps them)."""
+
+    entities = ENTITIES
+
+
 def fixed_entities(text: str) -> tuple[list[dict], str]:
     found = []
-    for name, entity_type in ENTITIES.items():
+    for name, entity_type in ENTITIES_HOLDER.entities.items():
         mentions = []
         start = text.find(name)
         while start >= 0:
@@ -261,3 +267,37 @@ async def test_a_refresh_in_progress(library_folder, tmp_path, httpserver, snaps
     finally:
         release.set()
     assert snapshot.use_extension(SVGImageExtension) == svg
+
+
+STORY_ENTITIES = {
+    "Quảng Ninh": "LOC",
+    "Hải Phòng": "LOC",
+    "Hạ Long": "LOC",
+    "Tuần Châu": "LOC",
+    "Vân Đồn": "LOC",
+    "miền Bắc": "LOC",
+    "Cao Tường Huy": "PER",
+    "UBND tỉnh Quảng Ninh": "ORG",
+}
+
+
+@pytest.fixture
+def story_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """A story told by four outlets (the same text twice: stored once) and a distractor, with fixed entities."""
+    import json
+
+    monkeypatch.setattr(ENTITIES_HOLDER, "entities", STORY_ENTITIES)
+    monkeypatch.setattr(tuireader.library.importing, "entities_for", fixed_entities)
+    items = json.loads((Path(__file__).parent / "data" / "stories.json").read_text(encoding="utf-8"))
+    library = Library.open(tmp_path / "library")
+    for item in (i for i in items if i["id"] != "d-yagi-c2"):
+        fields = {k: item[k] for k in ("title", "site", "published", "text")}
+        cleaned = SimpleNamespace(lead=None, warnings=[], lang="vi", author=None, url=None, **fields)
+        library.add_document(build_record(item["text"].encode("utf-8"), cleaned=cleaned, source="Snapshot"))
+    yield library
+    library.close()
+
+
+def test_an_expanded_story(snap_compare, story_folder, tmp_path):
+    # The story's row is the last (its articles are the oldest); x shows its articles under it.
+    assert snap_compare(reader(story_folder, tmp_path), terminal_size=UI_SIZE, run_before=after("G", "x"))

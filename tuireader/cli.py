@@ -162,11 +162,12 @@ def cmd_entities(args: argparse.Namespace) -> int:
 def _open_library(args: argparse.Namespace, *, samples: bool = True):
     from .library import Library, load_config
 
+    config = load_config()
     if args.library is None and not os.environ.get("TUIREADER_LIBRARY"):
         # The config names the library: a problem with it must not make the library seem to vanish.
-        for problem in load_config().problems:
+        for problem in config.problems:
             _error(problem)
-    library = Library.open(args.library)
+    library = Library.open(args.library, group_stories=config.group_stories)
     if library.notice:
         _error(library.notice)
     if samples and not library.read_only:
@@ -295,7 +296,9 @@ def cmd_show(args: argparse.Namespace) -> int:
     with _open_library(args) as library:
         article_id = library.resolve_id(args.id)
         if args.json:
-            _print_json(library.article_json(article_id, full=True))
+            data = library.article_json(article_id, full=True)
+            data["same_story"] = [a.to_json() for a in _story_others(library, article_id)]
+            _print_json(data)
             return EXIT_OK
         from .text import strip_controls
 
@@ -309,7 +312,68 @@ def cmd_show(args: argparse.Namespace) -> int:
         if article.tags:
             head.insert(-1, "Tags: " + ", ".join(article.tags))
         head[-1:-1] = _entity_lines(article.entities)
+        if article.outlets:
+            head.insert(-1, "Cũng đăng trên: " + ", ".join(strip_controls(o) for o in article.outlets))
         sys.stdout.write("\n".join(head) + "\n" + strip_controls(article.text) + "\n")
+        others = _story_others(library, article_id)
+        if others:
+            sys.stdout.write("\nCùng sự kiện:\n" + "".join(_story_line(a) for a in others))
+    return EXIT_OK
+
+
+SHOW_STORY_LINES = 50  # a story of thousands names this many of its articles, around the one shown
+
+
+def _story_others(library, article_id: str) -> list:
+    if library.ensure_stories():
+        _error("the stories were grouped again from the library's articles")
+    story = library.story_of(article_id)
+    if story is None:
+        return []
+    around = library.story_articles(story, around=article_id, limit=SHOW_STORY_LINES + 1)
+    return [a for a in around if a.id != article_id][:SHOW_STORY_LINES]
+
+
+def _story_line(article, indent: str = "  ") -> str:
+    """One article of a story: outlet, time, title, id."""
+    from .text import strip_controls
+
+    when = (article.published or "")[:16].replace("T", " ")
+    site = strip_controls(article.site or "")
+    copy = " (bản đăng lại)" if article.copy_of else ""
+    return f"{indent}{site[:18]:18}  {when:16}  {strip_controls(article.title)}{copy}  [{article.id}]\n"
+
+
+_SINCE = re.compile(r"^(\d+(?:\.\d+)?)([hdw])$")
+
+
+def _since_days(text: str) -> float | None:
+    """``3d``, ``12h``, ``2w`` as days; ``all`` as None."""
+    if text.strip().lower() == "all":
+        return None
+    found = _SINCE.match(text.strip().lower())
+    if not found:
+        raise argparse.ArgumentTypeError(f"not a span of time: {text!r} (give e.g. 12h, 3d, 2w or all)")
+    return float(found.group(1)) * {"h": 1 / 24, "d": 1.0, "w": 7.0}[found.group(2)]
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    with _open_library(args) as library:
+        if not library.stories_enabled:
+            _error("grouping is off (group_stories = false in config.toml)")
+        elif library.ensure_stories():
+            _error("the stories were grouped again from the library's articles")
+        stories = library.stories(since_days=args.since, limit=args.limit)
+        if args.json:
+            _stream_json_list([story.to_json() for story in stories[start : start + 20]]
+                              for start in range(0, len(stories), 20))  # fmt: skip
+            return EXIT_OK
+        from .text import strip_controls
+
+        for story in stories:
+            names = ", ".join(strip_controls(n) for n in story.names)
+            head = f"{story.id}  {story.size} bài · {len(story.outlets)} nguồn" + (f" · {names}" if names else "")
+            sys.stdout.write(head + "\n" + "".join(_story_line(a) for a in story.articles))
     return EXIT_OK
 
 
@@ -622,6 +686,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("show", cmd_show, "Show one article with its text, tags and entities.")
     p.add_argument("id")
     p.add_argument("--json", action="store_true")
+
+    p = add("stories", cmd_stories, "List the stories (one event from several outlets), largest first.")
+    p.add_argument("--since", type=_since_days, default=3.0, metavar="SPAN",
+                   help="stories with an article in the last SPAN (12h, 3d, 2w, or all; default 3d)")  # fmt: skip
+    p.add_argument("--limit", type=int, default=50, metavar="N", help="at most N stories (default 50)")
+    p.add_argument("--json", action="store_true", help="a JSON list of stories with their articles, for other tools")
 
     p = add("bookmark", cmd_bookmark, "Bookmark articles (--off to remove the bookmark).")
     p.add_argument("ids", nargs="+", metavar="ID")

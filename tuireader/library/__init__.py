@@ -15,6 +15,7 @@ from .core import Library
 from .export import export_file_name
 from .models import Article, ArticleSummary, ImportReport, SourceEntry, quote_value
 from .reading import SORT_ORDERS, query_problems
+from .stories import StoryArticle, StoryRow, StorySummary
 from .words import plural
 
 __all__ = [
@@ -26,6 +27,9 @@ __all__ = [
     "Library",
     "LibraryError",
     "SourceEntry",
+    "StoryArticle",
+    "StoryRow",
+    "StorySummary",
     "config_file_path",
     "default_library_path",
     "export_file_name",

@@ -5,6 +5,7 @@
     theme = "gruvbox"
     refresh_minutes = 30        # background refresh; 0 turns it off
     library = "~/news"          # the library folder, for the reader and the command line
+    group_stories = true        # show each story once, with every outlet that covered it
 
     [keymap]
     next-article = "j,down"     # command id = comma-separated keys
@@ -45,6 +46,7 @@ class Config:
     export_folder: Path | None = None  # where the reader's last export went
     browser: str | None = None  # the command o runs, with %u for the address
     max_items_per_feed: int = 200  # the newest items a refresh reads from each feed
+    group_stories: bool = True  # group articles of one event from several outlets into a story
     keymap: dict[str, Any] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -105,6 +107,11 @@ def load_config(path: Path | None = None) -> Config:
         config.max_items_per_feed = items
     elif items is not None:
         config.problems.append("Config: 'max_items_per_feed' must be a whole number, 1 or more.")
+    group = data.get("group_stories")
+    if isinstance(group, bool):
+        config.group_stories = group
+    elif group is not None:
+        config.problems.append("Config: 'group_stories' must be true or false.")
     folder = data.get("export_folder")
     if isinstance(folder, str) and folder.strip():
         config.export_folder = Path(folder.strip()).expanduser()

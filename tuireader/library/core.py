@@ -12,9 +12,11 @@ from .config import default_library_path
 from .export import ExportMixin
 from .feeds import FeedsMixin
 from .marks import MarksMixin
+from .models import SourceEntry
+from .stories import StoriesMixin
 
 
-class Library(FeedsMixin, MarksMixin, ExportMixin):
+class Library(FeedsMixin, MarksMixin, ExportMixin, StoriesMixin):
     """An open library.  Create with :meth:`open`; close with :meth:`close`.
 
     Public calls are serialised by a re-entrant lock, so a refresh or import
@@ -28,9 +30,17 @@ class Library(FeedsMixin, MarksMixin, ExportMixin):
 
     @classmethod
     def open(
-        cls, path: Path | str | None = None, *, read_only: bool = False, sync: bool = True, wait: float | None = None
+        cls,
+        path: Path | str | None = None,
+        *,
+        read_only: bool = False,
+        sync: bool = True,
+        wait: float | None = None,
+        group_stories: bool = True,
     ) -> Library:
         """Open a library; ``sync=False`` defers re-indexing to :meth:`sync_index`.
+
+        ``group_stories=False`` (the config key) adds articles without grouping them into stories.
 
         A writer waits up to ``wait`` seconds (default: a few) for another one
         to finish its write, then opens read-only.
@@ -39,7 +49,8 @@ class Library(FeedsMixin, MarksMixin, ExportMixin):
         if root.exists() and not root.is_dir():
             raise LibraryError(f"{root} is a file, not a library folder; give --library a folder.")
         try:
-            store = Store.open(root, read_only=read_only, sync=sync, wait=WRITE_WAIT_SECONDS if wait is None else wait)
+            wait = WRITE_WAIT_SECONDS if wait is None else wait
+            store = Store.open(root, read_only=read_only, sync=sync, wait=wait, group_stories=group_stories)
         except LibraryError:
             raise
         except OSError as exc:
@@ -87,6 +98,11 @@ class Library(FeedsMixin, MarksMixin, ExportMixin):
             pages = self.store.summary_pages(parsed, self._entity_keys(parsed), limit)
         for page in pages:
             yield [row.to_json() for row in page]
+
+    @locked
+    def source_tree(self) -> list[SourceEntry]:
+        """The source pane, with the Stories section when grouping is on."""
+        return [*super().source_tree(), *self.story_sources()]
 
     def __enter__(self) -> Library:
         return self

@@ -195,6 +195,7 @@ class _LibrarySink:
         self.pending: dict[str, ArticleRecord] = {}
         self.pending_urls: set[str] = set()
         self.pending_hashes: set[str] = set()
+        self.copies: list[ArticleRecord] = []  # the same text as a pending article, from another outlet
 
     def is_known(self, url: str) -> bool:
         return url in self.pending_urls or self.library.is_known_url(url)
@@ -253,7 +254,10 @@ class _LibrarySink:
         except LibraryError:
             return "unchanged"
         chash = record.meta["content_hash"]
-        if record.id in self.pending or chash in self.pending_hashes or self.library._duplicate_of(record):
+        if record.id in self.pending or chash in self.pending_hashes:
+            self.copies.append(record)
+            return "unchanged"
+        if self.library._duplicate_of(record):
             return "unchanged"
         self.pending[record.id] = record
         self.pending_hashes.add(chash)
@@ -266,3 +270,6 @@ class _LibrarySink:
         if self.pending:
             self.library.store_records(list(self.pending.values()))
             self.pending.clear()
+        if self.copies:
+            self.library.note_copies(self.copies)
+            self.copies.clear()

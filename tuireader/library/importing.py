@@ -10,6 +10,7 @@ from typing import Any
 
 from ..store.index import text_values
 from ..store.store import ArticleRecord, LibraryError, article_id_for, content_hash, shard_of
+from ..store.stories import story_features
 from ..text import clean_input
 from .base import LibraryBase, ProgressCallback, locked, now_iso
 from .config import sample_corpus_path
@@ -131,8 +132,11 @@ def build_record(
         "lang": getattr(cleaned, "lang", None),
         "entities": full_entities,
     }
-    # Folded for the index here, where the text is cleaned: in a worker process during an import.
-    return ArticleRecord(meta=meta, body=body, text_values=text_values(title, text))
+    # Folded for the index and sketched for grouping here, where the text is cleaned: in a worker
+    # process during an import.
+    return ArticleRecord(
+        meta=meta, body=body, text_values=text_values(title, text), story_features=story_features(meta, body)
+    )
 
 
 ImportJob = tuple[str, dict[str, Any], str, tuple[str, ...]]  # path, sidecar hints, source, tags
@@ -208,7 +212,27 @@ class ImportingMixin(LibraryBase):
 
     @locked
     def _duplicate_of(self, record: ArticleRecord) -> str | None:
-        return self.store.find_duplicate(record.meta.get("url"), record.meta.get("content_hash"))
+        """The stored article with this URL or text; a copy of its text from another outlet is noted on it."""
+        found = self.store.find_duplicate(record.meta.get("url"), record.meta.get("content_hash"))
+        if found and record.meta.get("site") and not self.read_only:
+            self._note_outlet(found, str(record.meta["site"]))
+        return found
+
+    def _note_outlet(self, article_id: str, site: str) -> None:
+        """Record another outlet that published this very text (it is not stored twice)."""
+
+        def change(meta: dict[str, Any]) -> dict[str, Any] | None:
+            outlets = list(meta.get("outlets") or ())
+            if site == meta.get("site") or site in outlets:
+                return None
+            return {"outlets": [*outlets, site]}
+
+        self.store.update_meta([article_id], change)
+
+    def note_copies(self, records: Iterable[ArticleRecord]) -> None:
+        """Copies dropped before they reached the store (the same text twice in one batch): note their outlets."""
+        for record in records:
+            self._duplicate_of(record)
 
     @locked
     def is_known_url(self, url: str) -> bool:
@@ -254,6 +278,7 @@ class ImportingMixin(LibraryBase):
         sidecars: dict[Path, dict[str, Any]] = {}
         jobs = [(str(p), _sidecar(p, sidecars), source or p.parent.name, tuple(tags)) for p in files]
         batch: list[ArticleRecord] = []
+        copies: list[ArticleRecord] = []
         seen: set[str] = set()
         for done, (path, record, error) in enumerate(cleaned_files(jobs)):
             if on_progress:
@@ -263,6 +288,7 @@ class ImportingMixin(LibraryBase):
                 continue
             if record.id in seen or self._duplicate_of(record):
                 report.duplicates.append(path)
+                copies.append(record)
                 continue
             seen.add(record.id)
             batch.append(record)
@@ -271,6 +297,8 @@ class ImportingMixin(LibraryBase):
                 batch = []
         if batch:
             report.imported.extend(self.store_records(batch))
+        if not self.read_only:
+            self.note_copies(r for r in copies if r.meta.get("site"))
         if on_progress:
             on_progress(len(files), len(files), "")
         return report
@@ -319,4 +347,5 @@ class ImportingMixin(LibraryBase):
         with self._lock:
             self.store.update_bodies(bodies)
             self.store.update_meta(list(metas), lambda meta: metas[meta["id"]])
+            self.store.regroup(list(metas))  # new entities: the articles are grouped again
         return len(metas)

@@ -33,6 +33,7 @@ class Article:
     entities: list[dict[str, Any]]
     source: str | None = None
     added: str | None = None
+    outlets: list[str] = field(default_factory=list)  # other outlets that published this very text
 
     @property
     def reading_minutes(self) -> int:

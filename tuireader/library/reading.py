@@ -112,6 +112,7 @@ class ReadingMixin(LibraryBase):
             entities=list(body.get("entities", [])),
             source=meta.get("source"),
             added=meta.get("added"),
+            outlets=[str(o) for o in meta.get("outlets") or ()],
         )
 
     @locked
@@ -141,6 +142,7 @@ class ReadingMixin(LibraryBase):
         if full:
             full_data = article.to_json()
             data.update({k: full_data[k] for k in ("author", "lead", "text", "entities", "source", "added")})
+            data["outlets"] = article.outlets
         return data
 
     @locked

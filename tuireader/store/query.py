@@ -18,7 +18,7 @@ from ..text import fold, tone_key
 
 _TOKEN = re.compile(r'(-?)(\w+):"([^"]*)"?|(-?)(\w+):(\S+)|"([^"]*)"?|(\S+)')
 
-QUALIFIERS = ("tag", "entity", "site", "source", "is", "before", "after", "id")
+QUALIFIERS = ("tag", "entity", "site", "source", "is", "before", "after", "id", "story")
 
 
 @dataclass
@@ -31,6 +31,7 @@ class ParsedQuery:
     sites: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)  # unread, read, bookmarked
+    stories: list[int] = field(default_factory=list)  # story:ID, the articles of one story
     before: str | None = None
     after: str | None = None
     errors: list[str] = field(default_factory=list)
@@ -79,6 +80,11 @@ def parse_query(text: str) -> ParsedQuery:
                 query.sites.append(value)
             elif key == "source":
                 query.sources.append(value)
+            elif key == "story":
+                if re.fullmatch(r"[0-9a-fA-F]{12}", value):
+                    query.stories.append(int(value, 16))
+                else:
+                    query.errors.append(f"story:{value} needs a story id (12 hex digits, as `tuireader stories` shows)")
             elif key == "is":
                 flag = value.lower()
                 if flag in ("unread", "read", "bookmarked", "bookmark", "starred"):

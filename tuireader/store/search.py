@@ -100,6 +100,8 @@ def _qualifiers(parsed: ParsedQuery, entity_keys: EntityKeys) -> list[_Qualifier
         out.append(_Qualifier("(lower(a.site) = lower(?) OR a.site LIKE ?)", (site, f"%{site}%")))
     for source in parsed.sources:
         out.append(_Qualifier("a.source = ?", (source,)))
+    for story in parsed.stories:  # story_docs has no full-text column: a plain condition, not a link table
+        out.append(_Qualifier("a.num IN (SELECT num FROM story_docs WHERE story = ?)", (story,)))
     for name in parsed.entities:
         keys = list(entity_keys.get(name, ()))
         placeholders = ",".join("?" * len(keys)) or "NULL"

@@ -40,12 +40,14 @@ from typing import Any
 from tinydb import Query, TinyDB
 from tinydb.table import Document, Table
 
+from ..stories.tables import DocRow
 from . import search
 from .bodies import BodyShard
 from .index import IndexDamaged, IndexRow, SearchIndex, shard_bounds
 from .jsonstorage import AtomicJSONStorage, CorruptFileError, log_path, read_json_file, read_logged
 from .lock import WriteLock, set_aside
 from .query import ParsedQuery
+from .stories import StoryDoc, StoryStore, story_doc
 
 SCHEMA_VERSION = 2
 MAIN_FILE = "tuireader.json"
@@ -106,6 +108,7 @@ class ArticleRecord:
     meta: dict[str, Any]
     body: dict[str, Any]
     text_values: dict[str, str] | None = None  # precomputed full-text columns (see index.text_values)
+    story_features: tuple[str, DocRow] | None = None  # precomputed grouping features (see stories.story_features)
 
     @property
     def id(self) -> str:
@@ -156,13 +159,14 @@ def _stored_body(record: ArticleRecord) -> dict[str, Any]:
 
 
 @dataclass
-class Store:
+class Store(StoryStore):
     """Open library folder.  Use :meth:`open`; close with :meth:`close`."""
 
     root: Path
     read_only: bool = False
     notices: list[str] = field(default_factory=list)
     durable: bool = True
+    group_stories: bool = True  # group articles into stories as they arrive
 
     def __post_init__(self) -> None:
         self._lock = WriteLock(self.root / LOCK_FILE)
@@ -187,6 +191,7 @@ class Store:
         durable: bool = True,
         sync: bool = True,
         wait: float = WRITE_WAIT_SECONDS,
+        group_stories: bool = True,
     ) -> Store:
         """Open (creating) a library folder.
 
@@ -196,7 +201,7 @@ class Store:
         that the library opens read-only, and :meth:`try_become_writer` tries
         again later.
         """
-        store = cls(Path(root), read_only=read_only, durable=durable)
+        store = cls(Path(root), read_only=read_only, durable=durable, group_stories=group_stories)
         store._open(sync=sync, wait=wait)
         return store
 
@@ -242,6 +247,8 @@ class Store:
         self.main = self._open_main()
         self._open_index(maintain=maintain)
         self._check_schema()
+        if maintain:
+            self._start_stories(empty=not self.existing_shards())
         if maintain and sync:
             try:
                 self.sync_index()
@@ -692,8 +699,11 @@ class Store:
                 return body.get("text", "") if body is not None and not body.get("lost") else None
 
             with index.transaction():
-                index.remove_shard(index.nums_in_shard(shard), body_of)
-                index.upsert([index_row(dict(m), bodies.get(m["id"])) for m in metas.values() if m.get("id")])
+                before = index.nums_in_shard(shard)
+                index.remove_shard(before, body_of)
+                kept = [dict(m) for m in metas.values() if m.get("id")]
+                index.upsert([index_row(m, bodies.get(m["id"])) for m in kept])
+                self._group_shard({f"{num:012x}" for num in before}, kept, bodies)
                 # An unreadable bodies file is tried again at the next open.
                 index.set_shard_stamp(shard, "unreadable" if shard in self._unreadable else self._stamp(shard))
 
@@ -767,7 +777,7 @@ class Store:
         for record in records:
             by_shard.setdefault(shard_of(record.id), []).append(record)
         stored: list[str] = []
-        with self._write(), self._one_sync(len(by_shard) > 4):
+        with self._write(), self._one_sync(len(by_shard) > 4), self._grouping() as grouped:
             index = self._index()
             for shard, group in sorted(by_shard.items()):
                 metas = self._articles(shard)
@@ -784,6 +794,7 @@ class Store:
                         raise LibraryError(INDEX_BEHIND_SENTENCE) from None
                     raise
                 stored.extend(r.id for r in fresh)
+                grouped.extend(fresh)
         return stored
 
     @contextmanager
@@ -820,6 +831,12 @@ class Store:
         except BaseException:
             bodies.cut(size)
             raise
+
+    def _meta_of(self, article_id: str) -> dict[str, Any] | None:
+        return self.get_meta(article_id)
+
+    def _body_of(self, article_id: str) -> dict[str, Any] | None:
+        return self.get_body(article_id)
 
     def get_meta(self, article_id: str) -> dict[str, Any] | None:
         doc = self._shard_docs(shard_of(article_id)).get(str(_doc_id(article_id)))
@@ -911,6 +928,21 @@ class Store:
                     docs = list((read_logged(path).get("_default") or {}).values())
                 except (CorruptFileError, OSError):
                     docs = [dict(doc) for doc in self._articles_docs(shard).values()]  # recovers it
+            yield from docs
+
+    def _story_docs(self) -> Iterator[StoryDoc]:
+        """Every article as grouping sees it, shard by shard (a shard not open before is not kept)."""
+        for shard in self.existing_shards():
+            was_open = shard in self._shards
+            metas = self._articles_docs(shard)
+            try:
+                bodies = self._body_shard(shard).all()
+            except OSError:
+                bodies = {}
+            docs = [story_doc(dict(m), bodies.get(m["id"])) for m in metas.values() if m.get("id")]
+            if not was_open:
+                self._shards.pop(shard, None)
+                self._bodies.pop(shard, None)
             yield from docs
 
     # --- questions the index answers ----------------------------------------

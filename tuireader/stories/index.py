@@ -31,7 +31,9 @@ from .match import Evidence, Settings, Weighted, entity_similarity, is_copy, lin
 from .sketch import band_keys, containment, jaccard, library_version, signature
 from .tables import DocRow, atomic
 
+Grouped = dict[int, tuple[int, int | None, str | None, int, float | None]]
 _BATCH = 500
+_SHORT_LIST = 2000  # a list folded from its own stories' rows; a longer one from every grouped row (kept)
 _CACHED_UNITS = 50_000  # frequencies and rarities kept between look-ups (a few MB)
 
 
@@ -66,34 +68,72 @@ class StoryRow:
     story: str | None
     folded: tuple[str, ...]  # the other articles of the list in this story
     other_sources: int  # outlets of the whole story besides the shown article's
+    copies: tuple[str, ...] = ()  # those of ``folded`` that re-publish another listed article's text
+
+
+def _story_sites(grouped: Grouped) -> dict[int, set[str]]:
+    sites: dict[int, set[str]] = {}
+    for story, _copy, site, _size, _t in grouped.values():
+        sites.setdefault(story, set()).add(site or "")
+    return sites
 
 
 def hex_id(num: int) -> str:
     return f"{num:012x}"
 
 
-def _member(row: DocRow) -> Member:
-    return Member(hex_id(row.num), row.site, row.t, None if row.copy_of is None else hex_id(row.copy_of))
-
-
 def _order_key(row: DocRow) -> tuple[bool, float, int]:
     return (row.t is None, row.t or 0.0, row.num)
+
+
+def features_key(settings: Settings) -> str:
+    return f"{settings.key()}-f{int(settings.figures)}"
+
+
+def features(doc: StoryDoc, settings: Settings) -> DocRow:
+    """What grouping compares of an article (the costly part, done where the article is cleaned on import)."""
+    num, t = doc.num, parse_time(doc.time)
+    found = shingles(doc.title, doc.text)
+    lead, rest = split_lead(doc.title, doc.text)
+    lead_tokens, other_tokens = digit_tokens(lead), digit_tokens(rest)
+    units = entity_units(doc.entities)
+    if settings.figures:
+        units |= figures(lead_tokens + other_tokens)
+    return DocRow(
+        num=num, story=num, copy_of=None, t=t, site=doc.site, size=len(found),
+        sig=signature(found, settings.num_perm), units=units,
+        days=event_days(doc.entities, lead, lead_tokens, other_tokens, t), names=tuple(main_names(doc.entities)),
+    )  # fmt: skip
 
 
 class StoryIndex:
     """Stories over the articles of one SQLite index (``conn``)."""
 
-    def __init__(self, conn: sqlite3.Connection, settings: Settings | None = None) -> None:
+    def __init__(self, conn: sqlite3.Connection, settings: Settings | None = None, *, writable: bool = True) -> None:
         self.conn = conn
         self.settings = settings or Settings()
         self._df: dict[str, int] = {}
         self._rarity: dict[str, float] = {}
+        self._writes = 0  # own changes, for the kept grouped rows
+        self._grouped: tuple[tuple[int, int], Grouped, dict[int, set[str]]] | None = None
+        if not writable:
+            return
         tables.create(conn)
-        version = f"{tables.SCHEMA_VERSION}:{self.settings.key()}"
-        if tables.info(conn, "version") != version:
+        if tables.info(conn, "version") != self._version():
             with atomic(conn):
                 self._clear()
-                tables.set_info(conn, "version", version)
+                tables.set_info(conn, "version", self._version())
+
+    def _version(self) -> str:
+        return f"{tables.SCHEMA_VERSION}:{self.settings.key()}"
+
+    @classmethod
+    def readable(cls, conn: sqlite3.Connection, settings: Settings | None = None) -> StoryIndex | None:
+        """The stories of a database opened read-only: None unless its tables are there and current."""
+        index = cls(conn, settings, writable=False)
+        if not tables.exists(conn) or tables.info(conn, "version") != index._version():
+            return None
+        return index
 
     # --- state ---------------------------------------------------------------
     def needs_rebuild(self) -> bool:
@@ -102,9 +142,19 @@ class StoryIndex:
 
     def mark_stale(self) -> None:
         """Note that articles changed without the grouping (it was turned off): a rebuild is due."""
-        tables.set_info(self.conn, "complete", "0")
+        if not self.needs_rebuild():
+            tables.set_info(self.conn, "complete", "0")
+
+    def mark_complete(self) -> None:
+        """Note that every article is grouped (after :meth:`mark_stale` guarded a change)."""
+        tables.set_info(self.conn, "complete", "1")
+
+    def known(self, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are grouped."""
+        return {hex_id(num) for num in tables.known(self.conn, [int(i, 16) for i in ids])}
 
     def _clear(self) -> None:
+        self._writes += 1
         for table in tables.TABLES[1:]:
             self.conn.execute(f"DELETE FROM {table}")
         tables.set_info(self.conn, "complete", "0")
@@ -120,11 +170,20 @@ class StoryIndex:
             tables.set_info(self.conn, "minhash", current)
 
     # --- writing -------------------------------------------------------------
-    def add_articles(self, docs: Iterable[StoryDoc]) -> list[str]:
-        """Group new (or changed) articles; returns the stories they joined."""
-        batch = [self._features(doc) for doc in docs]
+    @property
+    def features_key(self) -> str:
+        """What features computed ahead (:func:`features`) must have been computed with to be used here."""
+        return features_key(self.settings)
+
+    def add_articles(self, docs: Iterable[StoryDoc | DocRow]) -> list[str]:
+        """Group new (or changed) articles (or their features, computed ahead with these settings).
+
+        Returns the stories they joined.
+        """
+        batch = [doc if isinstance(doc, DocRow) else self._features(doc) for doc in docs]
         if not batch:
             return []
+        self._writes += 1
         with atomic(self.conn):
             self._check_minhash()
             self._forget(tables.rows(self.conn, [row.num for row in batch]).values())
@@ -137,6 +196,7 @@ class StoryIndex:
     def remove(self, ids: Iterable[str]) -> None:
         """Forget articles.  Their stories keep the other articles."""
         nums = [int(article_id, 16) for article_id in ids]
+        self._writes += 1
         with atomic(self.conn):
             self._forget(tables.rows(self.conn, nums).values())
 
@@ -154,18 +214,7 @@ class StoryIndex:
         return len(order)
 
     def _features(self, doc: StoryDoc) -> DocRow:
-        num, t = doc.num, parse_time(doc.time)
-        found = shingles(doc.title, doc.text)
-        lead, rest = split_lead(doc.title, doc.text)
-        lead_tokens, other_tokens = digit_tokens(lead), digit_tokens(rest)
-        units = entity_units(doc.entities)
-        if self.settings.figures:
-            units |= figures(lead_tokens + other_tokens)
-        return DocRow(
-            num=num, story=num, copy_of=None, t=t, site=doc.site, size=len(found),
-            sig=signature(found, self.settings.num_perm), units=units,
-            days=event_days(doc.entities, lead, lead_tokens, other_tokens, t), names=tuple(main_names(doc.entities)),
-        )  # fmt: skip
+        return features(doc, self.settings)
 
     def _keys(self, row: DocRow) -> list[int]:
         s = self.settings
@@ -176,8 +225,7 @@ class StoryIndex:
         return band_keys(row.sig, s.copy_bands, s.copy_rows, start=s.bands * s.rows)
 
     def _store(self, batch: Sequence[DocRow]) -> None:
-        for row in batch:
-            tables.insert_doc(self.conn, row, self._keys(row))
+        tables.insert_docs(self.conn, [(row, self._keys(row)) for row in batch])
         self._count(batch, +1)
 
     def _count(self, batch: Iterable[DocRow], sign: int) -> None:
@@ -226,7 +274,7 @@ class StoryIndex:
         found: set[int] = set()
         if s.use_text:
             keys = band_keys(row.sig, s.bands, s.rows)
-            found |= tables.by_bands(self.conn, keys, self._copy_keys(row), row.t, seconds)
+            found |= tables.by_bands(self.conn, keys, self._copy_keys(row), row.t, seconds, s.max_candidates)
         if s.use_entities:
             found |= tables.by_units(self.conn, self._rarest(row, total), row.t, seconds, s.max_candidates)
         found.discard(row.num)
@@ -326,14 +374,17 @@ class StoryIndex:
         return [self._story(s) for s in ids]
 
     def _story(self, story: int) -> Story:
-        nums = [num for (num,) in self.conn.execute("SELECT num FROM story_docs WHERE story = ?", (story,))]
-        found = sorted(tables.rows(self.conn, nums).values(), key=_order_key)
-        names = Counter(name for row in found for name in row.names)
-        times = [row.t for row in found if row.t is not None]
+        """A story from its rows' small columns (no signature or entity units read)."""
+        rows = self.conn.execute(
+            "SELECT num, site, t, copy_of, names FROM story_docs WHERE story = ? ORDER BY t IS NULL, t, num", (story,)
+        ).fetchall()
+        members = tuple(Member(hex_id(num), site, t, None if c is None else hex_id(c)) for num, site, t, c, _ in rows)
+        names = Counter(name for *_, joined in rows for name in joined.split(tables.SEP) if name)
+        times = [m.time for m in members if m.time is not None]
         return Story(
-            id=hex_id(story), size=len(found), sources=len({r.site or "" for r in found}),
-            members=tuple(_member(r) for r in found), names=tuple(name for name, _ in names.most_common(5)),
-            first=min(times, default=None), last=max(times, default=None),
+            id=hex_id(story), size=len(members), sources=len({m.site or "" for m in members}), members=members,
+            names=tuple(name for name, _ in names.most_common(5)), first=min(times, default=None),
+            last=max(times, default=None),
         )  # fmt: skip
 
     def fold(self, ids: Sequence[str]) -> list[StoryRow]:
@@ -341,36 +392,49 @@ class StoryIndex:
 
         The row shows the story's most complete original among the listed
         articles (the earliest of equals); the other listed articles of the
-        story are folded under it.  Articles grouping does not know stay rows.
+        story are folded under it.  Articles alone in their story stay rows.
         """
         ids = list(dict.fromkeys(ids))
-        known = tables.rows(self.conn, [int(i, 16) for i in ids])
-        groups: dict[int, list[DocRow]] = {}
+        grouped, sites = self._grouped_rows() if len(ids) > _SHORT_LIST else self._grouped_among(ids)
+        listed: dict[int, list[int]] = {}
         for article_id in ids:
-            row = known.get(int(article_id, 16))
-            if row is not None:
-                groups.setdefault(row.story, []).append(row)
-        sites = self._story_sites(list(groups))
+            found = grouped.get(int(article_id, 16))
+            if found is not None:
+                listed.setdefault(found[0], []).append(int(article_id, 16))
         out: list[StoryRow] = []
         placed: set[int] = set()
         for article_id in ids:
-            row = known.get(int(article_id, 16))
-            if row is None:
+            found = grouped.get(int(article_id, 16))
+            if found is None:
                 out.append(StoryRow(article_id, None, (), 0))
-            elif row.story not in placed:
-                placed.add(row.story)
-                out.append(self._folded_row(groups[row.story], sites.get(row.story, set())))
+            elif found[0] not in placed:
+                placed.add(found[0])
+                out.append(self._folded_row(found[0], listed[found[0]], grouped, sites[found[0]]))
         return out
 
-    def _folded_row(self, members: list[DocRow], sites: set[str]) -> StoryRow:
-        shown = min(members, key=lambda r: (r.copy_of is not None, -r.size, *_order_key(r)))
-        others = tuple(hex_id(r.num) for r in members if r is not shown)
-        return StoryRow(hex_id(shown.num), hex_id(shown.story), others, len(sites - {shown.site or ""}))
+    def _folded_row(self, story: int, members: list[int], grouped: Grouped, sites: set[str]) -> StoryRow:
+        def rank(num: int) -> tuple[bool, int, bool, float, int]:
+            _story, copy_of, _site, size, t = grouped[num]
+            return (copy_of is not None, -size, t is None, t or 0.0, num)
 
-    def _story_sites(self, stories: list[int]) -> dict[int, set[str]]:
-        sites: dict[int, set[str]] = {}
-        for part in tables.chunks(stories):
-            query = f"SELECT DISTINCT story, site FROM story_docs WHERE story IN ({tables.marks(len(part))})"
-            for story, site in self.conn.execute(query, tuple(part)):
-                sites.setdefault(story, set()).add(site or "")
-        return sites
+        shown = min(members, key=rank)
+        others = tuple(hex_id(num) for num in members if num != shown)
+        listed = set(members)
+        copies = tuple(hex_id(n) for n in members if n != shown and grouped[n][1] in listed)
+        return StoryRow(hex_id(shown), hex_id(story), others, len(sites - {grouped[shown][2] or ""}), copies)
+
+    def _grouped_among(self, ids: Sequence[str]) -> tuple[Grouped, dict[int, set[str]]]:
+        grouped = tables.grouped_among(self.conn, [int(i, 16) for i in ids])
+        return grouped, _story_sites(grouped)
+
+    def latest(self) -> float | None:
+        """The time of the newest grouped article."""
+        return tables.latest(self.conn)
+
+    def _grouped_rows(self) -> tuple[Grouped, dict[int, set[str]]]:
+        """The articles of stories of two or more, and each story's outlets (kept until a change)."""
+        stamp = (self._writes, int(self.conn.execute("PRAGMA data_version").fetchone()[0]))
+        if self._grouped is None or self._grouped[0] != stamp:
+            grouped = tables.grouped(self.conn)
+            self._grouped = (stamp, grouped, _story_sites(grouped))
+        return self._grouped[1], self._grouped[2]

@@ -1,9 +1,10 @@
 """MinHash signatures (the ``rensa`` library) and the LSH band keys that find
 articles of similar text without comparing every pair.
 
-A signature is kept as bytes (32-bit values); two signatures agree at a
-share of places that estimates the Jaccard similarity of the two sets of
-shingles.  LSH cuts a signature into bands of a few values: articles that
+A signature is kept as bytes, the low 16 bits of each MinHash value (half
+the room; two different values agree by chance once in 65,536); two
+signatures agree at a share of places that estimates the Jaccard similarity
+of the two sets of shingles.  LSH cuts a signature into bands of a few values: articles that
 agree on a whole band become candidates.
 """
 
@@ -30,12 +31,12 @@ def signature(items: Iterable[str], num_perm: int) -> bytes:
 
     minhash = rensa.RMinHash(num_perm, SEED)
     minhash.update(list(items))
-    return array("I", minhash.digest()).tobytes()
+    return array("H", (value & 0xFFFF for value in minhash.digest())).tobytes()
 
 
 def jaccard(a: bytes, b: bytes) -> float:
     """Estimated Jaccard similarity of the sets behind two signatures."""
-    left, right = array("I", a), array("I", b)
+    left, right = array("H", a), array("H", b)
     if not left or len(left) != len(right):
         return 0.0
     return sum(map(eq, left, right)) / len(left)
@@ -50,16 +51,17 @@ def containment(similarity: float, size_a: int, size_b: int) -> float:
     return min(1.0, shared / smaller)
 
 
+_VALUE = 2  # bytes per signature value
 _PLACES = [place.to_bytes(2, "little") for place in range(1 << 10)]
 
 
 def band_keys(sig: bytes, bands: int, rows: int, start: int = 0) -> list[int]:
-    """One signed 64-bit key per band of ``rows`` values from value ``start`` on (its place mixed in)."""
-    width = 4 * rows
-    count = min(bands, (len(sig) // 4 - start) // rows)
+    """One signed 32-bit key per band of ``rows`` values from value ``start`` on (its place mixed in)."""
+    width = _VALUE * rows
+    count = min(bands, (len(sig) // _VALUE - start) // rows)
     keys = []
     for band in range(count):
         first = start + band * rows
-        digest = blake2b(_PLACES[first] + sig[4 * first : 4 * first + width], digest_size=8).digest()
+        digest = blake2b(_PLACES[first] + sig[_VALUE * first : _VALUE * first + width], digest_size=4).digest()
         keys.append(int.from_bytes(digest, "little", signed=True))
     return keys

@@ -12,6 +12,7 @@ as an integer.
 from __future__ import annotations
 
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,8 +22,8 @@ import orjson
 
 from .days import Days
 
-SCHEMA_VERSION = "1"
-NO_TIME = -1.0  # the time of an article without one, in the look-up tables (their keys admit no NULL)
+SCHEMA_VERSION = "2"  # 2: 16-bit signature values, 32-bit look-up keys, whole seconds in the look-up tables
+NO_TIME = -1  # the time of an article without one, in the look-up tables (their keys admit no NULL)
 TABLES = ("story_info", "story_docs", "story_bands", "story_postings", "story_units")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS story_info (key TEXT PRIMARY KEY, value TEXT);
@@ -41,15 +42,15 @@ CREATE TABLE IF NOT EXISTS story_docs (
 CREATE INDEX IF NOT EXISTS story_docs_story ON story_docs (story);
 CREATE INDEX IF NOT EXISTS story_docs_t ON story_docs (t);
 CREATE TABLE IF NOT EXISTS story_bands (
-    key INTEGER NOT NULL, t REAL NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, t, num)
+    key INTEGER NOT NULL, t INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, t, num)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_postings (
-    unit INTEGER NOT NULL, t REAL NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (unit, t, num)
+    unit INTEGER NOT NULL, t INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (unit, t, num)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_units (unit TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 """
 _CHUNK = 500  # bound parameters per IN (...) list
-_SEP = "\x1f"
+SEP = _SEP = "\x1f"  # between the names of a row
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,8 @@ def is_name(unit: str) -> bool:
 
 
 def unit_hash(unit: str) -> int:
-    """A signed 64-bit key for a unit in ``story_postings``."""
-    return int.from_bytes(blake2b(unit.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+    """A signed 32-bit key for a unit in ``story_postings`` (a rare collision only adds a candidate)."""
+    return int.from_bytes(blake2b(unit.encode("utf-8"), digest_size=4).digest(), "little", signed=True)
 
 
 def chunks(items: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
@@ -147,25 +148,77 @@ def rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, DocRow]:
     return found
 
 
-def _times(row: DocRow) -> float:
-    return NO_TIME if row.t is None else row.t
+def known(conn: sqlite3.Connection, nums: Iterable[int]) -> set[int]:
+    """Which of ``nums`` are grouped."""
+    found: set[int] = set()
+    for part in chunks(list(nums)):
+        query = f"SELECT num FROM story_docs WHERE num IN ({marks(len(part))})"
+        found.update(num for (num,) in conn.execute(query, tuple(part)))
+    return found
 
 
-def insert_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> None:
-    """The article's row, its band keys and its unit postings (its story is itself until clustered)."""
-    conn.execute(
-        f"INSERT OR REPLACE INTO story_docs ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
-        (
-            row.num, row.story, row.copy_of, row.t, row.site, row.size, row.sig, encode_units(row.units),
-            row.days.encode(), _SEP.join(row.names),
-        ),
-    )  # fmt: skip
-    t = _times(row)
-    conn.executemany("INSERT OR IGNORE INTO story_bands (key, t, num) VALUES (?,?,?)", [(k, t, row.num) for k in bands])
-    conn.executemany(
-        "INSERT OR IGNORE INTO story_postings (unit, t, num) VALUES (?,?,?)",
-        [(unit_hash(u), t, row.num) for u in row.units if is_name(u)],
+def grouped(conn: sqlite3.Connection) -> dict[int, tuple[int, int | None, str | None, int, float | None]]:
+    """The articles of stories of two or more: num -> (story, copy_of, site, size, t)."""
+    query = (
+        "SELECT num, story, copy_of, site, size, t FROM story_docs WHERE story IN"
+        " (SELECT story FROM story_docs GROUP BY story HAVING count(*) > 1)"
     )
+    return {num: (story, copy_of, site, size, t) for num, story, copy_of, site, size, t in conn.execute(query)}
+
+
+def grouped_among(
+    conn: sqlite3.Connection, nums: Sequence[int]
+) -> dict[int, tuple[int, int | None, str | None, int, float | None]]:
+    """As :func:`grouped`, for the stories of ``nums`` only (cheaper for a short list)."""
+    stories: set[int] = set()
+    for part in chunks(nums):
+        query = f"SELECT DISTINCT story FROM story_docs WHERE num IN ({marks(len(part))})"
+        stories.update(story for (story,) in conn.execute(query, tuple(part)))
+    found: dict[int, tuple[int, int | None, str | None, int, float | None]] = {}
+    for part in chunks(sorted(stories)):
+        query = f"SELECT num, story, copy_of, site, size, t FROM story_docs WHERE story IN ({marks(len(part))})"
+        found.update(
+            (num, (story, copy_of, site, size, t))
+            for num, story, copy_of, site, size, t in conn.execute(query, tuple(part))
+        )
+    sizes = Counter(row[0] for row in found.values())
+    return {num: row for num, row in found.items() if sizes[row[0]] > 1}
+
+
+def latest(conn: sqlite3.Connection) -> float | None:
+    """The time of the newest grouped article."""
+    return conn.execute("SELECT max(t) FROM story_docs").fetchone()[0]
+
+
+def exists(conn: sqlite3.Connection) -> bool:
+    """Whether the story tables are in this database."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_info'").fetchone() is not None
+
+
+def _times(row: DocRow) -> int:
+    """Whole seconds (4 bytes where a float takes 8): the window has no use for less."""
+    return NO_TIME if row.t is None else int(row.t)
+
+
+def insert_docs(conn: sqlite3.Connection, batch: Sequence[tuple[DocRow, Sequence[int]]]) -> None:
+    """Articles' rows, band keys and unit postings (each its own story until clustered), a statement each.
+
+    Keys go in sorted, so each B-tree page is found once for all the keys it holds.
+    """
+    conn.executemany(
+        f"INSERT OR REPLACE INTO story_docs ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                row.num, row.story, row.copy_of, row.t, row.site, row.size, row.sig, encode_units(row.units),
+                row.days.encode(), _SEP.join(row.names),
+            )
+            for row, _bands in batch
+        ],
+    )  # fmt: skip
+    bands = sorted((key, _times(row), row.num) for row, keys in batch for key in keys)
+    conn.executemany("INSERT OR IGNORE INTO story_bands (key, t, num) VALUES (?,?,?)", bands)
+    postings = sorted((unit_hash(u), _times(row), row.num) for row, _ in batch for u in row.units if is_name(u))
+    conn.executemany("INSERT OR IGNORE INTO story_postings (unit, t, num) VALUES (?,?,?)", postings)
 
 
 def delete_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> None:
@@ -204,15 +257,29 @@ def _window(t: float | None, seconds: float | None) -> tuple[str, tuple]:
 
 
 def by_bands(
-    conn: sqlite3.Connection, keys: Sequence[int], anytime: Sequence[int], t: float | None, seconds: float | None
+    conn: sqlite3.Connection,
+    keys: Sequence[int],
+    anytime: Sequence[int],
+    t: float | None,
+    seconds: float | None,
+    limit: int,
 ) -> set[int]:
-    """Articles sharing one of ``keys`` inside the window, or one of ``anytime`` whenever."""
+    """Articles sharing one of ``keys`` inside the window, or one of ``anytime`` whenever.
+
+    Each part keeps the ``limit`` articles sharing the most keys (the nearest in
+    time first among equals): a text published a thousand times costs a look-up
+    of ``limit``, not of a thousand.
+    """
     where, params = _window(t, seconds)
+    near = "abs(t - ?)" if t is not None else "0"
+    at = (t,) if t is not None else ()
     query = (
-        f"SELECT num FROM story_bands WHERE key IN ({marks(len(keys))}) AND {where}"
-        f" UNION SELECT num FROM story_bands WHERE key IN ({marks(len(anytime))})"
+        f"SELECT num FROM (SELECT num FROM story_bands WHERE key IN ({marks(len(keys))}) AND {where}"
+        f" GROUP BY num ORDER BY count(*) DESC, min({near}) LIMIT ?)"
+        f" UNION SELECT num FROM (SELECT num FROM story_bands WHERE key IN ({marks(len(anytime))})"
+        f" GROUP BY num ORDER BY count(*) DESC, min({near}) LIMIT ?)"
     )
-    return {num for (num,) in conn.execute(query, (*keys, *params, *anytime))}
+    return {num for (num,) in conn.execute(query, (*keys, *params, *at, limit, *anytime, *at, limit))}
 
 
 def by_units(

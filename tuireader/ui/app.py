@@ -102,6 +102,8 @@ class TuiReaderApp(App[None]):
             library = Library.open(Path(library) if library is not None else None, sync=False, wait=OPEN_WAIT_SECONDS)
         self.library: Library = library
         self.config: UIConfig = load_config(config_path)
+        if not self.config.group_stories:
+            library.set_stories_enabled(False)
         self.keymap: dict[str, str] = dict(self.config.keymap)
         self._import_samples = import_samples
         self._theme_ready = False
@@ -255,6 +257,9 @@ class TuiReaderApp(App[None]):
                     self._progress_from_thread("Importing the sample articles…")
                 )
                 changed = bool(imported) or changed
+            if self.library.stories_need_rebuild():
+                self.call_from_thread(self._progress, 0, None, "Grouping the stories…")
+                changed = bool(self.library.rebuild_stories()) or changed
             self.library.prepare_search()
         except Exception as error:
             self.call_from_thread(self.notify, f"Could not open the library fully: {error}", severity="error")

@@ -26,6 +26,7 @@ class UIConfig:
     refresh_minutes: float = 0
     export_folder: Path | None = None
     browser: str | None = None
+    group_stories: bool = True
     problems: list[str] = field(default_factory=list)
 
 
@@ -38,6 +39,7 @@ def load_config(path: Path | None = None) -> UIConfig:
         refresh_minutes=base.refresh_minutes,
         export_folder=base.export_folder,
         browser=base.browser,
+        group_stories=base.group_stories,
         problems=list(base.problems),
     )
     for command_id, keys in base.keymap.items():

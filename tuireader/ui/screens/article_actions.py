@@ -71,6 +71,14 @@ class ArticleActions(ReaderState):
         row = self._target_summary()
         if row is None or not self._writable():
             return
+        story = self._folded_story(row.id)
+        if story:  # a story's row, folded: the story is read (or unread again) as a whole
+            read = any(not article.read for article in story)
+            ids = [article.id for article in story]
+            self._do("Cannot change the read mark", self.library.set_read, ids, read)
+            self._refresh_rows(ids)
+            self.notify(f"Story of {len(ids)} articles marked {'read' if read else 'unread'}.", timeout=2)
+            return
         self._do("Cannot change the read mark", self.library.set_read, [row.id], not row.read)
         self._refresh_rows([row.id])
         self.notify("Marked unread." if row.read else "Marked read.", timeout=2)
@@ -79,7 +87,7 @@ class ArticleActions(ReaderState):
         if not self._writable():
             return
         unread = self._unread_ids()
-        ids = [article_id for article_id in self.article_ids if article_id in unread]
+        ids = [article_id for article_id in self._view_ids if article_id in unread]
         if not ids:
             self.notify("Nothing unread in this view.")
             return

@@ -26,11 +26,12 @@ from .article_actions import ArticleActions
 from .reader_state import FIRST_PAGE_ROWS, PendingSource, refresh_failure
 from .search_actions import SearchActions
 from .source_actions import SourceActions
+from .story_actions import StoryActions
 
 __all__ = ["MainScreen"]
 
 
-class MainScreen(ArticleActions, SourceActions, SearchActions):
+class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions):
     """Sources, the article list, the article and its entities."""
 
     BINDINGS = bindings_for("main")
@@ -52,11 +53,16 @@ class MainScreen(ArticleActions, SourceActions, SearchActions):
             sources.border_title = "1 Sources"
             yield sources
             with Vertical(id="reader"):
-                articles = ArticleList(self._rows, id="articles").data_bind(ids=MainScreen.article_ids)
+                articles = ArticleList(self._rows, id="articles").data_bind(
+                    ids=MainScreen.article_ids, marks=MainScreen.story_marks
+                )
                 articles.border_title = "2 Articles"
                 yield articles
                 view = ArticleView(id="article").data_bind(
-                    article=MainScreen.article, mentions=MainScreen.mentions, matches=MainScreen.matches
+                    article=MainScreen.article,
+                    mentions=MainScreen.mentions,
+                    matches=MainScreen.matches,
+                    same_story=MainScreen.same_story,
                 )
                 view.border_title = "3 Article"
                 yield view
@@ -77,7 +83,7 @@ class MainScreen(ArticleActions, SourceActions, SearchActions):
             limit=FIRST_PAGE_ROWS,
             order=self.list_order,
         )
-        self.article_ids = list(ids or [])
+        self.show_ids(list(ids or []))
         self.query_one(ArticleList).focus()
         # Not call_after_refresh: the first frame must reach the terminal before
         # the full list of a large library is read (measured: ~60 ms at 50,000).
@@ -126,6 +132,10 @@ class MainScreen(ArticleActions, SourceActions, SearchActions):
     @on(ArticleList.Highlighted)
     def _article_highlighted(self, event: ArticleList.Highlighted) -> None:
         self.current_id = event.article_id
+
+    @on(ArticleList.StoryToggled)
+    def _story_toggled(self, event: ArticleList.StoryToggled) -> None:
+        self.toggle_story(event.article_id)
 
     @on(ArticleList.Opened)
     def _article_opened(self, event: ArticleList.Opened) -> None:

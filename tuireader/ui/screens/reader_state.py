@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,15 +23,16 @@ from textual.widget import AwaitMount
 from textual.widgets import Input, ProgressBar, Static
 from textual.worker import get_current_worker
 
-from ...library import Article, Library, SourceEntry, plural, query_problems, strip_controls
+from ...library import Article, Library, SourceEntry, StoryArticle, StoryRow, plural, query_problems, strip_controls
 from ...library.highlight import search_ranges
 from ..config import UIConfig
 from ..messages import UnreadCountChanged
-from ..widgets.article_list import ArticleList
+from ..widgets.article_list import ArticleList, StoryMark
 from ..widgets.entity_panel import EntityPanel
 from ..widgets.source_tree import SourceTree
 
 FIRST_PAGE_ROWS = 200  # more than any terminal shows at once
+SAME_STORY_LINES = 30  # "Cùng sự kiện" names this many articles of a story around the open one
 SEARCH_PLACEHOLDER = "Search this view (accents optional; all: searches everything)  Enter: list  Esc: clear"
 EMPTY_VIEW = "No articles in this view."
 WHOLE_LIBRARY = "all:"  # a search starting with it widens to the whole library
@@ -70,6 +71,24 @@ def refresh_failure(entry: Source) -> str:
     return f"last refresh failed{when}: {strip_controls(str(entry.error))}"
 
 
+def same_story_lines(articles: Sequence[StoryArticle], open_id: str) -> list[StoryArticle]:
+    """The other articles of the open article's story, a re-published text once: its copies' outlets join it."""
+    outlets: dict[str, list[str]] = {}
+    for article in articles:
+        if article.copy_of is not None and article.site:
+            outlets.setdefault(article.copy_of, []).append(article.site)
+    lines = []
+    for article in articles:
+        if article.id == open_id or (article.copy_of is not None and article.copy_of != open_id):
+            continue
+        if article.copy_of == open_id:  # a copy of the open article: named as such
+            lines.append(replace(article, title=f"đăng lại bài này: {article.title}"))
+            continue
+        sites = [article.site or "?", *outlets.get(article.id, ())]
+        lines.append(replace(article, site=", ".join(dict.fromkeys(sites))))
+    return lines
+
+
 def join_query(*parts: str) -> str:
     return " ".join(part.strip() for part in parts if part and part.strip())
 
@@ -86,7 +105,9 @@ class ReaderState(Screen[None]):
     view_label: reactive[str] = reactive("All")
     search_text: reactive[str] = reactive("")
     sources: reactive[list[Source]] = reactive(list, always_update=True)
-    article_ids: reactive[list[str]] = reactive(list, always_update=True)
+    article_ids: reactive[list[str]] = reactive(list, always_update=True)  # the rows shown (stories folded)
+    story_marks: reactive[dict[str, StoryMark]] = reactive(dict, always_update=True)
+    same_story: reactive[tuple[StoryArticle, ...]] = reactive(tuple, always_update=True)
     current_id: reactive[str | None] = reactive(None)
     article: reactive[Article | None] = reactive(None, always_update=True)
     entities: reactive[list[dict[str, Any]]] = reactive(list, always_update=True)
@@ -109,6 +130,11 @@ class ReaderState(Screen[None]):
         self.started_event = asyncio.Event()
         self._unread_in_view = 0
         self._side_lists: tuple[SourceTree, EntityPanel] | tuple[()] = ()
+        self._view_ids: list[str] = []  # every article of the view, in list order
+        self._story_rows: list[StoryRow] = []  # the view folded by story (empty: not grouped)
+        self._expanded: set[str] = set()  # stories whose articles show under their row
+        self._ungrouped_views: set[str] = set()  # views the reader asked to see ungrouped
+        self._story: tuple[str, list[str]] | None = None  # the open article's story and its articles
 
     def _run_later(self, name: str, delay: float, callback: Callable[[], object]) -> None:
         """Run ``callback`` after ``delay`` seconds (0: next turn), replacing the pending one of that name."""
@@ -179,11 +205,53 @@ class ReaderState(Screen[None]):
     def reload(self, *, sources: bool = False) -> None:
         """Recompute the ids of the view (and the source tree)."""
         ids = self._call("Search failed", self.library.query_ids, self.full_query, order=self.list_order)
-        self.article_ids = list(ids or [])
+        self.show_ids(list(ids or []))
         self._count_unread()
         if sources:
             self.reload_sources()
         self._update_status()
+
+    @property
+    def view_ids(self) -> list[str]:
+        """Every article of the view, in list order (those folded under their story's row too)."""
+        return list(self._view_ids)
+
+    @property
+    def grouping(self) -> bool:
+        """Whether this view shows each story once (grouping on, not turned off here, not a story's own view)."""
+        return (
+            self.library.stories_enabled
+            and self.view_query not in self._ungrouped_views
+            and not self.view_query.startswith("story:")
+        )
+
+    def show_ids(self, ids: list[str]) -> None:
+        """Show the view's articles, each story once when grouping."""
+        self._view_ids = ids
+        folded = self._call("Grouping stories failed", self.library.fold_stories, ids) if self.grouping else None
+        self._story_rows = list(folded or [])
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        """The rows of the folded view, with the expanded stories' articles under their row."""
+        if not self._story_rows:
+            self.story_marks = {}
+            self.article_ids = list(self._view_ids)
+            return
+        shown: list[str] = []
+        marks: dict[str, StoryMark] = {}
+        for row in self._story_rows:
+            shown.append(row.id)
+            if row.story is None:
+                continue
+            expanded = row.story in self._expanded
+            marks[row.id] = StoryMark(row.story, row.other_sources, len(row.folded), expanded)
+            if expanded:  # its articles, less the copies of a listed one (never listed twice)
+                members = [member for member in row.folded if member not in row.copies]
+                shown.extend(members)
+                marks.update((member, StoryMark(row.story, member=True)) for member in members)
+        self.story_marks = marks
+        self.article_ids = shown
 
     def reload_sources(self) -> None:
         """Count every source again, in a worker: it costs a few hundred ms on a large library."""
@@ -259,11 +327,31 @@ class ReaderState(Screen[None]):
         self.entity_key = None
         self.mentions = ()
         self.matches = tuple(search_ranges(article.text, self.search_text))
+        self._open_story(article_id)
         self.article = article
         self.entities = list(article.entities)
 
+    def _open_story(self, article_id: str) -> None:
+        """The open article's story: its other articles for "Cùng sự kiện", and the story [ and ] move in."""
+        story = self._call("Reading the story failed", self.library.story_of, article_id) if self.grouping else None
+        if story is None:
+            self._story = None
+            self.same_story = ()
+            return
+        ids = self._call("Reading the story failed", self.library.story_article_ids, story, article_id) or []
+        self._story = (story, ids)
+        articles = self.library.story_articles(story, around=article_id, limit=SAME_STORY_LINES)
+        self.same_story = tuple(same_story_lines(articles, article_id))
+
     def _unread_ids(self) -> set[str]:
         return set(self._call("Search failed", self.library.query_ids, join_query(self.full_query, "is:unread")) or [])
+
+    def _folded_story(self, article_id: str) -> list[StoryArticle]:
+        """The articles of the story whose folded row ``article_id`` is (none for any other row)."""
+        mark = self.story_marks.get(article_id)
+        if mark is None or mark.member or mark.expanded:
+            return []
+        return list(self._call("Reading the story failed", self.library.story_articles, mark.story) or [])
 
     def _target_id(self) -> str | None:
         current = self.query_one(ArticleList).current_id

@@ -2,12 +2,15 @@
 
 The list holds only article ids.  Rows are drawn with the Line API and are
 fetched from a ``row_source`` callable (provided by the screen) a window at a
-time, only for the rows that are on screen.
+time, only for the rows that are on screen.  A story shows once: its row
+carries a mark ("+3 nguồn") given in ``marks``, and the articles it folds,
+when the screen expands it, follow it indented.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from rich.style import Style
@@ -23,7 +26,7 @@ from textual.strip import Strip
 from ...library import strip_controls
 from ..commands import bindings_for
 
-__all__ = ["ArticleList", "RowLike", "format_date"]
+__all__ = ["ArticleList", "RowLike", "StoryMark", "format_date"]
 
 
 class RowLike(Protocol):
@@ -37,7 +40,26 @@ class RowLike(Protocol):
 
 RowSource = Callable[[list[str]], Sequence[RowLike]]
 
+
+@dataclass(frozen=True)
+class StoryMark:
+    """How a row stands in its story: the story's row (with what it folds) or an article shown under it."""
+
+    story: str
+    others: int = 0  # outlets of the story besides the row's own
+    folded: int = 0  # other articles of the story in this list
+    expanded: bool = False
+    member: bool = False
+
+    @property
+    def label(self) -> str:
+        if self.member:
+            return ""
+        return f"+{self.others} nguồn" if self.others else f"+{self.folded} bài"
+
+
 UNREAD_MARK = "●"
+COLLAPSED_MARK, EXPANDED_MARK, MEMBER_MARK = "▸", "▾", "└"
 BOOKMARK_MARK = "★"
 SITE_WIDTH = 18
 DATE_WIDTH = 10
@@ -115,6 +137,7 @@ class ArticleList(ScrollView, can_focus=True):
     """
 
     ids: reactive[list[str]] = reactive(list, always_update=True)
+    marks: reactive[dict[str, StoryMark]] = reactive(dict, always_update=True)
     cursor: reactive[int] = reactive(0)
     empty_message: reactive[str] = reactive("No articles in this view.")
 
@@ -136,6 +159,14 @@ class ArticleList(ScrollView, can_focus=True):
             self.article_id = article_id
             self.index = index
 
+    class StoryToggled(Message):
+        """The user clicked a story's mark: show or hide its other articles."""
+
+        def __init__(self, article_list: ArticleList, article_id: str) -> None:
+            super().__init__()
+            self.article_list = article_list
+            self.article_id = article_id
+
     def __init__(
         self,
         row_source: RowSource,
@@ -148,6 +179,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._row_source = row_source
         self._rows: dict[str, RowLike] = {}
         self._failed: set[str] = set()
+        self._mark_cells: dict[str, tuple[int, int]] = {}  # where each row drew its story mark
 
     # --- data -------------------------------------------------------------
 
@@ -208,6 +240,9 @@ class ArticleList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
         self.post_message(self.Highlighted(self, self.current_id, index))
+
+    def watch_marks(self) -> None:
+        self.refresh()
 
     def validate_cursor(self, cursor: int) -> int:
         return max(0, min(cursor, len(self.ids) - 1)) if self.ids else 0
@@ -274,7 +309,11 @@ class ArticleList(ScrollView, can_focus=True):
         if 0 <= index < len(self.ids):
             self.focus()
             self.cursor = index
-            self.action_open()
+            start, end = self._mark_cells.get(self.ids[index], (-1, -1))
+            if start <= offset.x < end:
+                self.post_message(self.StoryToggled(self, self.ids[index]))
+            else:
+                self.action_open()
 
     # --- rendering --------------------------------------------------------
 
@@ -316,6 +355,9 @@ class ArticleList(ScrollView, can_focus=True):
             self.get_component_rich_style("article-list--bookmark", partial=True),
         )
         line.append(" ")
+        story = self.marks.get(article_id)
+        if story is not None and story.member:
+            line.append(f"  {MEMBER_MARK} ", mark_style)
         site = strip_controls(row.site or "").replace("\n", " ")
         date = format_date(row.published)
         # Narrow lists give the title the room of the site and date columns.
@@ -324,11 +366,17 @@ class ArticleList(ScrollView, can_focus=True):
             meta_width = SITE_WIDTH + 2 + DATE_WIDTH + 1
         elif width >= 70:
             meta_width = DATE_WIDTH + 1
-        title_width = max(width - line.cell_len - meta_width - 1, 1)
+        label = self._story_label(story, mark_style)
+        title_width = max(width - line.cell_len - meta_width - 1 - label.cell_len, 1)
         title = _fit(strip_controls(row.title or "").replace("\n", " "), title_width)
         title.stylize(title_style)
         title.pad_right(title_width - title.cell_len)
         line.append_text(title)
+        if label:
+            self._mark_cells[article_id] = (line.cell_len, line.cell_len + label.cell_len)
+            line.append_text(label)
+        else:
+            self._mark_cells.pop(article_id, None)
         line.append(" ")
         if meta_width > DATE_WIDTH + 1:
             site_text = _fit(site, SITE_WIDTH)
@@ -339,6 +387,14 @@ class ArticleList(ScrollView, can_focus=True):
         if meta_width:
             line.append(date.rjust(DATE_WIDTH), meta_style)
         return line
+
+    @staticmethod
+    def _story_label(story: StoryMark | None, style: Style) -> Text:
+        """``▸ +3 nguồn`` after a story's title (``▾`` while its articles show)."""
+        if story is None or story.member:
+            return Text(end="")
+        glyph = EXPANDED_MARK if story.expanded else COLLAPSED_MARK
+        return Text(f" {glyph} {story.label}", style=style, no_wrap=True, end="")
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -2,7 +2,8 @@
 
 The pane lays the article out itself (Line API) so it knows on which line
 every character of the body lands; that is what lets it highlight entity
-mentions and search matches and jump between them.
+mentions and search matches and jump between them.  Below the text, "Cùng sự
+kiện" names the other articles of the article's story (``same_story``).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from .article_list import format_date
 __all__ = ["ArticleView", "wrap_offsets"]
 
 MAX_COLUMN = 88
+SAME_STORY = "Cùng sự kiện"
 _WORD = re.compile(r"\S+\s*|\s+")
 
 Range = tuple[int, int]
@@ -73,6 +75,13 @@ def _clean(value: Any) -> str:
     return strip_controls(str(value)) if value else ""
 
 
+def _when(published: Any) -> str:
+    """``29/07/2022 10:00`` of an ISO time (local to where it was published)."""
+    text = str(published or "")
+    time = text[11:16] if len(text) >= 16 and text[13] == ":" else ""
+    return f"{format_date(text)} {time}".strip()
+
+
 class ArticleView(ScrollView, can_focus=True):
     """Shows an article (any object with Article's fields) with highlights."""
 
@@ -86,6 +95,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--match",
         "article-view--active",
         "article-view--placeholder",
+        "article-view--story",
     }
 
     DEFAULT_CSS = """
@@ -116,6 +126,10 @@ class ArticleView(ScrollView, can_focus=True):
     ArticleView > .article-view--active {
         text-style: reverse bold;
     }
+    ArticleView > .article-view--story {
+        color: $text-accent;
+        text-style: bold;
+    }
     ArticleView > .article-view--placeholder {
         color: $text-muted;
         text-style: italic;
@@ -125,6 +139,7 @@ class ArticleView(ScrollView, can_focus=True):
     article: reactive[Any] = reactive(None, always_update=True)
     mentions: reactive[tuple[Range, ...]] = reactive(tuple)
     matches: reactive[tuple[Range, ...]] = reactive(tuple)
+    same_story: reactive[tuple[Any, ...]] = reactive(tuple)
     active: reactive[int] = reactive(-1)
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
@@ -200,6 +215,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._invalidate()
 
     def watch_matches(self) -> None:
+        self._invalidate()
+
+    def watch_same_story(self) -> None:
         self._invalidate()
 
     def watch_active(self) -> None:
@@ -299,6 +317,9 @@ class ArticleView(ScrollView, can_focus=True):
             self._add_wrapped(
                 Text("  ".join(f"#{tag}" for tag in tags if tag), style=style("article-view--tags")), column
             )
+        outlets = [_clean(outlet) for outlet in (_field(article, "outlets") or ())]
+        if outlets:  # the same text published elsewhere, stored once
+            self._add_wrapped(Text("Cũng đăng trên: " + ", ".join(outlets), style=meta_style), column)
         url = _clean(_field(article, "url"))
         if url:
             self._add_wrapped(Text(url, style=meta_style), column)
@@ -322,6 +343,22 @@ class ArticleView(ScrollView, can_focus=True):
                 self._add_wrapped(paragraph, column, body_offset=position)
                 first = False
             position += length + 1
+        self._lines.append(Text())
+        self._layout_same_story(column)
+
+    def _layout_same_story(self, column: int) -> None:
+        """The other articles of the story: outlet, time and title, one line each."""
+        if not self.same_story:
+            return
+        meta_style = self.get_component_rich_style("article-view--meta", partial=True)
+        self._add_wrapped(Text(SAME_STORY, style=self.get_component_rich_style("article-view--story", partial=True)),
+                          column)  # fmt: skip
+        for other in self.same_story:
+            line = Text(no_wrap=True, end="")
+            line.append(f"{_clean(_field(other, 'site')) or '?'} · {_when(_field(other, 'published'))} · ", meta_style)
+            line.append(_clean(_field(other, "title")).replace("\n", " ") or "(untitled)")
+            line.truncate(column, overflow="ellipsis")
+            self._lines.append(line)
         self._lines.append(Text())
 
     def _apply_highlights(self, body: Text) -> None:

@@ -117,6 +117,16 @@ def test_cli_stories_text_names_each_article(story_library):
     assert run_cli("stories", "--since", "soon", library=root).returncode == 2
 
 
+def test_cli_stories_says_so_when_no_story_falls_in_the_span(story_library):
+    root, _ids = story_library
+    done = run_cli("stories", "--since", "12h", library=root)
+    assert done.returncode == 0 and not done.stdout
+    assert (
+        done.stderr.decode()
+        == "tuireader: no story of two or more articles in the last 12 hours; the list shows every article once\n"
+    )
+
+
 def test_cli_show_names_the_other_articles_of_the_story(story_library):
     root, ids = story_library
     out = run_cli("show", ids["d-yagi-r1"], library=root).stdout.decode()

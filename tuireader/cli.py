@@ -357,6 +357,17 @@ def _since_days(text: str) -> float | None:
     return float(found.group(1)) * {"h": 1 / 24, "d": 1.0, "w": 7.0}[found.group(2)]
 
 
+def _span_text(days: float) -> str:
+    """Days as the user would write them back: 3 days, 12 hours, 2 weeks."""
+    from .library.words import plural
+
+    if days < 1:
+        return plural(round(days * 24), "hour")
+    if days % 7 == 0:
+        return plural(int(days // 7), "week")
+    return plural(int(days), "day") if days == int(days) else f"{days:g} days"
+
+
 def cmd_stories(args: argparse.Namespace) -> int:
     with _open_library(args) as library:
         if not library.stories_enabled:
@@ -368,6 +379,9 @@ def cmd_stories(args: argparse.Namespace) -> int:
             _stream_json_list([story.to_json() for story in stories[start : start + 20]]
                               for start in range(0, len(stories), 20))  # fmt: skip
             return EXIT_OK
+        if not stories:
+            span = "" if args.since is None else f" in the last {_span_text(args.since)}"
+            _error(f"no story of two or more articles{span}; the list shows every article once")
         from .text import strip_controls
 
         for story in stories:

@@ -18,6 +18,7 @@ user's comments and layout (tomlkit) and replaces the file atomically.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,48 +79,57 @@ def _read_table(path: Path, problems: list[str]) -> dict[str, Any]:
         return {}
 
 
+def _text(value: Any) -> str | None:
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def _path(value: Any) -> Path | None:
+    text = _text(value)
+    return Path(text).expanduser() if text else None
+
+
+def _minutes(value: Any) -> float | None:
+    number = isinstance(value, int | float) and not isinstance(value, bool)
+    return float(value) if number and (value == 0 or value >= 1) else None
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else None
+
+
+def _flag(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _table(value: Any) -> dict[str, Any] | None:
+    return dict(value) if isinstance(value, dict) else None
+
+
+# Each key of config.toml: how its value is read (None when it is wrong), and what to say then.
+_KEYS: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "theme": (_text, "'theme' must be a theme name."),
+    "refresh_minutes": (_minutes, "'refresh_minutes' must be 0 (off) or a number of minutes, 1 or more."),
+    "library": (_path, "'library' must be the path of a folder."),
+    "browser": (_text, "'browser' must be a command such as \"firefox %u\"."),
+    "max_items_per_feed": (_count, "'max_items_per_feed' must be a whole number, 1 or more."),
+    "group_stories": (_flag, "'group_stories' must be true or false."),
+    "export_folder": (_path, "'export_folder' must be the path of a folder."),
+    "keymap": (_table, '[keymap] must be a table of command-id = "keys".'),
+}
+
+
 def load_config(path: Path | None = None) -> Config:
     """Read and validate the config file; a missing file gives the defaults."""
     config = Config(path=path or config_file_path())
     data = _read_table(config.path, config.problems)
-    theme = data.get("theme")
-    if isinstance(theme, str) and theme.strip():
-        config.theme = theme.strip()
-    elif theme is not None:
-        config.problems.append("Config: 'theme' must be a theme name.")
-    refresh = data.get("refresh_minutes")
-    if isinstance(refresh, int | float) and not isinstance(refresh, bool) and (refresh == 0 or refresh >= 1):
-        config.refresh_minutes = float(refresh)
-    elif refresh is not None:
-        config.problems.append("Config: 'refresh_minutes' must be 0 (off) or a number of minutes, 1 or more.")
-    library = data.get("library")
-    if isinstance(library, str) and library.strip():
-        config.library = Path(library.strip()).expanduser()
-    elif library is not None:
-        config.problems.append("Config: 'library' must be the path of a folder.")
-    browser = data.get("browser")
-    if isinstance(browser, str) and browser.strip():
-        config.browser = browser.strip()
-    elif browser is not None:
-        config.problems.append("Config: 'browser' must be a command such as \"firefox %u\".")
-    items = data.get("max_items_per_feed")
-    if isinstance(items, int) and not isinstance(items, bool) and items >= 1:
-        config.max_items_per_feed = items
-    elif items is not None:
-        config.problems.append("Config: 'max_items_per_feed' must be a whole number, 1 or more.")
-    group = data.get("group_stories")
-    if isinstance(group, bool):
-        config.group_stories = group
-    elif group is not None:
-        config.problems.append("Config: 'group_stories' must be true or false.")
-    folder = data.get("export_folder")
-    if isinstance(folder, str) and folder.strip():
-        config.export_folder = Path(folder.strip()).expanduser()
-    keymap = data.get("keymap", {})
-    if isinstance(keymap, dict):
-        config.keymap = dict(keymap)
-    else:
-        config.problems.append('Config: [keymap] must be a table of command-id = "keys".')
+    for key, (read, problem) in _KEYS.items():
+        if key not in data:
+            continue
+        value = read(data[key])
+        if value is None:
+            config.problems.append(f"Config: {problem}")
+        else:
+            setattr(config, key, value)
     return config
 
 

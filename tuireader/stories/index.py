@@ -424,8 +424,7 @@ class StoryIndex:
         return StoryRow(hex_id(shown), hex_id(story), others, len(sites - {grouped[shown][2] or ""}), copies)
 
     def _grouped_among(self, ids: Sequence[str]) -> tuple[Grouped, dict[int, set[str]]]:
-        grouped = tables.grouped_among(self.conn, [int(i, 16) for i in ids])
-        return grouped, _story_sites(grouped)
+        return tables.grouped_among(self.conn, [int(i, 16) for i in ids])
 
     def latest(self) -> float | None:
         """The time of the newest grouped article."""

@@ -39,7 +39,7 @@ CREATE TABLE IF NOT EXISTS story_docs (
     days TEXT NOT NULL,
     names TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS story_docs_story ON story_docs (story);
+CREATE INDEX IF NOT EXISTS story_docs_story ON story_docs (story, site);  -- a story's outlets, from the index alone
 CREATE INDEX IF NOT EXISTS story_docs_t ON story_docs (t);
 CREATE TABLE IF NOT EXISTS story_bands (
     key INTEGER NOT NULL, t INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, t, num)
@@ -168,21 +168,20 @@ def grouped(conn: sqlite3.Connection) -> dict[int, tuple[int, int | None, str | 
 
 def grouped_among(
     conn: sqlite3.Connection, nums: Sequence[int]
-) -> dict[int, tuple[int, int | None, str | None, int, float | None]]:
-    """As :func:`grouped`, for the stories of ``nums`` only (cheaper for a short list)."""
-    stories: set[int] = set()
-    for part in chunks(nums):
-        query = f"SELECT DISTINCT story FROM story_docs WHERE num IN ({marks(len(part))})"
-        stories.update(story for (story,) in conn.execute(query, tuple(part)))
+) -> tuple[dict[int, tuple[int, int | None, str | None, int, float | None]], dict[int, set[str]]]:
+    """As :func:`grouped` for ``nums`` only, and the outlets of their stories (cheap however large a story)."""
     found: dict[int, tuple[int, int | None, str | None, int, float | None]] = {}
-    for part in chunks(sorted(stories)):
-        query = f"SELECT num, story, copy_of, site, size, t FROM story_docs WHERE story IN ({marks(len(part))})"
-        found.update(
-            (num, (story, copy_of, site, size, t))
-            for num, story, copy_of, site, size, t in conn.execute(query, tuple(part))
-        )
-    sizes = Counter(row[0] for row in found.values())
-    return {num: row for num, row in found.items() if sizes[row[0]] > 1}
+    for part in chunks(nums):
+        query = f"SELECT num, story, copy_of, site, size, t FROM story_docs WHERE num IN ({marks(len(part))})"
+        found.update((num, (story, c, site, size, t)) for num, story, c, site, size, t in conn.execute(query, part))
+    sites: dict[int, set[str]] = {}
+    sizes: Counter[int] = Counter()
+    for part in chunks(sorted({row[0] for row in found.values()})):
+        query = f"SELECT story, site, count(*) FROM story_docs WHERE story IN ({marks(len(part))}) GROUP BY story, site"
+        for story, site, count in conn.execute(query, tuple(part)):
+            sites.setdefault(story, set()).add(site or "")
+            sizes[story] += count
+    return {num: row for num, row in found.items() if sizes[row[0]] > 1}, sites
 
 
 def latest(conn: sqlite3.Connection) -> float | None:

@@ -13,7 +13,7 @@ cleaning in worker processes and once in threads.  Each run prints wall
 time, pages per second, how the work split between waiting on the network
 and cleaning (sums over overlapping work), how busy the workers were and the
 CPU time of the refreshing process itself.  A serial baseline (fetch one
-page, clean it, next) over the first ``--serial`` pages runs in the same
+page, clean it, find its entities, next) over the first ``--serial`` pages runs in the same
 process for comparison.
 
     python benchmarks/refresh.py [--sink library|memory] [--feeds 20] [--items 50] [--serial 150]
@@ -191,8 +191,9 @@ def timed(work):
 
 
 async def serial_baseline(base: str, feeds: int, items: int, limit: int):
-    """Fetch a page, clean it, then the next: no overlap at all."""
+    """Fetch a page, clean it and find its entities (the workers' share of a refresh), then the next."""
     from tuireader.clean import clean_source
+    from tuireader.entities import extract
     from tuireader.fetch import Fetcher
 
     urls = [f"{base}/site{n // items}/bai-{n}.html" for n in range(min(limit, feeds * items))]
@@ -203,9 +204,9 @@ async def serial_baseline(base: str, feeds: int, items: int, limit: int):
             t0 = time.perf_counter()
             result = await fetcher.get(url)
             t1 = time.perf_counter()
-            if url == urls[0]:
-                clean_source(result.content, url=result.url)  # warm up imports outside the timing
-            clean_source(result.content, url=result.url, content_type=result.content_type)
+            if url == urls[0]:  # warm up imports and gazetteers outside the timing
+                extract(clean_source(result.content, url=result.url).text)
+            extract(clean_source(result.content, url=result.url, content_type=result.content_type).text)
             t2 = time.perf_counter()
             fetch_seconds += t1 - t0
             clean_seconds += t2 - t1
@@ -264,7 +265,7 @@ def run_memory(args: argparse.Namespace, base: str) -> dict[str, float]:
 
 def run_serial(args: argparse.Namespace, base: str, rates: dict[str, float]) -> None:
     wall, count, fetch_s, clean_s = asyncio.run(serial_baseline(base, args.feeds, args.items, args.serial))
-    rates["serial"] = report("serial fetch+clean", wall, count, fetch_s, clean_s)
+    rates["serial"] = report("serial fetch+clean+entities", wall, count, fetch_s, clean_s)
     for kind in ("process", "thread"):
         if kind in rates and rates["serial"]:
             print(f"speed-up of the {kind} refresh over serial: {rates[kind] / rates['serial']:.2f}x")

@@ -11,15 +11,19 @@ used instead.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from tuireader.text import clean_input
 
 from .article import CleanedArticle
-from .blocks import Block, blocks_to_text, element_blocks
+from .blocks import Block, blocks_to_text, element_blocks, word_count
 from .dump import is_byline
 from .encoding import decode_bytes
-from .metadata import PageMeta, extract_meta, guess_lang
+from .labels import is_furniture_label, is_section_label
+from .metadata import PageMeta, ascii_key, extract_meta, host_of, pick_lang
+from .rules import enabled
 
 __all__ = ["MAX_HTML_CHARS", "MAX_HTML_ELEMENTS", "clean_html"]
 
@@ -110,18 +114,6 @@ _BOX_HINT = re.compile(
 )
 _SPLIT_WORDS = re.compile(r"[\s_\-]+")
 
-# Headings that open a box of other articles or page furniture.
-_SECTION_LABELS = re.compile(
-    r"^(?:tin|bài|bài viết|video|tin tức)?\s*(?:liên quan|cùng chủ đề|cùng chuyên mục|cùng tác giả|"
-    r"đọc (?:thêm|nhiều)|xem thêm|mới nhất|tin mới|đừng bỏ lỡ|nổi bật|có thể bạn quan tâm|"
-    r"bình luận|ý kiến bạn đọc|tiêu điểm)(?:\s*\(\d+\))?\s*:?$"
-    r"|^(?:related(?: (?:articles|stories|posts|news|content|coverage|reading))?|read (?:more|next|also)|"
-    r"more (?:from|on|stories|news)\b.*|recommended(?: for you)?|you (?:may|might) (?:also )?like.*|"
-    r"popular(?: now| stories)?|most (?:read|popular|viewed)|trending(?: now)?|comments?(?: \(\d+\))?|"
-    r"leave a (?:comment|reply)|share this(?: article| story)?:?|sign up.*newsletter.*|"
-    r"also (?:read|see)|see also|latest news|top stories)\s*:?$",
-    re.IGNORECASE,
-)
 _SHARE_ONLY = re.compile(
     r"^(?:share|chia sẻ)(?: this| bài viết)?(?: (?:article|story|post))? (?:on|via|with|qua|lên) \w+\W*$|"
     r"^(?:(?:share|tweet|email|e-mail|print|facebook|twitter|linkedin|pinterest|whatsapp|reddit|"
@@ -130,8 +122,23 @@ _SHARE_ONLY = re.compile(
 )
 
 
+def _spells_own_heading(el: Any, ident: str) -> bool:
+    """An id made from the box's own heading ("sharing-with-multiple-developers")."""
+    key = "".join(_SPLIT_WORDS.split(ident.lower()))
+    if len(key) < 8 or not enabled("heading-slugs"):
+        return False
+    heading = next(el.iter("h1", "h2", "h3", "h4", "h5", "h6"), None)
+    if heading is None:
+        return False
+    spelt = "".join(_WORDS.findall(heading.text_content().casefold())).replace("_", "")
+    return bool(spelt) and (spelt == key or spelt.startswith(key) or key.startswith(spelt))
+
+
 def _class_words(el: Any) -> set[str]:
-    value = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    ident = el.get("id") or ""
+    if ident and _spells_own_heading(el, ident):
+        ident = ""
+    value = f"{el.get('class') or ''} {ident}".lower()
     if not value.strip() or not _BOX_HINT.search(value):
         return set()
     words = set(_SPLIT_WORDS.split(value))
@@ -149,11 +156,17 @@ def _prose_chars(el: Any) -> int:
     return total
 
 
+def _own_chars(el: Any) -> int:
+    """Characters of ``el`` outside links: the text a page writes itself."""
+    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    return len(el.text_content()) - linked
+
+
 def _holds_article(el: Any) -> bool:
     return any(True for _ in el.iter("article", "main", "h1")) or bool(el.xpath(".//*[@itemprop='articleBody']"))
 
 
-def _is_boilerplate_box(el: Any, page_chars: int, page_prose: int) -> bool:
+def _is_boilerplate_box(el: Any, page_chars: int, page_prose: int, page_own: int) -> bool:
     words = _class_words(el)
     if not words or words & _EMBED_WORDS:
         return False
@@ -168,6 +181,9 @@ def _is_boilerplate_box(el: Any, page_chars: int, page_prose: int) -> bool:
     # Wrappers whose class happens to mention, say, "comments" or "non-ad"
     # but which hold the article itself are kept.
     if page_prose and _prose_chars(el) >= 0.3 * page_prose:
+        return False
+    # Whatever its name, a box holding most of the page's own text is the content.
+    if enabled("box-evidence") and page_own and _own_chars(el) >= 0.5 * page_own:
         return False
     return not _holds_article(el)
 
@@ -205,18 +221,21 @@ def _preclean(doc: Any) -> None:
             doomed.append(el)
     for el in doomed:
         _drop_keep_tail(el)
-    _unwrap_embedded_posts(doc)
+    if enabled("embedded-posts"):
+        _unwrap_embedded_posts(doc)
     body = doc.find(".//body")
     page_chars = len((body if body is not None else doc).text_content())
     page_prose = _prose_chars(doc)
+    page_own = _own_chars(body if body is not None else doc)
+    classes, tags = enabled("furniture-classes"), enabled("furniture-tags")
     boxes = [
         el
         for el in doc.iter()
         if isinstance(el.tag, str)
         and el.tag not in ("html", "body", "article", "main")
         and (
-            _is_boilerplate_box(el, page_chars, page_prose)
-            or (el.tag in _FURNITURE_TAGS and len(el.text_content()) < 0.15 * page_chars)
+            (classes and _is_boilerplate_box(el, page_chars, page_prose, page_own))
+            or (tags and el.tag in _FURNITURE_TAGS and len(el.text_content()) < 0.15 * page_chars)
         )
     ]
     for el in boxes:
@@ -300,7 +319,7 @@ def _same_text(a: str, b: str) -> bool:
 
 
 def _words(text: str) -> int:
-    return len(text.split())
+    return word_count(text)
 
 
 _CAPTION = re.compile(
@@ -334,7 +353,6 @@ _CREDIT_ONLY = re.compile(
     r"\b(?:getty images|shutterstock|ap photo|afp photo|reuters/|epa-efe|ttxvn|istock)\b|\((?:\w+ )?photo/[^)]*\)\s*$",
     re.IGNORECASE,
 )
-_ONE_WORD_FURNITURE = {"advert", "advertisement", "ad", "close", "subscribe", "sponsored", "quảng cáo", "loading"}
 _COPYRIGHT = re.compile(
     r"^(?:©|\(c\)|copyright\b)|all rights reserved|bản quyền thuộc|this (?:document|material|article) "
     r"(?:is subject to copyright|may not be (?:published|reproduced))",
@@ -354,20 +372,20 @@ def _is_furniture_line(block: Block, index: int, titles: list[str], author: str 
     """Lines that are page furniture wherever they stand."""
     text = block.text.strip()
     words = _words(text)
-    if block.kind == "caption":
+    if block.kind == "caption" and not enabled("prose-captions"):
         return True
     if any(_same_text(text, title) for title in titles):
         return True
     if words <= 40 and _CAPTION.search(text):
         return True
     if words <= 60 and (
-        _COPYRIGHT.search(text)
+        (_COPYRIGHT.search(text) and words <= 20)
         or (_LABEL_LINE.match(text) and (block.link_density > 0.3 or words <= 4 or ":" in text[:20] or "|" in text))
     ):
         return True
     if _SHARE_ONLY.match(text):
         return True
-    if words <= 2 and text.lower().strip(".:!") in _ONE_WORD_FURNITURE:
+    if words <= 8 and is_furniture_label(text):
         return True
     if words <= 50 and _TAIL_LINE.search(text):
         return True
@@ -383,29 +401,81 @@ def _is_furniture_line(block: Block, index: int, titles: list[str], author: str 
     return False
 
 
+def _in_box(block: Block) -> bool:
+    """Whether a block under a "Related"/"Comments" label still belongs to that box.
+
+    Its items are links or short lines; a heading or list item of the page's
+    own text (footnotes, the next section) ends the box.
+    """
+    if block.link_density > 0.5:
+        return True
+    if not enabled("box-end"):
+        return _words(block.text) < 12 or block.kind in ("li", "heading")
+    return block.kind == "p" and _words(block.text) < 12
+
+
+# A photo credit closing a caption: "Ảnh: AFP/TTXVN", "(Photo: Reuters)".
+_CAPTION_CREDIT = re.compile(
+    r"\s*(?:\b|(?<=[a-z]))(?:ảnh|nguồn|photo|image|picture|credit|foto|bild|source)\s*:[^()\[\]]{1,60}$"
+    r"|\s*[(\[][^()\[\]]{0,30}\b(?:ảnh|nguồn|photo|foto|bild|image|credit)\b[^()\[\]]{0,60}[)\]]\s*$",
+    re.IGNORECASE,
+)
+
+
+# Captions hold at least this share of the text of a photo story.
+_PHOTO_STORY_SHARE = 0.3
+
+
+def _prose_caption(text: str) -> str | None:
+    """A caption without its credit when it is prose, None for a credit or a label."""
+    if not enabled("prose-captions"):
+        return None
+    text = _CAPTION_CREDIT.sub("", text).strip()
+    if _words(text) < 5 or _CREDIT_ONLY.search(text) or _COPYRIGHT.search(text):
+        return None
+    return text
+
+
 def _filter_blocks(blocks: list[Block], titles: list[str], author: str | None = None) -> list[Block]:
     """Drop furniture blocks; ``titles`` are the spellings of the headline the page uses."""
     kept: list[Block] = []
     dropping_box = False
     recent: list[str] = []
+    seen: set[str] = set()
+    sections, lines, dedupe = enabled("section-boxes"), enabled("furniture-lines"), enabled("dedupe")
     for index, block in enumerate(blocks):
         text = block.text
-        if _words(text) <= 8 and _SECTION_LABELS.match(text.strip()):
+        if sections and _words(text) <= 8 and is_section_label(text):
             dropping_box = True
             continue
         if dropping_box:
-            # Inside a "related"/"comments" box: its items are links or short lines.
-            if block.link_density > 0.5 or _words(text) < 12 or block.kind in ("li", "heading"):
+            if _in_box(block):
                 continue
             dropping_box = False
-        if _is_furniture_line(block, index, titles, author):
+        if block.kind == "caption" and enabled("prose-captions"):
+            caption = _prose_caption(block.text)
+            if caption is None or any(_same_text(caption, title) for title in titles):
+                continue
+            block = replace(block, text=caption)
+        elif lines and _is_furniture_line(block, index, titles, author):
             continue
-        key = " ".join(text.split()).lower()
-        if key in recent:
-            continue  # a caption or teaser repeated next to itself
+        key = " ".join(block.text.split()).lower()
+        if block.kind == "caption" and key in seen:
+            continue  # the same photo shown twice (a gallery, a lightbox)
+        if dedupe and key in recent and block.link_density > 0.5:
+            continue  # a teaser repeated next to itself
         recent = [*recent[-1:], key]
+        seen.add(key)
         kept.append(block)
-    return kept
+    return _captions_of_photo_story(kept)
+
+
+def _captions_of_photo_story(blocks: list[Block]) -> list[Block]:
+    """Keep captions where they carry the story (a photo story, a listicle); drop them elsewhere."""
+    captions = sum(len(b.text) for b in blocks if b.kind == "caption")
+    if not captions or captions >= _PHOTO_STORY_SHARE * sum(len(b.text) for b in blocks):
+        return blocks
+    return [b for b in blocks if b.kind != "caption"]
 
 
 def _container_candidates(doc: Any) -> list[Any]:
@@ -539,45 +609,137 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
 
     blocks = _readability_blocks(doc, url)
     chosen = _filter_blocks(blocks, titles, meta.author)
-    chosen_length = _text_length(chosen)
-    for candidate in container_blocks:
-        if _text_length(candidate) <= 1.6 * chosen_length + 200:
-            continue  # cannot win even before filtering
-        filtered = _filter_blocks(candidate, titles, meta.author)
-        length = _text_length(filtered)
-        # Readability sometimes settles on one part of a split article.
-        if length > 1.6 * chosen_length + 200:
-            chosen, chosen_length = filtered, length
-
-    headings = {_normal_title(" ".join(el.text_content().split())) for el in doc.iter("h1")}
-    if (
-        len(chosen) > 1
-        and chosen[0].kind == "heading"
-        and _normal_title(chosen[0].text) in headings
-        and title is not None
-        and _normal_title(chosen[0].text) not in _normal_title(title)
-    ):
-        # The article opens with its own <h1> and the page title says something
-        # else (a section or site name): the <h1> is the headline.
-        title, chosen = chosen[0].text, chosen[1:]
-
-    author = meta.author
-    if len(chosen) > 1 and is_byline(chosen[-1].text):
+    if enabled("container-fallback"):
+        chosen = _prefer_container(chosen, container_blocks, titles, meta.author)
+    title, chosen = _headline_from_h1(doc, title, chosen)
+    author = _known_author(meta)
+    if enabled("byline-tail") and len(chosen) > 1 and is_byline(chosen[-1].text):
         # "Minh Anh" or "KHÁNH HƯNG" under the last paragraph: the author.
         author = author or chosen[-1].text
         chosen = chosen[:-1]
-    if not any(_words(b.text) >= 6 and b.link_density < 0.5 for b in chosen):
+    if not any(b.link_density < 0.5 for b in chosen):
         chosen = []  # menus and link lists only: there is no article here
+    outlet, chosen = _outlet_leadin(chosen, ascii_key((host_of(meta.url) or "").split(".")[0]))
     text = clean_input(blocks_to_text(chosen)).strip()
     article.title = title
     article.author = author
-    article.site = meta.site
+    article.site = meta.site or outlet
     article.url = meta.url
     article.published = meta.published
     article.text = text
     first_paragraph = next((b.text for b in chosen if b.kind == "p" and _words(b.text) >= 8), None)
     article.lead = meta.description or first_paragraph
-    article.lang = meta.lang or guess_lang(text)
+    article.lang = pick_lang(meta.lang, text)
+    article.low_confidence = _low_confidence(doc, meta, chosen, text)
     if not text:
         article.warnings.append("no article found: no paragraph of readable text on the page")
     return article
+
+
+def _is_feed(blocks: list[Block]) -> bool:
+    """Linked headlines outnumber paragraphs: the shape of a list of other articles."""
+    teasers = sum(1 for b in blocks if b.kind in ("heading", "li") and b.link_density > 0.5 and _words(b.text) >= 4)
+    paragraphs = sum(1 for b in blocks if b.kind == "p" and b.link_density < 0.3 and _words(b.text) >= 12)
+    return teasers > max(5, paragraphs)
+
+
+def _prefer_container(
+    chosen: list[Block], containers: list[list[Block]], titles: list[str], author: str | None
+) -> list[Block]:
+    """The page's own article container, when readability settled on a part of it."""
+    chosen_length = _text_length(chosen)
+    for candidate in containers:
+        if _text_length(candidate) <= 1.6 * chosen_length + 200:
+            continue  # cannot win even before filtering
+        filtered = _filter_blocks(candidate, titles, author)
+        length = _text_length(filtered)
+        if enabled("container-feed") and _is_feed(filtered):
+            continue  # more text, but a feed of other articles
+        if length > 1.6 * chosen_length + 200:
+            chosen, chosen_length = filtered, length
+    return chosen
+
+
+def _headline_from_h1(doc: Any, title: str | None, chosen: list[Block]) -> tuple[str | None, list[Block]]:
+    """The article's own <h1> when the page title says something else (a site or section name)."""
+    if not enabled("h1-title") or len(chosen) < 2 or chosen[0].kind != "heading" or title is None:
+        return title, chosen
+    first = _normal_title(chosen[0].text)
+    headings = {_normal_title(" ".join(el.text_content().split())) for el in doc.iter("h1")}
+    if first in headings and first not in _normal_title(title):
+        return chosen[0].text, chosen[1:]
+    return title, chosen
+
+
+def _known_author(meta: PageMeta) -> str | None:
+    """The author, unless it is only the publisher's name ("Dân Trí" on dantri.com.vn)."""
+    if not meta.author or not enabled("publisher-author"):
+        return meta.author
+    key = ascii_key(meta.author)
+    host = ascii_key((host_of(meta.url) or "").split(".")[0])
+    if key and (key == ascii_key(meta.site or "") or key == host):
+        return meta.byline
+    return meta.author
+
+
+# "(Dân trí) -", "TTO -", "VTV.vn -" before the first sentence.
+_OUTLET_LEADIN = re.compile(
+    r"^\s*(?:\((?P<paren>[^()]{2,30})\)|(?P<domain>[A-Za-zĐđ][\w-]*\.(?:vn|com|net|org)(?:\.vn)?)|(?P<caps>[A-ZĐ]{2,6}))"
+    r"\s*[-–—]\s*(?=\S)"
+)
+
+
+def _caps_names_host(token: str, host: str) -> bool:
+    """ "TTO" for tuoitre, "NLĐO" for nld: the letters (less an "O" for online) in order in the host."""
+    letters = ascii_key(token)
+    if letters.endswith("o") and len(letters) > 2:
+        letters = letters[:-1]
+    if not host or not letters or host[0] != letters[0]:
+        return False
+    position = 0
+    for ch in letters:
+        position = host.find(ch, position) + 1
+        if not position:
+            return False
+    return True
+
+
+def _outlet_leadin(chosen: list[Block], host: str) -> tuple[str | None, list[Block]]:
+    """Take an outlet's lead-in off the first paragraph; return the outlet's name too."""
+    index = next((i for i, b in enumerate(chosen[:3]) if b.kind == "p"), None)
+    if index is None or not enabled("outlet-leadin"):
+        return None, chosen
+    found = _OUTLET_LEADIN.match(chosen[index].text)
+    if not found or _words(chosen[index].text) < 8:
+        return None, chosen
+    name = found.group("paren") or found.group("domain") or found.group("caps")
+    if found.group("paren") and _words(name) > 4:
+        return None, chosen
+    if found.group("caps") and not _caps_names_host(name, host):
+        return None, chosen
+    rest = replace(chosen[index], text=chosen[index].text[found.end() :])
+    return name, [*chosen[:index], rest, *chosen[index + 1 :]]
+
+
+def _headline_links(doc: Any) -> int:
+    """Links whose text reads like a headline (four words or more)."""
+    return sum(1 for a in doc.iter("a") if _words(a.text_content()) >= 4)
+
+
+def _low_confidence(doc: Any, meta: PageMeta, chosen: list[Block], text: str) -> str | None:
+    """Why the result may not be an article, from the page's own shape; None when it is one."""
+    if not text:
+        return "no article text"
+    words = _words(text)
+    path = urlsplit(meta.url or "").path.strip("/")
+    if meta.url and not path:
+        return "home page"
+    listing = meta.page_type is not None and meta.page_type.lower() in ("website", "blog", "profile")
+    headlines = _headline_links(doc)
+    if listing and words < 400 and headlines >= 15:
+        return "section page: headlines of other articles, little text of its own"
+    if words < 150 and headlines >= max(15, words // 5):
+        return "mostly headlines of other articles: likely a home or section page"
+    if words < 20:
+        return "very little text"
+    return None

@@ -486,6 +486,59 @@ def _container_candidates(doc: Any) -> list[Any]:
     return found
 
 
+_LEAF_HOLDERS = frozenset({"p", "pre", "blockquote", "td", "dd", "li"})
+
+
+def _held_text(el: Any) -> int:
+    """Characters of text ``el`` itself holds outside links (a paragraph, or a <div> of <br> lines)."""
+    if el.tag in _LEAF_HOLDERS:
+        return _own_chars(el)
+    direct = (el.text or "") + "".join(child.tail or "" for child in el)
+    return len(direct.strip())
+
+
+def _densest_box(doc: Any) -> Any | None:
+    """The element whose children hold the most paragraph text: our own guess at the article."""
+    scores: dict[Any, float] = {}
+    for el in doc.iter("p", "pre", "blockquote", "td", "dd", "li", "div"):
+        length = _held_text(el)
+        if length < 30:
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0.0) + length
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0.0) + length / 2
+    if not scores:
+        return None
+    return max(scores, key=lambda el: scores[el])
+
+
+def _densest_candidate(doc: Any, chosen: list[Block]) -> list[list[Block]]:
+    """Our own pick, when readability found little, and only where it extends readability's."""
+    if _text_length(chosen) >= 500:
+        return []
+    densest = _densest_box(doc)
+    if densest is None:
+        return []
+    blocks = element_blocks(densest)
+    held = {b.text for b in blocks}
+    if chosen and not any(b.text in held for b in chosen) and _in_furniture(densest):
+        return []  # somewhere else on the page: a sidebar or the comments
+    return [blocks]
+
+
+def _in_furniture(el: Any) -> bool:
+    """Whether ``el`` or a box around it is named as page furniture."""
+    for box in (el, *el.iterancestors()):
+        words = _class_words(box)
+        if words & (_STRONG_WORDS | _WEAK_WORDS) or box.tag in _FURNITURE_TAGS:
+            return True
+    return False
+
+
 def _text_length(blocks: list[Block]) -> int:
     return sum(len(b.text) for b in blocks if b.kind != "li" or b.link_density < 0.5)
 
@@ -609,6 +662,8 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
 
     blocks = _readability_blocks(doc, url)
     chosen = _filter_blocks(blocks, titles, meta.author)
+    if enabled("densest-box"):
+        container_blocks += _densest_candidate(doc, chosen)
     if enabled("container-fallback"):
         chosen = _prefer_container(chosen, container_blocks, titles, meta.author)
     title, chosen = _headline_from_h1(doc, title, chosen)

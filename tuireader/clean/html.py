@@ -691,13 +691,6 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
     return article
 
 
-def _is_feed(blocks: list[Block]) -> bool:
-    """Linked headlines outnumber paragraphs: the shape of a list of other articles."""
-    teasers = sum(1 for b in blocks if b.kind in ("heading", "li") and b.link_density > 0.5 and _words(b.text) >= 4)
-    paragraphs = sum(1 for b in blocks if b.kind == "p" and b.link_density < 0.3 and _words(b.text) >= 12)
-    return teasers > max(5, paragraphs)
-
-
 def _prefer_container(
     chosen: list[Block], containers: list[list[Block]], titles: list[str], author: str | None
 ) -> list[Block]:
@@ -708,8 +701,6 @@ def _prefer_container(
             continue  # cannot win even before filtering
         filtered = _filter_blocks(candidate, titles, author)
         length = _text_length(filtered)
-        if enabled("container-feed") and _is_feed(filtered):
-            continue  # more text, but a feed of other articles
         if length > 1.6 * chosen_length + 200:
             chosen, chosen_length = filtered, length
     return chosen

@@ -26,7 +26,6 @@ RULES: dict[str, str] = {
     "container-fallback": "prefer the page's own article container when readability picked too little",
     "h1-title": "take the article's <h1> as title when the page title names the site",
     "densest-box": "our own pick, the element holding the most paragraph text, competes as a container",
-    "container-feed": "the container fallback passes over a box of linked headlines",
     "outlet-leadin": "move an outlet lead-in ('(Dân trí) -', 'TTO -') out of the text",
     "publisher-author": "an author that is only the publisher's name gives way to the visible byline",
     "byline-tail": "take a name under the last paragraph as the author",

@@ -385,7 +385,7 @@ def _is_furniture_line(block: Block, index: int, titles: list[str], author: str 
         return True
     if _SHARE_ONLY.match(text):
         return True
-    if words <= 8 and is_furniture_label(text):
+    if words <= 40 and is_furniture_label(text):
         return True
     if words <= 50 and _TAIL_LINE.search(text):
         return True
@@ -518,7 +518,7 @@ def _densest_box(doc: Any) -> Any | None:
 
 def _densest_candidate(doc: Any, chosen: list[Block]) -> list[list[Block]]:
     """Our own pick, when readability found little, and only where it extends readability's."""
-    if _text_length(chosen) >= 500:
+    if _text_length(chosen) >= 1500:
         return []
     densest = _densest_box(doc)
     if densest is None:

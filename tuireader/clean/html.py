@@ -322,10 +322,11 @@ def _words(text: str) -> int:
     return word_count(text)
 
 
+_CREDIT_WORDS = r"(?:image|photo|picture|pictured|credit|ảnh|nguồn ảnh|bild|foto|fotos|crédito|credito|abbildung|zdjęcie)"
 _CAPTION = re.compile(
-    r"\((?:image|photo|picture|pictured|credit|ảnh|nguồn)\s*:[^)]*\)\s*$"
-    r"|^(?:photo|image|picture|credit|ảnh|nguồn ảnh)\s*(?:credit)?\s*:"
-    r"|(?:^|\s)(?:credit|photo|ảnh)\s*:\s*[\w .,/&-]{2,60}$",
+    rf"\((?:{_CREDIT_WORDS}|nguồn)\s*:[^)]*\)\s*$"
+    rf"|^{_CREDIT_WORDS}\s*(?:credit)?\s*:"
+    rf"|(?:^|\s|(?<=[a-z])){_CREDIT_WORDS}\s*:\s*[\w .,/&|-]{{2,60}}$",
     re.IGNORECASE,
 )
 _LABEL_LINE = re.compile(

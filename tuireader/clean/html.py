@@ -11,7 +11,8 @@ used instead.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -166,7 +167,41 @@ def _holds_article(el: Any) -> bool:
     return any(True for _ in el.iter("article", "main", "h1")) or bool(el.xpath(".//*[@itemprop='articleBody']"))
 
 
-def _is_boilerplate_box(el: Any, page_chars: int, page_prose: int, page_own: int) -> bool:
+@dataclass
+class _Page:
+    """Totals of the whole page that furniture boxes are weighed against."""
+
+    chars: int
+    prose: int
+    own: int
+    classes: Counter[str]
+
+
+def _box_prose(el: Any) -> int:
+    """Text of ``el`` held in long paragraphs, <br>-separated lines included."""
+    total = 0
+    for holder in el.iter("p", "pre", "blockquote", "td", "dd", "li", "div"):
+        length = _held_text(holder)
+        if length >= 80:
+            total += length
+    return total
+
+
+def _is_content_box(el: Any, page: _Page) -> bool:
+    """A furniture-named box that the page's evidence says holds the content.
+
+    Either most of the page's own text, or prose in a box whose class is used
+    once (comments and teasers repeat their class, an article does not).
+    """
+    own = _own_chars(el)
+    if page.own and own >= 0.5 * page.own:
+        return True
+    if page.classes[el.get("class") or ""] != 1 or own < 200:
+        return False
+    return _box_prose(el) >= 0.6 * own
+
+
+def _is_boilerplate_box(el: Any, page: _Page) -> bool:
     words = _class_words(el)
     if not words or words & _EMBED_WORDS:
         return False
@@ -176,14 +211,13 @@ def _is_boilerplate_box(el: Any, page_chars: int, page_prose: int, page_own: int
         share = 0.15
     else:
         return False
-    if len(el.text_content()) >= share * page_chars:
+    if len(el.text_content()) >= share * page.chars:
         return False
     # Wrappers whose class happens to mention, say, "comments" or "non-ad"
     # but which hold the article itself are kept.
-    if page_prose and _prose_chars(el) >= 0.3 * page_prose:
+    if page.prose and _prose_chars(el) >= 0.3 * page.prose:
         return False
-    # Whatever its name, a box holding most of the page's own text is the content.
-    if enabled("box-evidence") and page_own and _own_chars(el) >= 0.5 * page_own:
+    if enabled("box-evidence") and _is_content_box(el, page):
         return False
     return not _holds_article(el)
 
@@ -224,9 +258,9 @@ def _preclean(doc: Any) -> None:
     if enabled("embedded-posts"):
         _unwrap_embedded_posts(doc)
     body = doc.find(".//body")
-    page_chars = len((body if body is not None else doc).text_content())
-    page_prose = _prose_chars(doc)
-    page_own = _own_chars(body if body is not None else doc)
+    root = body if body is not None else doc
+    class_counts = Counter(el.get("class") or "" for el in doc.iter())
+    page = _Page(len(root.text_content()), _prose_chars(doc), _own_chars(root), class_counts)
     classes, tags = enabled("furniture-classes"), enabled("furniture-tags")
     boxes = [
         el
@@ -234,8 +268,8 @@ def _preclean(doc: Any) -> None:
         if isinstance(el.tag, str)
         and el.tag not in ("html", "body", "article", "main")
         and (
-            (classes and _is_boilerplate_box(el, page_chars, page_prose, page_own))
-            or (tags and el.tag in _FURNITURE_TAGS and len(el.text_content()) < 0.15 * page_chars)
+            (classes and _is_boilerplate_box(el, page))
+            or (tags and el.tag in _FURNITURE_TAGS and len(el.text_content()) < 0.15 * page.chars)
         )
     ]
     for el in boxes:
@@ -322,7 +356,9 @@ def _words(text: str) -> int:
     return word_count(text)
 
 
-_CREDIT_WORDS = r"(?:image|photo|picture|pictured|credit|ảnh|nguồn ảnh|bild|foto|fotos|crédito|credito|abbildung|zdjęcie)"
+_CREDIT_WORDS = (
+    r"(?:image|photo|picture|pictured|credit|ảnh|nguồn ảnh|bild|foto|fotos|crédito|credito|abbildung|zdjęcie)"
+)
 _CAPTION = re.compile(
     rf"\((?:{_CREDIT_WORDS}|nguồn)\s*:[^)]*\)\s*$"
     rf"|^{_CREDIT_WORDS}\s*(?:credit)?\s*:"

@@ -279,3 +279,27 @@ def test_rules_can_be_switched_off_one_at_a_time() -> None:
     with pytest.raises(ValueError):
         with ablated("no-such-rule"):
             pass
+
+
+def test_an_h1_holding_the_site_name_is_not_the_title() -> None:
+    head = "<meta property='og:site_name' content='City Blog'>"
+    body = f"<header><h1>City Blog</h1></header><div class='post'><h2>Drainage plan approved</h2>{paragraphs(EN)}</div>"
+    assert (
+        clean_html(page(body, title="Drainage plan approved – City Blog", head=head)).title == "Drainage plan approved"
+    )
+
+
+def test_an_h1_holding_the_section_name_is_not_the_title() -> None:
+    body = f"<h1>Politics</h1><article><h2>Drainage plan approved</h2>{paragraphs(EN)}</article>"
+    assert clean_html(page(body, title="Drainage plan approved - Politics | Daily")).title != "Politics"
+
+
+def test_the_sapo_above_the_body_is_put_back() -> None:
+    sapo = "Thành phố chi hơn 500 tỷ đồng cải tạo hệ thống thoát nước tại các quận trung tâm trước mùa mưa."
+    head = f"<meta name='description' content='{sapo}'>"
+    body = (
+        f"<header><p class='sapo'>{sapo}</p></header>"
+        f"<section><div><div id='main-detail'>{paragraphs(VI * 2)}</div></div></section>"
+    )
+    article = clean_html(page(body, head=head, lang="vi"))
+    assert article.text.startswith(sapo)

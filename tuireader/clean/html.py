@@ -302,10 +302,15 @@ def _pick_title(meta: PageMeta, doc: Any) -> str | None:
         if 3 <= len(text) <= 300:
             headings.append(clean_input(text))
     candidates = meta.title_candidates
-    # An <h1> that the page's declared title contains is the cleanest title.
+    # An <h1> that the page's declared title contains is the cleanest title,
+    # unless it is only the site's or a section's name beside the headline.
+    stripped = [_normal_title(_strip_site_name(c, meta)) for c in candidates]
+    site = _normal_title(meta.site or "")
     for heading in headings:
         key = _normal_title(heading)
-        if key and any(key in _normal_title(c) for c in candidates):
+        if not key or (key == site and enabled("h1-site-name")):
+            continue
+        if any(key in c and (len(key) >= 0.5 * len(c) or not enabled("h1-site-name")) for c in stripped):
             return heading
     if candidates:
         return _strip_site_name(candidates[0], meta) or None
@@ -499,8 +504,8 @@ def _filter_blocks(blocks: list[Block], titles: list[str], author: str | None = 
         key = " ".join(block.text.split()).lower()
         if block.kind == "caption" and key in seen:
             continue  # the same photo shown twice (a gallery, a lightbox)
-        if dedupe and key in recent and block.link_density > 0.5:
-            continue  # a teaser repeated next to itself
+        if dedupe and key in recent and (block.link_density > 0.5 or _words(key) > 15):
+            continue  # a teaser or a photo caption repeated next to itself; a short refrain stays
         recent = [*recent[-1:], key]
         seen.add(key)
         kept.append(block)
@@ -711,6 +716,8 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         chosen = chosen[:-1]
     if not any(b.link_density < 0.5 for b in chosen):
         chosen = []  # menus and link lists only: there is no article here
+    if enabled("sapo"):
+        chosen = _with_sapo(doc, meta, chosen)
     outlet, chosen = _outlet_leadin(chosen, ascii_key((host_of(meta.url) or "").split(".")[0]))
     text = clean_input(blocks_to_text(chosen)).strip()
     article.title = title
@@ -826,3 +833,22 @@ def _low_confidence(doc: Any, meta: PageMeta, chosen: list[Block], text: str) ->
     if words < 20:
         return "very little text"
     return None
+
+
+def _with_sapo(doc: Any, meta: PageMeta, chosen: list[Block]) -> list[Block]:
+    """Put back the lead ("sapo") the page prints above the body when readability left it out.
+
+    The lead is found by the page's own description: a visible paragraph
+    that says the same.
+    """
+    description = _normal_title(meta.description or "")
+    if len(description) < 60 or any(description[:60] in _normal_title(b.text) for b in chosen[:4]):
+        return chosen
+    for el in doc.iter("p", "h2", "div", "span", "strong"):
+        text = " ".join(el.text_content().split())
+        if len(text) > 3 * len(description) or len(text) < 60:
+            continue
+        if _normal_title(text) == description:
+            start = 1 if chosen and chosen[0].kind == "heading" else 0
+            return [*chosen[:start], Block(text=clean_input(text)), *chosen[start:]]
+    return chosen

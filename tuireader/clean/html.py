@@ -410,6 +410,19 @@ _DATE_WORDS = re.compile(
 )
 
 
+_RIGHTS = re.compile(r"rights reserved|subject to copyright|may not be|bản quyền|alle rechte", re.IGNORECASE)
+
+
+def _is_copyright(text: str, words: int) -> bool:
+    """A copyright notice; a "©" credit in front of a caption or a sentence is not one."""
+    found = _COPYRIGHT.search(text)
+    if not found:
+        return False
+    if found.start() == 0 and not found.group(0).lower().startswith("copyright"):
+        return words <= 40 or bool(_RIGHTS.search(text))
+    return True
+
+
 def _is_furniture_line(block: Block, index: int, titles: list[str], author: str | None) -> bool:
     """Lines that are page furniture wherever they stand."""
     text = block.text.strip()
@@ -421,7 +434,7 @@ def _is_furniture_line(block: Block, index: int, titles: list[str], author: str 
     if words <= 40 and _CAPTION.search(text):
         return True
     if words <= 60 and (
-        (_COPYRIGHT.search(text) and words <= 20)
+        _is_copyright(text, words)
         or (_LABEL_LINE.match(text) and (block.link_density > 0.3 or words <= 4 or ":" in text[:20] or "|" in text))
     ):
         return True

@@ -848,11 +848,26 @@ def _low_confidence(doc: Any, meta: PageMeta, chosen: list[Block], text: str) ->
     return None
 
 
+# Class words of a lead paragraph ("sapo" on Vietnamese sites).
+_LEAD_WORDS = frozenset(
+    {"sapo", "lead", "description", "abstract", "intro", "teaser", "summary", "chapeau", "standfirst", "excerpt"}
+)
+
+
+def _named_lead(el: Any) -> bool:
+    for box in (el, el.getparent()):
+        if box is not None:
+            value = f"{box.get('class') or ''} {box.get('id') or ''}".lower()
+            if _LEAD_WORDS & set(_SPLIT_WORDS.split(value)):
+                return True
+    return False
+
+
 def _with_sapo(doc: Any, meta: PageMeta, chosen: list[Block]) -> list[Block]:
     """Put back the lead ("sapo") the page prints above the body when readability left it out.
 
     The lead is found by the page's own description: a visible paragraph
-    that says the same.
+    that says the same, and that the markup names as a lead.
     """
     description = _normal_title(meta.description or "")
     if len(description) < 60 or any(description[:60] in _normal_title(b.text) for b in chosen[:4]):
@@ -861,7 +876,7 @@ def _with_sapo(doc: Any, meta: PageMeta, chosen: list[Block]) -> list[Block]:
         text = " ".join(el.text_content().split())
         if len(text) > 3 * len(description) or len(text) < 60:
             continue
-        if _normal_title(text) == description:
+        if _normal_title(text) == description and _named_lead(el):
             start = 1 if chosen and chosen[0].kind == "heading" else 0
             return [*chosen[:start], Block(text=clean_input(text)), *chosen[start:]]
     return chosen

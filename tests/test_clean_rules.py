@@ -201,7 +201,8 @@ def test_our_own_pick_rescues_a_page_readability_misses() -> None:
 
 def test_outlet_lead_in_moves_out_of_the_text() -> None:
     first = "(Dân trí) - " + VI[0]
-    article = clean_html(page(f"<article><p>{first}</p>{paragraphs(VI[1:])}</article>", lang="vi"))
+    head = "<link rel='canonical' href='https://dantri.com.vn/xa-hoi/ke-hoach-123.htm'>"
+    article = clean_html(page(f"<article><p>{first}</p>{paragraphs(VI[1:])}</article>", head=head, lang="vi"))
     assert article.text.startswith(VI[0])
 
 
@@ -303,3 +304,10 @@ def test_the_sapo_above_the_body_is_put_back() -> None:
     )
     article = clean_html(page(body, head=head, lang="vi"))
     assert article.text.startswith(sapo)
+
+
+def test_a_dateline_in_brackets_stays() -> None:
+    head = "<link rel='canonical' href='https://verband.example.org/presse/123'>"
+    first = "(Leipzig) - " + EN[0]
+    article = clean_html(page(f"<article><p>{first}</p>{paragraphs(EN[1:])}</article>", head=head))
+    assert article.text.startswith("(Leipzig) - ")

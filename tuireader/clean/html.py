@@ -807,6 +807,12 @@ def _caps_names_host(token: str, host: str) -> bool:
     return True
 
 
+def _names_host(name: str, host: str) -> bool:
+    """ "Dân trí" for dantri, "NLĐO" for nld."""
+    key = ascii_key(name)
+    return bool(key and host) and (key in host or host in key or _caps_names_host(name, host))
+
+
 def _outlet_leadin(chosen: list[Block], host: str) -> tuple[str | None, list[Block]]:
     """Take an outlet's lead-in off the first paragraph; return the outlet's name too."""
     index = next((i for i, b in enumerate(chosen[:3]) if b.kind == "p"), None)
@@ -816,8 +822,8 @@ def _outlet_leadin(chosen: list[Block], host: str) -> tuple[str | None, list[Blo
     if not found or _words(chosen[index].text) < 8:
         return None, chosen
     name = found.group("paren") or found.group("domain") or found.group("caps")
-    if found.group("paren") and _words(name) > 4:
-        return None, chosen
+    if found.group("paren") and not _names_host(name, host):
+        return None, chosen  # a dateline: "(Leipzig) -"
     if found.group("caps") and not _caps_names_host(name, host):
         return None, chosen
     rest = replace(chosen[index], text=chosen[index].text[found.end() :])

@@ -311,3 +311,12 @@ def test_a_dateline_in_brackets_stays() -> None:
     first = "(Leipzig) - " + EN[0]
     article = clean_html(page(f"<article><p>{first}</p>{paragraphs(EN[1:])}</article>", head=head))
     assert article.text.startswith("(Leipzig) - ")
+
+
+def test_ruby_readings_are_left_out() -> None:
+    ja = (
+        "<p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp></ruby>をなくすための"
+        "法律ができて、親が子どもを教育するために、体罰をしてはいけないことになりました。</p>"
+    )
+    body = f"<article>{ja}<p>法律では虐待をした親に専門家が子どもの育て方を教えることも決まりました。</p></article>"
+    assert "子どもへの虐待をなくすための法律" in clean_html(page(body, lang="ja")).text

@@ -26,7 +26,7 @@ BLOCK_TAGS = frozenset(
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 SKIP_TAGS = frozenset(
     "script style template svg button select option input textarea iframe object "
-    "embed canvas audio video map head title meta link base noscript".split()
+    "embed canvas audio video map head title meta link base noscript rt rp".split()
 )
 _SPACE = re.compile(r"[ \t\r\f\v\n\u00a0\u2028\u2029\u3000]+")
 # Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer,

@@ -585,11 +585,14 @@ def _densest_candidate(doc: Any, chosen: list[Block]) -> list[list[Block]]:
     return [blocks]
 
 
+# Boxes beside the article; "widget" or <form> wrap whole pages too.
+_SIDE_WORDS = (_STRONG_WORDS - {"ad", "ads"}) | {"sidebar", "footer"}
+
+
 def _in_furniture(el: Any) -> bool:
     """Whether ``el`` or a box around it is named as page furniture."""
     for box in (el, *el.iterancestors()):
-        words = _class_words(box)
-        if words & (_STRONG_WORDS | _WEAK_WORDS) or box.tag in _FURNITURE_TAGS:
+        if _class_words(box) & _SIDE_WORDS or box.tag in ("aside", "nav", "footer"):
             return True
     return False
 

@@ -320,3 +320,10 @@ def test_ruby_readings_are_left_out() -> None:
     )
     body = f"<article>{ja}<p>法律では虐待をした親に専門家が子どもの育て方を教えることも決まりました。</p></article>"
     assert "子どもへの虐待をなくすための法律" in clean_html(page(body, lang="ja")).text
+
+
+def test_a_site_name_with_accents_is_stripped_from_the_title() -> None:
+    head = "<link rel='canonical' href='https://baomau.vn/thoi-su/ke-hoach-123.htm'>"
+    title = "Kế hoạch cải tạo hệ thống thoát nước - Báo Mẫu"
+    article = clean_html(page(f"<div>{paragraphs(VI)}</div>", title=title, head=head, lang="vi"))
+    assert article.title == "Kế hoạch cải tạo hệ thống thoát nước"

@@ -22,7 +22,7 @@ __all__ = [
     "decode_bytes",
 ]
 
-CLEANER_VERSION = "1.1"
+CLEANER_VERSION = "1.2"
 
 
 def clean_html(html: str | bytes, *, url: str | None = None, content_type: str | None = None) -> CleanedArticle:

@@ -4,8 +4,11 @@ Steps: bound the input, parse once, read metadata, remove boilerplate the
 page marks as such (share bars, related boxes, comments, ads, subscribe
 prompts), hand the tree to readability, then convert its choice to text
 block by block and drop what is left of boilerplate.  When readability picks
-clearly less than the page's own article container holds, that container is
-used instead.
+clearly less than the page's own article container holds (or, when it finds
+little, than the element holding the most paragraph text), that is used
+instead.  The result says, in ``low_confidence``, why it may not be an
+article (a home or section page, hardly any text).  Each rule has a name in
+``rules.py`` so that a benchmark can switch it off.
 """
 
 from __future__ import annotations
@@ -333,7 +336,10 @@ def _strip_site_name(title: str, meta: PageMeta) -> str:
     def names_site(part: str) -> bool:
         key = _normal_title(part)
         compact = key.replace(" ", "")
-        return bool(key) and any(k == key or k == compact or (len(k) > 3 and k in compact) for k in site_keys)
+        folded = ascii_key(part)  # "Báo Mẫu" names baomau.vn
+        return bool(key) and any(
+            k == key or k == compact or (len(k) > 3 and (k in compact or k == folded)) for k in site_keys
+        )
 
     for sep in (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " / "):
         if sep not in title:

@@ -327,3 +327,13 @@ def test_a_site_name_with_accents_is_stripped_from_the_title() -> None:
     title = "Kế hoạch cải tạo hệ thống thoát nước - Báo Mẫu"
     article = clean_html(page(f"<div>{paragraphs(VI)}</div>", title=title, head=head, lang="vi"))
     assert article.title == "Kế hoạch cải tạo hệ thống thoát nước"
+
+
+def test_a_bigger_container_of_links_does_not_win() -> None:
+    feed = "".join(
+        f"<p><a href='/story/{i}'>Another story by the same author about the council, number {i}, read it now</a></p>"
+        for i in range(30)
+    )
+    body = f"<div class='story'>{paragraphs(EN)}</div><article class='author-materials'>{feed}</article>"
+    text = clean_html(page(body)).text
+    assert EN[0] in text and "Another story" not in text

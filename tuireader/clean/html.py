@@ -6,9 +6,16 @@ prompts), hand the tree to readability, then convert its choice to text
 block by block and drop what is left of boilerplate.  When readability picks
 clearly less than the page's own article container holds (or, when it finds
 little, than the element holding the most paragraph text), that is used
-instead.  The result says, in ``low_confidence``, why it may not be an
-article (a home or section page, hardly any text).  Each rule has a name in
-``rules.py`` so that a benchmark can switch it off.
+instead.  Each rule has a name in ``rules.py`` so that a benchmark can
+switch it off.
+
+Low confidence: ``CleanedArticle.low_confidence`` (the ``low_confidence``
+field of ``clean --json``) is ``None`` when the result reads as one article,
+and otherwise a short reason, judged from the page's own shape, why it may
+not be one: "home page" (the URL has no path), "section page: ..." (a page
+typed as a website or blog that holds many headline links and little text of
+its own), "mostly headlines of other articles: ...", "very little text" or
+"no article text".  The text is still returned alongside the flag.
 """
 
 from __future__ import annotations
@@ -604,7 +611,7 @@ def _in_furniture(el: Any) -> bool:
 
 
 def _text_length(blocks: list[Block]) -> int:
-    return sum(len(b.text) for b in blocks if b.kind != "li" or b.link_density < 0.5)
+    return sum(len(b.text) for b in blocks if b.link_density < 0.5)
 
 
 def _tree_depth_hit(doc: Any) -> bool:

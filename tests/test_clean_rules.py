@@ -337,3 +337,46 @@ def test_a_bigger_container_of_links_does_not_win() -> None:
     body = f"<div class='story'>{paragraphs(EN)}</div><article class='author-materials'>{feed}</article>"
     text = clean_html(page(body)).text
     assert EN[0] in text and "Another story" not in text
+
+
+def test_a_post_body_held_in_a_markup_template_is_read() -> None:
+    markup = paragraphs(EN).replace("<", "&lt;").replace(">", "&gt;")
+    body = (
+        "<div class='post'><h2>Drainage plan approved</h2><div class='post-content' itemprop='articleBody'>"
+        f"<script type='text/template'>{paragraphs(EN)}</script><noscript>{markup}</noscript></div></div>"
+        "<div class='sidebar'><p>Archive: 2020 (12), 2019 (30)</p></div>"
+    )
+    text = clean_html(page(body)).text
+    assert all(p in text for p in EN)
+    with ablated("template-bodies"):
+        assert EN[0] not in clean_html(page(body)).text
+
+
+def test_a_template_beside_visible_text_is_left_alone() -> None:
+    template = (
+        "<script type='text/template'><p>{{ comment.author }} wrote {{ comment.text }} at {{ comment.time }} "
+        + ("and more template text " * 12)
+        + "</p></script>"
+    )
+    text = clean_html(page(f"<article>{paragraphs(EN)}{template}</article>")).text
+    assert EN[0] in text and "{{" not in text
+
+
+def test_layout_classes_on_body_do_not_make_the_article_a_side_box() -> None:
+    import lxml.html
+
+    from tuireader.clean.html import _in_furniture
+
+    html = page(f"<div class='box'>{paragraphs(EN)}</div><aside><div class='inner'><p>Other</p></div></aside>")
+    doc = lxml.html.document_fromstring(html.replace("<body>", "<body class='one-sidebar sidebar-first'>"))
+    assert not _in_furniture(doc.find(".//div[@class='box']"))
+    assert _in_furniture(doc.find(".//div[@class='inner']"))
+    with ablated("page-classes"):
+        assert _in_furniture(doc.find(".//div[@class='box']"))
+
+
+def test_a_json_template_is_not_read_as_markup() -> None:
+    data = '{"type": "Blockquote", "quote": "<p>' + " ".join(EN) + '</p>"}'
+    body = f"<article>{paragraphs(EN[:2])}<div><script type='text/template'>{data}</script></div></article>"
+    text = clean_html(page(body)).text
+    assert '"type"' not in text and text.count(EN[0]) == 1

@@ -250,8 +250,37 @@ def _unwrap_embedded_posts(doc: Any) -> None:
                 el.set("class", "embedded-post")
 
 
+_TEMPLATE_TYPES = ("text/template", "text/html", "text/x-template")
+
+
+def _expand_template_bodies(doc: Any) -> None:
+    """A markup template that is all its box holds (Blogger's post body) becomes the box's content."""
+    import lxml.html
+
+    for script in list(doc.iter("script")):
+        if (script.get("type") or "").strip().lower() not in _TEMPLATE_TYPES:
+            continue
+        parent = script.getparent()
+        markup = script.text or ""
+        if parent is None or not markup.lstrip().startswith("<") or "<p" not in markup.lower():
+            continue  # JSON data or a text snippet, not the markup of a body
+        hidden = sum(len(c.text_content()) for c in parent if c.tag in ("script", "noscript"))
+        if len(parent.text_content()) - hidden > 20:
+            continue  # the box shows text of its own: the template is for something else
+        try:
+            holder = lxml.html.fragment_fromstring(markup, create_parent="div")
+        except Exception:  # noqa: BLE001 - unparsable markup stays a script
+            continue
+        if len(" ".join(holder.text_content().split())) < 200:
+            continue
+        holder.tail = script.tail
+        parent.replace(script, holder)
+
+
 def _preclean(doc: Any) -> None:
     """Remove page furniture the markup itself identifies."""
+    if enabled("template-bodies"):
+        _expand_template_bodies(doc)
     doomed = []
     for el in doc.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -605,6 +634,8 @@ _SIDE_WORDS = (_STRONG_WORDS - {"ad", "ads"}) | {"sidebar", "footer"}
 def _in_furniture(el: Any) -> bool:
     """Whether ``el`` or a box around it is named as page furniture."""
     for box in (el, *el.iterancestors()):
+        if box.tag in ("body", "html") and enabled("page-classes"):
+            break  # "one-sidebar" on <body> names the page layout, not a box
         if _class_words(box) & _SIDE_WORDS or box.tag in ("aside", "nav", "footer"):
             return True
     return False

@@ -31,6 +31,8 @@ RULES: dict[str, str] = {
     "outlet-leadin": "move an outlet lead-in ('(Dân trí) -', 'TTO -') out of the text",
     "publisher-author": "an author that is only the publisher's name gives way to the visible byline",
     "byline-tail": "take a name under the last paragraph as the author",
+    "template-bodies": "read a markup template that is all its box holds (Blogger's post body)",
+    "page-classes": "the classes of <body> name the page layout, not a side box",
 }
 
 _off: set[str] = set()

@@ -166,3 +166,16 @@ def test_page_with_too_many_elements_is_bounded() -> None:
     article = clean_html(html + "</article></body></html>")
     assert any("more than" in w and "elements" in w for w in article.warnings)
     assert PARAGRAPHS[0] in article.text and PARAGRAPHS[-1] in article.text
+
+
+def test_a_page_opening_with_a_style_block_is_html() -> None:
+    styles = "<style>\n" + ".box { margin: 0 auto; }\n" * 300 + "</style>\n"
+    html = (
+        styles
+        + "<html><head><title>Drainage plan</title></head><body><article>"
+        + ("<p>The council approved the new drainage plan on Tuesday after a long debate about its cost.</p>" * 3)
+        + "</article></body></html>"
+    )
+    article = clean_source(html.encode())
+    assert article.text.startswith("The council approved")
+    assert "<" not in article.text

@@ -163,7 +163,7 @@ def test_clean_source_detects_html_and_gzip() -> None:
 def test_to_json_fields() -> None:
     article = clean_html(page(article_body()))
     out = article.to_json()
-    assert set(out) == {"title", "author", "site", "url", "published", "lead", "text", "lang"}
+    assert set(out) == {"title", "author", "site", "url", "published", "lead", "text", "lang", "low_confidence"}
     assert out["author"] is None and out["title"] == TITLE
     assert CleanedArticle().to_json()["title"] is None
     assert isinstance(CLEANER_VERSION, str) and CLEANER_VERSION

@@ -9,7 +9,7 @@ import unicodedata
 from tests.conftest import SAMPLE_CORPUS, run_cli
 
 SEED_003 = SAMPLE_CORPUS / "003_88d42bd29b8f9cef.txt"
-FIELDS = {"title", "author", "site", "url", "published", "lead", "text", "lang"}
+FIELDS = {"title", "author", "site", "url", "published", "lead", "text", "lang", "low_confidence"}
 
 
 def test_clean_json_has_every_field_and_the_real_title():

@@ -111,6 +111,12 @@ def _for_each_source(
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
+    """Print cleaned articles; ``--json`` gives the fields of ``CleanedArticle.to_json``.
+
+    Those are title, author, site, url, published, lead, text, lang and
+    ``low_confidence``: null for an article, otherwise why the page may not
+    be one (a home or section page, very little text).
+    """
     if args.json and len(args.sources) != 1:
         _error("--json takes one SOURCE; use --jsonl for several.")
         return EXIT_USAGE

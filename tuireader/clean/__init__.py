@@ -4,6 +4,10 @@
 they are (gzip, HTML, text dump), decodes them and dispatches to
 ``clean_html`` or ``clean_text_dump``.  Every string that leaves the cleaner
 has been through ``tuireader.text.clean_input``.
+
+A result that may not be an article (a home or section page, hardly any
+text) carries the reason in ``CleanedArticle.low_confidence`` (``None`` when
+the cleaner trusts it); ``clean --json`` prints it as ``low_confidence``.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ __all__ = [
     "decode_bytes",
 ]
 
-CLEANER_VERSION = "1.1"
+CLEANER_VERSION = "1.2"
 
 
 def clean_html(html: str | bytes, *, url: str | None = None, content_type: str | None = None) -> CleanedArticle:

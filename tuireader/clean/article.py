@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 __all__ = ["CleanError", "CleanedArticle"]
 
-_JSON_FIELDS = ("title", "author", "site", "url", "published", "lead", "text", "lang")
+_JSON_FIELDS = ("title", "author", "site", "url", "published", "lead", "text", "lang", "low_confidence")
 
 
 class CleanError(Exception):
@@ -25,6 +25,9 @@ class CleanedArticle:
     lead: str | None = None
     text: str = ""
     lang: str | None = None
+    # Why the text may not be an article (a home or section page, hardly any
+    # text); None when the cleaner trusts its result.
+    low_confidence: str | None = None
     warnings: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict:

@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Block", "BLOCK_TAGS", "element_blocks", "blocks_to_text"]
+from .rules import enabled
+
+__all__ = ["Block", "BLOCK_TAGS", "element_blocks", "blocks_to_text", "word_count"]
 
 BLOCK_TAGS = frozenset(
     "address article aside blockquote body center dd details dialog dir div dl dt "
@@ -23,10 +25,28 @@ BLOCK_TAGS = frozenset(
 )
 HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
 SKIP_TAGS = frozenset(
-    "script style template svg math button select option input textarea iframe object "
-    "embed canvas audio video map head title meta link base noscript".split()
+    "script style template svg button select option input textarea iframe object "
+    "embed canvas audio video map head title meta link base noscript rt rp".split()
 )
 _SPACE = re.compile(r"[ \t\r\f\v\n\u00a0\u2028\u2029\u3000]+")
+# Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer,
+# kana and Han.  About two of their characters make a word.
+_UNSPACED = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``, counting scripts without spaces by their characters."""
+    count = len(text.split())
+    unspaced = len(_UNSPACED.findall(text))
+    return count + unspaced // 2 if unspaced else count
+
+
+def _math_text(el: Any) -> str:
+    """What a reader should see of a formula: its alt text, else its symbols."""
+    alt = el.get("alttext") or el.get("alt")
+    if alt:
+        return alt
+    return " ".join("".join(el.itertext()).split())
 
 
 @dataclass
@@ -109,7 +129,12 @@ def element_blocks(root: Any) -> list[Block]:
     for event, el in walker:
         tag = _tag(el)
         if event == "start":
-            if not tag or tag in SKIP_TAGS:
+            if tag == "math" and enabled("math-text"):
+                out.add(f" {_math_text(el)} ")
+                walker.skip_subtree()
+                out.add(el.tail)
+                continue
+            if not tag or tag in SKIP_TAGS or tag == "math":
                 # Scripts, form controls, comments: no text of theirs, but the
                 # text after them belongs to the parent.
                 walker.skip_subtree()
@@ -142,7 +167,7 @@ def element_blocks(root: Any) -> list[Block]:
                 out.link += 1
             out.add(el.text)
         else:
-            if not tag or tag in SKIP_TAGS:
+            if not tag or tag in SKIP_TAGS or tag == "math":
                 continue
             if tag in BLOCK_TAGS:
                 out.flush()

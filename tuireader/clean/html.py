@@ -4,22 +4,37 @@ Steps: bound the input, parse once, read metadata, remove boilerplate the
 page marks as such (share bars, related boxes, comments, ads, subscribe
 prompts), hand the tree to readability, then convert its choice to text
 block by block and drop what is left of boilerplate.  When readability picks
-clearly less than the page's own article container holds, that container is
-used instead.
+clearly less than the page's own article container holds (or, when it finds
+little, than the element holding the most paragraph text), that is used
+instead.  Each rule has a name in ``rules.py`` so that a benchmark can
+switch it off.
+
+Low confidence: ``CleanedArticle.low_confidence`` (the ``low_confidence``
+field of ``clean --json``) is ``None`` when the result reads as one article,
+and otherwise a short reason, judged from the page's own shape, why it may
+not be one: "home page" (the URL has no path), "section page: ..." (a page
+typed as a website or blog that holds many headline links and little text of
+its own), "mostly headlines of other articles: ...", "very little text" or
+"no article text".  The text is still returned alongside the flag.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit
 
 from tuireader.text import clean_input
 
 from .article import CleanedArticle
-from .blocks import Block, blocks_to_text, element_blocks
+from .blocks import Block, blocks_to_text, element_blocks, word_count
 from .dump import is_byline
 from .encoding import decode_bytes
-from .metadata import PageMeta, extract_meta, guess_lang
+from .labels import is_furniture_label, is_section_label
+from .metadata import PageMeta, ascii_key, extract_meta, host_of, pick_lang
+from .rules import enabled
 
 __all__ = ["MAX_HTML_CHARS", "MAX_HTML_ELEMENTS", "clean_html"]
 
@@ -110,18 +125,6 @@ _BOX_HINT = re.compile(
 )
 _SPLIT_WORDS = re.compile(r"[\s_\-]+")
 
-# Headings that open a box of other articles or page furniture.
-_SECTION_LABELS = re.compile(
-    r"^(?:tin|bài|bài viết|video|tin tức)?\s*(?:liên quan|cùng chủ đề|cùng chuyên mục|cùng tác giả|"
-    r"đọc (?:thêm|nhiều)|xem thêm|mới nhất|tin mới|đừng bỏ lỡ|nổi bật|có thể bạn quan tâm|"
-    r"bình luận|ý kiến bạn đọc|tiêu điểm)(?:\s*\(\d+\))?\s*:?$"
-    r"|^(?:related(?: (?:articles|stories|posts|news|content|coverage|reading))?|read (?:more|next|also)|"
-    r"more (?:from|on|stories|news)\b.*|recommended(?: for you)?|you (?:may|might) (?:also )?like.*|"
-    r"popular(?: now| stories)?|most (?:read|popular|viewed)|trending(?: now)?|comments?(?: \(\d+\))?|"
-    r"leave a (?:comment|reply)|share this(?: article| story)?:?|sign up.*newsletter.*|"
-    r"also (?:read|see)|see also|latest news|top stories)\s*:?$",
-    re.IGNORECASE,
-)
 _SHARE_ONLY = re.compile(
     r"^(?:share|chia sẻ)(?: this| bài viết)?(?: (?:article|story|post))? (?:on|via|with|qua|lên) \w+\W*$|"
     r"^(?:(?:share|tweet|email|e-mail|print|facebook|twitter|linkedin|pinterest|whatsapp|reddit|"
@@ -130,8 +133,23 @@ _SHARE_ONLY = re.compile(
 )
 
 
+def _spells_own_heading(el: Any, ident: str) -> bool:
+    """An id made from the box's own heading ("sharing-with-multiple-developers")."""
+    key = "".join(_SPLIT_WORDS.split(ident.lower()))
+    if len(key) < 8 or not enabled("heading-slugs"):
+        return False
+    heading = next(el.iter("h1", "h2", "h3", "h4", "h5", "h6"), None)
+    if heading is None:
+        return False
+    spelt = "".join(_WORDS.findall(heading.text_content().casefold())).replace("_", "")
+    return bool(spelt) and (spelt == key or spelt.startswith(key) or key.startswith(spelt))
+
+
 def _class_words(el: Any) -> set[str]:
-    value = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    ident = el.get("id") or ""
+    if ident and _spells_own_heading(el, ident):
+        ident = ""
+    value = f"{el.get('class') or ''} {ident}".lower()
     if not value.strip() or not _BOX_HINT.search(value):
         return set()
     words = set(_SPLIT_WORDS.split(value))
@@ -149,11 +167,51 @@ def _prose_chars(el: Any) -> int:
     return total
 
 
+def _own_chars(el: Any) -> int:
+    """Characters of ``el`` outside links: the text a page writes itself."""
+    linked = sum(len(a.text_content()) for a in el.iter("a"))
+    return len(el.text_content()) - linked
+
+
 def _holds_article(el: Any) -> bool:
     return any(True for _ in el.iter("article", "main", "h1")) or bool(el.xpath(".//*[@itemprop='articleBody']"))
 
 
-def _is_boilerplate_box(el: Any, page_chars: int, page_prose: int) -> bool:
+@dataclass
+class _Page:
+    """Totals of the whole page that furniture boxes are weighed against."""
+
+    chars: int
+    prose: int
+    own: int
+    classes: Counter[str]
+
+
+def _box_prose(el: Any) -> int:
+    """Text of ``el`` held in long paragraphs, <br>-separated lines included."""
+    total = 0
+    for holder in el.iter("p", "pre", "blockquote", "td", "dd", "li", "div"):
+        length = _held_text(holder)
+        if length >= 80:
+            total += length
+    return total
+
+
+def _is_content_box(el: Any, page: _Page) -> bool:
+    """A furniture-named box that the page's evidence says holds the content.
+
+    Either most of the page's own text, or prose in a box whose class is used
+    once (comments and teasers repeat their class, an article does not).
+    """
+    own = _own_chars(el)
+    if page.own and own >= 0.5 * page.own:
+        return True
+    if page.classes[el.get("class") or ""] != 1 or own < 200:
+        return False
+    return _box_prose(el) >= 0.6 * own
+
+
+def _is_boilerplate_box(el: Any, page: _Page) -> bool:
     words = _class_words(el)
     if not words or words & _EMBED_WORDS:
         return False
@@ -163,11 +221,13 @@ def _is_boilerplate_box(el: Any, page_chars: int, page_prose: int) -> bool:
         share = 0.15
     else:
         return False
-    if len(el.text_content()) >= share * page_chars:
+    if len(el.text_content()) >= share * page.chars:
         return False
     # Wrappers whose class happens to mention, say, "comments" or "non-ad"
     # but which hold the article itself are kept.
-    if page_prose and _prose_chars(el) >= 0.3 * page_prose:
+    if page.prose and _prose_chars(el) >= 0.3 * page.prose:
+        return False
+    if enabled("box-evidence") and _is_content_box(el, page):
         return False
     return not _holds_article(el)
 
@@ -190,8 +250,37 @@ def _unwrap_embedded_posts(doc: Any) -> None:
                 el.set("class", "embedded-post")
 
 
+_TEMPLATE_TYPES = ("text/template", "text/html", "text/x-template")
+
+
+def _expand_template_bodies(doc: Any) -> None:
+    """A markup template that is all its box holds (Blogger's post body) becomes the box's content."""
+    import lxml.html
+
+    for script in list(doc.iter("script")):
+        if (script.get("type") or "").strip().lower() not in _TEMPLATE_TYPES:
+            continue
+        parent = script.getparent()
+        markup = script.text or ""
+        if parent is None or not markup.lstrip().startswith("<") or "<p" not in markup.lower():
+            continue  # JSON data or a text snippet, not the markup of a body
+        hidden = sum(len(c.text_content()) for c in parent if c.tag in ("script", "noscript"))
+        if len(parent.text_content()) - hidden > 20:
+            continue  # the box shows text of its own: the template is for something else
+        try:
+            holder = lxml.html.fragment_fromstring(markup, create_parent="div")
+        except Exception:  # noqa: BLE001 - unparsable markup stays a script
+            continue
+        if len(" ".join(holder.text_content().split())) < 200:
+            continue
+        holder.tail = script.tail
+        parent.replace(script, holder)
+
+
 def _preclean(doc: Any) -> None:
     """Remove page furniture the markup itself identifies."""
+    if enabled("template-bodies"):
+        _expand_template_bodies(doc)
     doomed = []
     for el in doc.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -205,18 +294,21 @@ def _preclean(doc: Any) -> None:
             doomed.append(el)
     for el in doomed:
         _drop_keep_tail(el)
-    _unwrap_embedded_posts(doc)
+    if enabled("embedded-posts"):
+        _unwrap_embedded_posts(doc)
     body = doc.find(".//body")
-    page_chars = len((body if body is not None else doc).text_content())
-    page_prose = _prose_chars(doc)
+    root = body if body is not None else doc
+    class_counts = Counter(el.get("class") or "" for el in doc.iter())
+    page = _Page(len(root.text_content()), _prose_chars(doc), _own_chars(root), class_counts)
+    classes, tags = enabled("furniture-classes"), enabled("furniture-tags")
     boxes = [
         el
         for el in doc.iter()
         if isinstance(el.tag, str)
         and el.tag not in ("html", "body", "article", "main")
         and (
-            _is_boilerplate_box(el, page_chars, page_prose)
-            or (el.tag in _FURNITURE_TAGS and len(el.text_content()) < 0.15 * page_chars)
+            (classes and _is_boilerplate_box(el, page))
+            or (tags and el.tag in _FURNITURE_TAGS and len(el.text_content()) < 0.15 * page.chars)
         )
     ]
     for el in boxes:
@@ -249,10 +341,15 @@ def _pick_title(meta: PageMeta, doc: Any) -> str | None:
         if 3 <= len(text) <= 300:
             headings.append(clean_input(text))
     candidates = meta.title_candidates
-    # An <h1> that the page's declared title contains is the cleanest title.
+    # An <h1> that the page's declared title contains is the cleanest title,
+    # unless it is only the site's or a section's name beside the headline.
+    stripped = [_normal_title(_strip_site_name(c, meta)) for c in candidates]
+    site = _normal_title(meta.site or "")
     for heading in headings:
         key = _normal_title(heading)
-        if key and any(key in _normal_title(c) for c in candidates):
+        if not key or (key == site and enabled("h1-site-name")):
+            continue
+        if any(key in c and (len(key) >= 0.5 * len(c) or not enabled("h1-site-name")) for c in stripped):
             return heading
     if candidates:
         return _strip_site_name(candidates[0], meta) or None
@@ -275,7 +372,10 @@ def _strip_site_name(title: str, meta: PageMeta) -> str:
     def names_site(part: str) -> bool:
         key = _normal_title(part)
         compact = key.replace(" ", "")
-        return bool(key) and any(k == key or k == compact or (len(k) > 3 and k in compact) for k in site_keys)
+        folded = ascii_key(part)  # "Báo Mẫu" names baomau.vn
+        return bool(key) and any(
+            k == key or k == compact or (len(k) > 3 and (k in compact or k == folded)) for k in site_keys
+        )
 
     for sep in (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " / "):
         if sep not in title:
@@ -300,13 +400,16 @@ def _same_text(a: str, b: str) -> bool:
 
 
 def _words(text: str) -> int:
-    return len(text.split())
+    return word_count(text)
 
 
+_CREDIT_WORDS = (
+    r"(?:image|photo|picture|pictured|credit|ảnh|nguồn ảnh|bild|foto|fotos|crédito|credito|abbildung|zdjęcie)"
+)
 _CAPTION = re.compile(
-    r"\((?:image|photo|picture|pictured|credit|ảnh|nguồn)\s*:[^)]*\)\s*$"
-    r"|^(?:photo|image|picture|credit|ảnh|nguồn ảnh)\s*(?:credit)?\s*:"
-    r"|(?:^|\s)(?:credit|photo|ảnh)\s*:\s*[\w .,/&-]{2,60}$",
+    rf"\((?:{_CREDIT_WORDS}|nguồn)\s*:[^)]*\)\s*$"
+    rf"|^{_CREDIT_WORDS}\s*(?:credit)?\s*:"
+    rf"|(?:^|\s|(?<=[a-z])){_CREDIT_WORDS}\s*:\s*[\w .,/&|-]{{2,60}}$",
     re.IGNORECASE,
 )
 _LABEL_LINE = re.compile(
@@ -334,7 +437,6 @@ _CREDIT_ONLY = re.compile(
     r"\b(?:getty images|shutterstock|ap photo|afp photo|reuters/|epa-efe|ttxvn|istock)\b|\((?:\w+ )?photo/[^)]*\)\s*$",
     re.IGNORECASE,
 )
-_ONE_WORD_FURNITURE = {"advert", "advertisement", "ad", "close", "subscribe", "sponsored", "quảng cáo", "loading"}
 _COPYRIGHT = re.compile(
     r"^(?:©|\(c\)|copyright\b)|all rights reserved|bản quyền thuộc|this (?:document|material|article) "
     r"(?:is subject to copyright|may not be (?:published|reproduced))",
@@ -350,24 +452,37 @@ _DATE_WORDS = re.compile(
 )
 
 
+_RIGHTS = re.compile(r"rights reserved|subject to copyright|may not be|bản quyền|alle rechte", re.IGNORECASE)
+
+
+def _is_copyright(text: str, words: int) -> bool:
+    """A copyright notice; a "©" credit in front of a caption or a sentence is not one."""
+    found = _COPYRIGHT.search(text)
+    if not found:
+        return False
+    if found.start() == 0 and not found.group(0).lower().startswith("copyright"):
+        return words <= 40 or bool(_RIGHTS.search(text))
+    return True
+
+
 def _is_furniture_line(block: Block, index: int, titles: list[str], author: str | None) -> bool:
     """Lines that are page furniture wherever they stand."""
     text = block.text.strip()
     words = _words(text)
-    if block.kind == "caption":
+    if block.kind == "caption" and not enabled("prose-captions"):
         return True
     if any(_same_text(text, title) for title in titles):
         return True
     if words <= 40 and _CAPTION.search(text):
         return True
     if words <= 60 and (
-        _COPYRIGHT.search(text)
+        _is_copyright(text, words)
         or (_LABEL_LINE.match(text) and (block.link_density > 0.3 or words <= 4 or ":" in text[:20] or "|" in text))
     ):
         return True
     if _SHARE_ONLY.match(text):
         return True
-    if words <= 2 and text.lower().strip(".:!") in _ONE_WORD_FURNITURE:
+    if words <= 40 and is_furniture_label(text):
         return True
     if words <= 50 and _TAIL_LINE.search(text):
         return True
@@ -383,29 +498,81 @@ def _is_furniture_line(block: Block, index: int, titles: list[str], author: str 
     return False
 
 
+def _in_box(block: Block) -> bool:
+    """Whether a block under a "Related"/"Comments" label still belongs to that box.
+
+    Its items are links or short lines; a heading or list item of the page's
+    own text (footnotes, the next section) ends the box.
+    """
+    if block.link_density > 0.5:
+        return True
+    if not enabled("box-end"):
+        return _words(block.text) < 12 or block.kind in ("li", "heading")
+    return block.kind == "p" and _words(block.text) < 12
+
+
+# A photo credit closing a caption: "Ảnh: AFP/TTXVN", "(Photo: Reuters)".
+_CAPTION_CREDIT = re.compile(
+    r"\s*(?:\b|(?<=[a-z]))(?:ảnh|nguồn|photo|image|picture|credit|foto|bild|source)\s*:[^()\[\]]{1,60}$"
+    r"|\s*[(\[][^()\[\]]{0,30}\b(?:ảnh|nguồn|photo|foto|bild|image|credit)\b[^()\[\]]{0,60}[)\]]\s*$",
+    re.IGNORECASE,
+)
+
+
+# Captions hold at least this share of the text of a photo story.
+_PHOTO_STORY_SHARE = 0.3
+
+
+def _prose_caption(text: str) -> str | None:
+    """A caption without its credit when it is prose, None for a credit or a label."""
+    if not enabled("prose-captions"):
+        return None
+    text = _CAPTION_CREDIT.sub("", text).strip()
+    if _words(text) < 5 or _CREDIT_ONLY.search(text) or _COPYRIGHT.search(text):
+        return None
+    return text
+
+
 def _filter_blocks(blocks: list[Block], titles: list[str], author: str | None = None) -> list[Block]:
     """Drop furniture blocks; ``titles`` are the spellings of the headline the page uses."""
     kept: list[Block] = []
     dropping_box = False
     recent: list[str] = []
+    seen: set[str] = set()
+    sections, lines, dedupe = enabled("section-boxes"), enabled("furniture-lines"), enabled("dedupe")
     for index, block in enumerate(blocks):
         text = block.text
-        if _words(text) <= 8 and _SECTION_LABELS.match(text.strip()):
+        if sections and _words(text) <= 8 and is_section_label(text):
             dropping_box = True
             continue
         if dropping_box:
-            # Inside a "related"/"comments" box: its items are links or short lines.
-            if block.link_density > 0.5 or _words(text) < 12 or block.kind in ("li", "heading"):
+            if _in_box(block):
                 continue
             dropping_box = False
-        if _is_furniture_line(block, index, titles, author):
+        if block.kind == "caption" and enabled("prose-captions"):
+            caption = _prose_caption(block.text)
+            if caption is None or any(_same_text(caption, title) for title in titles):
+                continue
+            block = replace(block, text=caption)
+        elif lines and _is_furniture_line(block, index, titles, author):
             continue
-        key = " ".join(text.split()).lower()
-        if key in recent:
-            continue  # a caption or teaser repeated next to itself
+        key = " ".join(block.text.split()).lower()
+        if block.kind == "caption" and key in seen:
+            continue  # the same photo shown twice (a gallery, a lightbox)
+        if dedupe and key in recent and (block.link_density > 0.5 or _words(key) > 15):
+            continue  # a teaser or a photo caption repeated next to itself; a short refrain stays
         recent = [*recent[-1:], key]
+        seen.add(key)
         kept.append(block)
-    return kept
+    return _captions_of_photo_story(kept)
+
+
+def _captions_of_photo_story(blocks: list[Block]) -> list[Block]:
+    """Keep captions where they carry the story (a photo story, a listicle); drop them elsewhere."""
+    captions = sum(len(b.text) for b in blocks if b.kind == "caption")
+    if not captions or captions >= _PHOTO_STORY_SHARE * sum(len(b.text) for b in blocks):
+        return blocks
+    return [b for b in blocks if b.kind != "caption"]
 
 
 def _container_candidates(doc: Any) -> list[Any]:
@@ -416,8 +583,66 @@ def _container_candidates(doc: Any) -> list[Any]:
     return found
 
 
+_LEAF_HOLDERS = frozenset({"p", "pre", "blockquote", "td", "dd", "li"})
+
+
+def _held_text(el: Any) -> int:
+    """Characters of text ``el`` itself holds outside links (a paragraph, or a <div> of <br> lines)."""
+    if el.tag in _LEAF_HOLDERS:
+        return _own_chars(el)
+    direct = (el.text or "") + "".join(child.tail or "" for child in el)
+    return len(direct.strip())
+
+
+def _densest_box(doc: Any) -> Any | None:
+    """The element whose children hold the most paragraph text: our own guess at the article."""
+    scores: dict[Any, float] = {}
+    for el in doc.iter("p", "pre", "blockquote", "td", "dd", "li", "div"):
+        length = _held_text(el)
+        if length < 30:
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0.0) + length
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0.0) + length / 2
+    if not scores:
+        return None
+    return max(scores, key=lambda el: scores[el])
+
+
+def _densest_candidate(doc: Any, chosen: list[Block]) -> list[list[Block]]:
+    """Our own pick, when readability found little, and only where it extends readability's."""
+    if _text_length(chosen) >= 1500:
+        return []
+    densest = _densest_box(doc)
+    if densest is None:
+        return []
+    blocks = element_blocks(densest)
+    held = {b.text for b in blocks}
+    if chosen and not any(b.text in held for b in chosen) and _in_furniture(densest):
+        return []  # somewhere else on the page: a sidebar or the comments
+    return [blocks]
+
+
+# Boxes beside the article; "widget" or <form> wrap whole pages too.
+_SIDE_WORDS = (_STRONG_WORDS - {"ad", "ads"}) | {"sidebar", "footer"}
+
+
+def _in_furniture(el: Any) -> bool:
+    """Whether ``el`` or a box around it is named as page furniture."""
+    for box in (el, *el.iterancestors()):
+        if box.tag in ("body", "html") and enabled("page-classes"):
+            break  # "one-sidebar" on <body> names the page layout, not a box
+        if _class_words(box) & _SIDE_WORDS or box.tag in ("aside", "nav", "footer"):
+            return True
+    return False
+
+
 def _text_length(blocks: list[Block]) -> int:
-    return sum(len(b.text) for b in blocks if b.kind != "li" or b.link_density < 0.5)
+    return sum(len(b.text) for b in blocks if b.link_density < 0.5)
 
 
 def _tree_depth_hit(doc: Any) -> bool:
@@ -539,45 +764,172 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
 
     blocks = _readability_blocks(doc, url)
     chosen = _filter_blocks(blocks, titles, meta.author)
-    chosen_length = _text_length(chosen)
-    for candidate in container_blocks:
-        if _text_length(candidate) <= 1.6 * chosen_length + 200:
-            continue  # cannot win even before filtering
-        filtered = _filter_blocks(candidate, titles, meta.author)
-        length = _text_length(filtered)
-        # Readability sometimes settles on one part of a split article.
-        if length > 1.6 * chosen_length + 200:
-            chosen, chosen_length = filtered, length
-
-    headings = {_normal_title(" ".join(el.text_content().split())) for el in doc.iter("h1")}
-    if (
-        len(chosen) > 1
-        and chosen[0].kind == "heading"
-        and _normal_title(chosen[0].text) in headings
-        and title is not None
-        and _normal_title(chosen[0].text) not in _normal_title(title)
-    ):
-        # The article opens with its own <h1> and the page title says something
-        # else (a section or site name): the <h1> is the headline.
-        title, chosen = chosen[0].text, chosen[1:]
-
-    author = meta.author
-    if len(chosen) > 1 and is_byline(chosen[-1].text):
+    if enabled("densest-box"):
+        container_blocks += _densest_candidate(doc, chosen)
+    if enabled("container-fallback"):
+        chosen = _prefer_container(chosen, container_blocks, titles, meta.author)
+    title, chosen = _headline_from_h1(doc, title, chosen)
+    author = _known_author(meta)
+    if enabled("byline-tail") and len(chosen) > 1 and is_byline(chosen[-1].text):
         # "Minh Anh" or "KHÁNH HƯNG" under the last paragraph: the author.
         author = author or chosen[-1].text
         chosen = chosen[:-1]
-    if not any(_words(b.text) >= 6 and b.link_density < 0.5 for b in chosen):
+    if not any(b.link_density < 0.5 for b in chosen):
         chosen = []  # menus and link lists only: there is no article here
+    if enabled("sapo"):
+        chosen = _with_sapo(doc, meta, chosen)
+    outlet, chosen = _outlet_leadin(chosen, ascii_key((host_of(meta.url) or "").split(".")[0]))
     text = clean_input(blocks_to_text(chosen)).strip()
     article.title = title
     article.author = author
-    article.site = meta.site
+    article.site = meta.site or outlet
     article.url = meta.url
     article.published = meta.published
     article.text = text
     first_paragraph = next((b.text for b in chosen if b.kind == "p" and _words(b.text) >= 8), None)
     article.lead = meta.description or first_paragraph
-    article.lang = meta.lang or guess_lang(text)
+    article.lang = pick_lang(meta.lang, text)
+    article.low_confidence = _low_confidence(doc, meta, chosen, text)
     if not text:
         article.warnings.append("no article found: no paragraph of readable text on the page")
     return article
+
+
+def _prefer_container(
+    chosen: list[Block], containers: list[list[Block]], titles: list[str], author: str | None
+) -> list[Block]:
+    """The page's own article container, when readability settled on a part of it."""
+    chosen_length = _text_length(chosen)
+    for candidate in containers:
+        if _text_length(candidate) <= 1.6 * chosen_length + 200:
+            continue  # cannot win even before filtering
+        filtered = _filter_blocks(candidate, titles, author)
+        length = _text_length(filtered)
+        if length > 1.6 * chosen_length + 200:
+            chosen, chosen_length = filtered, length
+    return chosen
+
+
+def _headline_from_h1(doc: Any, title: str | None, chosen: list[Block]) -> tuple[str | None, list[Block]]:
+    """The article's own <h1> when the page title says something else (a site or section name)."""
+    if not enabled("h1-title") or len(chosen) < 2 or chosen[0].kind != "heading" or title is None:
+        return title, chosen
+    first = _normal_title(chosen[0].text)
+    headings = {_normal_title(" ".join(el.text_content().split())) for el in doc.iter("h1")}
+    if first in headings and first not in _normal_title(title):
+        return chosen[0].text, chosen[1:]
+    return title, chosen
+
+
+def _known_author(meta: PageMeta) -> str | None:
+    """The author, unless it is only the publisher's name ("Dân Trí" on dantri.com.vn)."""
+    if not meta.author or not enabled("publisher-author"):
+        return meta.author
+    key = ascii_key(meta.author)
+    host = ascii_key((host_of(meta.url) or "").split(".")[0])
+    if key and (key == ascii_key(meta.site or "") or key == host):
+        return meta.byline
+    return meta.author
+
+
+# "(Dân trí) -", "TTO -", "VTV.vn -" before the first sentence.
+_OUTLET_LEADIN = re.compile(
+    r"^\s*(?:\((?P<paren>[^()]{2,30})\)|(?P<domain>[A-Za-zĐđ][\w-]*\.(?:vn|com|net|org)(?:\.vn)?)|(?P<caps>[A-ZĐ]{2,6}))"
+    r"\s*[-–—]\s*(?=\S)"
+)
+
+
+def _caps_names_host(token: str, host: str) -> bool:
+    """ "TTO" for tuoitre, "NLĐO" for nld: the letters (less an "O" for online) in order in the host."""
+    letters = ascii_key(token)
+    if letters.endswith("o") and len(letters) > 2:
+        letters = letters[:-1]
+    if not host or not letters or host[0] != letters[0]:
+        return False
+    position = 0
+    for ch in letters:
+        position = host.find(ch, position) + 1
+        if not position:
+            return False
+    return True
+
+
+def _names_host(name: str, host: str) -> bool:
+    """ "Dân trí" for dantri, "NLĐO" for nld."""
+    key = ascii_key(name)
+    return bool(key and host) and (key in host or host in key or _caps_names_host(name, host))
+
+
+def _outlet_leadin(chosen: list[Block], host: str) -> tuple[str | None, list[Block]]:
+    """Take an outlet's lead-in off the first paragraph; return the outlet's name too."""
+    index = next((i for i, b in enumerate(chosen[:3]) if b.kind == "p"), None)
+    if index is None or not enabled("outlet-leadin"):
+        return None, chosen
+    found = _OUTLET_LEADIN.match(chosen[index].text)
+    if not found or _words(chosen[index].text) < 8:
+        return None, chosen
+    name = found.group("paren") or found.group("domain") or found.group("caps")
+    if found.group("paren") and not _names_host(name, host):
+        return None, chosen  # a dateline: "(Leipzig) -"
+    if found.group("caps") and not _caps_names_host(name, host):
+        return None, chosen
+    rest = replace(chosen[index], text=chosen[index].text[found.end() :])
+    return name, [*chosen[:index], rest, *chosen[index + 1 :]]
+
+
+def _headline_links(doc: Any) -> int:
+    """Links whose text reads like a headline (four words or more)."""
+    return sum(1 for a in doc.iter("a") if _words(a.text_content()) >= 4)
+
+
+def _low_confidence(doc: Any, meta: PageMeta, chosen: list[Block], text: str) -> str | None:
+    """Why the result may not be an article, from the page's own shape; None when it is one."""
+    if not text:
+        return "no article text"
+    words = _words(text)
+    path = urlsplit(meta.url or "").path.strip("/")
+    if meta.url and not path:
+        return "home page"
+    listing = meta.page_type is not None and meta.page_type.lower() in ("website", "blog", "profile")
+    headlines = _headline_links(doc)
+    if listing and words < 400 and headlines >= 15:
+        return "section page: headlines of other articles, little text of its own"
+    if words < 150 and headlines >= max(15, words // 5):
+        return "mostly headlines of other articles: likely a home or section page"
+    if words < 20:
+        return "very little text"
+    return None
+
+
+# Class words of a lead paragraph ("sapo" on Vietnamese sites).
+_LEAD_WORDS = frozenset(
+    {"sapo", "lead", "description", "abstract", "intro", "teaser", "summary", "chapeau", "standfirst", "excerpt"}
+)
+
+
+def _named_lead(el: Any) -> bool:
+    for box in (el, el.getparent()):
+        if box is not None:
+            value = f"{box.get('class') or ''} {box.get('id') or ''}".lower()
+            if _LEAD_WORDS & set(_SPLIT_WORDS.split(value)):
+                return True
+    return False
+
+
+def _with_sapo(doc: Any, meta: PageMeta, chosen: list[Block]) -> list[Block]:
+    """Put back the lead ("sapo") the page prints above the body when readability left it out.
+
+    The lead is found by the page's own description: a visible paragraph
+    that says the same, and that the markup names as a lead.
+    """
+    description = _normal_title(meta.description or "")
+    if len(description) < 60 or any(description[:60] in _normal_title(b.text) for b in chosen[:4]):
+        return chosen
+    for el in doc.iter("p", "h2", "div", "span", "strong"):
+        text = " ".join(el.text_content().split())
+        if len(text) > 3 * len(description) or len(text) < 60:
+            continue
+        if _normal_title(text) == description and _named_lead(el):
+            start = 1 if chosen and chosen[0].kind == "heading" else 0
+            return [*chosen[:start], Block(text=clean_input(text)), *chosen[start:]]
+    return chosen

@@ -6,8 +6,10 @@ normalisation to ISO 8601, site names from URLs, a cheap language guess.
 
 from __future__ import annotations
 
+import html
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -16,6 +18,8 @@ from tuireader.text import clean_input
 
 __all__ = [
     "PageMeta",
+    "ascii_key",
+    "pick_lang",
     "extract_meta",
     "guess_lang",
     "host_of",
@@ -60,7 +64,18 @@ class PageMeta:
     description: str | None = None
     lang: str | None = None
     article_body: str | None = None
+    byline: str | None = None  # a name the page prints as the author
+    page_type: str | None = None  # "article", "website" or what og:type says
     title_candidates: list[str] = field(default_factory=list)
+
+
+_ENTITY = re.compile(r"&(?:#\d{2,6}|#x[0-9a-fA-F]{2,5}|[a-zA-Z]{2,8});")
+
+
+def ascii_key(text: str) -> str:
+    """Letters and digits without accents, lower case: "Dân Trí" -> "dantri"."""
+    folded = unicodedata.normalize("NFD", text.casefold().replace("đ", "d"))
+    return "".join(ch for ch in folded if ch.isalnum() and not unicodedata.combining(ch))
 
 
 def _text(value: Any) -> str | None:
@@ -72,6 +87,8 @@ def _text(value: Any) -> str | None:
     if isinstance(value, dict):
         return _text(value.get("name") or value.get("@value"))
     value = clean_input(str(value))
+    if "&" in value and _ENTITY.search(value):
+        value = html.unescape(value)  # escaped twice by the page
     value = " ".join(value.split())
     return value or None
 
@@ -127,21 +144,40 @@ def host_of(url: str | None) -> str | None:
     return host[4:] if host.startswith("www.") else host
 
 
-_VI_LETTERS = re.compile("[ăâđêôơưĂÂĐÊÔƠƯàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]")
+# Letters only Vietnamese writes (French, Spanish and Portuguese share the others).
+_VI_LETTERS = re.compile("[ăđơưĂĐƠƯảạằắẳẵặầấẩẫậẻẽẹềếểễệỉĩịỏọồốổỗộờớởỡợủũụừứửữựỳỷỹỵ]")
 _EN_WORDS = re.compile(r"\b(?:the|and|of|to|in|is|that|for|with|was|on)\b", re.IGNORECASE)
 
 
+# Scripts that name their language outright.
+_SCRIPTS = (
+    ("ja", re.compile("[\u3040-\u30ff]"), 0.05),
+    ("ko", re.compile("[\uac00-\ud7af]"), 0.3),
+    ("zh", re.compile("[\u4e00-\u9fff]"), 0.3),
+    ("th", re.compile("[\u0e00-\u0e7f]"), 0.3),
+)
+
+
 def guess_lang(text: str) -> str | None:
-    """A cheap guess between Vietnamese and English; None when unsure."""
+    """A cheap guess from the text: Vietnamese, English or a script's language; None when unsure."""
     sample = text[:5000]
+    letters = sum(1 for ch in sample if ch.isalpha())
+    for lang, script, share in _SCRIPTS:
+        if letters >= 10 and len(script.findall(sample)) > share * letters:
+            return lang
     words = len(sample.split())
     if words < 5:
         return None
-    if len(_VI_LETTERS.findall(sample)) > words * 0.3:
+    if len(_VI_LETTERS.findall(sample)) > words * 0.2:
         return "vi"
     if len(_EN_WORDS.findall(sample)) > words * 0.08:
         return "en"
     return None
+
+
+def pick_lang(declared: str | None, text: str) -> str | None:
+    """The language the text is written in; the declared one when the text does not tell."""
+    return guess_lang(text) or declared
 
 
 def _iter_ld_objects(data: Any, depth: int = 0):
@@ -188,6 +224,8 @@ def _read_json_ld(doc: Any, meta: PageMeta) -> None:
             if not kinds & _ARTICLE_TYPES:
                 continue
             is_page = kinds == {"webpage"}
+            if not is_page:
+                meta.page_type = "article"
             if not is_page or not meta.title:
                 headline = _text(obj.get("headline"))
                 if headline and not is_page:
@@ -224,6 +262,46 @@ def _visible_date(doc: Any) -> str | None:
     return None
 
 
+_BYLINE_MARK = re.compile(r"\b(?:author|byline|tac-?gia|autor|auteur|autore)\b|\bby\b", re.IGNORECASE)
+_BYLINE_PREFIX = re.compile(r"^(?:by|bởi|von|por|par|di|tác giả|author)\s*:?\s+", re.IGNORECASE)
+
+
+def _visible_byline(doc: Any) -> str | None:
+    """A name the page prints as its author: rel/itemprop=author or a byline box."""
+    found = doc.xpath(".//*[@rel='author' or @itemprop='author']")
+    if not found:
+        found = [
+            el
+            for el in doc.xpath(".//*[@class or @id]")
+            if _BYLINE_MARK.search(f"{el.get('class') or ''} {el.get('id') or ''}".replace("_", " "))
+        ][:20]
+    for el in found:
+        if any("comment" in f"{a.get('class') or ''} {a.get('id') or ''}".lower() for a in el.iterancestors()):
+            continue  # a commenter, not the author
+        name_el = next(iter(el.xpath(".//*[@itemprop='name']")), el)
+        name = _text(name_el.text_content())
+        if name:
+            name = _BYLINE_PREFIX.sub("", name).strip(" ,|-–")
+        if name and 1 <= len(name.split()) <= 6 and len(name) < 60 and not any(ch.isdigit() for ch in name):
+            return name
+    return None
+
+
+def _site_name(site: str | None, url: str | None) -> str | None:
+    """The name part of "Slogan - Site name" (the part that spells the host)."""
+    if not site:
+        return site
+    host = ascii_key((host_of(url) or "").split(".")[0])
+    parts = [p.strip() for p in re.split(r"\s+[-|–—:]\s+", site) if p.strip()]
+    if len(parts) < 2 or not host:
+        return site
+    for part in parts:
+        key = ascii_key(part)
+        if key and (host in key or key in host):
+            return part
+    return site
+
+
 def extract_meta(doc: Any, base_url: str | None = None) -> PageMeta:
     """Read metadata from a parsed page (before scripts are removed)."""
     meta = PageMeta()
@@ -250,12 +328,8 @@ def extract_meta(doc: Any, base_url: str | None = None) -> PageMeta:
             if name:
                 meta.author = name
                 break
-    if not meta.author:
-        for el in doc.iterfind(".//*[@rel='author']"):
-            name = _text(el.text_content())
-            if name and len(name) < 80:
-                meta.author = name
-                break
+    meta.byline = _visible_byline(doc)
+    meta.author = meta.author or meta.byline
     if meta.author:
         meta.author = re.sub(r"^(?:by|bởi)\s+", "", meta.author, flags=re.IGNORECASE) or None
 
@@ -303,8 +377,8 @@ def extract_meta(doc: Any, base_url: str | None = None) -> PageMeta:
     if canonical and not host_of(canonical):
         canonical = None
     meta.url = canonical or base_url
-    if not meta.site:
-        meta.site = host_of(meta.url)
+    meta.site = _site_name(meta.site, meta.url) or host_of(meta.url)
+    meta.page_type = meta.page_type or _text(tags.get("og:type"))
 
     if not meta.description:
         meta.description = _text(

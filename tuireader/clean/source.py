@@ -13,6 +13,9 @@ __all__ = ["MAX_GZIP_OUTPUT", "clean_source", "looks_binary", "looks_like_html"]
 # A compressed page may not expand beyond this (gzip bombs).
 MAX_GZIP_OUTPUT = 64 * 1024 * 1024
 _HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE | re.DOTALL)
+# Head elements some pages print before <html>: markup when a document tag follows.
+_HEAD_FIRST = re.compile(r"^\s*<(?:style|script|link|meta)\b", re.IGNORECASE)
+_DOCUMENT_TAG = re.compile(r"<(?:html|head|body)\b[^>]*>", re.IGNORECASE)
 _HTML_TAGS = re.compile(r"<(?:p|div|body|head|meta|title|article|span|br|a\s[^>]*href)\b[^>]*>", re.IGNORECASE)
 _TEXT_CONTROL = set(range(0x00, 0x09)) | {0x0B, 0x0E, 0x0F} | set(range(0x10, 0x1B)) | set(range(0x1C, 0x20))
 
@@ -56,6 +59,8 @@ def looks_like_html(text: str) -> bool:
     head = text[:4096]
     if _HTML_START.match(head):
         return True
+    if _HEAD_FIRST.match(head) and _DOCUMENT_TAG.search(text, 0, 262_144):
+        return True  # a <style> block before <html>
     return len(_HTML_TAGS.findall(head)) >= 2
 
 

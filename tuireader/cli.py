@@ -310,6 +310,8 @@ def cmd_show(args: argparse.Namespace) -> int:
 
         article = library.article(article_id)
         head = [strip_controls(article.title), ""]
+        if article.low_confidence:
+            head.insert(1, f"Maybe not an article: {strip_controls(article.low_confidence)}")
         info = " · ".join(strip_controls(x) for x in (article.site, article.author, article.published) if x)
         if info:
             head.insert(1, info)

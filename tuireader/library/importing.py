@@ -132,6 +132,9 @@ def build_record(
         "lang": getattr(cleaned, "lang", None),
         "entities": full_entities,
     }
+    doubt = getattr(cleaned, "low_confidence", None)
+    if doubt:  # why the page may not be an article (a home or section page); kept only when there is one
+        body["low_confidence"] = doubt
     # Folded for the index and sketched for grouping here, where the text is cleaned: in a worker
     # process during an import.
     return ArticleRecord(

@@ -34,6 +34,7 @@ class Article:
     source: str | None = None
     added: str | None = None
     outlets: list[str] = field(default_factory=list)  # other outlets that published this very text
+    low_confidence: str | None = None  # why the cleaner doubts the page is an article, e.g. "home page"
 
     @property
     def reading_minutes(self) -> int:
@@ -54,6 +55,7 @@ class Article:
             "text": self.text,
             "source": self.source,
             "added": self.added,
+            "low_confidence": self.low_confidence,
             "entities": [
                 {k: e.get(k) for k in ("text", "type", "count", "aliases", "mentions")} for e in self.entities
             ],

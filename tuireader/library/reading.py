@@ -113,6 +113,7 @@ class ReadingMixin(LibraryBase):
             source=meta.get("source"),
             added=meta.get("added"),
             outlets=[str(o) for o in meta.get("outlets") or ()],
+            low_confidence=body.get("low_confidence"),
         )
 
     @locked
@@ -141,7 +142,8 @@ class ReadingMixin(LibraryBase):
         }
         if full:
             full_data = article.to_json()
-            data.update({k: full_data[k] for k in ("author", "lead", "text", "entities", "source", "added")})
+            fields = ("author", "lead", "text", "entities", "source", "added", "low_confidence")
+            data.update({k: full_data[k] for k in fields})
             data["outlets"] = article.outlets
         return data
 

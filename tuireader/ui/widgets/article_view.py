@@ -96,6 +96,7 @@ class ArticleView(ScrollView, can_focus=True):
         "article-view--active",
         "article-view--placeholder",
         "article-view--story",
+        "article-view--doubt",
     }
 
     DEFAULT_CSS = """
@@ -128,6 +129,10 @@ class ArticleView(ScrollView, can_focus=True):
     }
     ArticleView > .article-view--story {
         color: $text-accent;
+        text-style: bold;
+    }
+    ArticleView > .article-view--doubt {
+        color: $text-warning;
         text-style: bold;
     }
     ArticleView > .article-view--placeholder {
@@ -323,6 +328,9 @@ class ArticleView(ScrollView, can_focus=True):
         url = _clean(_field(article, "url"))
         if url:
             self._add_wrapped(Text(url, style=meta_style), column)
+        doubt = _clean(_field(article, "low_confidence"))
+        if doubt:  # the cleaner's doubt: a home or section page, not an article
+            self._add_wrapped(Text(f"⚠ Maybe not an article: {doubt}", style=style("article-view--doubt")), column)
         self._lines.append(Text())
 
         lead = _clean(_field(article, "lead")).strip()

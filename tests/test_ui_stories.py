@@ -80,6 +80,19 @@ async def test_x_expands_the_story_in_place_and_collapses_it_again(stories, tmp_
         assert screen.query_one(ArticleList).cursor == row
 
 
+async def test_in_a_small_terminal_the_expanded_articles_come_into_view(stories, tmp_path):
+    library, ids = stories
+    app = make_app(library, tmp_path)
+    async with run(app, (80, 24)) as pilot:
+        await _story_row(pilot)
+        screen = main_screen(app)
+        await pilot.press("x")
+        lines = strip_lines(screen.query_one(ArticleList))
+        assert sum("└" in line for line in lines) == 2 and any("▾ +2 nguồn" in line for line in lines), lines
+        status = str(screen.query_one("#status").render())
+        assert f"{len(ids)} articles" in status, status  # every article of the view, not the rows
+
+
 async def test_a_click_on_the_mark_expands_the_story(stories, tmp_path):
     library, ids = stories
     app = make_app(library, tmp_path)

@@ -289,7 +289,7 @@ class ReaderState(Screen[None]):
         self._unread_in_view = counts[0] if counts else 0
 
     def _update_status(self) -> None:
-        parts = [self.view_label or "All", plural(len(self.article_ids), "article"), f"{self._unread_in_view} unread"]
+        parts = [self.view_label or "All", plural(len(self._view_ids), "article"), f"{self._unread_in_view} unread"]
         if self.list_order != "date":
             parts.append(f"sorted by {self.list_order}")
         if self.search_text:

@@ -35,7 +35,10 @@ class StoryActions(ReaderState):
         else:
             self._expanded.add(mark.story)
         self._show_rows()
-        self.query_one(ArticleList).move_to(head)
+        articles = self.query_one(ArticleList)
+        articles.move_to(head)
+        if mark.story in self._expanded:  # its articles come into view under it
+            articles.reveal_below(sum(1 for m in self.story_marks.values() if m.member and m.story == mark.story))
 
     def action_story_step(self, delta: int) -> None:
         """[ and ]: the previous or next article of the open article's story (earliest first)."""

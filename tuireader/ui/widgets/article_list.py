@@ -261,6 +261,14 @@ class ArticleList(ScrollView, can_focus=True):
             return False
         return True
 
+    def reveal_below(self, count: int) -> None:
+        """Scroll so the ``count`` rows under the cursor show too, as far as the cursor's row stays in view."""
+        height = self.scrollable_content_region.height
+        top = int(self.scroll_y)
+        last = min(self.cursor + count, len(self.ids) - 1)
+        if height > 0 and last >= top + height:
+            self.scroll_to(y=min(self.cursor, last - height + 1), animate=False, immediate=True, force=True)
+
     def _scroll_cursor_into_view(self) -> None:
         height = self.scrollable_content_region.height
         if height <= 0:

@@ -6,8 +6,10 @@ prompts), hand the tree to readability, then convert its choice to text
 block by block and drop what is left of boilerplate.  When readability picks
 clearly less than the page's own article container holds (or, when it finds
 little, than the element holding the most paragraph text), that is used
-instead.  Each rule has a name in ``rules.py`` so that a benchmark can
-switch it off.
+instead.  A markup template that is all its box holds (Blogger's post body)
+is read as markup, and a lead the page prints above the body (named as a
+lead by its markup) is put back.  Each rule has a name in ``rules.py`` so
+that a benchmark can switch it off.
 
 Low confidence: ``CleanedArticle.low_confidence`` (the ``low_confidence``
 field of ``clean --json``) is ``None`` when the result reads as one article,

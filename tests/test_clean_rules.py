@@ -380,3 +380,29 @@ def test_a_json_template_is_not_read_as_markup() -> None:
     body = f"<article>{paragraphs(EN[:2])}<div><script type='text/template'>{data}</script></div></article>"
     text = clean_html(page(body)).text
     assert '"type"' not in text and text.count(EN[0]) == 1
+
+
+def test_a_named_lead_just_above_the_body_comes_back() -> None:
+    lead = "Lenders and tenants who asked for the works to wait until the autumn were turned down by the council."
+    head = "<meta name='description' content='The city council has approved a plan to rebuild the drainage network.'>"
+    body = (
+        f"<div class='header'><h1>Drainage plan approved</h1><p class='standfirst'>{lead}</p></div>"
+        f"<div class='main'><div class='story-text'>{paragraphs(EN)}</div></div>"
+        "<div class='more'><p class='teaser-lead'>A different story about the harbour and its ferry timetable.</p>"
+        "</div>"
+    )
+    text = clean_html(page(body, head=head)).text
+    assert text.split("\n\n")[0] == lead
+    assert all(p in text for p in EN) and "harbour" not in text
+    with ablated("lead-above"):
+        assert lead not in clean_html(page(body, head=head)).text
+
+
+def test_the_caption_of_the_lead_photo_is_not_a_lead() -> None:
+    caption = "The city engineer at the pumping station on Monday, where the first pipes were delivered (Photo: AP)."
+    head = "<meta name='description' content='The city council has approved a plan to rebuild the drainage network.'>"
+    body = (
+        f"<div class='header'><div class='story-lead'><figure><img src='a.jpg'><figcaption>{caption}</figcaption>"
+        f"</figure></div></div><div class='main'><div class='story-text'>{paragraphs(EN)}</div></div>"
+    )
+    assert caption not in clean_html(page(body, head=head)).text

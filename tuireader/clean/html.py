@@ -6,8 +6,10 @@ prompts), hand the tree to readability, then convert its choice to text
 block by block and drop what is left of boilerplate.  When readability picks
 clearly less than the page's own article container holds (or, when it finds
 little, than the element holding the most paragraph text), that is used
-instead.  Each rule has a name in ``rules.py`` so that a benchmark can
-switch it off.
+instead.  A markup template that is all its box holds (Blogger's post body)
+is read as markup, and a lead the page prints above the body (named as a
+lead by its markup) is put back.  Each rule has a name in ``rules.py`` so
+that a benchmark can switch it off.
 
 Low confidence: ``CleanedArticle.low_confidence`` (the ``low_confidence``
 field of ``clean --json``) is ``None`` when the result reads as one article,
@@ -932,4 +934,44 @@ def _with_sapo(doc: Any, meta: PageMeta, chosen: list[Block]) -> list[Block]:
         if _normal_title(text) == description and _named_lead(el):
             start = 1 if chosen and chosen[0].kind == "heading" else 0
             return [*chosen[:start], Block(text=clean_input(text)), *chosen[start:]]
+    return _with_lead_above(doc, chosen) if enabled("lead-above") else chosen
+
+
+_FIGURE_WORDS = frozenset({"caption", "figure", "image", "img", "photo", "media", "picture"})
+
+
+def _in_figure(el: Any) -> bool:
+    """Whether ``el`` is, or holds, a photo and its caption."""
+    if next(el.iter("figure", "figcaption", "img", "picture"), None) is not None:
+        return True
+    for box in [el, *el.iterancestors()][:4]:
+        words = set(_SPLIT_WORDS.split(f"{box.get('class') or ''} {box.get('id') or ''}".lower()))
+        if box.tag in ("figure", "figcaption") or words & _FIGURE_WORDS:
+            return True
+    return False
+
+
+def _with_lead_above(doc: Any, chosen: list[Block]) -> list[Block]:
+    """A paragraph the markup names as a lead, printed just above the body in the same box."""
+    first = next((b.text for b in chosen if b.kind == "p" and len(b.text) >= 60), None)
+    if first is None:
+        return chosen
+    held = {_normal_title(b.text) for b in chosen}
+    lead = None
+    for el in doc.iter("p", "div", "h2"):
+        text = " ".join(el.text_content().split())
+        if text.startswith(first[:60]):
+            if lead is None:
+                return chosen
+            near = set(list(el.iterancestors())[:4]) & set(list(lead.iterancestors())[:3])
+            if not near:
+                return chosen
+            lead_text = " ".join(lead.text_content().split())
+            start = 1 if chosen and chosen[0].kind == "heading" else 0
+            return [*chosen[:start], Block(text=clean_input(lead_text)), *chosen[start:]]
+        if lead is None and 60 <= len(text) <= 600 and _named_lead(el) and _normal_title(text) not in held:
+            if _in_figure(el):
+                continue  # the caption of the lead photo
+            if not any(len(a.text_content()) > 0.5 * len(text) for a in el.iter("a")):
+                lead = el
     return chosen

@@ -129,30 +129,30 @@ def anyio_backend():
 
 @pytest.mark.anyio
 async def test_the_open_reader_shows_a_bookmark_made_in_another_terminal(lib, tmp_path):
-    from tests.test_ui import main_screen
-    from tests.test_ui_support import UI_SIZE
+    from tests.test_ui_support import UI_SIZE, main_screen, run, settle, until
     from tuireader.ui.app import TuiReaderApp
     from tuireader.ui.widgets.article_list import ArticleList
 
     # The twelve test articles are one text re-published: listed one by one, not as their story.
     (tmp_path / "config.toml").write_text("group_stories = false\n", encoding="utf-8")
     app = TuiReaderApp(lib, config_path=tmp_path / "config.toml", import_samples=False)
-    async with app.run_test(size=UI_SIZE) as pilot:
-        await app.workers.wait_for_complete()
+    async with run(app, UI_SIZE) as pilot:
+        await settle(pilot)
         articles = main_screen(app).query_one(ArticleList)
         target = articles.ids[3]
         out = run_cli("bookmark", target, library=lib)  # the reader is open and writable meanwhile
-        assert out.returncode == 0, out.stderr.decode()
-        for _ in range(200):  # the reader's timer notices within a second
-            await pilot.pause(0.05)
+
+        def shown_bookmarked() -> bool:
             row = articles.row(articles.ids.index(target))
-            if row is not None and row.bookmarked:
-                break
-        assert row is not None and row.bookmarked, "the reader never showed the bookmark made elsewhere"
+            return row is not None and row.bookmarked
+
+        assert out.returncode == 0, out.stderr.decode()
+        await until(pilot, shown_bookmarked, "the reader to show the bookmark made in another terminal")
 
 
 @pytest.mark.anyio
 async def test_a_reader_opened_read_only_becomes_the_writer_when_the_lock_frees(lib, tmp_path):
+    from tests.test_ui_support import run, until_notified, until_started
     from tuireader.ui.app import TuiReaderApp
 
     holder = WriteLock(lib / "library.lock")
@@ -162,18 +162,11 @@ async def test_a_reader_opened_read_only_becomes_the_writer_when_the_lock_frees(
     app = TuiReaderApp(library, config_path=tmp_path / "config.toml", import_samples=False)
     app.notification_seconds = 600
     try:
-        async with app.run_test(size=(160, 48)) as pilot:
-            await pilot.pause()
+        async with run(app, (160, 48)) as pilot:
+            await until_started(pilot)
             holder.release()
-            for _ in range(200):
-                await pilot.pause(0.05)
-                if not library.read_only:
-                    break
+            await until_notified(pilot, "can now change the library")
             assert not library.read_only
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            messages = " ".join(n.message for n in app._notifications)
-            assert "can now change the library" in messages
             target = library.query_ids("")[0]
             library.set_bookmarked([target])
             assert library.summaries([target])[0].bookmarked

@@ -198,31 +198,26 @@ def test_the_command_line_recovers(template, tmp_path, kind, damage):
 @pytest.mark.anyio
 @pytest.mark.parametrize(("kind", "damage"), CASES)
 async def test_the_reader_recovers(template, tmp_path, kind, damage):
-    from tests.test_ui import main_screen
-    from tests.test_ui_support import UI_SIZE
+    from tests.test_ui_support import UI_SIZE, main_screen, run, settle, shown_notifications, until
     from tuireader.ui.app import TuiReaderApp
 
     lib, config = _damaged_copy(template, tmp_path, kind, damage)
     app = TuiReaderApp(lib, config_path=config, import_samples=False)
     app.notification_seconds = 600
     expect_sentence = (kind, damage) not in SILENT
-    async with app.run_test(size=UI_SIZE) as pilot:
-        for _ in range(400):  # until the reader has opened the library fully and said what it found
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            messages = "\n".join(n.message for n in app._notifications)
-            # Every article of the view, a story's folded ones too (the test's articles are one text re-published).
-            listed = len(main_screen(app).view_ids)
-            if (
-                listed == template["count"]
-                and not app.library_busy
-                and (_sentences_about(messages, kind) or not expect_sentence)
-            ):
-                break
-        assert "Could not" not in messages, messages
-        assert listed == template["count"]
+    async with run(app, UI_SIZE) as pilot:
+        await settle(pilot)  # the library opened fully, and the reader said what it found
+
+        def messages() -> str:
+            return "\n".join(shown_notifications(app))
+
         if expect_sentence:
-            assert _sentences_about(messages, kind), messages
+            await until(
+                pilot, lambda: _sentences_about(messages(), kind), f"a sentence about the {kind}", shown=messages
+            )
+        assert "Could not" not in messages(), messages()
+        # Every article of the view, a story's folded ones too (the test's articles are one text re-published).
+        assert len(main_screen(app).view_ids) == template["count"]
     _check_kept(lib, template, kind, damage)
     _check_kept_aside(lib, config, kind, damage, template["shard"])
 

@@ -128,3 +128,10 @@ def test_an_index_of_version_13_is_upgraded_in_place_and_answers_the_same(tmp_pa
         assert store.index.db.execute("SELECT count(*) FROM article_entities WHERE fts = 0").fetchone()[0] == 0
     finally:
         store.close()
+
+
+def test_a_body_folded_ahead_gives_the_same_full_text_columns():
+    from tuireader.store.index import body_values, text_values
+
+    title, body = "Hoà bình ở Thủy Nguyên", "Người dân xã Hòa Bình đón tin vui: đường mới thông xe từ ngày 2/9."
+    assert text_values(title, body, body_values(body)) == text_values(title, body)

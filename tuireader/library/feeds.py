@@ -115,7 +115,7 @@ class FeedsMixin(ReadingMixin, ImportingMixin):
         self._writable()
         from ..fetch import FeedSource, FetchOptions, refresh_sources_sync
         from .config import load_config
-        from .importing import entities_for
+        from .importing import analyse_page
 
         feeds = self.feeds() if not names else [self._feed_or_error(n) for n in names]
         if not feeds:
@@ -134,7 +134,7 @@ class FeedsMixin(ReadingMixin, ImportingMixin):
                 options=FetchOptions(**fetch_options),
                 on_progress=on_progress,
                 max_items=load_config().max_items_per_feed,
-                analyse=entities_for,
+                analyse=analyse_page,
                 stats=stats,
             )
         finally:
@@ -249,7 +249,8 @@ class _LibrarySink:
                 source=source.id,
                 hints={k: v for k, v in hints.items() if v},
                 tags=list(feed.get("tags", ())) + list(item.tags or ()),
-                entities=analysis,
+                entities=analysis[:2] if analysis else None,
+                folded_body=analysis[2] if analysis else None,
             )
         except LibraryError:
             return "unchanged"

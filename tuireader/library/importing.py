@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..store.index import text_values
+from ..store.index import body_values, text_values
 from ..store.store import ArticleRecord, LibraryError, article_id_for, content_hash, shard_of
 from ..store.stories import story_features
 from ..text import clean_input
@@ -18,6 +18,13 @@ from .models import ImportReport
 
 IMPORTABLE_SUFFIXES = (".txt", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
 MAX_IMPORT_BYTES = 50 * 2**20
+
+
+def analyse_page(text: str) -> tuple[list[dict[str, Any]], str, dict[str, str]]:
+    """What a refresh's workers compute beside the cleaning: the entities, the extractor version and
+    the body's full-text columns (the title comes later, from the feed item)."""
+    found, version = entities_for(text)
+    return found, version, body_values(text)
 
 
 def entities_for(text: str) -> tuple[list[dict[str, Any]], str]:
@@ -87,6 +94,7 @@ def build_record(
     origin: str | None = None,
     cleaned: Any = None,
     entities: tuple[list[dict[str, Any]], str] | None = None,
+    folded_body: dict[str, str] | None = None,
 ) -> ArticleRecord:
     """Clean a document (unless ``cleaned`` is given), extract its entities (unless given, as
     :func:`entities_for` gives them) and shape the stored record."""
@@ -138,7 +146,10 @@ def build_record(
     # Folded for the index and sketched for grouping here, where the text is cleaned: in a worker
     # process during an import.
     return ArticleRecord(
-        meta=meta, body=body, text_values=text_values(title, text), story_features=story_features(meta, body)
+        meta=meta,
+        body=body,
+        text_values=text_values(title, text, folded_body),
+        story_features=story_features(meta, body),
     )
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import operator
 import re
 import sqlite3
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
@@ -263,10 +263,21 @@ def _fts_values(
     return {column: makers[column]() for column in (columns or makers)}
 
 
-def text_values(title: str, body: str) -> dict[str, str]:
+BODY_COLUMNS = ("body_f", "body_x")
+
+
+def body_values(body: str) -> dict[str, str]:
+    """The full-text columns of a body alone: what a refresh's workers fold, before the title is known."""
+    return _fts_values("", body, (), (), BODY_COLUMNS)
+
+
+def text_values(title: str, body: str, folded_body: Mapping[str, str] | None = None) -> dict[str, str]:
     """The full-text columns of a title and a body: the costly part of indexing, done where the text is
-    cleaned (an import's worker processes) so the writer only stores them."""
-    return _fts_values(title, body, (), (), ("title_f", "body_f", "title_t", "title_x", "body_x"))
+    cleaned (an import's worker processes) so the writer only stores them.  ``folded_body`` is the
+    body's share, computed ahead by :func:`body_values`."""
+    if folded_body is None:
+        return _fts_values(title, body, (), (), ("title_f", "body_f", "title_t", "title_x", "body_x"))
+    return {**_fts_values(title, "", (), (), ("title_f", "title_t", "title_x")), **folded_body}
 
 
 def marked_words(text: str) -> str:

@@ -35,6 +35,7 @@ Grouped = dict[int, tuple[int, int | None, str | None, int, float | None]]
 _BATCH = 500
 _SHORT_LIST = 2000  # a list folded from its own stories' rows; a longer one from every grouped row (kept)
 _CACHED_UNITS = 50_000  # frequencies and rarities kept between look-ups (a few MB)
+_CACHED_ROWS = 5_000  # weighted candidates kept while a batch is placed
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class StoryIndex:
         self.settings = settings or Settings()
         self._df: dict[str, int] = {}
         self._rarity: dict[str, float] = {}
+        self._weighted: dict[int, Weighted] = {}
         self._writes = 0  # own changes, for the kept grouped rows
         self._grouped: tuple[tuple[int, int], Grouped, dict[int, set[str]]] | None = None
         if not writable:
@@ -260,6 +262,7 @@ class StoryIndex:
         """Place each article of ``order`` against those already placed."""
         total = tables.doc_count(self.conn)
         self._rarity = {}  # for this count of articles
+        self._weighted = {}  # candidates' weighted units, for the same count
         for done, row in enumerate(tables.rows_in_order(self.conn, order), 1):
             pending.discard(row.num)
             candidates = self._candidates(row, total) - pending
@@ -318,7 +321,12 @@ class StoryIndex:
         scores: dict[int, float] = {}
         copy: tuple[float, int] | None = None
         for other in found:
-            evidence = self._evidence(row, other, weighted, weigh(other.units, rarity))
+            theirs = self._weighted.get(other.num)
+            if theirs is None:
+                if len(self._weighted) > _CACHED_ROWS:
+                    self._weighted.clear()
+                theirs = self._weighted[other.num] = weigh(other.units, rarity)
+            evidence = self._evidence(row, other, weighted, theirs)
             if not links(evidence, self.settings):
                 continue
             score = evidence.containment + evidence.entities

@@ -179,3 +179,28 @@ def test_removing_unknown_articles_is_harmless(bad):
     index.add_articles(bad)
     index.remove(["ffffffffffff"])
     assert index.add_articles([]) == []
+
+
+def test_candidate_rows_kept_in_a_tiny_cache_group_as_without_one(monkeypatch):
+    import tuireader.stories.index as story_index
+
+    plain = StoryIndex(connect())
+    plain.rebuild(ALL)
+    monkeypatch.setattr(story_index, "_CACHED_ROWS", 0)  # the cache starts over at every look-up
+    tiny = StoryIndex(connect())
+    tiny.rebuild(ALL)
+    for doc in ALL:
+        tiny.add_articles([doc])  # each placed again against rows read before and after a start-over
+    assert partition(tiny, ALL) == partition(plain, ALL)
+
+
+def test_a_row_another_connection_changed_is_read_again(tmp_path):
+    path = tmp_path / "index.sqlite"
+    mine, theirs = StoryIndex(connect(path)), StoryIndex(connect(path))
+    call_copy = article(21, "Ngoại trưởng Nga, Mỹ điện đàm", CALL.format(day="29/7"), "2022-07-30T08:00:00+07:00",
+                        "baoquocte.vn", CALL_NAMES)  # fmt: skip
+    mine.add_articles([CALL_ARTICLE, call_copy])  # the call is read as the copy's candidate, and kept
+    # Elsewhere the same article is stored again, now a storm report.
+    theirs.add_articles([article(20, "Bão số 3", STORM, "2025-07-22T15:30:00+07:00", "vgt.vn", STORM_NAMES)])
+    mine.add_articles([REWRITE])  # read afresh, the storm report is the rewrite's story
+    assert mine.story_of(REWRITE.id) == mine.story_of(CALL_ARTICLE.id)

@@ -21,7 +21,7 @@ import math
 import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 
 from . import tables
@@ -35,7 +35,7 @@ Grouped = dict[int, tuple[int, int | None, str | None, int, float | None]]
 _BATCH = 500
 _SHORT_LIST = 2000  # a list folded from its own stories' rows; a longer one from every grouped row (kept)
 _CACHED_UNITS = 50_000  # frequencies and rarities kept between look-ups (a few MB)
-_CACHED_ROWS = 5_000  # weighted candidates kept while a batch is placed
+_CACHED_ROWS = 5_000  # decoded and weighted candidate rows kept (a few MB)
 
 
 @dataclass(frozen=True)
@@ -116,6 +116,8 @@ class StoryIndex:
         self._df: dict[str, int] = {}
         self._rarity: dict[str, float] = {}
         self._weighted: dict[int, Weighted] = {}
+        self._decoded: dict[int, DocRow] = {}  # candidates' rows as read, their placement read afresh
+        self._decoded_version = -1  # the database's data_version they were read at
         self._writes = 0  # own changes, for the kept grouped rows
         self._grouped: tuple[tuple[int, int], Grouped, dict[int, set[str]]] | None = None
         if not writable:
@@ -161,6 +163,7 @@ class StoryIndex:
             self.conn.execute(f"DELETE FROM {table}")
         tables.set_info(self.conn, "complete", "0")
         self._df.clear()
+        self._decoded.clear()
 
     def _check_minhash(self) -> None:
         """Signatures of another MinHash version do not compare: start over (a rebuild is due)."""
@@ -239,6 +242,8 @@ class StoryIndex:
     def _forget(self, found: Iterable[DocRow]) -> None:
         gone = list(found)
         for row in gone:
+            self._decoded.pop(row.num, None)
+        for row in gone:
             tables.delete_doc(self.conn, row, self._keys(row))
             self._repoint_copies(row)
         self._count(gone, -1)
@@ -263,13 +268,33 @@ class StoryIndex:
         total = tables.doc_count(self.conn)
         self._rarity = {}  # for this count of articles
         self._weighted = {}  # candidates' weighted units, for the same count
+        version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+        if version != self._decoded_version:  # another process wrote: its rows may differ
+            self._decoded.clear()
+            self._decoded_version = version
         for done, row in enumerate(tables.rows_in_order(self.conn, order), 1):
             pending.discard(row.num)
             candidates = self._candidates(row, total) - pending
             if candidates:
-                self._place(row, tables.rows(self.conn, candidates).values(), total)
+                self._place(row, self._candidate_rows(candidates), total)
             if on_progress and done % 1000 == 0:
                 on_progress(done)
+
+    def _candidate_rows(self, nums: set[int]) -> list[DocRow]:
+        """The rows of ``nums``: decoded once, with the story and copy they hold now."""
+        placed = tables.placements(self.conn, nums)
+        if len(self._decoded) > _CACHED_ROWS:
+            self._decoded.clear()
+        missing = [num for num in placed if num not in self._decoded]
+        if missing:
+            self._decoded.update(tables.rows(self.conn, missing))
+        out = []
+        for num, (story, copy_of) in placed.items():
+            row = self._decoded[num]
+            if row.story != story or row.copy_of != copy_of:
+                row = self._decoded[num] = replace(row, story=story, copy_of=copy_of)
+            out.append(row)
+        return out
 
     def _candidates(self, row: DocRow, total: int) -> set[int]:
         s = self.settings

@@ -148,6 +148,15 @@ def rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, DocRow]:
     return found
 
 
+def placements(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, tuple[int, int | None]]:
+    """The story and the copied article of each of ``nums``: what grouping changes in a row."""
+    found: dict[int, tuple[int, int | None]] = {}
+    for part in chunks(list(nums)):
+        query = f"SELECT num, story, copy_of FROM story_docs WHERE num IN ({marks(len(part))})"
+        found.update((num, (story, copy_of)) for num, story, copy_of in conn.execute(query, tuple(part)))
+    return found
+
+
 def known(conn: sqlite3.Connection, nums: Iterable[int]) -> set[int]:
     """Which of ``nums`` are grouped."""
     found: set[int] = set()

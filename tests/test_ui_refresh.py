@@ -115,7 +115,7 @@ async def highlight_feed(pilot, title: str) -> None:
     raise AssertionError(f"the feed {title} never got highlighted")
 
 
-async def test_a_feed_is_renamed_and_removed_from_the_make_app(library, tmp_path):
+async def test_a_feed_is_renamed_and_removed_in_the_reader(library, tmp_path):
     feed = library.add_feed("http://127.0.0.1:9/rss.xml", title="Tin cũ")
     async with run(make_app(library, tmp_path, "refresh_minutes = 0\n"), (140, 40)) as pilot:
         await settle(pilot)

@@ -131,7 +131,7 @@ BODY = {
         "Thông báo cũng cho biết Các tiểu vương quốc Arab thống nhất (UAE)",
     ],
     "004": [
-        "Kinhtedothi - Ngoại trưởng Mỹ khẳng định rằng Washington không muốn leo thang căng thẳng với Nga",
+        "Ngoại trưởng Mỹ khẳng định rằng Washington không muốn leo thang căng thẳng với Nga",
         "Trong bài trả lời phỏng vấn tờ Financial Times hôm 4/5",
         "Tổng thống Mỹ Joe Biden trong tháng 6 sẽ có chuyến công du nước ngoài đầu tiên",
         "Theo Nhà Trắng, các quan chức Mỹ đang tìm cách thực hiện một cuộc gặp trực tiếp",
@@ -420,3 +420,32 @@ def test_cookie_notice_and_teaser_box_above_the_article() -> None:
     article = clean_text_dump(dump)
     assert article.title == title
     assert article.text == PROSE + "\n\n" + second
+
+
+# --- outlet lead-ins ----------------------------------------------------------
+
+_DUMP = """Hà Nội khởi công đường vành đai bốn qua ba tỉnh thành
+
+{first}
+
+Dự án có tổng mức đầu tư hơn 85.000 tỷ đồng, đi qua Hà Nội, Hưng Yên và Bắc Ninh, dự kiến hoàn thành vào năm 2027.
+
+Theo Sở Giao thông vận tải, các nhà thầu sẽ thi công ba ca liên tục để bảo đảm tiến độ đã đề ra.
+"""
+_FIRST = (
+    "Sáng nay, lễ khởi công dự án đường vành đai bốn vùng Thủ đô đã diễn ra tại huyện Thanh Oai"
+    " với sự tham dự của lãnh đạo thành phố."
+)
+
+
+@pytest.mark.parametrize("leadin", ["Baomau - ", "(Baomau) - ", "TTO - "])
+def test_an_outlet_leadin_leaves_the_text(leadin: str) -> None:
+    article = clean_text_dump(_DUMP.format(first=leadin + _FIRST))
+    assert article.text.startswith(_FIRST) and article.lead == _FIRST
+
+
+def test_a_two_word_leadin_goes_only_when_it_is_the_site_the_page_names() -> None:
+    dateline = clean_text_dump(_DUMP.format(first="Hà Nội - " + _FIRST))
+    assert dateline.text.startswith("Hà Nội - ")
+    named = clean_text_dump(_DUMP.format(first="Báo Mẫu - " + _FIRST) + "\nTheo dõi Báo Mẫu trên\n")
+    assert named.text.startswith(_FIRST), named.text[:40]

@@ -31,7 +31,8 @@ from dataclasses import dataclass
 from tuireader.text import clean_input, fold
 
 from .article import CleanedArticle
-from .metadata import find_visible_date, guess_lang, host_of
+from .metadata import ascii_key, find_visible_date, guess_lang, host_of
+from .rules import enabled
 
 __all__ = ["clean_text_dump", "is_byline"]
 
@@ -368,6 +369,21 @@ def _ends_article(lines: list[_Line | None], index: int, title: str | None) -> b
     return False
 
 
+def _without_outlet_leadin(paragraphs: list[str], site: str | None) -> list[str]:
+    """The body less an outlet's lead-in ("Kinhtedothi - ", "(Dân trí) - "), which names the site.
+
+    A lead-in of two words is taken only when it names the site the page names elsewhere (its address,
+    a "Theo dõi X trên" line): "Hà Nội - " is a dateline.
+    """
+    found = _SITE_PREFIX.match(paragraphs[0]) if paragraphs and enabled("outlet-leadin") else None
+    if found is None or len(paragraphs[0].split()) < 8:
+        return paragraphs
+    name = found.group(1)
+    if " " in name and ascii_key(name) != ascii_key((site or "").split(".")[0]):
+        return paragraphs
+    return [paragraphs[0][found.end() - 1 :], *paragraphs[1:]]
+
+
 def _body_start(lines: list[_Line | None], usable) -> int | None:
     """Index of the first line of the article body.
 
@@ -560,12 +576,14 @@ def clean_text_dump(text: str, *, url: str | None = None) -> CleanedArticle:
             paragraphs.append(line.text)
     paragraphs = _group_list_items(_join_broken(paragraphs))
 
-    body = "\n\n".join(paragraphs)
-    site = host_of(source_url) or _site_from_follow(lines)
+    known_site = host_of(source_url) or _site_from_follow(lines)
+    site = known_site
     if not site and paragraphs:
         prefix = _SITE_PREFIX.match(paragraphs[0])
         if prefix:
             site = prefix.group(1)
+    paragraphs = _without_outlet_leadin(paragraphs, known_site)
+    body = "\n\n".join(paragraphs)
     article.title = title
     article.author = author
     article.url = source_url or url

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,14 +34,7 @@ class StoryArticle:
     copy_of: str | None  # the article whose text it re-publishes
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "site": self.site,
-            "published": self.published,
-            "read": self.read,
-            "copy_of": self.copy_of,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -393,17 +393,21 @@ class Store(StoryStore):
                 "the articles; nothing was lost."
             )
 
+    def _articles_with_bodies(self, shard: str) -> list[tuple[dict[str, Any], dict[str, Any] | None]]:
+        """A shard's articles, each with its body (None for all when the bodies file cannot be read)."""
+        metas = self._articles_docs(shard)
+        try:
+            bodies = self._body_shard(shard).all()
+        except OSError:
+            bodies = {}
+        return [(dict(meta), bodies.get(meta["id"])) for meta in metas.values() if meta.get("id")]
+
     def _index_in_memory(self) -> int:
         """Fill a fresh in-memory index from every shard (nothing is written to the library)."""
         index = self._index()
         count = 0
         for shard in self.existing_shards():
-            metas = self._articles_docs(shard)
-            try:
-                bodies = self._body_shard(shard).all()
-            except OSError:
-                bodies = {}
-            rows = [index_row(dict(m), bodies.get(m["id"])) for m in metas.values() if m.get("id")]
+            rows = [index_row(meta, body) for meta, body in self._articles_with_bodies(shard)]
             with index.transaction():
                 index.upsert(rows)
             count += len(rows)
@@ -934,12 +938,7 @@ class Store(StoryStore):
         """Every article as grouping sees it, shard by shard (a shard not open before is not kept)."""
         for shard in self.existing_shards():
             was_open = shard in self._shards
-            metas = self._articles_docs(shard)
-            try:
-                bodies = self._body_shard(shard).all()
-            except OSError:
-                bodies = {}
-            docs = [story_doc(dict(m), bodies.get(m["id"])) for m in metas.values() if m.get("id")]
+            docs = [story_doc(meta, body) for meta, body in self._articles_with_bodies(shard)]
             if not was_open:
                 self._shards.pop(shard, None)
                 self._bodies.pop(shard, None)

@@ -369,14 +369,13 @@ def _ends_article(lines: list[_Line | None], index: int, title: str | None) -> b
     return False
 
 
-def _without_outlet_leadin(paragraphs: list[str], site: str | None) -> list[str]:
-    """The body less an outlet's lead-in ("Kinhtedothi - ", "(Dân trí) - "), which names the site.
+def _without_outlet_leadin(paragraphs: list[str], found: re.Match[str], site: str | None) -> list[str]:
+    """The body less the outlet's lead-in ``found`` at its start ("Kinhtedothi - ", "(Dân trí) - ").
 
     A lead-in of two words is taken only when it names the site the page names elsewhere (its address,
     a "Theo dõi X trên" line): "Hà Nội - " is a dateline.
     """
-    found = _SITE_PREFIX.match(paragraphs[0]) if paragraphs and enabled("outlet-leadin") else None
-    if found is None or len(paragraphs[0].split()) < 8:
+    if not enabled("outlet-leadin") or len(paragraphs[0].split()) < 8:
         return paragraphs
     name = found.group(1)
     if " " in name and ascii_key(name) != ascii_key((site or "").split(".")[0]):
@@ -577,12 +576,10 @@ def clean_text_dump(text: str, *, url: str | None = None) -> CleanedArticle:
     paragraphs = _group_list_items(_join_broken(paragraphs))
 
     known_site = host_of(source_url) or _site_from_follow(lines)
-    site = known_site
-    if not site and paragraphs:
-        prefix = _SITE_PREFIX.match(paragraphs[0])
-        if prefix:
-            site = prefix.group(1)
-    paragraphs = _without_outlet_leadin(paragraphs, known_site)
+    prefix = _SITE_PREFIX.match(paragraphs[0]) if paragraphs else None
+    site = known_site or (prefix.group(1) if prefix else None)
+    if prefix:
+        paragraphs = _without_outlet_leadin(paragraphs, prefix, known_site)
     body = "\n\n".join(paragraphs)
     article.title = title
     article.author = author

@@ -81,3 +81,38 @@ def test_ctrl_c_stops_the_workers_and_keeps_what_was_stored(tmp_path):
         [sys.executable, "-m", "tuireader", "--library", str(tmp_path / "lib"), "list", "--json"], capture_output=True
     )
     assert out.returncode == 0 and b"Traceback" not in out.stderr
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the import cleans in its own process")
+def test_ctrl_c_while_the_pool_is_built_still_stops_the_workers(tmp_path, monkeypatch):
+    # The signal reaches another thread (the progress bar runs one) and Python
+    # raises it in the main thread: here, after the pool's threads started but
+    # before it registered its own clean-up.
+    import multiprocessing.pool
+    import multiprocessing.util
+    import threading
+
+    from tuireader.library.importing import cleaned_files
+
+    register = multiprocessing.util.Finalize
+    building, sent = threading.Event(), threading.Event()
+
+    def send_ctrl_c() -> None:  # a thread started before the import, as the progress bar's is
+        building.wait()
+        signal.raise_signal(signal.SIGINT)
+        sent.set()
+
+    def finalize(obj, *args, **kwargs):
+        if isinstance(obj, multiprocessing.pool.Pool) and not building.is_set():
+            building.set()
+            sent.wait()
+        return register(obj, *args, **kwargs)
+
+    threading.Thread(target=send_ctrl_c, daemon=True).start()
+    monkeypatch.setattr(multiprocessing.util, "Finalize", finalize)
+    folder = _pages(tmp_path / "in", 40)
+    jobs = [(str(path), {}, "in", ()) for path in sorted(folder.iterdir())]
+    with pytest.raises(KeyboardInterrupt):
+        list(cleaned_files(jobs))
+    for worker in multiprocessing.active_children():
+        worker.join()  # a pool nobody stopped replaces its workers for ever

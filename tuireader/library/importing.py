@@ -3,6 +3,7 @@ and entities found again when the extractor changes."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -186,16 +187,13 @@ def cleaned_files(jobs: list[ImportJob]) -> Iterator[ImportResult]:
         yield from map(clean_file, jobs)
         return
     import multiprocessing
-    import signal
 
     entities_for("")  # load the cleaner and the extractor once, before the workers fork
-    # Ctrl+C waits until the workers are forked: arriving mid-fork it would be lost.
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
+    with _ctrl_c_held() as interrupted:  # a Ctrl+C mid-construction would leave a pool nobody stops
         pool = multiprocessing.get_context("fork").Pool(workers, _worker_start, (os.getpid(),))
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     try:
+        if interrupted:
+            raise KeyboardInterrupt
         yield from pool.imap(clean_file, jobs, chunksize=4)
     except BaseException:
         pool.terminate()  # what is being cleaned is dropped; what was stored stays
@@ -204,6 +202,27 @@ def cleaned_files(jobs: list[ImportJob]) -> Iterator[ImportResult]:
         pool.close()
     finally:
         pool.join()
+
+
+@contextlib.contextmanager
+def _ctrl_c_held() -> Iterator[list[bool]]:
+    """Hold a Ctrl+C back for the block; the list it gives is non-empty if one came.
+
+    Whichever thread the signal reaches, Python raises it in the main thread,
+    so masking the signal there is not enough: the handler itself waits.
+    """
+    import signal
+    import threading
+
+    arrived: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield arrived  # only the main thread gets KeyboardInterrupt
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: arrived.append(True))
+    try:
+        yield arrived
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
 
 
 def _worker_start(parent: int) -> None:

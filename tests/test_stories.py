@@ -112,6 +112,42 @@ def test_two_calls_between_the_same_ministers_a_month_apart_are_two_stories(inde
     assert index.story_of(july.id) != index.story_of(august.id)
 
 
+FLOOD = [
+    "Mực nước sông Hồng tại Hà Nội tiếp tục dâng cao, nhiều bãi giữa sông bị ngập sâu.",
+    "Người dân ở các xã ven sông đã được sơ tán đến nơi an toàn cùng tài sản và vật nuôi.",
+    "Lực lượng cứu hộ túc trực suốt đêm tại các điểm đê xung yếu để xử lý sự cố.",
+    "Các trường học ven sông cho học sinh nghỉ học, nhiều tuyến đường bị chia cắt.",
+    "Cơ quan khí tượng dự báo lũ còn lên trong những ngày tới do mưa lớn ở thượng nguồn.",
+    "Hồ thủy điện Hòa Bình tiếp tục mở cửa xả đáy để điều tiết lượng nước về hạ du.",
+    "Nhiều hộ dân ở ngoài đê phải dùng thuyền để di chuyển và nhận hàng cứu trợ.",
+    "Thành phố huy động thêm bộ đội và thanh niên xung kích gia cố các đoạn đê yếu.",
+    "Giá rau xanh ở các chợ nội thành tăng mạnh vì nguồn cung từ vùng bãi bị gián đoạn.",
+    "Ngành y tế cử các đội lưu động phun khử khuẩn tại những khu dân cư vừa rút nước.",
+]
+
+
+def test_a_topic_followed_day_after_day_is_a_story_per_few_days_not_one_of_months(index):
+    # Each report rewrites the day before's (two sentences of three): a chain of links.
+    reports = [
+        article(
+            20 + day,
+            f"Lũ sông Hồng, cập nhật lần {day + 1}",
+            "\n".join(FLOOD[day : day + 3]) + f"\nSáng nay đo được mức {900 + day * 7} cm.",
+            f"2024-09-{day + 10:02d}T08:00:00+07:00",
+            "vnexpress.net",
+            [("LOC", "sông Hồng", 1), ("LOC", "Hà Nội", 1)],
+        )
+        for day in range(8)
+    ]
+    for report in reports:
+        index.add_articles([report])
+    stories = {index.story_of(r.id) for r in reports}
+    assert len(stories) > 1
+    for story in stories:
+        times = [m.time for m in index.members(story) if m.time is not None]
+        assert max(times) - min(times) <= 72 * 3600
+
+
 def test_undated_calls_are_kept_apart_by_the_days_they_name(index):
     july = article(9, "Điện đàm Nga - Mỹ", CALL.format(day="29/7"), None, "vgt.vn", CALL_NAMES)
     august = article(10, "Điện đàm Nga - Mỹ", CALL.format(day="26/8"), None, "vgt.vn", CALL_NAMES)

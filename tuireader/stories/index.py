@@ -32,6 +32,7 @@ from .sketch import band_keys, containment, jaccard, library_version, signature
 from .tables import DocRow, atomic
 
 Grouped = dict[int, tuple[int, int | None, str | None, int, float | None]]
+GROUPING_VERSION = "2"  # 2: a story spans at most the time window (a change regroups)
 _BATCH = 500
 _SHORT_LIST = 2000  # a list folded from its own stories' rows; a longer one from every grouped row (kept)
 _CACHED_UNITS = 50_000  # frequencies and rarities kept between look-ups (a few MB)
@@ -129,7 +130,7 @@ class StoryIndex:
                 tables.set_info(conn, "version", self._version())
 
     def _version(self) -> str:
-        return f"{tables.SCHEMA_VERSION}:{self.settings.key()}"
+        return f"{tables.SCHEMA_VERSION}:{GROUPING_VERSION}:{self.settings.key()}"
 
     @classmethod
     def readable(cls, conn: sqlite3.Connection, settings: Settings | None = None) -> StoryIndex | None:
@@ -246,6 +247,7 @@ class StoryIndex:
         for row in gone:
             tables.delete_doc(self.conn, row, self._keys(row))
             self._repoint_copies(row)
+            tables.rename_story(self.conn, row.num)
         self._count(gone, -1)
 
     def _repoint_copies(self, row: DocRow) -> None:
@@ -344,7 +346,7 @@ class StoryIndex:
         rarity = self._rarities({u for r in (row, *found) for u in r.units}, total)
         weighted = weigh(row.units, rarity)
         scores: dict[int, float] = {}
-        copy: tuple[float, int] | None = None
+        copy: tuple[float, int, int] | None = None  # similarity, the copied article, its story
         for other in found:
             theirs = self._weighted.get(other.num)
             if theirs is None:
@@ -357,12 +359,33 @@ class StoryIndex:
             score = evidence.containment + evidence.entities
             scores[other.story] = max(scores.get(other.story, 0.0), score)
             if is_copy(evidence, self.settings) and (copy is None or evidence.similarity > copy[0]):
-                copy = (evidence.similarity, other.copy_of or other.num)
-        if not scores:
-            return
-        story = max(scores, key=lambda s: (scores[s], -s))
-        tables.merge_stories(self.conn, story, [s for s in scores if s != story])
-        tables.set_story(self.conn, row.num, story, copy[1] if copy else None)
+                copy = (evidence.similarity, other.copy_of or other.num, other.story)
+        joined = self._joined(row, scores, copy[2] if copy else None)
+        if joined:
+            tables.merge_stories(self.conn, joined[0], joined[1:])
+            tables.set_story(self.conn, row.num, joined[0], copy[1] if copy else None)
+
+    def _joined(self, row: DocRow, scores: dict[int, float], copied: int | None) -> list[int]:
+        """The linked stories the article joins, the one it joins first: together they stay inside the window.
+
+        Without this, articles a day apart chain one topic into a story of months.
+        A copy joins the story of the article it copies, whenever that was.
+        """
+        ranked = sorted(scores, key=lambda s: (s != copied, -scores[s], s))
+        if not self.settings.use_time or row.t is None or not ranked:
+            return ranked
+        spans = tables.spans(self.conn, ranked)
+        window = self.settings.window_hours * 3600.0
+        first = last = row.t
+        joined: list[int] = []
+        for story in ranked:
+            start, end = spans.get(story, (None, None))
+            lo = first if start is None else min(first, start)
+            hi = last if end is None else max(last, end)
+            if hi - lo <= window or story == copied:
+                joined.append(story)
+                first, last = lo, hi
+        return joined
 
     def _evidence(self, a: DocRow, b: DocRow, wa: Weighted, wb: Weighted) -> Evidence:
         similarity = jaccard(a.sig, b.sig)

@@ -311,8 +311,27 @@ def rows_in_order(conn: sqlite3.Connection, nums: Sequence[int]) -> Iterator[Doc
         yield from (found[num] for num in part if num in found)
 
 
+def spans(conn: sqlite3.Connection, stories: Iterable[int]) -> dict[int, tuple[float | None, float | None]]:
+    """The first and last time of each of ``stories``."""
+    found: dict[int, tuple[float | None, float | None]] = {}
+    for part in chunks(list(stories)):
+        query = f"SELECT story, min(t), max(t) FROM story_docs WHERE story IN ({marks(len(part))}) GROUP BY story"
+        found.update((story, (first, last)) for story, first, last in conn.execute(query, tuple(part)))
+    return found
+
+
 def set_story(conn: sqlite3.Connection, num: int, story: int, copy_of: int | None) -> None:
     conn.execute("UPDATE story_docs SET story = ?, copy_of = ? WHERE num = ?", (story, copy_of, num))
+
+
+def rename_story(conn: sqlite3.Connection, gone: int) -> None:
+    """A story named after an article that went takes the name of one that stays.
+
+    (Otherwise an article stored again under that number would start inside it.)
+    """
+    (rest,) = conn.execute("SELECT min(num) FROM story_docs WHERE story = ?", (gone,)).fetchone()
+    if rest is not None:
+        conn.execute("UPDATE story_docs SET story = ? WHERE story = ?", (rest, gone))
 
 
 def merge_stories(conn: sqlite3.Connection, into: int, others: Iterable[int]) -> None:

@@ -5,16 +5,22 @@
 The five sample articles are cleaned and analysed once; each synthetic article
 takes a base article, keeps a leading share of its paragraphs, numbers its title and
 gives it a site, a date, a reading state and sometimes tags, so lists, counts
-and search see realistic variety.  Records go straight to the store in large
-batches (the cost of cleaning is not what this measures).
+and search see realistic variety.  The days its text names become days up to
+its own, so articles from one base are other events unless they appeared on
+the same day (then they are one story told by several outlets, or a
+re-publication).  Records go straight to the store in large batches (the
+cost of cleaning is not what this measures).
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import random
+import re
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -51,6 +57,46 @@ def base_articles() -> list[dict]:
     return bases
 
 
+# A day and month, perhaps with a year: "29/7", "29-7-2022".
+_DATE = re.compile(r"\b(\d{1,2})([/-])(\d{1,2})(?:\2((?:19|20)\d{2}))?\b")
+
+
+def redated(text: str, entities: list[dict], when: datetime) -> tuple[str, list[dict]]:
+    """``text`` naming ``when`` (and days months before it) where it named other days; mentions moved to match."""
+    days: dict[str, str] = {}
+    shifts: list[tuple[int, int]] = []  # (where a date ended in the old text, the length change so far)
+
+    def new_date(found: re.Match[str]) -> str:
+        old = found.group(0)
+        if old not in days:
+            back = when - timedelta(days=30 * len(days))  # earlier events, outside any story's window
+            year = f"{found.group(2)}{back.year}" if found.group(4) else ""
+            days[old] = f"{back.day}{found.group(2)}{back.month}{year}"
+        new = days[old]
+        change = (shifts[-1][1] if shifts else 0) + len(new) - len(old)
+        shifts.append((found.end(), change))
+        return new
+
+    text = _DATE.sub(new_date, text)
+
+    def moved(offset: int) -> int:
+        change = 0
+        for end, total in shifts:
+            if end > offset:
+                break
+            change = total
+        return offset + change
+
+    out = copy.deepcopy(entities)
+    for entity in out:
+        entity["mentions"] = [[moved(start), moved(end)] for start, end in entity.get("mentions", ())]
+        if entity["type"] == "DATE":
+            entity["text"] = _DATE.sub(lambda found: days.get(found.group(0), found.group(0)), entity["text"])
+            entity["key"] = f"DATE:{entity['text']}"
+            entity["aliases"] = [_DATE.sub(lambda f: days.get(f.group(0), f.group(0)), a) for a in entity["aliases"]]
+    return text, out
+
+
 def build(path: Path, count: int, *, seed: int = 7, batch: int = 2000) -> float:
     rng = random.Random(seed)
     bases = base_articles()
@@ -67,13 +113,14 @@ def build(path: Path, count: int, *, seed: int = 7, batch: int = 2000) -> float:
         kept = "\n\n".join(paragraphs[:keep])
         if (which, keep) not in entity_cache:
             entity_cache[(which, keep)] = entities_for(kept)[0]
-        full = entity_cache[(which, keep)]
+        day = rng.randint(0, 3 * 365)
+        moment = 1_600_000_000 + day * 86400 + n
+        kept, full = redated(kept, entity_cache[(which, keep)], datetime.fromtimestamp(moment, UTC))
         # A numbered closing line makes every article distinct without moving entity offsets.
         text = f"{kept}\n\nBản tin số {n}."
         chash = content_hash(text)
         art_id = article_id_for(None, chash)
-        day = rng.randint(0, 3 * 365)
-        published = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(1_600_000_000 + day * 86400 + n))
+        published = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(moment))
         meta = {
             "id": art_id,
             "title": f"{base['title']} ({n})",
@@ -94,7 +141,7 @@ def build(path: Path, count: int, *, seed: int = 7, batch: int = 2000) -> float:
         body = {
             "id": art_id,
             "text": text,
-            "lead": paragraphs[0] if paragraphs else None,
+            "lead": kept.split("\n\n", 1)[0],
             "entities": full,
             "meta": dict(meta),
         }

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 TMUX = shutil.which("tmux")
@@ -91,6 +92,17 @@ class Terminal:
                 return screen
             time.sleep(0.05)
         raise AssertionError(f"{pattern!r} never appeared; last screen:\n{screen}")
+
+    def wait_until(self, holds: Callable[[str], bool], what: str, deadline: float = DEADLINE) -> str:
+        """The screen once ``holds(screen)``; ``what`` names it in the failure."""
+        end = time.monotonic() + deadline
+        screen = ""
+        while time.monotonic() < end:
+            screen = self.screen()
+            if holds(screen):
+                return screen
+            time.sleep(0.05)
+        raise AssertionError(f"{what} never happened; last screen:\n{screen}")
 
     def wait_until_gone(self, pattern: str, deadline: float = DEADLINE) -> str:
         end = time.monotonic() + deadline

@@ -82,7 +82,7 @@ class SourceTree(Tree[Any]):
             self.source_ids = source_ids
 
     def __init__(self, *, name: str | None = None, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__("Sources", name=name, id=id, classes=classes)
+        super().__init__(Text("Sources"), name=name, id=id, classes=classes)  # a string would be read as markup
         self.show_root = False
         self.guide_depth = 2
         self._collapsed_sections: set[str] = set()

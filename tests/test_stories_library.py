@@ -107,6 +107,18 @@ def test_cli_stories_json_lists_the_story_with_its_article_ids(story_library):
     assert json.loads(recent.stdout) == []
 
 
+def test_cli_stories_groups_a_library_again_when_its_grouping_is_due_and_says_so(tmp_path):
+    root = tmp_path / "library"
+    ids = build_story_library(root, group_stories=False)
+    done = run_cli("stories", "--since", "all", "--json", library=root)
+    assert done.returncode == 0, done.stderr
+    assert b"the stories were grouped again" in done.stderr and b"Traceback" not in done.stderr
+    (story,) = json.loads(done.stdout)
+    assert {a["id"] for a in story["articles"]} == {ids[k] for k in STORED}
+    again = run_cli("stories", "--since", "all", "--json", library=root)
+    assert b"grouped again" not in again.stderr and json.loads(again.stdout) == [story]
+
+
 def test_cli_stories_text_names_each_article(story_library):
     root, ids = story_library
     done = run_cli("stories", "--since", "all", library=root)

@@ -332,9 +332,18 @@ def cmd_show(args: argparse.Namespace) -> int:
 SHOW_STORY_LINES = 50  # a story of thousands names this many of its articles, around the one shown
 
 
+def _regroup_if_due(library) -> None:
+    """Group the stories again when the index asks for it (a new version, or grouping was off), with progress."""
+    if library.read_only or not library.stories_need_rebuild():
+        return
+    with _progress() as progress:
+        task = progress.add_task("Grouping stories", total=library.count("")[1], item="")
+        library.rebuild_stories(on_progress=lambda done: progress.update(task, completed=done))
+    _error("the stories were grouped again from the library's articles")
+
+
 def _story_others(library, article_id: str) -> list:
-    if library.ensure_stories():
-        _error("the stories were grouped again from the library's articles")
+    _regroup_if_due(library)
     story = library.story_of(article_id)
     if story is None:
         return []
@@ -380,8 +389,8 @@ def cmd_stories(args: argparse.Namespace) -> int:
     with _open_library(args) as library:
         if not library.stories_enabled:
             _error("grouping is off (group_stories = false in config.toml)")
-        elif library.ensure_stories():
-            _error("the stories were grouped again from the library's articles")
+        else:
+            _regroup_if_due(library)
         stories = library.stories(since_days=args.since, limit=args.limit)
         if args.json:
             _stream_json_list([story.to_json() for story in stories[start : start + 20]]

@@ -207,3 +207,16 @@ async def test_the_five_sample_articles_are_never_grouped(library, tmp_path):
         await settle(pilot)
         screen = main_screen(app)
         assert screen.story_marks == {} and len(screen.article_ids) == 6
+
+
+async def test_a_library_whose_grouping_is_due_is_grouped_after_the_first_paint(tmp_path):
+    root = tmp_path / "library"
+    ids = build_story_library(root, group_stories=False)
+    with Library.open(root) as library:
+        app = make_app(library, tmp_path)
+        async with run(app) as pilot:
+            await settle(pilot)
+            screen = main_screen(app)
+            assert ids["d-yagi-c1"] in screen.article_ids
+            assert not {ids["d-yagi-r1"], ids["d-yagi-r2"]} & set(screen.article_ids)  # folded under it
+            assert not library.stories_need_rebuild()

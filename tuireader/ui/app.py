@@ -258,8 +258,10 @@ class TuiReaderApp(App[None]):
                 )
                 changed = bool(imported) or changed
             if self.library.stories_need_rebuild():
-                self.call_from_thread(self._progress, 0, None, "Grouping the stories…")
-                changed = bool(self.library.rebuild_stories()) or changed
+                total = self.library.count("")[1]
+                report = self._progress_from_thread("Grouping the stories…")
+                report(0, total, "")
+                changed = bool(self.library.rebuild_stories(lambda done: report(done, total, ""))) or changed
             self.library.prepare_search()
         except Exception as error:
             self.call_from_thread(self.notify, f"Could not open the library fully: {error}", severity="error")

@@ -204,3 +204,12 @@ def test_a_row_another_connection_changed_is_read_again(tmp_path):
     theirs.add_articles([article(20, "Bão số 3", STORM, "2025-07-22T15:30:00+07:00", "vgt.vn", STORM_NAMES)])
     mine.add_articles([REWRITE])  # read afresh, the storm report is the rewrite's story
     assert mine.story_of(REWRITE.id) == mine.story_of(CALL_ARTICLE.id)
+
+
+def test_a_long_names_word_pairs_do_not_use_up_the_lookups():
+    from tuireader.stories.index import _spread
+
+    ministry = ["bo nong", "nong nghiep", "nghiep va", "va phat", "phat trien", "trien nong", "nong thon"]
+    spread = _spread([*ministry, "philippines"])
+    assert spread[:4] == ["bo nong", "nghiep va", "phat trien", "philippines"]
+    assert sorted(spread) == sorted([*ministry, "philippines"])

@@ -88,6 +88,25 @@ def _order_key(row: DocRow) -> tuple[bool, float, int]:
     return (row.t is None, row.t or 0.0, row.num)
 
 
+def _spread(units: list[str]) -> list[str]:
+    """``units`` with those sharing a word with an earlier one moved last, in order.
+
+    A long name gives overlapping word pairs ("bo nong", "nong nghiep", ...) that
+    find the same articles: looked up first, they would use up the lookups.
+    """
+    seen: set[str] = set()
+    first: list[str] = []
+    later: list[str] = []
+    for unit in units:
+        words = set(unit.split())
+        if words & seen:
+            later.append(unit)
+        else:
+            first.append(unit)
+            seen |= words
+    return first + later
+
+
 def features_key(settings: Settings) -> str:
     return f"{settings.key()}-f{int(settings.figures)}"
 
@@ -325,7 +344,8 @@ class StoryIndex:
         s = self.settings
         names = [u for u in row.units if tables.is_name(u)]
         df = self._frequency(names)
-        ranked = sorted(names, key=lambda u: (df(u), u))
+        # A name no other article holds (df 1: this one) finds nothing; the lookups go to shared ones.
+        ranked = _spread(sorted((u for u in names if df(u) > 1), key=lambda u: (df(u), u)))
         rare = max(s.rare_floor, int(total * s.rare_share))
         return ranked[: s.min_lookups] + [u for u in ranked[s.min_lookups : s.rare_units] if df(u) <= rare]
 

@@ -394,7 +394,7 @@ def test_a_named_lead_just_above_the_body_comes_back() -> None:
     text = clean_html(page(body, head=head)).text
     assert text.split("\n\n")[0] == lead
     assert all(p in text for p in EN) and "harbour" not in text
-    with ablated("lead-above"):
+    with ablated("lead-above", "intro-above"):
         assert lead not in clean_html(page(body, head=head)).text
 
 
@@ -406,3 +406,15 @@ def test_the_caption_of_the_lead_photo_is_not_a_lead() -> None:
         f"</figure></div></div><div class='main'><div class='story-text'>{paragraphs(EN)}</div></div>"
     )
     assert caption not in clean_html(page(body, head=head)).text
+
+
+def test_an_intro_between_the_headline_and_the_body_comes_back() -> None:
+    intro = "Lenders and tenants who asked for the works to wait until the autumn were turned down by the council."
+    body = (
+        f"<div class='top'><h1>Drainage plan approved</h1><div class='row'><p>{intro}</p></div></div>"
+        f"<div class='gallery'><div class='slide'>{paragraphs(EN)}</div></div>"
+    )
+    text = clean_html(page(body)).text
+    assert text.split("\n\n")[0] == intro and all(p in text for p in EN)
+    with ablated("intro-above"):
+        assert intro not in clean_html(page(body)).text

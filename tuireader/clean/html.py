@@ -8,7 +8,8 @@ clearly less than the page's own article container holds (or, when it finds
 little, than the element holding the most paragraph text), that is used
 instead.  A markup template that is all its box holds (Blogger's post body)
 is read as markup, and a lead the page prints above the body (named as a
-lead by its markup) is put back.  Each rule has a name in ``rules.py`` so
+lead by its markup, or standing between the headline and the body) is put
+back.  Each rule has a name in ``rules.py`` so
 that a benchmark can switch it off.
 
 Low confidence: ``CleanedArticle.low_confidence`` (the ``low_confidence``
@@ -780,6 +781,8 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         chosen = []  # menus and link lists only: there is no article here
     if enabled("sapo"):
         chosen = _with_sapo(doc, meta, chosen)
+    if enabled("intro-above"):
+        chosen = _with_intro(doc, chosen, titles, meta.author)
     outlet, chosen = _outlet_leadin(chosen, ascii_key((host_of(meta.url) or "").split(".")[0]))
     text = clean_input(blocks_to_text(chosen)).strip()
     article.title = title
@@ -975,3 +978,49 @@ def _with_lead_above(doc: Any, chosen: list[Block]) -> list[Block]:
             if not any(len(a.text_content()) > 0.5 * len(text) for a in el.iter("a")):
                 lead = el
     return chosen
+
+
+def _body_start(doc: Any, chosen: list[Block]) -> tuple[list[Any], int] | None:
+    """The page's elements in document order and where the chosen body starts among them."""
+    first = next((b.text for b in chosen if b.kind == "p" and len(b.text) >= 60), None)
+    if first is None:
+        return None
+    order = list(doc.iter())
+    for tags in (("p",), ("div", "td", "section")):  # a paragraph first: a wrapper's text is long to build
+        for index, el in enumerate(order):
+            if el.tag in tags and " ".join(el.text_content().split()).startswith(first[:60]):
+                return order, index
+    return None
+
+
+def _intro_paragraph(el: Any, held: set[str]) -> str | None:
+    """The text of ``el`` when it reads as a paragraph of the article's own prose."""
+    text = " ".join(el.text_content().split())
+    if len(text) < 80 or _normal_title(text) in held:
+        return None
+    if sum(len(a.text_content()) for a in el.iter("a")) > 0.3 * len(text):
+        return None
+    return None if _in_figure(el) or _in_furniture(el) else text
+
+
+def _with_intro(doc: Any, chosen: list[Block], titles: list[str], author: str | None) -> list[Block]:
+    """Paragraphs printed between the headline (<h1>) and the body: the intro readability left out."""
+    found = _body_start(doc, chosen)
+    if found is None:
+        return chosen
+    order, start = found
+    headline = max((i for i in range(start) if order[i].tag == "h1"), default=None)
+    if headline is None:
+        return chosen
+    held = {_normal_title(b.text) for b in chosen}
+    after = headline + sum(1 for _ in order[headline].iter())
+    intro = []
+    for el in order[after:start]:
+        text = _intro_paragraph(el, held) if el.tag == "p" else None
+        if text:
+            intro.append(Block(text=clean_input(text)))
+    intro = _filter_blocks(intro, titles, author)
+    if not intro or sum(len(b.text) for b in intro) > _text_length(chosen):
+        return chosen
+    skip = 1 if chosen and chosen[0].kind == "heading" else 0
+    return [*chosen[:skip], *intro, *chosen[skip:]]

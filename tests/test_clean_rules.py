@@ -418,3 +418,18 @@ def test_an_intro_between_the_headline_and_the_body_comes_back() -> None:
     assert text.split("\n\n")[0] == intro and all(p in text for p in EN)
     with ablated("intro-above"):
         assert intro not in clean_html(page(body)).text
+
+
+def test_a_page_held_in_noscript_is_read() -> None:
+    shell = "<div id='app'>Loading</div>"
+    body = f"{shell}<noscript><div class='page'><h1>Drainage plan approved</h1>{paragraphs(EN)}</div></noscript>"
+    assert all(p in clean_html(page(body)).text for p in EN)
+    with ablated("noscript-page"):
+        assert EN[0] not in clean_html(page(body)).text
+
+
+def test_a_small_noscript_stays_out() -> None:
+    body = (
+        f"<article>{paragraphs(EN)}</article><noscript><p>Please turn on JavaScript to see the comments.</p></noscript>"
+    )
+    assert "JavaScript" not in clean_html(page(body)).text

@@ -7,7 +7,7 @@ block by block and drop what is left of boilerplate.  When readability picks
 clearly less than the page's own article container holds (or, when it finds
 little, than the element holding the most paragraph text), that is used
 instead.  A markup template that is all its box holds (Blogger's post body)
-is read as markup, and a lead the page prints above the body (named as a
+is read as markup, so is a <noscript> holding most of the page, and a lead the page prints above the body (named as a
 lead by its markup, or standing between the headline and the body) is put
 back.  Each rule has a name in ``rules.py`` so
 that a benchmark can switch it off.
@@ -280,10 +280,21 @@ def _expand_template_bodies(doc: Any) -> None:
         parent.replace(script, holder)
 
 
+def _unwrap_noscript_page(doc: Any) -> None:
+    """A <noscript> holding most of the page's text is the page itself (the version for readers without scripts)."""
+    body = doc.find(".//body")
+    total = len((body if body is not None else doc).text_content())
+    for el in list(doc.iter("noscript")):
+        if len(el.text_content()) > 0.5 * total and next(el.iter("p"), None) is not None:
+            el.drop_tag()
+
+
 def _preclean(doc: Any) -> None:
     """Remove page furniture the markup itself identifies."""
     if enabled("template-bodies"):
         _expand_template_bodies(doc)
+    if enabled("noscript-page"):
+        _unwrap_noscript_page(doc)
     doomed = []
     for el in doc.iter():
         tag = el.tag if isinstance(el.tag, str) else ""

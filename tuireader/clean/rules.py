@@ -34,6 +34,7 @@ RULES: dict[str, str] = {
     "publisher-author": "an author that is only the publisher's name gives way to the visible byline",
     "byline-tail": "take a name under the last paragraph as the author",
     "template-bodies": "read a markup template that is all its box holds (Blogger's post body)",
+    "noscript-page": "read a <noscript> that holds most of the page's text",
     "page-classes": "the classes of <body> name the page layout, not a side box",
 }
 

@@ -86,6 +86,14 @@ def test_an_id_spelt_from_its_heading_is_not_furniture() -> None:
     assert extra in article.text
 
 
+def test_an_anchor_id_made_of_the_heading_words_is_not_furniture() -> None:
+    heading = "<h3 class='subheading' id='nav_only_the_film_stays__1'>Only the film stays</h3>"
+    article = clean_html(page(f"<article>{paragraphs(EN[:2])}{heading}{paragraphs(EN[2:])}</article>"))
+    assert "Only the film stays" in article.text
+    with ablated("heading-slugs"):
+        assert "Only the film stays" not in clean_html(page(f"<article>{paragraphs(EN)}{heading}</article>")).text
+
+
 def test_a_paywall_named_box_holding_the_body_is_kept() -> None:
     body = (
         "<nav><a href='/'>Home</a> <a href='/city'>City</a></nav>"

@@ -144,8 +144,14 @@ def _spells_own_heading(el: Any, ident: str) -> bool:
     heading = next(el.iter("h1", "h2", "h3", "h4", "h5", "h6"), None)
     if heading is None:
         return False
-    spelt = "".join(_WORDS.findall(heading.text_content().casefold())).replace("_", "")
-    return bool(spelt) and (spelt == key or spelt.startswith(key) or key.startswith(spelt))
+    words = _WORDS.findall(heading.text_content().casefold())
+    spelt = "".join(words).replace("_", "")
+    if spelt and (spelt == key or spelt.startswith(key) or key.startswith(spelt)):
+        return True
+    # An anchor made of the heading's words around a prefix or a count ("nav_nur_die_folie__1").
+    parts = [w for w in _SPLIT_WORDS.split(ident.lower()) if w]
+    shared = sum(1 for w in parts if w in words)
+    return shared >= 2 and shared > len(parts) / 2
 
 
 def _class_words(el: Any) -> set[str]:

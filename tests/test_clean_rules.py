@@ -441,3 +441,19 @@ def test_a_small_noscript_stays_out() -> None:
         f"<article>{paragraphs(EN)}</article><noscript><p>Please turn on JavaScript to see the comments.</p></noscript>"
     )
     assert "JavaScript" not in clean_html(page(body)).text
+
+
+def test_the_other_sections_of_the_body_come_back() -> None:
+    more = [
+        "The second phase covers the harbour district, where the old pipes date from before the war and leak.",
+        "Engineers expect that part of the work to take a full year, with the main road closed for two months.",
+    ]
+    body = (
+        "<h1>Drainage plan approved</h1><div class='grid'>"
+        f"<div class='module'><div class='cms-item'>{paragraphs(EN)}</div></div>"
+        f"<div class='module'><h2>The harbour</h2><div class='cms-item'>{paragraphs(more)}</div></div></div>"
+    )
+    text = clean_html(page(body)).text
+    assert all(p in text for p in EN + more) and text.index(EN[-1]) < text.index(more[0])
+    with ablated("sibling-sections"):
+        assert more[0] not in clean_html(page(body)).text

@@ -6,11 +6,13 @@ prompts), hand the tree to readability, then convert its choice to text
 block by block and drop what is left of boilerplate.  When readability picks
 clearly less than the page's own article container holds (or, when it finds
 little, than the element holding the most paragraph text), that is used
-instead.  A markup template that is all its box holds (Blogger's post body)
-is read as markup, so is a <noscript> holding most of the page, and a lead the page prints above the body (named as a
-lead by its markup, or standing between the headline and the body) is put
-back.  Each rule has a name in ``rules.py`` so
-that a benchmark can switch it off.
+instead.  A body built of sections (one box per block of a page builder)
+gets the sections beside the one readability took.  A markup template that
+is all its box holds (Blogger's post body) is read as markup, so is a
+<noscript> holding most of the page, and a lead the page prints above the
+body (named as a lead by its markup, or standing between the headline and
+the body) is put back.  Each rule has a name in ``rules.py`` so that a
+benchmark can switch it off.
 
 Low confidence: ``CleanedArticle.low_confidence`` (the ``low_confidence``
 field of ``clean --json``) is ``None`` when the result reads as one article,
@@ -798,6 +800,8 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         chosen = []  # menus and link lists only: there is no article here
     if enabled("sapo"):
         chosen = _with_sapo(doc, meta, chosen)
+    if enabled("sibling-sections"):
+        chosen = _with_sibling_sections(doc, chosen, titles, meta.author)
     if enabled("intro-above"):
         chosen = _with_intro(doc, chosen, titles, meta.author)
     outlet, chosen = _outlet_leadin(chosen, ascii_key((host_of(meta.url) or "").split(".")[0]))
@@ -1041,3 +1045,57 @@ def _with_intro(doc: Any, chosen: list[Block], titles: list[str], author: str | 
         return chosen
     skip = 1 if chosen and chosen[0].kind == "heading" else 0
     return [*chosen[:skip], *intro, *chosen[skip:]]
+
+
+def _holder_of(doc: Any, text: str) -> Any | None:
+    """The innermost paragraph-like element of the page whose text starts like ``text``."""
+    key = text[:60]
+    for tags in (("p", "li", "td", "pre", "blockquote"), ("div",)):  # a wrapper's text is long to build
+        for el in doc.iter(*tags):
+            if " ".join(el.text_content().split()).startswith(key):
+                return el
+    return None
+
+
+def _chosen_box(doc: Any, chosen: list[Block]) -> Any | None:
+    """The smallest element holding the first and the last paragraph of the chosen body."""
+    prose = [b.text for b in chosen if b.kind == "p" and len(b.text) >= 60]
+    if not prose:
+        return None
+    first, last = _holder_of(doc, prose[0]), _holder_of(doc, prose[-1])
+    if first is None or last is None:
+        return None
+    around = {first, *first.iterancestors()}
+    return next((a for a in (last, *last.iterancestors()) if a in around), None)
+
+
+def _section_blocks(section: Any, titles: list[str], author: str | None) -> list[Block]:
+    """The blocks of a sibling section when it holds prose of its own (two paragraphs or more)."""
+    blocks = _filter_blocks(element_blocks(section), titles, author)
+    paragraphs = sum(1 for b in blocks if b.kind == "p" and len(b.text) >= 80 and b.link_density < 0.3)
+    if paragraphs < 2 or _text_length(blocks) < 0.7 * sum(len(b.text) for b in blocks):
+        return []
+    return blocks
+
+
+def _with_sibling_sections(doc: Any, chosen: list[Block], titles: list[str], author: str | None) -> list[Block]:
+    """The body's other sections: siblings of its box (or of a box around it) with the same tag and class."""
+    box = _chosen_box(doc, chosen)
+    for unit in [box, *box.iterancestors()][:5] if box is not None else []:
+        parent = unit.getparent()
+        if parent is None or unit.tag in ("body", "html"):
+            break
+        kind = unit.get("class") or unit.tag in ("section", "article")  # plain <div>s are no kind
+        before: list[Block] = []
+        after: list[Block] = []
+        for sibling in parent:
+            if sibling is unit:
+                before, after = after, []
+            elif sibling.tag == unit.tag and sibling.get("class") == unit.get("class") and kind:
+                after.extend(_section_blocks(sibling, titles, author))
+        if not before and not after:
+            continue
+        if _text_length(before) + _text_length(after) > 2 * _text_length(chosen):
+            break  # a list of other stories, not the rest of this one
+        return [*before, *chosen, *after]
+    return chosen

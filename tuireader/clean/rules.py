@@ -29,6 +29,7 @@ RULES: dict[str, str] = {
     "densest-box": "our own pick, the element holding the most paragraph text, competes as a container",
     "sapo": "put back the lead printed above the body (it repeats the page's description)",
     "lead-above": "put back a paragraph the markup names as a lead, just above the body in the same box",
+    "sibling-sections": "add the body's other sections, siblings of its box with the same tag and class",
     "intro-above": "put back paragraphs printed between the headline and the body",
     "outlet-leadin": "move an outlet lead-in ('(Dân trí) -', 'TTO -') out of the text",
     "publisher-author": "an author that is only the publisher's name gives way to the visible byline",

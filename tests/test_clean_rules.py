@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tuireader.clean import clean_html
-from tuireader.clean.blocks import word_count
+from tuireader.clean.blocks import element_blocks, word_count
 from tuireader.clean.labels import is_furniture_label, is_section_label
 from tuireader.clean.metadata import guess_lang
 from tuireader.clean.rules import RULES, ablated, enabled
@@ -181,6 +181,27 @@ def test_a_credit_caption_in_a_long_article_is_dropped() -> None:
     figure = "<figure><img src='a.jpg'><figcaption>Credit: Reuters</figcaption></figure>"
     text = clean_html(page(f"<article>{paragraphs(EN[:2])}{figure}{paragraphs(EN[2:])}</article>")).text
     assert "Reuters" not in text
+
+
+GALLERY_CAPTION = "The mayor and the city engineer open the first section of the new drainage pipes on Monday."
+
+
+@pytest.mark.parametrize(
+    "slide",
+    [
+        f"<li><figure><img src='a.jpg'><figcaption>{GALLERY_CAPTION}</figcaption></figure></li>",
+        f"<li><div class='img-wrap'><img src='a.jpg'></div><div class='caption'>{GALLERY_CAPTION}</div></li>",
+    ],
+)
+def test_gallery_captions_are_captions(slide: str) -> None:
+    import lxml.html
+
+    box = lxml.html.fragment_fromstring(f"<div>{paragraphs(EN[:1])}<ul class='gallery'>{slide}</ul></div>")
+    assert [b.kind for b in element_blocks(box)] == ["p", "caption"]
+    with ablated("gallery-captions"):
+        assert [b.kind for b in element_blocks(box)] == ["p", "li"]
+    body = f"<article>{paragraphs(EN[:2])}<ul class='gallery'>{slide}</ul>{paragraphs(EN[2:] + VI)}</article>"
+    assert GALLERY_CAPTION not in clean_html(page(body)).text
 
 
 def test_formulas_keep_their_text() -> None:

@@ -19,6 +19,7 @@ RULES: dict[str, str] = {
     "furniture-lines": "drop captions credits, share bars, copyright and label lines",
     "dedupe": "drop a paragraph that repeats the one before",
     "prose-captions": "keep captions that are prose, without their photo credit",
+    "gallery-captions": "a box whose class names a caption, or a caption in a gallery's list item, is a caption",
     "math-text": "keep the text of formulas (<math> alttext or symbols)",
     "box-evidence": "keep a furniture-named box that holds most of the page's own text",
     "heading-slugs": "ignore an id that spells the box's own heading",

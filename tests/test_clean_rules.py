@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tuireader.clean import clean_html
-from tuireader.clean.blocks import word_count
+from tuireader.clean.blocks import element_blocks, word_count
 from tuireader.clean.labels import is_furniture_label, is_section_label
 from tuireader.clean.metadata import guess_lang
 from tuireader.clean.rules import RULES, ablated, enabled
@@ -84,6 +84,14 @@ def test_an_id_spelt_from_its_heading_is_not_furniture() -> None:
     )
     article = clean_html(page(f"<article>{paragraphs(EN)}{section}{paragraphs(VI)}</article>"))
     assert extra in article.text
+
+
+def test_an_anchor_id_made_of_the_heading_words_is_not_furniture() -> None:
+    heading = "<h3 class='subheading' id='nav_only_the_film_stays__1'>Only the film stays</h3>"
+    article = clean_html(page(f"<article>{paragraphs(EN[:2])}{heading}{paragraphs(EN[2:])}</article>"))
+    assert "Only the film stays" in article.text
+    with ablated("heading-slugs"):
+        assert "Only the film stays" not in clean_html(page(f"<article>{paragraphs(EN)}{heading}</article>")).text
 
 
 def test_a_paywall_named_box_holding_the_body_is_kept() -> None:
@@ -173,6 +181,27 @@ def test_a_credit_caption_in_a_long_article_is_dropped() -> None:
     figure = "<figure><img src='a.jpg'><figcaption>Credit: Reuters</figcaption></figure>"
     text = clean_html(page(f"<article>{paragraphs(EN[:2])}{figure}{paragraphs(EN[2:])}</article>")).text
     assert "Reuters" not in text
+
+
+GALLERY_CAPTION = "The mayor and the city engineer open the first section of the new drainage pipes on Monday."
+
+
+@pytest.mark.parametrize(
+    "slide",
+    [
+        f"<li><figure><img src='a.jpg'><figcaption>{GALLERY_CAPTION}</figcaption></figure></li>",
+        f"<li><div class='img-wrap'><img src='a.jpg'></div><div class='caption'>{GALLERY_CAPTION}</div></li>",
+    ],
+)
+def test_gallery_captions_are_captions(slide: str) -> None:
+    import lxml.html
+
+    box = lxml.html.fragment_fromstring(f"<div>{paragraphs(EN[:1])}<ul class='gallery'>{slide}</ul></div>")
+    assert [b.kind for b in element_blocks(box)] == ["p", "caption"]
+    with ablated("gallery-captions"):
+        assert [b.kind for b in element_blocks(box)] == ["p", "li"]
+    body = f"<article>{paragraphs(EN[:2])}<ul class='gallery'>{slide}</ul>{paragraphs(EN[2:] + VI)}</article>"
+    assert GALLERY_CAPTION not in clean_html(page(body)).text
 
 
 def test_formulas_keep_their_text() -> None:
@@ -394,7 +423,7 @@ def test_a_named_lead_just_above_the_body_comes_back() -> None:
     text = clean_html(page(body, head=head)).text
     assert text.split("\n\n")[0] == lead
     assert all(p in text for p in EN) and "harbour" not in text
-    with ablated("lead-above"):
+    with ablated("lead-above", "intro-above"):
         assert lead not in clean_html(page(body, head=head)).text
 
 
@@ -406,3 +435,46 @@ def test_the_caption_of_the_lead_photo_is_not_a_lead() -> None:
         f"</figure></div></div><div class='main'><div class='story-text'>{paragraphs(EN)}</div></div>"
     )
     assert caption not in clean_html(page(body, head=head)).text
+
+
+def test_an_intro_between_the_headline_and_the_body_comes_back() -> None:
+    intro = "Lenders and tenants who asked for the works to wait until the autumn were turned down by the council."
+    body = (
+        f"<div class='top'><h1>Drainage plan approved</h1><div class='row'><p>{intro}</p></div></div>"
+        f"<div class='gallery'><div class='slide'>{paragraphs(EN)}</div></div>"
+    )
+    text = clean_html(page(body)).text
+    assert text.split("\n\n")[0] == intro and all(p in text for p in EN)
+    with ablated("intro-above"):
+        assert intro not in clean_html(page(body)).text
+
+
+def test_a_page_held_in_noscript_is_read() -> None:
+    shell = "<div id='app'>Loading</div>"
+    body = f"{shell}<noscript><div class='page'><h1>Drainage plan approved</h1>{paragraphs(EN)}</div></noscript>"
+    assert all(p in clean_html(page(body)).text for p in EN)
+    with ablated("noscript-page"):
+        assert EN[0] not in clean_html(page(body)).text
+
+
+def test_a_small_noscript_stays_out() -> None:
+    body = (
+        f"<article>{paragraphs(EN)}</article><noscript><p>Please turn on JavaScript to see the comments.</p></noscript>"
+    )
+    assert "JavaScript" not in clean_html(page(body)).text
+
+
+def test_the_other_sections_of_the_body_come_back() -> None:
+    more = [
+        "The second phase covers the harbour district, where the old pipes date from before the war and leak.",
+        "Engineers expect that part of the work to take a full year, with the main road closed for two months.",
+    ]
+    body = (
+        "<h1>Drainage plan approved</h1><div class='grid'>"
+        f"<div class='module'><div class='cms-item'>{paragraphs(EN)}</div></div>"
+        f"<div class='module'><h2>The harbour</h2><div class='cms-item'>{paragraphs(more)}</div></div></div>"
+    )
+    text = clean_html(page(body)).text
+    assert all(p in text for p in EN + more) and text.index(EN[-1]) < text.index(more[0])
+    with ablated("sibling-sections"):
+        assert more[0] not in clean_html(page(body)).text

@@ -3,7 +3,8 @@
 Inline elements keep the whitespace the browser would show, so words in
 adjacent tags stay apart exactly where the page separates them; block
 elements start new blocks.  List items become ``- item`` lines and quotes
-``> text`` lines.  The walk is iterative, so deep nesting cannot exhaust the
+``> text`` lines.  Photo captions (<figcaption>, text in a <figure>, a box
+whose class names a caption) are caption blocks, in a gallery's list too.  The walk is iterative, so deep nesting cannot exhaust the
 Python stack.
 """
 
@@ -28,6 +29,7 @@ SKIP_TAGS = frozenset(
     "script style template svg button select option input textarea iframe object "
     "embed canvas audio video map head title meta link base noscript rt rp".split()
 )
+_CAPTION_CLASS = re.compile(r"(?:^|[\s_-])caption(?:$|[\s_-])", re.IGNORECASE)
 _SPACE = re.compile(r"[ \t\r\f\v\n\u00a0\u2028\u2029\u3000]+")
 # Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer,
 # kana and Han.  About two of their characters make a word.
@@ -88,6 +90,7 @@ class _Collector:
         self.link = 0
         self.item: tuple[int, int, bool] | None = None
         self.figure = 0
+        self.caption_boxes: list[Any] = []
 
     def add(self, text: str | None) -> None:
         if not text:
@@ -116,8 +119,16 @@ class _Collector:
         block = Block(text=text, kind=kind, quote=self.quote > 0, link_chars=min(links, len(text)))
         if self.item is not None:
             block.list_id, block.ordinal, block.ordered = self.item
-            block.kind = "li"
+            if kind != "caption" or not enabled("gallery-captions"):
+                block.kind = "li"  # a caption in a gallery's item stays a caption
         self.blocks.append(block)
+
+
+def _is_caption_box(el: Any, tag: str) -> bool:
+    """A <div> or <p> whose class names it a photo caption ("caption", "wp-caption-text")."""
+    if tag not in ("div", "p") or not _CAPTION_CLASS.search(el.get("class") or ""):
+        return False
+    return enabled("gallery-captions") and len(el.text_content()) <= 1000  # not a wrapper of the page
 
 
 def element_blocks(root: Any) -> list[Block]:
@@ -146,6 +157,9 @@ def element_blocks(root: Any) -> list[Block]:
                     out.kind = "heading"
                 elif tag in ("figcaption", "caption"):
                     out.kind = "caption"
+                elif _is_caption_box(el, tag):
+                    out.figure += 1
+                    out.caption_boxes.append(el)
                 elif tag == "blockquote":
                     out.quote += 1
                 elif tag == "pre":
@@ -178,6 +192,9 @@ def element_blocks(root: Any) -> list[Block]:
                 elif tag == "pre":
                     out.pre = max(0, out.pre - 1)
                 elif tag == "figure":
+                    out.figure = max(0, out.figure - 1)
+                elif out.caption_boxes and out.caption_boxes[-1] is el:
+                    out.caption_boxes.pop()
                     out.figure = max(0, out.figure - 1)
                 elif tag in ("ul", "ol", "dir", "menu"):
                     if out.lists:

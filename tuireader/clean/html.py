@@ -6,10 +6,13 @@ prompts), hand the tree to readability, then convert its choice to text
 block by block and drop what is left of boilerplate.  When readability picks
 clearly less than the page's own article container holds (or, when it finds
 little, than the element holding the most paragraph text), that is used
-instead.  A markup template that is all its box holds (Blogger's post body)
-is read as markup, and a lead the page prints above the body (named as a
-lead by its markup) is put back.  Each rule has a name in ``rules.py`` so
-that a benchmark can switch it off.
+instead.  A body built of sections (one box per block of a page builder)
+gets the sections beside the one readability took.  A markup template that
+is all its box holds (Blogger's post body) is read as markup, so is a
+<noscript> holding most of the page, and a lead the page prints above the
+body (named as a lead by its markup, or standing between the headline and
+the body) is put back.  Each rule has a name in ``rules.py`` so that a
+benchmark can switch it off.
 
 Low confidence: ``CleanedArticle.low_confidence`` (the ``low_confidence``
 field of ``clean --json``) is ``None`` when the result reads as one article,
@@ -143,8 +146,14 @@ def _spells_own_heading(el: Any, ident: str) -> bool:
     heading = next(el.iter("h1", "h2", "h3", "h4", "h5", "h6"), None)
     if heading is None:
         return False
-    spelt = "".join(_WORDS.findall(heading.text_content().casefold())).replace("_", "")
-    return bool(spelt) and (spelt == key or spelt.startswith(key) or key.startswith(spelt))
+    words = _WORDS.findall(heading.text_content().casefold())
+    spelt = "".join(words).replace("_", "")
+    if spelt and (spelt == key or spelt.startswith(key) or key.startswith(spelt)):
+        return True
+    # An anchor made of the heading's words around a prefix or a count ("nav_nur_die_folie__1").
+    parts = [w for w in _SPLIT_WORDS.split(ident.lower()) if w]
+    shared = sum(1 for w in parts if w in words)
+    return shared >= 2 and shared > len(parts) / 2
 
 
 def _class_words(el: Any) -> set[str]:
@@ -279,10 +288,21 @@ def _expand_template_bodies(doc: Any) -> None:
         parent.replace(script, holder)
 
 
+def _unwrap_noscript_page(doc: Any) -> None:
+    """A <noscript> holding most of the page's text is the page itself (the version for readers without scripts)."""
+    body = doc.find(".//body")
+    total = len((body if body is not None else doc).text_content())
+    for el in list(doc.iter("noscript")):
+        if len(el.text_content()) > 0.5 * total and next(el.iter("p"), None) is not None:
+            el.drop_tag()
+
+
 def _preclean(doc: Any) -> None:
     """Remove page furniture the markup itself identifies."""
     if enabled("template-bodies"):
         _expand_template_bodies(doc)
+    if enabled("noscript-page"):
+        _unwrap_noscript_page(doc)
     doomed = []
     for el in doc.iter():
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -780,6 +800,10 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         chosen = []  # menus and link lists only: there is no article here
     if enabled("sapo"):
         chosen = _with_sapo(doc, meta, chosen)
+    if enabled("sibling-sections"):
+        chosen = _with_sibling_sections(doc, chosen, titles, meta.author)
+    if enabled("intro-above"):
+        chosen = _with_intro(doc, chosen, titles, meta.author)
     outlet, chosen = _outlet_leadin(chosen, ascii_key((host_of(meta.url) or "").split(".")[0]))
     text = clean_input(blocks_to_text(chosen)).strip()
     article.title = title
@@ -974,4 +998,104 @@ def _with_lead_above(doc: Any, chosen: list[Block]) -> list[Block]:
                 continue  # the caption of the lead photo
             if not any(len(a.text_content()) > 0.5 * len(text) for a in el.iter("a")):
                 lead = el
+    return chosen
+
+
+def _body_start(doc: Any, chosen: list[Block]) -> tuple[list[Any], int] | None:
+    """The page's elements in document order and where the chosen body starts among them."""
+    first = next((b.text for b in chosen if b.kind == "p" and len(b.text) >= 60), None)
+    if first is None:
+        return None
+    order = list(doc.iter())
+    for tags in (("p",), ("div", "td", "section")):  # a paragraph first: a wrapper's text is long to build
+        for index, el in enumerate(order):
+            if el.tag in tags and " ".join(el.text_content().split()).startswith(first[:60]):
+                return order, index
+    return None
+
+
+def _intro_paragraph(el: Any, held: set[str]) -> str | None:
+    """The text of ``el`` when it reads as a paragraph of the article's own prose."""
+    text = " ".join(el.text_content().split())
+    if len(text) < 80 or _normal_title(text) in held:
+        return None
+    if sum(len(a.text_content()) for a in el.iter("a")) > 0.3 * len(text):
+        return None
+    return None if _in_figure(el) or _in_furniture(el) else text
+
+
+def _with_intro(doc: Any, chosen: list[Block], titles: list[str], author: str | None) -> list[Block]:
+    """Paragraphs printed between the headline (<h1>) and the body: the intro readability left out."""
+    found = _body_start(doc, chosen)
+    if found is None:
+        return chosen
+    order, start = found
+    headline = max((i for i in range(start) if order[i].tag == "h1"), default=None)
+    if headline is None:
+        return chosen
+    held = {_normal_title(b.text) for b in chosen}
+    after = headline + sum(1 for _ in order[headline].iter())
+    intro = []
+    for el in order[after:start]:
+        text = _intro_paragraph(el, held) if el.tag == "p" else None
+        if text:
+            intro.append(Block(text=clean_input(text)))
+    intro = _filter_blocks(intro, titles, author)
+    if not intro or sum(len(b.text) for b in intro) > _text_length(chosen):
+        return chosen
+    skip = 1 if chosen and chosen[0].kind == "heading" else 0
+    return [*chosen[:skip], *intro, *chosen[skip:]]
+
+
+def _holder_of(doc: Any, text: str) -> Any | None:
+    """The innermost paragraph-like element of the page whose text starts like ``text``."""
+    key = text[:60]
+    for tags in (("p", "li", "td", "pre", "blockquote"), ("div",)):  # a wrapper's text is long to build
+        for el in doc.iter(*tags):
+            if " ".join(el.text_content().split()).startswith(key):
+                return el
+    return None
+
+
+def _chosen_box(doc: Any, chosen: list[Block]) -> Any | None:
+    """The smallest element holding the first and the last paragraph of the chosen body."""
+    prose = [b.text for b in chosen if b.kind == "p" and len(b.text) >= 60]
+    if not prose:
+        return None
+    first, last = _holder_of(doc, prose[0]), _holder_of(doc, prose[-1])
+    if first is None or last is None:
+        return None
+    around = {first, *first.iterancestors()}
+    return next((a for a in (last, *last.iterancestors()) if a in around), None)
+
+
+def _section_blocks(section: Any, titles: list[str], author: str | None) -> list[Block]:
+    """The blocks of a sibling section when it holds prose of its own (two paragraphs or more)."""
+    blocks = _filter_blocks(element_blocks(section), titles, author)
+    paragraphs = sum(1 for b in blocks if b.kind == "p" and len(b.text) >= 80 and b.link_density < 0.3)
+    if paragraphs < 2 or _text_length(blocks) < 0.7 * sum(len(b.text) for b in blocks):
+        return []
+    return blocks
+
+
+def _with_sibling_sections(doc: Any, chosen: list[Block], titles: list[str], author: str | None) -> list[Block]:
+    """The body's other sections: siblings of its box (or of a box around it) with the same tag and class."""
+    box = _chosen_box(doc, chosen)
+    for unit in [box, *box.iterancestors()][:5] if box is not None else []:
+        parent = unit.getparent()
+        if parent is None or unit.tag in ("body", "html"):
+            break
+        kind = unit.get("class") or unit.tag in ("section", "article")  # plain <div>s are no kind
+        before: list[Block] = []
+        after: list[Block] = []
+        for sibling in parent:
+            if sibling is unit:
+                before, after = after, []
+            elif sibling.tag == unit.tag and sibling.get("class") == unit.get("class") and kind:
+                after.extend(_section_blocks(sibling, titles, author))
+        if not before and not after:
+            continue
+        if _text_length(before) + _text_length(after) > 2 * _text_length(chosen):
+            break  # a list of other stories, not the rest of this one
+        return [*before, *chosen, *after]
     return chosen

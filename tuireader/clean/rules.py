@@ -19,6 +19,7 @@ RULES: dict[str, str] = {
     "furniture-lines": "drop captions credits, share bars, copyright and label lines",
     "dedupe": "drop a paragraph that repeats the one before",
     "prose-captions": "keep captions that are prose, without their photo credit",
+    "gallery-captions": "a box whose class names a caption, or a caption in a gallery's list item, is a caption",
     "math-text": "keep the text of formulas (<math> alttext or symbols)",
     "box-evidence": "keep a furniture-named box that holds most of the page's own text",
     "heading-slugs": "ignore an id that spells the box's own heading",
@@ -29,10 +30,13 @@ RULES: dict[str, str] = {
     "densest-box": "our own pick, the element holding the most paragraph text, competes as a container",
     "sapo": "put back the lead printed above the body (it repeats the page's description)",
     "lead-above": "put back a paragraph the markup names as a lead, just above the body in the same box",
+    "sibling-sections": "add the body's other sections, siblings of its box with the same tag and class",
+    "intro-above": "put back paragraphs printed between the headline and the body",
     "outlet-leadin": "move an outlet lead-in ('(Dân trí) -', 'TTO -') out of the text",
     "publisher-author": "an author that is only the publisher's name gives way to the visible byline",
     "byline-tail": "take a name under the last paragraph as the author",
     "template-bodies": "read a markup template that is all its box holds (Blogger's post body)",
+    "noscript-page": "read a <noscript> that holds most of the page's text",
     "page-classes": "the classes of <body> name the page layout, not a side box",
 }
 

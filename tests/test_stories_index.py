@@ -64,6 +64,18 @@ def test_other_settings_start_the_tables_over():
     assert index.needs_rebuild() and index.story_of(storm().id) is None
 
 
+def test_tables_of_an_older_layout_are_made_again_and_rebuilt():
+    conn = connect()
+    conn.execute("CREATE TABLE story_info (key TEXT PRIMARY KEY, value TEXT)")
+    conn.execute("CREATE TABLE story_units (unit TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID")
+    conn.execute("INSERT INTO story_units VALUES ('nghe an', 3)")
+    conn.execute("INSERT INTO story_info VALUES ('version', '2:old'), ('complete', '1')")
+    index = StoryIndex(conn)
+    assert index.needs_rebuild()
+    index.rebuild(ALL)
+    assert index.story_of(REWRITE.id) == index.story_of(storm().id) != index.story_of(CALL_ARTICLE.id)
+
+
 def test_adding_one_by_one_in_any_order_groups_as_a_rebuild_does():
     rebuilt = StoryIndex(connect())
     rebuilt.rebuild(ALL)

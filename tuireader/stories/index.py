@@ -100,9 +100,10 @@ def features(doc: StoryDoc, settings: Settings) -> DocRow:
     units = entity_units(doc.entities)
     if settings.figures:
         units |= figures(lead_tokens + other_tokens)
+    keys = tables.unit_keys(units)
     return DocRow(
         num=num, story=num, copy_of=None, t=t, site=doc.site, size=len(found),
-        sig=signature(found, settings.num_perm), units=units,
+        sig=signature(found, settings.num_perm), units=keys,
         days=event_days(doc.entities, lead, lead_tokens, other_tokens, t), names=tuple(main_names(doc.entities)),
     )  # fmt: skip
 
@@ -113,8 +114,8 @@ class StoryIndex:
     def __init__(self, conn: sqlite3.Connection, settings: Settings | None = None, *, writable: bool = True) -> None:
         self.conn = conn
         self.settings = settings or Settings()
-        self._df: dict[str, int] = {}
-        self._rarity: dict[str, float] = {}
+        self._df: dict[int, int] = {}
+        self._rarity: dict[int, float] = {}
         self._weighted: dict[int, Weighted] = {}
         self._decoded: dict[int, DocRow] = {}  # candidates' rows as read, their placement read afresh
         self._decoded_version = -1  # the database's data_version they were read at
@@ -125,6 +126,7 @@ class StoryIndex:
         tables.create(conn)
         if tables.info(conn, "version") != self._version():
             with atomic(conn):
+                tables.recreate(conn)  # another version's tables may differ in their columns
                 self._clear()
                 tables.set_info(conn, "version", self._version())
 
@@ -308,7 +310,7 @@ class StoryIndex:
         found.discard(row.num)
         return found
 
-    def _frequency(self, units: Iterable[str]) -> Callable[[str], int]:
+    def _frequency(self, units: Iterable[int]) -> Callable[[int], int]:
         """Document frequencies of ``units`` (cached; the cache starts over when large)."""
         if len(self._df) > _CACHED_UNITS:
             self._df.clear()
@@ -318,16 +320,16 @@ class StoryIndex:
             self._df.update((u, found.get(u, 0)) for u in missing)
         return lambda unit: self._df.get(unit, 0)
 
-    def _rarest(self, row: DocRow, total: int) -> list[str]:
+    def _rarest(self, row: DocRow, total: int) -> list[int]:
         """The names to look candidates up by: the rare ones (at least the rarest few)."""
         s = self.settings
         names = [u for u in row.units if tables.is_name(u)]
         df = self._frequency(names)
-        ranked = sorted(names, key=lambda u: (df(u), u))
+        ranked = sorted(names, key=lambda u: (df(u), -row.units[u], u))  # the most mentioned of equals first
         rare = max(s.rare_floor, int(total * s.rare_share))
         return ranked[: s.min_lookups] + [u for u in ranked[s.min_lookups : s.rare_units] if df(u) <= rare]
 
-    def _rarities(self, units: set[str], total: int) -> dict[str, float]:
+    def _rarities(self, units: set[int], total: int) -> dict[int, float]:
         """Inverse document frequencies, kept while the count of articles holds."""
         known = self._rarity
         if len(known) > _CACHED_UNITS:

@@ -12,17 +12,18 @@ as an integer.
 from __future__ import annotations
 
 import sqlite3
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from hashlib import blake2b
 
-import orjson
-
 from .days import Days
 
-SCHEMA_VERSION = "2"  # 2: 16-bit signature values, 32-bit look-up keys, whole seconds in the look-up tables
+SCHEMA_VERSION = "3"  # 2: 16-bit signature values, 32-bit look-up keys, whole seconds in the look-up tables;
+# 3: 8-bit signature values, entity units as 32-bit keys packed in bytes
 NO_TIME = -1  # the time of an article without one, in the look-up tables (their keys admit no NULL)
 TABLES = ("story_info", "story_docs", "story_bands", "story_postings", "story_units")
 SCHEMA = """
@@ -35,7 +36,7 @@ CREATE TABLE IF NOT EXISTS story_docs (
     site TEXT,
     size INTEGER NOT NULL,
     sig BLOB NOT NULL,
-    units TEXT NOT NULL,  -- JSON: entity unit -> weight
+    units BLOB NOT NULL,  -- entity unit keys (32-bit) then their weights (thousandths, 16-bit)
     days TEXT NOT NULL,
     names TEXT NOT NULL
 );
@@ -47,7 +48,7 @@ CREATE TABLE IF NOT EXISTS story_bands (
 CREATE TABLE IF NOT EXISTS story_postings (
     unit INTEGER NOT NULL, t INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (unit, t, num)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS story_units (unit TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_units (unit INTEGER PRIMARY KEY, df INTEGER NOT NULL);
 """
 _CHUNK = 500  # bound parameters per IN (...) list
 SEP = _SEP = "\x1f"  # between the names of a row
@@ -64,7 +65,7 @@ class DocRow:
     site: str | None
     size: int
     sig: bytes
-    units: dict[str, float]
+    units: dict[int, float]  # unit key (:func:`unit_key`) -> weight
     days: Days
     names: tuple[str, ...]
 
@@ -72,12 +73,26 @@ class DocRow:
 _COLUMNS = "num, story, copy_of, t, site, size, sig, units, days, names"
 
 
-def encode_units(units: dict[str, float]) -> str:
-    return orjson.dumps(units).decode("utf-8")
+_BIG_ENDIAN = sys.byteorder == "big"  # stored little-endian
 
 
-def decode_units(text: str) -> dict[str, float]:
-    return orjson.loads(text) if text else {}
+def encode_units(units: dict[int, float]) -> bytes:
+    """The keys (4 bytes each) then the weights in thousandths (2 bytes each: as exact as they are rounded)."""
+    keys = array("i", units)
+    weights = array("H", (min(0xFFFF, round(w * 1000)) for w in units.values()))
+    if _BIG_ENDIAN:
+        keys.byteswap()
+        weights.byteswap()
+    return keys.tobytes() + weights.tobytes()
+
+
+def decode_units(data: bytes) -> dict[int, float]:
+    count = len(data) // 6
+    keys, weights = array("i", data[: 4 * count]), array("H", data[4 * count :])
+    if _BIG_ENDIAN:
+        keys.byteswap()
+        weights.byteswap()
+    return dict(zip(keys, (w / 1000 for w in weights), strict=True))
 
 
 def _row(raw: Sequence) -> DocRow:
@@ -88,14 +103,26 @@ def _row(raw: Sequence) -> DocRow:
     )  # fmt: skip
 
 
-def is_name(unit: str) -> bool:
-    """Names are looked up by; figures ("#12.000") only weigh in the comparison."""
-    return not unit.startswith("#")
+def unit_key(unit: str) -> int:
+    """A signed 32-bit key standing for an entity unit, odd for a figure ("#12.000"), even for a name.
+
+    (Two units sharing a key, once in billions of pairs, count as one.)
+    """
+    key = int.from_bytes(blake2b(unit.encode("utf-8"), digest_size=4).digest(), "little", signed=True)
+    return key | 1 if unit.startswith("#") else key & ~1
 
 
-def unit_hash(unit: str) -> int:
-    """A signed 32-bit key for a unit in ``story_postings`` (a rare collision only adds a candidate)."""
-    return int.from_bytes(blake2b(unit.encode("utf-8"), digest_size=4).digest(), "little", signed=True)
+def unit_keys(units: dict[str, float]) -> dict[int, float]:
+    found: dict[int, float] = {}
+    for unit, weight in units.items():
+        key = unit_key(unit)
+        found[key] = found.get(key, 0.0) + weight
+    return found
+
+
+def is_name(unit: int) -> bool:
+    """Names are looked up by; figures only weigh in the comparison."""
+    return not unit & 1
 
 
 def chunks(items: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
@@ -125,6 +152,13 @@ def create(conn: sqlite3.Connection) -> None:
     for statement in SCHEMA.split(";"):
         if statement.strip():
             conn.execute(statement)
+
+
+def recreate(conn: sqlite3.Connection) -> None:
+    """The tables emptied and made again in this version's layout (the version row kept)."""
+    for table in TABLES[1:]:
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    create(conn)
 
 
 def info(conn: sqlite3.Connection, key: str) -> str | None:
@@ -225,7 +259,7 @@ def insert_docs(conn: sqlite3.Connection, batch: Sequence[tuple[DocRow, Sequence
     )  # fmt: skip
     bands = sorted((key, _times(row), row.num) for row, keys in batch for key in keys)
     conn.executemany("INSERT OR IGNORE INTO story_bands (key, t, num) VALUES (?,?,?)", bands)
-    postings = sorted((unit_hash(u), _times(row), row.num) for row, _ in batch for u in row.units if is_name(u))
+    postings = sorted((u, _times(row), row.num) for row, _ in batch for u in row.units if is_name(u))
     conn.executemany("INSERT OR IGNORE INTO story_postings (unit, t, num) VALUES (?,?,?)", postings)
 
 
@@ -235,12 +269,12 @@ def delete_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> N
     conn.executemany("DELETE FROM story_bands WHERE key = ? AND t = ? AND num = ?", [(k, t, row.num) for k in bands])
     conn.executemany(
         "DELETE FROM story_postings WHERE unit = ? AND t = ? AND num = ?",
-        [(unit_hash(u), t, row.num) for u in row.units if is_name(u)],
+        [(u, t, row.num) for u in row.units if is_name(u)],
     )
     conn.execute("DELETE FROM story_docs WHERE num = ?", (row.num,))
 
 
-def count_units(conn: sqlite3.Connection, counts: dict[str, int]) -> None:
+def count_units(conn: sqlite3.Connection, counts: dict[int, int]) -> None:
     """Add ``counts`` (articles per unit, negative to remove) to the document frequencies."""
     conn.executemany(
         "INSERT INTO story_units (unit, df) VALUES (?, ?) ON CONFLICT (unit) DO UPDATE SET df = df + excluded.df",
@@ -250,8 +284,8 @@ def count_units(conn: sqlite3.Connection, counts: dict[str, int]) -> None:
     conn.executemany("DELETE FROM story_units WHERE unit = ? AND df <= 0", gone)
 
 
-def frequencies(conn: sqlite3.Connection, units: Iterable[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
+def frequencies(conn: sqlite3.Connection, units: Iterable[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
     for part in chunks(list(units)):
         query = f"SELECT unit, df FROM story_units WHERE unit IN ({marks(len(part))})"
         found.update(conn.execute(query, tuple(part)))
@@ -291,7 +325,7 @@ def by_bands(
 
 
 def by_units(
-    conn: sqlite3.Connection, units: Sequence[str], t: float | None, seconds: float | None, limit: int
+    conn: sqlite3.Connection, units: Sequence[int], t: float | None, seconds: float | None, limit: int
 ) -> set[int]:
     """Articles naming the most of ``units``, inside the window."""
     if not units:
@@ -301,7 +335,7 @@ def by_units(
         f"SELECT num FROM story_postings WHERE unit IN ({marks(len(units))}) AND {where}"
         " GROUP BY num ORDER BY count(*) DESC LIMIT ?"
     )
-    return {num for (num,) in conn.execute(query, (*(unit_hash(u) for u in units), *params, limit))}
+    return {num for (num,) in conn.execute(query, (*(u for u in units), *params, limit))}
 
 
 def rows_in_order(conn: sqlite3.Connection, nums: Sequence[int]) -> Iterator[DocRow]:

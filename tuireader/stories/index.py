@@ -8,8 +8,9 @@
     stories.fold(ids_in_list_order)         # one row per story
 
 An article added is compared with the articles already grouped: those
-sharing an LSH band or a rare entity unit inside the time window, and
-those sharing a strict band at any time (re-publications).  It joins the
+sharing an LSH band or a rare entity unit inside the time window (found
+among the window's articles, :mod:`tuireader.stories.window`), and those
+sharing a strict band at any time (re-publications, found by table).  It joins the
 story it links to best; stories it links to both are merged.  Articles
 are taken in time order, so a rebuild groups as the imports did unless
 they came out of order.
@@ -30,6 +31,7 @@ from .features import StoryDoc, digit_tokens, entity_units, figures, main_names,
 from .match import Evidence, Settings, Weighted, entity_similarity, is_copy, links, times_agree, weigh
 from .sketch import band_keys, containment, jaccard, library_version, signature
 from .tables import DocRow, atomic
+from .window import Window
 
 Grouped = dict[int, tuple[int, int | None, str | None, int, float | None]]
 _BATCH = 500
@@ -223,16 +225,12 @@ class StoryIndex:
     def _features(self, doc: StoryDoc) -> DocRow:
         return features(doc, self.settings)
 
-    def _keys(self, row: DocRow) -> list[int]:
-        s = self.settings
-        return band_keys(row.sig, s.bands, s.rows) + self._copy_keys(row)
-
     def _copy_keys(self, row: DocRow) -> list[int]:
         s = self.settings
         return band_keys(row.sig, s.copy_bands, s.copy_rows, start=s.bands * s.rows)
 
     def _store(self, batch: Sequence[DocRow]) -> None:
-        tables.insert_docs(self.conn, [(row, self._keys(row)) for row in batch])
+        tables.insert_docs(self.conn, [(row, self._copy_keys(row)) for row in batch])
         self._count(batch, +1)
 
     def _count(self, batch: Iterable[DocRow], sign: int) -> None:
@@ -246,7 +244,7 @@ class StoryIndex:
         for row in gone:
             self._decoded.pop(row.num, None)
         for row in gone:
-            tables.delete_doc(self.conn, row, self._keys(row))
+            tables.delete_doc(self.conn, row, self._copy_keys(row))
             self._repoint_copies(row)
         self._count(gone, -1)
 
@@ -274,9 +272,11 @@ class StoryIndex:
         if version != self._decoded_version:  # another process wrote: its rows may differ
             self._decoded.clear()
             self._decoded_version = version
+        window = Window(self.conn, self.settings)
         for done, row in enumerate(tables.rows_in_order(self.conn, order), 1):
             pending.discard(row.num)
-            candidates = self._candidates(row, total) - pending
+            window.move_to(row.t)
+            candidates = self._candidates(row, total, window) - pending
             if candidates:
                 self._place(row, self._candidate_rows(candidates), total)
             if on_progress and done % 1000 == 0:
@@ -298,15 +298,14 @@ class StoryIndex:
             out.append(row)
         return out
 
-    def _candidates(self, row: DocRow, total: int) -> set[int]:
+    def _candidates(self, row: DocRow, total: int, window: Window) -> set[int]:
         s = self.settings
-        seconds = s.window_hours * 3600.0 if s.use_time else None
         found: set[int] = set()
         if s.use_text:
-            keys = band_keys(row.sig, s.bands, s.rows)
-            found |= tables.by_bands(self.conn, keys, self._copy_keys(row), row.t, seconds, s.max_candidates)
+            found |= window.by_bands(band_keys(row.sig, s.bands, s.rows), row.t, s.max_candidates)
+            found |= tables.by_bands(self.conn, self._copy_keys(row), row.t, s.max_candidates)
         if s.use_entities:
-            found |= tables.by_units(self.conn, self._rarest(row, total), row.t, seconds, s.max_candidates)
+            found |= window.by_names(self._rarest(row, total), row.t, s.max_candidates)
         found.discard(row.num)
         return found
 

@@ -2,9 +2,11 @@
 
 ``story_docs`` holds, per article, its story, the article it re-publishes
 and the features grouping compares (signature, entity units, days named);
-``story_bands`` and ``story_postings`` find candidates by LSH band and by
-name, both keyed by time so that a look-up reads only the window;
-``story_units`` counts the articles naming each unit, for rarity.
+``story_bands`` finds re-publications at any time by their strict LSH
+bands; ``story_units`` counts the articles naming each unit, for rarity.
+The candidates inside the time window (by LSH band and by name) are found
+among the window's rows, read by time and held while a batch is placed:
+their keys come from the signature and the units, so no table holds them.
 Articles are numbered as in the rest of the index: their 12-hex-digit id
 as an integer.
 """
@@ -22,10 +24,12 @@ from hashlib import blake2b
 
 from .days import Days
 
-SCHEMA_VERSION = "3"  # 2: 16-bit signature values, 32-bit look-up keys, whole seconds in the look-up tables;
-# 3: 8-bit signature values, entity units as 32-bit keys packed in bytes
+# 2: 16-bit signature values, 32-bit look-up keys, whole seconds in the look-up tables; 3: entity units as
+# 32-bit keys packed in bytes; 4: only the strict bands in a table (the window's candidates found in memory)
+SCHEMA_VERSION = "4"
 NO_TIME = -1  # the time of an article without one, in the look-up tables (their keys admit no NULL)
-TABLES = ("story_info", "story_docs", "story_bands", "story_postings", "story_units")
+TABLES = ("story_info", "story_docs", "story_bands", "story_units")
+DROPPED = ("story_postings",)  # tables of earlier versions
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS story_info (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS story_docs (
@@ -44,9 +48,6 @@ CREATE INDEX IF NOT EXISTS story_docs_story ON story_docs (story, site);  -- a s
 CREATE INDEX IF NOT EXISTS story_docs_t ON story_docs (t);
 CREATE TABLE IF NOT EXISTS story_bands (
     key INTEGER NOT NULL, t INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, t, num)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS story_postings (
-    unit INTEGER NOT NULL, t INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (unit, t, num)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_units (unit INTEGER PRIMARY KEY, df INTEGER NOT NULL);
 """
@@ -156,7 +157,7 @@ def create(conn: sqlite3.Connection) -> None:
 
 def recreate(conn: sqlite3.Connection) -> None:
     """The tables emptied and made again in this version's layout (the version row kept)."""
-    for table in TABLES[1:]:
+    for table in (*TABLES[1:], *DROPPED):
         conn.execute(f"DROP TABLE IF EXISTS {table}")
     create(conn)
 
@@ -243,7 +244,7 @@ def _times(row: DocRow) -> int:
 
 
 def insert_docs(conn: sqlite3.Connection, batch: Sequence[tuple[DocRow, Sequence[int]]]) -> None:
-    """Articles' rows, band keys and unit postings (each its own story until clustered), a statement each.
+    """Articles' rows and strict band keys (each its own story until clustered), a statement each.
 
     Keys go in sorted, so each B-tree page is found once for all the keys it holds.
     """
@@ -259,18 +260,12 @@ def insert_docs(conn: sqlite3.Connection, batch: Sequence[tuple[DocRow, Sequence
     )  # fmt: skip
     bands = sorted((key, _times(row), row.num) for row, keys in batch for key in keys)
     conn.executemany("INSERT OR IGNORE INTO story_bands (key, t, num) VALUES (?,?,?)", bands)
-    postings = sorted((u, _times(row), row.num) for row, _ in batch for u in row.units if is_name(u))
-    conn.executemany("INSERT OR IGNORE INTO story_postings (unit, t, num) VALUES (?,?,?)", postings)
 
 
 def delete_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> None:
-    """Forget an article's row, band keys and postings (found by their keys, not scanned for)."""
+    """Forget an article's row and band keys (found by their keys, not scanned for)."""
     t = _times(row)
     conn.executemany("DELETE FROM story_bands WHERE key = ? AND t = ? AND num = ?", [(k, t, row.num) for k in bands])
-    conn.executemany(
-        "DELETE FROM story_postings WHERE unit = ? AND t = ? AND num = ?",
-        [(u, t, row.num) for u in row.units if is_name(u)],
-    )
     conn.execute("DELETE FROM story_docs WHERE num = ?", (row.num,))
 
 
@@ -292,50 +287,38 @@ def frequencies(conn: sqlite3.Connection, units: Iterable[int]) -> dict[int, int
     return found
 
 
-def _window(t: float | None, seconds: float | None) -> tuple[str, tuple]:
-    if t is None or seconds is None:
-        return "1", ()
-    return "(t BETWEEN ? AND ? OR t = ?)", (t - seconds, t + seconds, NO_TIME)
+def by_bands(conn: sqlite3.Connection, keys: Sequence[int], t: float | None, limit: int) -> set[int]:
+    """Articles sharing one of the strict band ``keys``, whenever they appeared.
 
-
-def by_bands(
-    conn: sqlite3.Connection,
-    keys: Sequence[int],
-    anytime: Sequence[int],
-    t: float | None,
-    seconds: float | None,
-    limit: int,
-) -> set[int]:
-    """Articles sharing one of ``keys`` inside the window, or one of ``anytime`` whenever.
-
-    Each part keeps the ``limit`` articles sharing the most keys (the nearest in
-    time first among equals): a text published a thousand times costs a look-up
-    of ``limit``, not of a thousand.
+    It keeps the ``limit`` articles sharing the most keys (the nearest in time
+    first among equals): a text published a thousand times costs a look-up of
+    ``limit``, not of a thousand.
     """
-    where, params = _window(t, seconds)
-    near = "abs(t - ?)" if t is not None else "0"
-    at = (t,) if t is not None else ()
+    near, at = ("abs(t - ?)", (t,)) if t is not None else ("0", ())
     query = (
-        f"SELECT num FROM (SELECT num FROM story_bands WHERE key IN ({marks(len(keys))}) AND {where}"
-        f" GROUP BY num ORDER BY count(*) DESC, min({near}) LIMIT ?)"
-        f" UNION SELECT num FROM (SELECT num FROM story_bands WHERE key IN ({marks(len(anytime))})"
-        f" GROUP BY num ORDER BY count(*) DESC, min({near}) LIMIT ?)"
+        f"SELECT num FROM story_bands WHERE key IN ({marks(len(keys))})"
+        f" GROUP BY num ORDER BY count(*) DESC, min({near}) LIMIT ?"
     )
-    return {num for (num,) in conn.execute(query, (*keys, *params, *at, limit, *anytime, *at, limit))}
+    return {num for (num,) in conn.execute(query, (*keys, *at, limit))}
 
 
-def by_units(
-    conn: sqlite3.Connection, units: Sequence[int], t: float | None, seconds: float | None, limit: int
-) -> set[int]:
-    """Articles naming the most of ``units``, inside the window."""
-    if not units:
-        return set()
-    where, params = _window(t, seconds)
-    query = (
-        f"SELECT num FROM story_postings WHERE unit IN ({marks(len(units))}) AND {where}"
-        " GROUP BY num ORDER BY count(*) DESC LIMIT ?"
-    )
-    return {num for (num,) in conn.execute(query, (*(u for u in units), *params, limit))}
+_KEYED = "SELECT num, t, sig, units FROM story_docs"
+
+
+def keyed_between(
+    conn: sqlite3.Connection, low: float, high: float
+) -> Iterator[tuple[int, float, bytes, dict[int, float]]]:
+    """(num, time, signature, units) of the articles of ``low`` < time <= ``high``, earliest first."""
+    for num, t, sig, units in conn.execute(f"{_KEYED} WHERE t > ? AND t <= ? ORDER BY t", (low, high)):
+        yield num, t, bytes(sig), decode_units(units)
+
+
+def keyed_undated(
+    conn: sqlite3.Connection, *, every: bool = False
+) -> Iterator[tuple[int, float | None, bytes, dict[int, float]]]:
+    """As :func:`keyed_between` for the articles without a time (or, ``every``, for all of them)."""
+    for num, t, sig, units in conn.execute(_KEYED if every else f"{_KEYED} WHERE t IS NULL"):
+        yield num, t, bytes(sig), decode_units(units)
 
 
 def rows_in_order(conn: sqlite3.Connection, nums: Sequence[int]) -> Iterator[DocRow]:

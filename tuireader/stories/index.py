@@ -21,7 +21,8 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -123,6 +124,7 @@ class StoryIndex:
         self._decoded_version = -1  # the database's data_version they were read at
         self._writes = 0  # own changes, for the kept grouped rows
         self._grouped: tuple[tuple[int, int], Grouped, dict[int, set[str]]] | None = None
+        self._window: Window | None = None  # kept between batches while no other process writes
         if not writable:
             return
         tables.create(conn)
@@ -168,6 +170,7 @@ class StoryIndex:
         tables.set_info(self.conn, "complete", "0")
         self._df.clear()
         self._decoded.clear()
+        self._window = None
 
     def _check_minhash(self) -> None:
         """Signatures of another MinHash version do not compare: start over (a rebuild is due)."""
@@ -193,12 +196,13 @@ class StoryIndex:
         if not batch:
             return []
         self._writes += 1
-        with atomic(self.conn):
+        with self._atomic():
             self._check_minhash()
             self._forget(tables.rows(self.conn, [row.num for row in batch]).values())
             self._store(batch)
-            order = [row.num for row in sorted(batch, key=_order_key)]
-            self._cluster(order, set(order))
+            ordered = sorted(batch, key=_order_key)
+            order = [row.num for row in ordered]
+            self._cluster(ordered, set(order))
             found = tables.rows(self.conn, order)
         return list(dict.fromkeys(hex_id(found[num].story) for num in order))
 
@@ -206,21 +210,31 @@ class StoryIndex:
         """Forget articles.  Their stories keep the other articles."""
         nums = [int(article_id, 16) for article_id in ids]
         self._writes += 1
-        with atomic(self.conn):
+        with self._atomic():
             self._forget(tables.rows(self.conn, nums).values())
 
     def rebuild(self, docs: Iterable[StoryDoc], on_progress: Callable[[int], None] | None = None) -> int:
         """Group every article again from scratch; returns how many were grouped."""
-        with atomic(self.conn):
+        with self._atomic():
             self._clear()
             self._check_minhash()
             it = iter(docs)
             while batch := [self._features(doc) for doc in islice(it, _BATCH)]:
                 self._store(batch)
             order = [num for (num,) in self.conn.execute("SELECT num FROM story_docs ORDER BY t IS NULL, t, num")]
-            self._cluster(order, set(order), on_progress)
+            self._cluster(tables.rows_in_order(self.conn, order), set(order), on_progress)
             tables.set_info(self.conn, "complete", "1")
         return len(order)
+
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """A savepoint; the window held is let go if it rolls back (it may hold what was undone)."""
+        try:
+            with atomic(self.conn):
+                yield
+        except BaseException:
+            self._window = None
+            raise
 
     def _features(self, doc: StoryDoc) -> DocRow:
         return features(doc, self.settings)
@@ -232,6 +246,8 @@ class StoryIndex:
     def _store(self, batch: Sequence[DocRow]) -> None:
         tables.insert_docs(self.conn, [(row, self._copy_keys(row)) for row in batch])
         self._count(batch, +1)
+        if self._window is not None:
+            self._window.added(batch)
 
     def _count(self, batch: Iterable[DocRow], sign: int) -> None:
         counts = Counter(unit for row in batch for unit in row.units)
@@ -247,6 +263,8 @@ class StoryIndex:
             tables.delete_doc(self.conn, row, self._copy_keys(row))
             self._repoint_copies(row)
         self._count(gone, -1)
+        if self._window is not None:
+            self._window.removed(row.num for row in gone)
 
     def _repoint_copies(self, row: DocRow) -> None:
         """The copies of a removed article now copy the earliest of them."""
@@ -262,18 +280,21 @@ class StoryIndex:
 
     # --- grouping ------------------------------------------------------------
     def _cluster(
-        self, order: Sequence[int], pending: set[int], on_progress: Callable[[int], None] | None = None
+        self, order: Iterable[DocRow], pending: set[int], on_progress: Callable[[int], None] | None = None
     ) -> None:
-        """Place each article of ``order`` against those already placed."""
+        """Place each article of ``order`` (time order, each its own story still) against those already placed."""
         total = tables.doc_count(self.conn)
         self._rarity = {}  # for this count of articles
         self._weighted = {}  # candidates' weighted units, for the same count
         version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
         if version != self._decoded_version:  # another process wrote: its rows may differ
             self._decoded.clear()
+            self._window = None
             self._decoded_version = version
-        window = Window(self.conn, self.settings)
-        for done, row in enumerate(tables.rows_in_order(self.conn, order), 1):
+        if self._window is None:
+            self._window = Window(self.conn, self.settings)
+        window = self._window
+        for done, row in enumerate(order, 1):
             pending.discard(row.num)
             window.move_to(row.t)
             candidates = self._candidates(row, total, window) - pending

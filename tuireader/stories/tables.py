@@ -87,6 +87,14 @@ def encode_units(units: dict[int, float]) -> bytes:
     return keys.tobytes() + weights.tobytes()
 
 
+def decode_unit_keys(data: bytes) -> list[int]:
+    """The unit keys alone (what a look-up needs)."""
+    keys = array("i", data[: 4 * (len(data) // 6)])
+    if _BIG_ENDIAN:
+        keys.byteswap()
+    return keys.tolist()
+
+
 def decode_units(data: bytes) -> dict[int, float]:
     count = len(data) // 6
     keys, weights = array("i", data[: 4 * count]), array("H", data[4 * count :])
@@ -305,20 +313,19 @@ def by_bands(conn: sqlite3.Connection, keys: Sequence[int], t: float | None, lim
 _KEYED = "SELECT num, t, sig, units FROM story_docs"
 
 
-def keyed_between(
-    conn: sqlite3.Connection, low: float, high: float
-) -> Iterator[tuple[int, float, bytes, dict[int, float]]]:
-    """(num, time, signature, units) of the articles of ``low`` < time <= ``high``, earliest first."""
-    for num, t, sig, units in conn.execute(f"{_KEYED} WHERE t > ? AND t <= ? ORDER BY t", (low, high)):
-        yield num, t, bytes(sig), decode_units(units)
+Keyed = tuple[int, float | None, bytes, list[int]]
 
 
-def keyed_undated(
-    conn: sqlite3.Connection, *, every: bool = False
-) -> Iterator[tuple[int, float | None, bytes, dict[int, float]]]:
+def keyed_between(conn: sqlite3.Connection, low: float, high: float) -> Iterator[Keyed]:
+    """(num, time, signature, unit keys) of the articles of ``low`` <= time <= ``high``, earliest first."""
+    for num, t, sig, units in conn.execute(f"{_KEYED} WHERE t BETWEEN ? AND ? ORDER BY t", (low, high)):
+        yield num, t, bytes(sig), decode_unit_keys(units)
+
+
+def keyed_undated(conn: sqlite3.Connection, *, every: bool = False) -> Iterator[Keyed]:
     """As :func:`keyed_between` for the articles without a time (or, ``every``, for all of them)."""
     for num, t, sig, units in conn.execute(_KEYED if every else f"{_KEYED} WHERE t IS NULL"):
-        yield num, t, bytes(sig), decode_units(units)
+        yield num, t, bytes(sig), decode_unit_keys(units)
 
 
 def rows_in_order(conn: sqlite3.Connection, nums: Sequence[int]) -> Iterator[DocRow]:

@@ -3,7 +3,9 @@
 Articles are placed in time order, so the window slides: each article of
 the index is read once as it comes into the window and let go as it
 leaves, and its LSH band keys and names are worked out from its signature
-and units then (no table holds them).  Articles without a time are in
+and units then (no table holds them).  The window is kept from one batch
+to the next, told of the articles its owner adds and removes (an import's
+next batch mostly falls in the same window: only its own articles are new).  Articles without a time are in
 every window; an article without a time, or grouping without the time
 signal, looks at every article.
 """
@@ -14,10 +16,14 @@ import math
 import sqlite3
 from collections import Counter, deque
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from . import tables
 from .match import Settings
 from .sketch import band_keys
+
+if TYPE_CHECKING:
+    from .tables import DocRow
 
 
 class Window:
@@ -52,15 +58,42 @@ class Window:
             self._add_all(tables.keyed_undated(self.conn))
             self._undated = True
         low, high = t - self.seconds, t + self.seconds
+        ahead = high + self.seconds / 2  # read ahead: the next articles' windows need no read of their own
         if self._low is None or self._high is None or low < self._low or low > self._high:
             self._drop_dated()
-            self._add_all(tables.keyed_between(self.conn, low, high))
+            self._add_all(tables.keyed_between(self.conn, low, ahead))
+            self._high = ahead
         else:
             while self._dated and (self._time[self._dated[0]] or 0.0) < low:
                 self._remove(self._dated.popleft())
             if high > self._high:
-                self._add_all(tables.keyed_between(self.conn, self._high, high))
-        self._low, self._high = low, high
+                self._add_all(tables.keyed_between(self.conn, self._high, ahead))
+                self._high = ahead
+        self._low = low
+
+    def holds(self, t: float | None) -> bool:
+        """Whether an article of time ``t`` belongs in what is held now."""
+        if self._every:
+            return True
+        if t is None:
+            return self._undated
+        return self._low is not None and self._high is not None and self._low <= t <= self._high
+
+    def added(self, rows: Iterable[DocRow]) -> None:
+        """Articles the index stored (again): held if they fall in what is held."""
+        rows = list(rows)
+        self.removed(row.num for row in rows)
+        self._add_all((row.num, row.t, row.sig, list(row.units)) for row in rows if self.holds(row.t))
+        times = self._time
+        self._dated = deque(sorted(self._dated, key=lambda n: times[n] or 0.0))  # earliest first again
+
+    def removed(self, nums: Iterable[int]) -> None:
+        """Articles the index forgot."""
+        for num in nums:
+            if num in self._time:
+                if self._time[num] is not None:
+                    self._dated.remove(num)
+                self._remove(num)
 
     def _clear(self) -> None:
         for mapping in (self._time, self._keys, self._by_band, self._by_name):
@@ -73,7 +106,7 @@ class Window:
         while self._dated:
             self._remove(self._dated.popleft())
 
-    def _add_all(self, found: Iterable[tuple[int, float | None, bytes, dict[int, float]]]) -> None:
+    def _add_all(self, found: Iterable[tuple[int, float | None, bytes, list[int]]]) -> None:
         s = self.settings
         for num, t, sig, units in found:
             if num in self._time:

@@ -59,11 +59,14 @@ class Window:
             self._undated = True
         low, high = t - self.seconds, t + self.seconds
         ahead = high + self.seconds / 2  # read ahead: the next articles' windows need no read of their own
-        if self._low is None or self._high is None or low < self._low or low > self._high:
+        if self._low is None or self._high is None or high < self._low or low > self._high:
             self._drop_dated()
             self._add_all(tables.keyed_between(self.conn, low, ahead))
             self._high = ahead
         else:
+            if low < self._low:  # a little back in time (a batch begins before the last ended)
+                self._add_all(tables.keyed_between(self.conn, low, self._low))
+                self._sort_dated()
             while self._dated and (self._time[self._dated[0]] or 0.0) < low:
                 self._remove(self._dated.popleft())
             if high > self._high:
@@ -84,8 +87,7 @@ class Window:
         rows = list(rows)
         self.removed(row.num for row in rows)
         self._add_all((row.num, row.t, row.sig, list(row.units)) for row in rows if self.holds(row.t))
-        times = self._time
-        self._dated = deque(sorted(self._dated, key=lambda n: times[n] or 0.0))  # earliest first again
+        self._sort_dated()
 
     def removed(self, nums: Iterable[int]) -> None:
         """Articles the index forgot."""
@@ -101,6 +103,10 @@ class Window:
         self._dated.clear()
         self._low = self._high = None
         self._undated = self._every = False
+
+    def _sort_dated(self) -> None:
+        times = self._time
+        self._dated = deque(sorted(self._dated, key=lambda n: times[n] or 0.0))  # earliest first again
 
     def _drop_dated(self) -> None:
         while self._dated:

@@ -25,9 +25,9 @@ from hashlib import blake2b
 from .days import Days
 
 # 2: 16-bit signature values, 32-bit look-up keys, whole seconds in the look-up tables; 3: entity units as
-# 32-bit keys packed in bytes; 4: only the strict bands in a table (the window's candidates found in memory)
-SCHEMA_VERSION = "4"
-NO_TIME = -1  # the time of an article without one, in the look-up tables (their keys admit no NULL)
+# 32-bit keys packed in bytes; 4: only the strict bands in a table (the window's candidates found in memory);
+# 5: the bands without the time (an article's is in its row)
+SCHEMA_VERSION = "5"
 TABLES = ("story_info", "story_docs", "story_bands", "story_units")
 DROPPED = ("story_postings",)  # tables of earlier versions
 SCHEMA = """
@@ -47,7 +47,7 @@ CREATE TABLE IF NOT EXISTS story_docs (
 CREATE INDEX IF NOT EXISTS story_docs_story ON story_docs (story, site);  -- a story's outlets, from the index alone
 CREATE INDEX IF NOT EXISTS story_docs_t ON story_docs (t);
 CREATE TABLE IF NOT EXISTS story_bands (
-    key INTEGER NOT NULL, t INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, t, num)
+    key INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, num)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_units (unit INTEGER PRIMARY KEY, df INTEGER NOT NULL);
 """
@@ -246,11 +246,6 @@ def exists(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_info'").fetchone() is not None
 
 
-def _times(row: DocRow) -> int:
-    """Whole seconds (4 bytes where a float takes 8): the window has no use for less."""
-    return NO_TIME if row.t is None else int(row.t)
-
-
 def insert_docs(conn: sqlite3.Connection, batch: Sequence[tuple[DocRow, Sequence[int]]]) -> None:
     """Articles' rows and strict band keys (each its own story until clustered), a statement each.
 
@@ -266,14 +261,13 @@ def insert_docs(conn: sqlite3.Connection, batch: Sequence[tuple[DocRow, Sequence
             for row, _bands in batch
         ],
     )  # fmt: skip
-    bands = sorted((key, _times(row), row.num) for row, keys in batch for key in keys)
-    conn.executemany("INSERT OR IGNORE INTO story_bands (key, t, num) VALUES (?,?,?)", bands)
+    bands = sorted((key, row.num) for row, keys in batch for key in keys)
+    conn.executemany("INSERT OR IGNORE INTO story_bands (key, num) VALUES (?,?)", bands)
 
 
 def delete_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> None:
     """Forget an article's row and band keys (found by their keys, not scanned for)."""
-    t = _times(row)
-    conn.executemany("DELETE FROM story_bands WHERE key = ? AND t = ? AND num = ?", [(k, t, row.num) for k in bands])
+    conn.executemany("DELETE FROM story_bands WHERE key = ? AND num = ?", [(k, row.num) for k in bands])
     conn.execute("DELETE FROM story_docs WHERE num = ?", (row.num,))
 
 
@@ -302,10 +296,10 @@ def by_bands(conn: sqlite3.Connection, keys: Sequence[int], t: float | None, lim
     first among equals): a text published a thousand times costs a look-up of
     ``limit``, not of a thousand.
     """
-    near, at = ("abs(t - ?)", (t,)) if t is not None else ("0", ())
+    near, at = ("ifnull(abs(d.t - ?), 1e18)", (t,)) if t is not None else ("0", ())  # the undated last
     query = (
-        f"SELECT num FROM story_bands WHERE key IN ({marks(len(keys))})"
-        f" GROUP BY num ORDER BY count(*) DESC, min({near}) LIMIT ?"
+        f"SELECT b.num FROM story_bands b JOIN story_docs d ON d.num = b.num WHERE b.key IN ({marks(len(keys))})"
+        f" GROUP BY b.num ORDER BY count(*) DESC, min({near}) LIMIT ?"
     )
     return {num for (num,) in conn.execute(query, (*keys, *at, limit))}
 

@@ -405,7 +405,7 @@ class StoryIndex:
     def members(self, story_id: str) -> list[Member]:
         """The articles of a story, earliest first."""
         rows = self.conn.execute(
-            "SELECT num, site, t, copy_of FROM story_docs WHERE story = ? ORDER BY t IS NULL, t, num",
+            f"SELECT num, {tables.SITE}, t, copy_of FROM story_docs WHERE story = ? ORDER BY t IS NULL, t, num",
             (int(story_id, 16),),
         )
         return [Member(hex_id(num), site, t, None if c is None else hex_id(c)) for num, site, t, c in rows]
@@ -431,7 +431,8 @@ class StoryIndex:
     def _story(self, story: int) -> Story:
         """A story from its rows' small columns (no signature or entity units read)."""
         rows = self.conn.execute(
-            "SELECT num, site, t, copy_of, names FROM story_docs WHERE story = ? ORDER BY t IS NULL, t, num", (story,)
+            f"SELECT num, {tables.SITE}, t, copy_of, names FROM story_docs WHERE story = ? ORDER BY t IS NULL, t, num",
+            (story,),
         ).fetchall()
         members = tuple(Member(hex_id(num), site, t, None if c is None else hex_id(c)) for num, site, t, c, _ in rows)
         names = Counter(name for *_, joined in rows for name in joined.split(tables.SEP) if name)

@@ -26,9 +26,9 @@ from .days import Days
 
 # 2: 16-bit signature values, 32-bit look-up keys, whole seconds in the look-up tables; 3: entity units as
 # 32-bit keys packed in bytes; 4: only the strict bands in a table (the window's candidates found in memory);
-# 5: the bands without the time (an article's is in its row)
+# 5: the bands without the time (an article's is in its row), sites numbered
 SCHEMA_VERSION = "5"
-TABLES = ("story_info", "story_docs", "story_bands", "story_units")
+TABLES = ("story_info", "story_docs", "story_bands", "story_units", "story_sites")
 DROPPED = ("story_postings",)  # tables of earlier versions
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS story_info (key TEXT PRIMARY KEY, value TEXT);
@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS story_docs (
     story INTEGER NOT NULL,
     copy_of INTEGER,
     t REAL,
-    site TEXT,
+    site INTEGER,  -- story_sites.id
     size INTEGER NOT NULL,
     sig BLOB NOT NULL,
     units BLOB NOT NULL,  -- entity unit keys (32-bit) then their weights (thousandths, 16-bit)
@@ -50,6 +50,7 @@ CREATE TABLE IF NOT EXISTS story_bands (
     key INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, num)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_units (unit INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS story_sites (id INTEGER PRIMARY KEY, site TEXT UNIQUE NOT NULL);
 """
 _CHUNK = 500  # bound parameters per IN (...) list
 SEP = _SEP = "\x1f"  # between the names of a row
@@ -71,7 +72,9 @@ class DocRow:
     names: tuple[str, ...]
 
 
-_COLUMNS = "num, story, copy_of, t, site, size, sig, units, days, names"
+SITE = "(SELECT s.site FROM story_sites s WHERE s.id = story_docs.site)"  # a row's site, by name
+_COLUMNS = f"num, story, copy_of, t, {SITE}, size, sig, units, days, names"
+_STORED = "num, story, copy_of, t, site, size, sig, units, days, names"
 
 
 _BIG_ENDIAN = sys.byteorder == "big"  # stored little-endian
@@ -212,7 +215,7 @@ def known(conn: sqlite3.Connection, nums: Iterable[int]) -> set[int]:
 def grouped(conn: sqlite3.Connection) -> dict[int, tuple[int, int | None, str | None, int, float | None]]:
     """The articles of stories of two or more: num -> (story, copy_of, site, size, t)."""
     query = (
-        "SELECT num, story, copy_of, site, size, t FROM story_docs WHERE story IN"
+        f"SELECT num, story, copy_of, {SITE}, size, t FROM story_docs WHERE story IN"
         " (SELECT story FROM story_docs GROUP BY story HAVING count(*) > 1)"
     )
     return {num: (story, copy_of, site, size, t) for num, story, copy_of, site, size, t in conn.execute(query)}
@@ -224,12 +227,14 @@ def grouped_among(
     """As :func:`grouped` for ``nums`` only, and the outlets of their stories (cheap however large a story)."""
     found: dict[int, tuple[int, int | None, str | None, int, float | None]] = {}
     for part in chunks(nums):
-        query = f"SELECT num, story, copy_of, site, size, t FROM story_docs WHERE num IN ({marks(len(part))})"
+        query = f"SELECT num, story, copy_of, {SITE}, size, t FROM story_docs WHERE num IN ({marks(len(part))})"
         found.update((num, (story, c, site, size, t)) for num, story, c, site, size, t in conn.execute(query, part))
     sites: dict[int, set[str]] = {}
     sizes: Counter[int] = Counter()
     for part in chunks(sorted({row[0] for row in found.values()})):
-        query = f"SELECT story, site, count(*) FROM story_docs WHERE story IN ({marks(len(part))}) GROUP BY story, site"
+        query = (
+            f"SELECT story, {SITE}, count(*) FROM story_docs WHERE story IN ({marks(len(part))}) GROUP BY story, site"
+        )
         for story, site, count in conn.execute(query, tuple(part)):
             sites.setdefault(story, set()).add(site or "")
             sizes[story] += count
@@ -246,16 +251,29 @@ def exists(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_info'").fetchone() is not None
 
 
+def site_ids(conn: sqlite3.Connection, sites: Iterable[str]) -> dict[str, int]:
+    """The numbers of ``sites`` (numbered as they come)."""
+    wanted = sorted(sites)
+    conn.executemany("INSERT OR IGNORE INTO story_sites (site) VALUES (?)", [(site,) for site in wanted])
+    found: dict[str, int] = {}
+    for part in chunks(wanted):
+        query = f"SELECT site, id FROM story_sites WHERE site IN ({marks(len(part))})"
+        found.update(conn.execute(query, tuple(part)))
+    return found
+
+
 def insert_docs(conn: sqlite3.Connection, batch: Sequence[tuple[DocRow, Sequence[int]]]) -> None:
     """Articles' rows and strict band keys (each its own story until clustered), a statement each.
 
     Keys go in sorted, so each B-tree page is found once for all the keys it holds.
     """
+    sites = site_ids(conn, {row.site for row, _bands in batch if row.site is not None})
     conn.executemany(
-        f"INSERT OR REPLACE INTO story_docs ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT OR REPLACE INTO story_docs ({_STORED}) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [
             (
-                row.num, row.story, row.copy_of, row.t, row.site, row.size, row.sig, encode_units(row.units),
+                row.num, row.story, row.copy_of, row.t, sites.get(row.site) if row.site is not None else None,
+                row.size, row.sig, encode_units(row.units),
                 row.days.encode(), _SEP.join(row.names),
             )
             for row, _bands in batch

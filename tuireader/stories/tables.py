@@ -276,7 +276,7 @@ def insert_docs(conn: sqlite3.Connection, batch: Sequence[tuple[DocRow, Sequence
                 row.size, row.sig, encode_units(row.units),
                 row.days.encode(), _SEP.join(row.names),
             )
-            for row, _bands in batch
+            for row, _bands in sorted(batch, key=lambda item: item[0].num)
         ],
     )  # fmt: skip
     bands = sorted((key, row.num) for row, keys in batch for key in keys)

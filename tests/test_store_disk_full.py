@@ -72,11 +72,11 @@ def small_disk(tmp_path):
 
 def _fill(disk: Path) -> Path:
     filler = disk / "filler"
-    with open(filler, "wb") as handle:
+    # Unbuffered: a buffered file keeps what the last write could not place and fails again on closing.
+    with open(filler, "wb", buffering=0) as handle:
         try:
             while True:
                 handle.write(b"\0" * 65536)
-                handle.flush()
         except OSError:
             pass
     return filler

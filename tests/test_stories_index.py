@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.test_stories import CALL, CALL_NAMES, STORM, STORM_NAMES, STORM_REWRITE, article, storm
-from tuireader.stories import Settings, StoryIndex
+from tuireader.stories import Settings, StoryIndex, tables
+from tuireader.stories.window import Window
 
 REWRITE = article(2, "Nghệ An sơ tán 12.000 dân", STORM_REWRITE, "2025-07-22T16:00:00+07:00", "tuoitre.vn", STORM_NAMES)
 COPY = article(
@@ -40,7 +41,7 @@ def test_the_tables_live_in_the_given_database_and_persist(tmp_path):
     again = StoryIndex(connect(path))
     assert again.story_of(REWRITE.id) == again.story_of(storm().id) != again.story_of(CALL_ARTICLE.id)
     names = {row[0] for row in connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    assert {"story_docs", "story_bands", "story_postings", "story_units", "story_info"} <= names
+    assert {"story_docs", "story_bands", "story_units", "story_info"} <= names
 
 
 def test_new_tables_need_a_rebuild_until_one_ran():
@@ -64,6 +65,37 @@ def test_other_settings_start_the_tables_over():
     assert index.needs_rebuild() and index.story_of(storm().id) is None
 
 
+def test_tables_of_an_older_layout_are_made_again_and_rebuilt():
+    conn = connect()
+    conn.execute("CREATE TABLE story_info (key TEXT PRIMARY KEY, value TEXT)")
+    conn.execute("CREATE TABLE story_units (unit TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID")
+    conn.execute("INSERT INTO story_units VALUES ('nghe an', 3)")
+    conn.execute("INSERT INTO story_info VALUES ('version', '2:old'), ('complete', '1')")
+    index = StoryIndex(conn)
+    assert index.needs_rebuild()
+    index.rebuild(ALL)
+    assert index.story_of(REWRITE.id) == index.story_of(storm().id) != index.story_of(CALL_ARTICLE.id)
+
+
+def test_the_window_holds_the_articles_of_its_time_and_those_without_one():
+    undated = article(7, "Bão số 3", STORM, None, "soha.vn", STORM_NAMES)
+    index = StoryIndex(connect())
+    index.add_articles([*ALL, undated])
+    rows = tables.rows(index.conn, [storm().num, CALL_ARTICLE.num])
+    names = [u for u in rows[storm().num].units if tables.is_name(u)]
+    window = Window(index.conn, index.settings)
+    near = rows[storm().num].t
+    window.move_to(near)
+    assert window.by_names(names, near, 50) == {storm().num, REWRITE.num, COPY.num, undated.num}
+    later = near + 10 * 86400.0
+    window.move_to(later)  # the storm's articles left the window; the undated one stays
+    assert window.by_names(names, later, 50) == {undated.num}
+    window.move_to(rows[CALL_ARTICLE.num].t)  # back in time: read again
+    assert window.by_names(names, rows[CALL_ARTICLE.num].t, 50) == {undated.num}
+    window.move_to(near)
+    assert window.by_names(names, near, 2) <= {storm().num, REWRITE.num, COPY.num}  # the nearest first
+
+
 def test_adding_one_by_one_in_any_order_groups_as_a_rebuild_does():
     rebuilt = StoryIndex(connect())
     rebuilt.rebuild(ALL)
@@ -77,7 +109,7 @@ def test_adding_one_by_one_in_any_order_groups_as_a_rebuild_does():
 def test_adding_an_article_again_replaces_it():
     index = StoryIndex(connect())
     index.add_articles(ALL)
-    sizes = {table: count(index.conn, table) for table in ("story_docs", "story_bands", "story_postings")}
+    sizes = {table: count(index.conn, table) for table in ("story_docs", "story_bands")}
     index.add_articles([REWRITE])
     assert {table: count(index.conn, table) for table in sizes} == sizes
 
@@ -90,7 +122,7 @@ def test_removing_articles_leaves_no_rows_and_keeps_the_story():
     assert index.story_of(REWRITE.id) is None
     assert [m.id for m in index.members(story)] == [storm().id, COPY.id]
     index.remove([storm().id, COPY.id])
-    for table in ("story_docs", "story_bands", "story_postings", "story_units"):
+    for table in ("story_docs", "story_bands", "story_units"):
         assert count(index.conn, table) == 0, table
 
 
@@ -204,12 +236,3 @@ def test_a_row_another_connection_changed_is_read_again(tmp_path):
     theirs.add_articles([article(20, "Bão số 3", STORM, "2025-07-22T15:30:00+07:00", "vgt.vn", STORM_NAMES)])
     mine.add_articles([REWRITE])  # read afresh, the storm report is the rewrite's story
     assert mine.story_of(REWRITE.id) == mine.story_of(CALL_ARTICLE.id)
-
-
-def test_a_long_names_word_pairs_do_not_use_up_the_lookups():
-    from tuireader.stories.index import _spread
-
-    ministry = ["bo nong", "nong nghiep", "nghiep va", "va phat", "phat trien", "trien nong", "nong thon"]
-    spread = _spread([*ministry, "philippines"])
-    assert spread[:4] == ["bo nong", "nghiep va", "phat trien", "philippines"]
-    assert sorted(spread) == sorted([*ministry, "philippines"])

@@ -4,8 +4,8 @@ Inline elements keep the whitespace the browser would show, so words in
 adjacent tags stay apart exactly where the page separates them; block
 elements start new blocks.  List items become ``- item`` lines and quotes
 ``> text`` lines.  Photo captions (<figcaption>, text in a <figure>, a box
-whose class names a caption) are caption blocks, in a gallery's list too.  The walk is iterative, so deep nesting cannot exhaust the
-Python stack.
+whose class names a caption) are caption blocks, in a gallery's list too.
+The walk is iterative, so deep nesting cannot exhaust the Python stack.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import orjson
 
+from ..stories.tables import DROPPED as OLD_STORY_TABLES
 from ..stories.tables import TABLES as STORY_TABLES
 from ..text import fold, tone_key
 
@@ -392,7 +393,12 @@ class SearchIndex:
         """Drop everything; the caller re-indexes from the library's files."""
         old = ["text_fts", "extra_fts", "text_indexed", *FTS_TABLES]
         tables = ["articles", "article_tags", "article_entities", "entities", "shard_state", *old]
-        tables += ["site_counts", "tag_totals", *STORY_TABLES]  # grouping starts over: a rebuild is due
+        tables += [
+            "site_counts",
+            "tag_totals",
+            *STORY_TABLES,
+            *OLD_STORY_TABLES,
+        ]  # grouping starts over: a rebuild is due
         self.db.executescript("".join(f"DROP TABLE IF EXISTS {table};" for table in tables))
         try:
             self.db.execute("VACUUM")  # give the dropped tables' pages back to the disk

@@ -8,8 +8,9 @@
     stories.fold(ids_in_list_order)         # one row per story
 
 An article added is compared with the articles already grouped: those
-sharing an LSH band or a rare entity unit inside the time window, and
-those sharing a strict band at any time (re-publications).  It joins the
+sharing an LSH band or a rare entity unit inside the time window (found
+among the window's articles, :mod:`tuireader.stories.window`), and those
+sharing a strict band at any time (re-publications, found by table).  It joins the
 story it links to best; stories it links to both are merged.  Articles
 are taken in time order, so a rebuild groups as the imports did unless
 they came out of order.
@@ -20,7 +21,8 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from itertools import islice
 
@@ -30,6 +32,7 @@ from .features import StoryDoc, digit_tokens, entity_units, figures, main_names,
 from .match import Evidence, Settings, Weighted, entity_similarity, is_copy, links, times_agree, weigh
 from .sketch import band_keys, containment, jaccard, library_version, signature
 from .tables import DocRow, atomic
+from .window import Window
 
 Grouped = dict[int, tuple[int, int | None, str | None, int, float | None]]
 GROUPING_VERSION = "2"  # 2: a story spans at most the time window (a change regroups)
@@ -88,25 +91,6 @@ def _order_key(row: DocRow) -> tuple[bool, float, int]:
     return (row.t is None, row.t or 0.0, row.num)
 
 
-def _spread(units: list[str]) -> list[str]:
-    """``units`` with those sharing a word with an earlier one moved last, in order.
-
-    A long name gives overlapping word pairs ("bo nong", "nong nghiep", ...) that
-    find the same articles: looked up first, they would use up the lookups.
-    """
-    seen: set[str] = set()
-    first: list[str] = []
-    later: list[str] = []
-    for unit in units:
-        words = set(unit.split())
-        if words & seen:
-            later.append(unit)
-        else:
-            first.append(unit)
-            seen |= words
-    return first + later
-
-
 def features_key(settings: Settings) -> str:
     return f"{settings.key()}-f{int(settings.figures)}"
 
@@ -120,9 +104,10 @@ def features(doc: StoryDoc, settings: Settings) -> DocRow:
     units = entity_units(doc.entities)
     if settings.figures:
         units |= figures(lead_tokens + other_tokens)
+    keys = tables.unit_keys(units)
     return DocRow(
         num=num, story=num, copy_of=None, t=t, site=doc.site, size=len(found),
-        sig=signature(found, settings.num_perm), units=units,
+        sig=signature(found, settings.num_perm), units=keys,
         days=event_days(doc.entities, lead, lead_tokens, other_tokens, t), names=tuple(main_names(doc.entities)),
     )  # fmt: skip
 
@@ -133,18 +118,20 @@ class StoryIndex:
     def __init__(self, conn: sqlite3.Connection, settings: Settings | None = None, *, writable: bool = True) -> None:
         self.conn = conn
         self.settings = settings or Settings()
-        self._df: dict[str, int] = {}
-        self._rarity: dict[str, float] = {}
+        self._df: dict[int, int] = {}
+        self._rarity: dict[int, float] = {}
         self._weighted: dict[int, Weighted] = {}
         self._decoded: dict[int, DocRow] = {}  # candidates' rows as read, their placement read afresh
         self._decoded_version = -1  # the database's data_version they were read at
         self._writes = 0  # own changes, for the kept grouped rows
         self._grouped: tuple[tuple[int, int], Grouped, dict[int, set[str]]] | None = None
+        self._window: Window | None = None  # kept between batches while no other process writes
         if not writable:
             return
         tables.create(conn)
         if tables.info(conn, "version") != self._version():
             with atomic(conn):
+                tables.recreate(conn)  # another version's tables may differ in their columns
                 self._clear()
                 tables.set_info(conn, "version", self._version())
 
@@ -184,6 +171,7 @@ class StoryIndex:
         tables.set_info(self.conn, "complete", "0")
         self._df.clear()
         self._decoded.clear()
+        self._window = None
 
     def _check_minhash(self) -> None:
         """Signatures of another MinHash version do not compare: start over (a rebuild is due)."""
@@ -209,12 +197,13 @@ class StoryIndex:
         if not batch:
             return []
         self._writes += 1
-        with atomic(self.conn):
+        with self._atomic():
             self._check_minhash()
             self._forget(tables.rows(self.conn, [row.num for row in batch]).values())
             self._store(batch)
-            order = [row.num for row in sorted(batch, key=_order_key)]
-            self._cluster(order, set(order))
+            ordered = sorted(batch, key=_order_key)
+            order = [row.num for row in ordered]
+            self._cluster(ordered, set(order))
             found = tables.rows(self.conn, order)
         return list(dict.fromkeys(hex_id(found[num].story) for num in order))
 
@@ -222,36 +211,44 @@ class StoryIndex:
         """Forget articles.  Their stories keep the other articles."""
         nums = [int(article_id, 16) for article_id in ids]
         self._writes += 1
-        with atomic(self.conn):
+        with self._atomic():
             self._forget(tables.rows(self.conn, nums).values())
 
     def rebuild(self, docs: Iterable[StoryDoc], on_progress: Callable[[int], None] | None = None) -> int:
         """Group every article again from scratch; returns how many were grouped."""
-        with atomic(self.conn):
+        with self._atomic():
             self._clear()
             self._check_minhash()
             it = iter(docs)
             while batch := [self._features(doc) for doc in islice(it, _BATCH)]:
                 self._store(batch)
             order = [num for (num,) in self.conn.execute("SELECT num FROM story_docs ORDER BY t IS NULL, t, num")]
-            self._cluster(order, set(order), on_progress)
+            self._cluster(tables.rows_in_order(self.conn, order), set(order), on_progress)
             tables.set_info(self.conn, "complete", "1")
         return len(order)
 
+    @contextmanager
+    def _atomic(self) -> Iterator[None]:
+        """A savepoint; the window held is let go if it rolls back (it may hold what was undone)."""
+        try:
+            with atomic(self.conn):
+                yield
+        except BaseException:
+            self._window = None
+            raise
+
     def _features(self, doc: StoryDoc) -> DocRow:
         return features(doc, self.settings)
-
-    def _keys(self, row: DocRow) -> list[int]:
-        s = self.settings
-        return band_keys(row.sig, s.bands, s.rows) + self._copy_keys(row)
 
     def _copy_keys(self, row: DocRow) -> list[int]:
         s = self.settings
         return band_keys(row.sig, s.copy_bands, s.copy_rows, start=s.bands * s.rows)
 
     def _store(self, batch: Sequence[DocRow]) -> None:
-        tables.insert_docs(self.conn, [(row, self._keys(row)) for row in batch])
+        tables.insert_docs(self.conn, [(row, self._copy_keys(row)) for row in batch])
         self._count(batch, +1)
+        if self._window is not None:
+            self._window.added(batch)
 
     def _count(self, batch: Iterable[DocRow], sign: int) -> None:
         counts = Counter(unit for row in batch for unit in row.units)
@@ -264,10 +261,12 @@ class StoryIndex:
         for row in gone:
             self._decoded.pop(row.num, None)
         for row in gone:
-            tables.delete_doc(self.conn, row, self._keys(row))
+            tables.delete_doc(self.conn, row, self._copy_keys(row))
             self._repoint_copies(row)
             tables.rename_story(self.conn, row.num)
         self._count(gone, -1)
+        if self._window is not None:
+            self._window.removed(row.num for row in gone)
 
     def _repoint_copies(self, row: DocRow) -> None:
         """The copies of a removed article now copy the earliest of them."""
@@ -283,19 +282,24 @@ class StoryIndex:
 
     # --- grouping ------------------------------------------------------------
     def _cluster(
-        self, order: Sequence[int], pending: set[int], on_progress: Callable[[int], None] | None = None
+        self, order: Iterable[DocRow], pending: set[int], on_progress: Callable[[int], None] | None = None
     ) -> None:
-        """Place each article of ``order`` against those already placed."""
+        """Place each article of ``order`` (time order, each its own story still) against those already placed."""
         total = tables.doc_count(self.conn)
         self._rarity = {}  # for this count of articles
         self._weighted = {}  # candidates' weighted units, for the same count
         version = int(self.conn.execute("PRAGMA data_version").fetchone()[0])
         if version != self._decoded_version:  # another process wrote: its rows may differ
             self._decoded.clear()
+            self._window = None
             self._decoded_version = version
-        for done, row in enumerate(tables.rows_in_order(self.conn, order), 1):
+        if self._window is None:
+            self._window = Window(self.conn, self.settings)
+        window = self._window
+        for done, row in enumerate(order, 1):
             pending.discard(row.num)
-            candidates = self._candidates(row, total) - pending
+            window.move_to(row.t)
+            candidates = self._candidates(row, total, window) - pending
             if candidates:
                 self._place(row, self._candidate_rows(candidates), total)
             if on_progress and done % 1000 == 0:
@@ -317,19 +321,18 @@ class StoryIndex:
             out.append(row)
         return out
 
-    def _candidates(self, row: DocRow, total: int) -> set[int]:
+    def _candidates(self, row: DocRow, total: int, window: Window) -> set[int]:
         s = self.settings
-        seconds = s.window_hours * 3600.0 if s.use_time else None
         found: set[int] = set()
         if s.use_text:
-            keys = band_keys(row.sig, s.bands, s.rows)
-            found |= tables.by_bands(self.conn, keys, self._copy_keys(row), row.t, seconds, s.max_candidates)
+            found |= window.by_bands(band_keys(row.sig, s.bands, s.rows), row.t, s.max_candidates)
+            found |= tables.by_bands(self.conn, self._copy_keys(row), row.t, s.max_candidates)
         if s.use_entities:
-            found |= tables.by_units(self.conn, self._rarest(row, total), row.t, seconds, s.max_candidates)
+            found |= window.by_names(self._rarest(row, total), row.t, s.max_candidates)
         found.discard(row.num)
         return found
 
-    def _frequency(self, units: Iterable[str]) -> Callable[[str], int]:
+    def _frequency(self, units: Iterable[int]) -> Callable[[int], int]:
         """Document frequencies of ``units`` (cached; the cache starts over when large)."""
         if len(self._df) > _CACHED_UNITS:
             self._df.clear()
@@ -339,17 +342,18 @@ class StoryIndex:
             self._df.update((u, found.get(u, 0)) for u in missing)
         return lambda unit: self._df.get(unit, 0)
 
-    def _rarest(self, row: DocRow, total: int) -> list[str]:
+    def _rarest(self, row: DocRow, total: int) -> list[int]:
         """The names to look candidates up by: the rare ones (at least the rarest few)."""
         s = self.settings
         names = [u for u in row.units if tables.is_name(u)]
         df = self._frequency(names)
-        # A name no other article holds (df 1: this one) finds nothing; the lookups go to shared ones.
-        ranked = _spread(sorted((u for u in names if df(u) > 1), key=lambda u: (df(u), u)))
+        # A name no other article holds (df 1: this one) finds nothing; the lookups go to shared ones,
+        # the most mentioned of equally rare ones first.
+        ranked = sorted((u for u in names if df(u) > 1), key=lambda u: (df(u), -row.units[u], u))
         rare = max(s.rare_floor, int(total * s.rare_share))
         return ranked[: s.min_lookups] + [u for u in ranked[s.min_lookups : s.rare_units] if df(u) <= rare]
 
-    def _rarities(self, units: set[str], total: int) -> dict[str, float]:
+    def _rarities(self, units: set[int], total: int) -> dict[int, float]:
         """Inverse document frequencies, kept while the count of articles holds."""
         known = self._rarity
         if len(known) > _CACHED_UNITS:
@@ -426,7 +430,7 @@ class StoryIndex:
     def members(self, story_id: str) -> list[Member]:
         """The articles of a story, earliest first."""
         rows = self.conn.execute(
-            "SELECT num, site, t, copy_of FROM story_docs WHERE story = ? ORDER BY t IS NULL, t, num",
+            f"SELECT num, {tables.SITE}, t, copy_of FROM story_docs WHERE story = ? ORDER BY t IS NULL, t, num",
             (int(story_id, 16),),
         )
         return [Member(hex_id(num), site, t, None if c is None else hex_id(c)) for num, site, t, c in rows]
@@ -452,7 +456,8 @@ class StoryIndex:
     def _story(self, story: int) -> Story:
         """A story from its rows' small columns (no signature or entity units read)."""
         rows = self.conn.execute(
-            "SELECT num, site, t, copy_of, names FROM story_docs WHERE story = ? ORDER BY t IS NULL, t, num", (story,)
+            f"SELECT num, {tables.SITE}, t, copy_of, names FROM story_docs WHERE story = ? ORDER BY t IS NULL, t, num",
+            (story,),
         ).fetchall()
         members = tuple(Member(hex_id(num), site, t, None if c is None else hex_id(c)) for num, site, t, c, _ in rows)
         names = Counter(name for *_, joined in rows for name in joined.split(tables.SEP) if name)

@@ -66,11 +66,11 @@ class Evidence:
 class Weighted:
     """An article's entity units weighted by rarity, and the vector's length."""
 
-    weights: dict[str, float]
+    weights: dict[int, float]  # by unit key
     norm: float
 
 
-def weigh(units: Mapping[str, float], rarity: Mapping[str, float]) -> Weighted:
+def weigh(units: Mapping[int, float], rarity: Mapping[int, float]) -> Weighted:
     weights = {u: w * rarity.get(u, 0.0) for u, w in units.items()}
     return Weighted(weights, math.sqrt(sum(w * w for w in weights.values())))
 

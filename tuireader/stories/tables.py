@@ -2,9 +2,11 @@
 
 ``story_docs`` holds, per article, its story, the article it re-publishes
 and the features grouping compares (signature, entity units, days named);
-``story_bands`` and ``story_postings`` find candidates by LSH band and by
-name, both keyed by time so that a look-up reads only the window;
-``story_units`` counts the articles naming each unit, for rarity.
+``story_bands`` finds re-publications at any time by their strict LSH
+bands; ``story_units`` counts the articles naming each unit, for rarity.
+The candidates inside the time window (by LSH band and by name) are found
+among the window's rows, read by time and held while a batch is placed:
+their keys come from the signature and the units, so no table holds them.
 Articles are numbered as in the rest of the index: their 12-hex-digit id
 as an integer.
 """
@@ -12,19 +14,22 @@ as an integer.
 from __future__ import annotations
 
 import sqlite3
+import sys
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from hashlib import blake2b
 
-import orjson
-
 from .days import Days
 
-SCHEMA_VERSION = "2"  # 2: 16-bit signature values, 32-bit look-up keys, whole seconds in the look-up tables
-NO_TIME = -1  # the time of an article without one, in the look-up tables (their keys admit no NULL)
-TABLES = ("story_info", "story_docs", "story_bands", "story_postings", "story_units")
+# 2: 16-bit signature values, 32-bit look-up keys, whole seconds in the look-up tables; 3: entity units as
+# 32-bit keys packed in bytes; 4: only the strict bands in a table (the window's candidates found in memory);
+# 5: the bands without the time (an article's is in its row), sites numbered
+SCHEMA_VERSION = "5"
+TABLES = ("story_info", "story_docs", "story_bands", "story_units", "story_sites")
+DROPPED = ("story_postings",)  # tables of earlier versions
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS story_info (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS story_docs (
@@ -32,22 +37,20 @@ CREATE TABLE IF NOT EXISTS story_docs (
     story INTEGER NOT NULL,
     copy_of INTEGER,
     t REAL,
-    site TEXT,
+    site INTEGER,  -- story_sites.id
     size INTEGER NOT NULL,
     sig BLOB NOT NULL,
-    units TEXT NOT NULL,  -- JSON: entity unit -> weight
+    units BLOB NOT NULL,  -- entity unit keys (32-bit) then their weights (thousandths, 16-bit)
     days TEXT NOT NULL,
     names TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS story_docs_story ON story_docs (story, site);  -- a story's outlets, from the index alone
 CREATE INDEX IF NOT EXISTS story_docs_t ON story_docs (t);
 CREATE TABLE IF NOT EXISTS story_bands (
-    key INTEGER NOT NULL, t INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, t, num)
+    key INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, num)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS story_postings (
-    unit INTEGER NOT NULL, t INTEGER NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (unit, t, num)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS story_units (unit TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS story_units (unit INTEGER PRIMARY KEY, df INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS story_sites (id INTEGER PRIMARY KEY, site TEXT UNIQUE NOT NULL);
 """
 _CHUNK = 500  # bound parameters per IN (...) list
 SEP = _SEP = "\x1f"  # between the names of a row
@@ -64,20 +67,44 @@ class DocRow:
     site: str | None
     size: int
     sig: bytes
-    units: dict[str, float]
+    units: dict[int, float]  # unit key (:func:`unit_key`) -> weight
     days: Days
     names: tuple[str, ...]
 
 
-_COLUMNS = "num, story, copy_of, t, site, size, sig, units, days, names"
+SITE = "(SELECT s.site FROM story_sites s WHERE s.id = story_docs.site)"  # a row's site, by name
+_COLUMNS = f"num, story, copy_of, t, {SITE}, size, sig, units, days, names"
+_STORED = "num, story, copy_of, t, site, size, sig, units, days, names"
 
 
-def encode_units(units: dict[str, float]) -> str:
-    return orjson.dumps(units).decode("utf-8")
+_BIG_ENDIAN = sys.byteorder == "big"  # stored little-endian
 
 
-def decode_units(text: str) -> dict[str, float]:
-    return orjson.loads(text) if text else {}
+def encode_units(units: dict[int, float]) -> bytes:
+    """The keys (4 bytes each) then the weights in thousandths (2 bytes each: as exact as they are rounded)."""
+    keys = array("i", units)
+    weights = array("H", (min(0xFFFF, round(w * 1000)) for w in units.values()))
+    if _BIG_ENDIAN:
+        keys.byteswap()
+        weights.byteswap()
+    return keys.tobytes() + weights.tobytes()
+
+
+def decode_unit_keys(data: bytes) -> list[int]:
+    """The unit keys alone (what a look-up needs)."""
+    keys = array("i", data[: 4 * (len(data) // 6)])
+    if _BIG_ENDIAN:
+        keys.byteswap()
+    return keys.tolist()
+
+
+def decode_units(data: bytes) -> dict[int, float]:
+    count = len(data) // 6
+    keys, weights = array("i", data[: 4 * count]), array("H", data[4 * count :])
+    if _BIG_ENDIAN:
+        keys.byteswap()
+        weights.byteswap()
+    return dict(zip(keys, (w / 1000 for w in weights), strict=True))
 
 
 def _row(raw: Sequence) -> DocRow:
@@ -88,14 +115,26 @@ def _row(raw: Sequence) -> DocRow:
     )  # fmt: skip
 
 
-def is_name(unit: str) -> bool:
-    """Names are looked up by; figures ("#12.000") only weigh in the comparison."""
-    return not unit.startswith("#")
+def unit_key(unit: str) -> int:
+    """A signed 32-bit key standing for an entity unit, odd for a figure ("#12.000"), even for a name.
+
+    (Two units sharing a key, once in billions of pairs, count as one.)
+    """
+    key = int.from_bytes(blake2b(unit.encode("utf-8"), digest_size=4).digest(), "little", signed=True)
+    return key | 1 if unit.startswith("#") else key & ~1
 
 
-def unit_hash(unit: str) -> int:
-    """A signed 32-bit key for a unit in ``story_postings`` (a rare collision only adds a candidate)."""
-    return int.from_bytes(blake2b(unit.encode("utf-8"), digest_size=4).digest(), "little", signed=True)
+def unit_keys(units: dict[str, float]) -> dict[int, float]:
+    found: dict[int, float] = {}
+    for unit, weight in units.items():
+        key = unit_key(unit)
+        found[key] = found.get(key, 0.0) + weight
+    return found
+
+
+def is_name(unit: int) -> bool:
+    """Names are looked up by; figures only weigh in the comparison."""
+    return not unit & 1
 
 
 def chunks(items: Sequence, size: int = _CHUNK) -> Iterator[Sequence]:
@@ -125,6 +164,13 @@ def create(conn: sqlite3.Connection) -> None:
     for statement in SCHEMA.split(";"):
         if statement.strip():
             conn.execute(statement)
+
+
+def recreate(conn: sqlite3.Connection) -> None:
+    """The tables emptied and made again in this version's layout (the version row kept)."""
+    for table in (*TABLES[1:], *DROPPED):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
+    create(conn)
 
 
 def info(conn: sqlite3.Connection, key: str) -> str | None:
@@ -169,7 +215,7 @@ def known(conn: sqlite3.Connection, nums: Iterable[int]) -> set[int]:
 def grouped(conn: sqlite3.Connection) -> dict[int, tuple[int, int | None, str | None, int, float | None]]:
     """The articles of stories of two or more: num -> (story, copy_of, site, size, t)."""
     query = (
-        "SELECT num, story, copy_of, site, size, t FROM story_docs WHERE story IN"
+        f"SELECT num, story, copy_of, {SITE}, size, t FROM story_docs WHERE story IN"
         " (SELECT story FROM story_docs GROUP BY story HAVING count(*) > 1)"
     )
     return {num: (story, copy_of, site, size, t) for num, story, copy_of, site, size, t in conn.execute(query)}
@@ -181,12 +227,14 @@ def grouped_among(
     """As :func:`grouped` for ``nums`` only, and the outlets of their stories (cheap however large a story)."""
     found: dict[int, tuple[int, int | None, str | None, int, float | None]] = {}
     for part in chunks(nums):
-        query = f"SELECT num, story, copy_of, site, size, t FROM story_docs WHERE num IN ({marks(len(part))})"
+        query = f"SELECT num, story, copy_of, {SITE}, size, t FROM story_docs WHERE num IN ({marks(len(part))})"
         found.update((num, (story, c, site, size, t)) for num, story, c, site, size, t in conn.execute(query, part))
     sites: dict[int, set[str]] = {}
     sizes: Counter[int] = Counter()
     for part in chunks(sorted({row[0] for row in found.values()})):
-        query = f"SELECT story, site, count(*) FROM story_docs WHERE story IN ({marks(len(part))}) GROUP BY story, site"
+        query = (
+            f"SELECT story, {SITE}, count(*) FROM story_docs WHERE story IN ({marks(len(part))}) GROUP BY story, site"
+        )
         for story, site, count in conn.execute(query, tuple(part)):
             sites.setdefault(story, set()).add(site or "")
             sizes[story] += count
@@ -203,44 +251,45 @@ def exists(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_info'").fetchone() is not None
 
 
-def _times(row: DocRow) -> int:
-    """Whole seconds (4 bytes where a float takes 8): the window has no use for less."""
-    return NO_TIME if row.t is None else int(row.t)
+def site_ids(conn: sqlite3.Connection, sites: Iterable[str]) -> dict[str, int]:
+    """The numbers of ``sites`` (numbered as they come)."""
+    wanted = sorted(sites)
+    conn.executemany("INSERT OR IGNORE INTO story_sites (site) VALUES (?)", [(site,) for site in wanted])
+    found: dict[str, int] = {}
+    for part in chunks(wanted):
+        query = f"SELECT site, id FROM story_sites WHERE site IN ({marks(len(part))})"
+        found.update(conn.execute(query, tuple(part)))
+    return found
 
 
 def insert_docs(conn: sqlite3.Connection, batch: Sequence[tuple[DocRow, Sequence[int]]]) -> None:
-    """Articles' rows, band keys and unit postings (each its own story until clustered), a statement each.
+    """Articles' rows and strict band keys (each its own story until clustered), a statement each.
 
     Keys go in sorted, so each B-tree page is found once for all the keys it holds.
     """
+    sites = site_ids(conn, {row.site for row, _bands in batch if row.site is not None})
     conn.executemany(
-        f"INSERT OR REPLACE INTO story_docs ({_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT OR REPLACE INTO story_docs ({_STORED}) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [
             (
-                row.num, row.story, row.copy_of, row.t, row.site, row.size, row.sig, encode_units(row.units),
+                row.num, row.story, row.copy_of, row.t, sites.get(row.site) if row.site is not None else None,
+                row.size, row.sig, encode_units(row.units),
                 row.days.encode(), _SEP.join(row.names),
             )
-            for row, _bands in batch
+            for row, _bands in sorted(batch, key=lambda item: item[0].num)
         ],
     )  # fmt: skip
-    bands = sorted((key, _times(row), row.num) for row, keys in batch for key in keys)
-    conn.executemany("INSERT OR IGNORE INTO story_bands (key, t, num) VALUES (?,?,?)", bands)
-    postings = sorted((unit_hash(u), _times(row), row.num) for row, _ in batch for u in row.units if is_name(u))
-    conn.executemany("INSERT OR IGNORE INTO story_postings (unit, t, num) VALUES (?,?,?)", postings)
+    bands = sorted((key, row.num) for row, keys in batch for key in keys)
+    conn.executemany("INSERT OR IGNORE INTO story_bands (key, num) VALUES (?,?)", bands)
 
 
 def delete_doc(conn: sqlite3.Connection, row: DocRow, bands: Sequence[int]) -> None:
-    """Forget an article's row, band keys and postings (found by their keys, not scanned for)."""
-    t = _times(row)
-    conn.executemany("DELETE FROM story_bands WHERE key = ? AND t = ? AND num = ?", [(k, t, row.num) for k in bands])
-    conn.executemany(
-        "DELETE FROM story_postings WHERE unit = ? AND t = ? AND num = ?",
-        [(unit_hash(u), t, row.num) for u in row.units if is_name(u)],
-    )
+    """Forget an article's row and band keys (found by their keys, not scanned for)."""
+    conn.executemany("DELETE FROM story_bands WHERE key = ? AND num = ?", [(k, row.num) for k in bands])
     conn.execute("DELETE FROM story_docs WHERE num = ?", (row.num,))
 
 
-def count_units(conn: sqlite3.Connection, counts: dict[str, int]) -> None:
+def count_units(conn: sqlite3.Connection, counts: dict[int, int]) -> None:
     """Add ``counts`` (articles per unit, negative to remove) to the document frequencies."""
     conn.executemany(
         "INSERT INTO story_units (unit, df) VALUES (?, ?) ON CONFLICT (unit) DO UPDATE SET df = df + excluded.df",
@@ -250,58 +299,45 @@ def count_units(conn: sqlite3.Connection, counts: dict[str, int]) -> None:
     conn.executemany("DELETE FROM story_units WHERE unit = ? AND df <= 0", gone)
 
 
-def frequencies(conn: sqlite3.Connection, units: Iterable[str]) -> dict[str, int]:
-    found: dict[str, int] = {}
+def frequencies(conn: sqlite3.Connection, units: Iterable[int]) -> dict[int, int]:
+    found: dict[int, int] = {}
     for part in chunks(list(units)):
         query = f"SELECT unit, df FROM story_units WHERE unit IN ({marks(len(part))})"
         found.update(conn.execute(query, tuple(part)))
     return found
 
 
-def _window(t: float | None, seconds: float | None) -> tuple[str, tuple]:
-    if t is None or seconds is None:
-        return "1", ()
-    return "(t BETWEEN ? AND ? OR t = ?)", (t - seconds, t + seconds, NO_TIME)
+def by_bands(conn: sqlite3.Connection, keys: Sequence[int], t: float | None, limit: int) -> set[int]:
+    """Articles sharing one of the strict band ``keys``, whenever they appeared.
 
-
-def by_bands(
-    conn: sqlite3.Connection,
-    keys: Sequence[int],
-    anytime: Sequence[int],
-    t: float | None,
-    seconds: float | None,
-    limit: int,
-) -> set[int]:
-    """Articles sharing one of ``keys`` inside the window, or one of ``anytime`` whenever.
-
-    Each part keeps the ``limit`` articles sharing the most keys (the nearest in
-    time first among equals): a text published a thousand times costs a look-up
-    of ``limit``, not of a thousand.
+    It keeps the ``limit`` articles sharing the most keys (the nearest in time
+    first among equals): a text published a thousand times costs a look-up of
+    ``limit``, not of a thousand.
     """
-    where, params = _window(t, seconds)
-    near = "abs(t - ?)" if t is not None else "0"
-    at = (t,) if t is not None else ()
+    near, at = ("ifnull(abs(d.t - ?), 1e18)", (t,)) if t is not None else ("0", ())  # the undated last
     query = (
-        f"SELECT num FROM (SELECT num FROM story_bands WHERE key IN ({marks(len(keys))}) AND {where}"
-        f" GROUP BY num ORDER BY count(*) DESC, min({near}) LIMIT ?)"
-        f" UNION SELECT num FROM (SELECT num FROM story_bands WHERE key IN ({marks(len(anytime))})"
-        f" GROUP BY num ORDER BY count(*) DESC, min({near}) LIMIT ?)"
+        f"SELECT b.num FROM story_bands b JOIN story_docs d ON d.num = b.num WHERE b.key IN ({marks(len(keys))})"
+        f" GROUP BY b.num ORDER BY count(*) DESC, min({near}) LIMIT ?"
     )
-    return {num for (num,) in conn.execute(query, (*keys, *params, *at, limit, *anytime, *at, limit))}
+    return {num for (num,) in conn.execute(query, (*keys, *at, limit))}
 
 
-def by_units(
-    conn: sqlite3.Connection, units: Sequence[str], t: float | None, seconds: float | None, limit: int
-) -> set[int]:
-    """Articles naming the most of ``units``, inside the window."""
-    if not units:
-        return set()
-    where, params = _window(t, seconds)
-    query = (
-        f"SELECT num FROM story_postings WHERE unit IN ({marks(len(units))}) AND {where}"
-        " GROUP BY num ORDER BY count(*) DESC LIMIT ?"
-    )
-    return {num for (num,) in conn.execute(query, (*(unit_hash(u) for u in units), *params, limit))}
+_KEYED = "SELECT num, t, sig, units FROM story_docs"
+
+
+Keyed = tuple[int, float | None, bytes, list[int]]
+
+
+def keyed_between(conn: sqlite3.Connection, low: float, high: float) -> Iterator[Keyed]:
+    """(num, time, signature, unit keys) of the articles of ``low`` <= time <= ``high``, earliest first."""
+    for num, t, sig, units in conn.execute(f"{_KEYED} WHERE t BETWEEN ? AND ? ORDER BY t", (low, high)):
+        yield num, t, bytes(sig), decode_unit_keys(units)
+
+
+def keyed_undated(conn: sqlite3.Connection, *, every: bool = False) -> Iterator[Keyed]:
+    """As :func:`keyed_between` for the articles without a time (or, ``every``, for all of them)."""
+    for num, t, sig, units in conn.execute(_KEYED if every else f"{_KEYED} WHERE t IS NULL"):
+        yield num, t, bytes(sig), decode_unit_keys(units)
 
 
 def rows_in_order(conn: sqlite3.Connection, nums: Sequence[int]) -> Iterator[DocRow]:

@@ -337,8 +337,8 @@ def _regroup_if_due(library) -> None:
     if library.read_only or not library.stories_need_rebuild():
         return
     with _progress() as progress:
-        task = progress.add_task("Grouping stories", total=library.count("")[1], item="")
-        library.rebuild_stories(on_progress=lambda done: progress.update(task, completed=done))
+        task = progress.add_task("Grouping stories", total=None, item="")
+        library.ensure_stories(lambda done, total: progress.update(task, completed=done, total=total))
     _error("the stories were grouped again from the library's articles")
 
 

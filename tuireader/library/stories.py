@@ -97,11 +97,18 @@ class StoriesMixin(LibraryBase):
         with self._lock:
             return self.store.rebuild_stories(on_progress)
 
-    def ensure_stories(self) -> bool:
-        """Rebuild the grouping when it is due; True when it ran."""
+    def ensure_stories(self, on_progress: Callable[[int, int], None] | None = None) -> bool:
+        """Rebuild the grouping when it is due; True when it ran.
+
+        ``on_progress(done, total)`` hears of it from the start (0 done), and only when it runs.
+        """
         if self.read_only or not self.stories_need_rebuild():
             return False
-        self.rebuild_stories()
+        with self._lock:
+            total = self.store.article_count()
+        if on_progress:
+            on_progress(0, total)
+        self.rebuild_stories((lambda done: on_progress(done, total)) if on_progress else None)
         return True
 
     @locked

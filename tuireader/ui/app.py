@@ -257,11 +257,8 @@ class TuiReaderApp(App[None]):
                     self._progress_from_thread("Importing the sample articles…")
                 )
                 changed = bool(imported) or changed
-            if self.library.stories_need_rebuild():
-                total = self.library.count("")[1]
-                report = self._progress_from_thread("Grouping the stories…")
-                report(0, total, "")
-                changed = bool(self.library.rebuild_stories(lambda done: report(done, total, ""))) or changed
+            report = self._progress_from_thread("Grouping the stories…")
+            changed = self.library.ensure_stories(lambda done, total: report(done, total, "")) or changed
             self.library.prepare_search()
         except Exception as error:
             self.call_from_thread(self.notify, f"Could not open the library fully: {error}", severity="error")

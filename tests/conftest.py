@@ -8,9 +8,15 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE_CORPUS = REPO / "sample_corpus"
+
+# Generated examples are judged on what they return, never on how long one
+# took: hypothesis's default 200 ms deadline fails them on a busy machine.
+settings.register_profile("tuireader", deadline=None)
+settings.load_profile("tuireader")
 
 # The keep-alive news-site server and its ``news_site`` fixture.
 pytest_plugins = ["tests.servers"]

@@ -20,11 +20,11 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...library import strip_controls
 from ..commands import bindings_for
+from .lines import LineView
 
 __all__ = ["ArticleList", "RowLike", "StoryMark", "format_date"]
 
@@ -82,7 +82,7 @@ def _fit(text: str, width: int) -> Text:
     return line
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(LineView, can_focus=True):
     """Article ids in display order with a cursor; rows are fetched lazily."""
 
     BINDINGS = [
@@ -327,7 +327,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         index = int(self.scroll_y) + y
         if not self.ids:
             if y == 0:

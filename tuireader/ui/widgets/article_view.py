@@ -20,11 +20,11 @@ from rich.text import Text
 from textual import events
 from textual.geometry import Size
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ...library import strip_controls
 from .article_list import format_date
+from .lines import LineView
 
 __all__ = ["ArticleView", "wrap_offsets"]
 
@@ -82,7 +82,7 @@ def _when(published: Any) -> str:
     return f"{format_date(text)} {time}".strip()
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(LineView, can_focus=True):
     """Shows an article (any object with Article's fields) with highlights."""
 
     COMPONENT_CLASSES = {
@@ -387,7 +387,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         row = int(self.scroll_y) + y
         if row >= len(self._lines):
             return Strip.blank(width, base)

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 import pytest
+from msgspec.structs import replace
 
 from tuireader.stories import Settings, StoryDoc, StoryIndex
 
@@ -171,7 +172,7 @@ def test_the_sample_articles_are_five_different_events(index, sample_corpus):
     for n, path in enumerate(sorted(sample_corpus.glob("*.txt")), 100):
         cleaned = clean_source(path.read_bytes(), filename=path.name)
         docs.append(article(n, cleaned.title or "", cleaned.text, "2026-01-05T10:00:00Z", path.name))
-        docs[-1] = StoryDoc(**{**docs[-1].__dict__, "entities": entities_for(cleaned.text)[0]})
+        docs[-1] = replace(docs[-1], entities=entities_for(cleaned.text)[0])
     index.add_articles(docs)
     assert len({index.story_of(d.id) for d in docs}) == 5
 

@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 __all__ = [
     "Config",
@@ -36,8 +37,7 @@ __all__ = [
 DEFAULT_REFRESH_MINUTES = 30.0
 
 
-@dataclass
-class Config:
+class Config(Struct):
     """The settings of ``config.toml``, validated."""
 
     path: Path

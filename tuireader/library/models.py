@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..store.search import SummaryRow
 
@@ -15,8 +16,7 @@ __all__ = ["Article", "ArticleSummary", "ImportReport", "SourceEntry", "quote_va
 ArticleSummary = SummaryRow
 
 
-@dataclass
-class Article:
+class Article(Struct):
     """An article with everything the article pane and the entity panel show."""
 
     id: str
@@ -62,8 +62,7 @@ class Article:
         }
 
 
-@dataclass(frozen=True)
-class SourceEntry:
+class SourceEntry(Struct, frozen=True):
     """One line of the source pane.  Every entry is a query."""
 
     kind: str  # all | unread | bookmarks | tag | site | feed | search | entity
@@ -77,8 +76,7 @@ class SourceEntry:
     error_at: str | None = None  # when a feed last failed to refresh, UTC ISO 8601
 
 
-@dataclass
-class ImportReport:
+class ImportReport(Struct):
     imported: list[str] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)

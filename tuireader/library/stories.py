@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from ..stories import Member, StoryRow
 from .base import LibraryBase, locked
@@ -22,8 +24,7 @@ from .models import SourceEntry
 __all__ = ["StoriesMixin", "StoryArticle", "StoryRow", "StorySummary"]
 
 
-@dataclass(frozen=True)
-class StoryArticle:
+class StoryArticle(Struct, frozen=True):
     """One article of a story, as "Cùng sự kiện" and ``show`` name it."""
 
     id: str
@@ -37,8 +38,7 @@ class StoryArticle:
         return asdict(self)
 
 
-@dataclass(frozen=True)
-class StorySummary:
+class StorySummary(Struct, frozen=True):
     """A story of the Stories view and of ``tuireader stories``."""
 
     id: str

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from msgspec import Struct
 
 __all__ = ["BodyShard", "Damage", "compact_entities", "expand_entities"]
 
@@ -28,8 +29,7 @@ _PREFIX = b'{"id":"'
 _ID_END = len(_PREFIX) + 12
 
 
-@dataclass
-class Damage:
+class Damage(Struct):
     """What a scan of a shard found it could not read."""
 
     bad_lines: int = 0

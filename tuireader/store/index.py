@@ -14,11 +14,11 @@ import operator
 import re
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from itertools import compress
 from pathlib import Path
 
 import orjson
+from msgspec import Struct
 
 from ..stories.tables import DROPPED as OLD_STORY_TABLES
 from ..stories.tables import TABLES as STORY_TABLES
@@ -188,8 +188,7 @@ def key_of(text: str | None) -> int | None:
     return int.from_bytes(hashlib.sha1(text.encode("utf-8")).digest()[:8], "big") >> 1
 
 
-@dataclass(frozen=True)
-class IndexRow:
+class IndexRow(Struct, frozen=True):
     """What the index needs to know about one article."""
 
     id: str

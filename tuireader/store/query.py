@@ -11,8 +11,9 @@ All, ``is:unread`` is Unread, ``tag:x`` a tag).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
+
+from msgspec import Struct, field
 
 from ..text import fold, tone_key
 
@@ -21,8 +22,7 @@ _TOKEN = re.compile(r'(-?)(\w+):"([^"]*)"?|(-?)(\w+):(\S+)|"([^"]*)"?|(\S+)')
 QUALIFIERS = ("tag", "entity", "site", "source", "is", "before", "after", "id", "story")
 
 
-@dataclass
-class ParsedQuery:
+class ParsedQuery(Struct):
     words: list[str] = field(default_factory=list)  # as typed (for exact ranking and highlights)
     phrases: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)

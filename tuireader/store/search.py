@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from ..text import fold, tone_key
 from .index import SearchIndex
@@ -22,8 +23,7 @@ from .query import ParsedQuery, fts_match
 EntityKeys = Mapping[str, Sequence[str]]
 
 
-@dataclass(frozen=True)
-class SummaryRow:
+class SummaryRow(Struct, frozen=True):
     """What one row of the article list shows."""
 
     id: str
@@ -48,8 +48,7 @@ class SummaryRow:
         }
 
 
-@dataclass(frozen=True)
-class GroupCount:
+class GroupCount(Struct, frozen=True):
     """Counts of the articles of one (site, source) pair."""
 
     site: str | None
@@ -68,8 +67,7 @@ def _split_tags(joined: str) -> tuple[str, ...]:
     return tuple(tag for tag in joined.split("\x1f") if tag)
 
 
-@dataclass(frozen=True)
-class _Qualifier:
+class _Qualifier(Struct, frozen=True):
     """One qualifier of a query: a condition on ``articles a``, or the articles a table of links names.
 
     ``linked`` is the table and condition of the links (tags, entities);

@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct
 from tinydb import Query, TinyDB
 from tinydb.table import Document, Table
 
@@ -101,8 +102,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-@dataclass
-class ArticleRecord:
+class ArticleRecord(Struct):
     """One article as stored: ``meta`` goes to articles/, ``body`` to bodies/."""
 
     meta: dict[str, Any]

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
+
+from msgspec import Struct
 
 _DAY_MONTH = re.compile(r"^(\d{1,2})\s*[/-]\s*(\d{1,2})(?:\s*[/-]\s*(\d{4}))?$")
 # A day/month written with a slash anywhere in a text ("phiên 20/5").
@@ -30,8 +31,7 @@ _YEAR = 366
 _NEWS_ZONE = timezone(timedelta(hours=7))  # the days of Vietnamese news are Hanoi days
 
 
-@dataclass(frozen=True)
-class Days:
+class Days(Struct, frozen=True):
     lead: tuple[int, ...] = ()
     all: tuple[int, ...] = ()
 

@@ -17,11 +17,12 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 from importlib import resources
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..text import fold
 
@@ -36,8 +37,7 @@ LEAD_CHARS = 600
 _NAME_TYPES = ("PER", "LOC", "ORG")
 
 
-@dataclass(frozen=True)
-class StoryDoc:
+class StoryDoc(Struct, frozen=True):
     """One article as grouping sees it.
 
     ``entities`` are dicts with ``type``, ``text`` and ``count`` (the shape

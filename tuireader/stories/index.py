@@ -23,8 +23,10 @@ import sqlite3
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
 from itertools import islice
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from . import tables
 from .days import days_agree, event_days
@@ -42,8 +44,7 @@ _CACHED_UNITS = 50_000  # frequencies and rarities kept between look-ups (a few 
 _CACHED_ROWS = 5_000  # decoded and weighted candidate rows kept (a few MB)
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(Struct, frozen=True):
     """One article of a story."""
 
     id: str
@@ -52,8 +53,7 @@ class Member:
     copy_of: str | None  # the article it re-publishes
 
 
-@dataclass(frozen=True)
-class Story:
+class Story(Struct, frozen=True):
     """A story: its articles (earliest first), outlets and main entities."""
 
     id: str
@@ -65,8 +65,7 @@ class Story:
     last: float | None
 
 
-@dataclass(frozen=True)
-class StoryRow:
+class StoryRow(Struct, frozen=True):
     """One row of a folded list: the article shown and what it stands for."""
 
     id: str

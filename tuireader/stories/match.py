@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(Struct, frozen=True):
     """What grouping decides with.  The defaults are the tuned ones."""
 
     window_hours: float = 72.0
@@ -51,8 +51,7 @@ class Settings:
         return f"p{self.num_perm}-b{self.bands}x{self.rows}-c{self.copy_bands}x{self.copy_rows}"
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(Struct, frozen=True):
     """What two articles share."""
 
     similarity: float  # estimated Jaccard of their shingles
@@ -62,8 +61,7 @@ class Evidence:
     days_ok: bool  # the days they name allow one event
 
 
-@dataclass(frozen=True)
-class Weighted:
+class Weighted(Struct, frozen=True):
     """An article's entity units weighted by rarity, and the vector's length."""
 
     weights: dict[int, float]  # by unit key

@@ -19,8 +19,9 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from hashlib import blake2b
+
+from msgspec import Struct
 
 from .days import Days
 
@@ -56,8 +57,7 @@ _CHUNK = 500  # bound parameters per IN (...) list
 SEP = _SEP = "\x1f"  # between the names of a row
 
 
-@dataclass(frozen=True)
-class DocRow:
+class DocRow(Struct, frozen=True):
     """One article's row of ``story_docs``."""
 
     num: int

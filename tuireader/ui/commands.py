@@ -9,9 +9,9 @@ command id in the config file (``[keymap] next-article = "j,down"``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Literal
 
+from msgspec import Struct
 from textual.binding import Binding, BindingType
 
 Scope = Literal["app", "main", "list", "entities", "sources"]
@@ -28,8 +28,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Command:
+class Command(Struct, frozen=True):
     """A reader command.
 
     ``keys`` is a comma-separated Textual key list.  ``action`` is the Textual

@@ -7,9 +7,10 @@ collected in ``UIConfig.problems`` and shown to the user.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from ..library import load_config as load_library_config
 from ..library import save_setting
@@ -18,8 +19,7 @@ from .commands import COMMANDS, COMMANDS_BY_ID, effective_keys
 __all__ = ["UIConfig", "load_config", "save_theme"]
 
 
-@dataclass
-class UIConfig:
+class UIConfig(Struct):
     path: Path
     keymap: dict[str, str] = field(default_factory=dict)
     theme: str | None = None

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct
+from msgspec.structs import replace
 from rich.text import Text
 from textual import work
 from textual.reactive import reactive
@@ -39,8 +40,7 @@ WHOLE_LIBRARY = "all:"  # a search starting with it widens to the whole library
 ENTITY_SECTION = "Entity feeds"
 
 
-@dataclass(frozen=True)
-class PendingSource:
+class PendingSource(Struct, frozen=True):
     """A view shown in the sources pane that the library does not know yet (an entity feed)."""
 
     kind: str

@@ -10,9 +10,9 @@ when the screen expands it, follow it indented.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
+from msgspec import Struct
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -41,8 +41,7 @@ class RowLike(Protocol):
 RowSource = Callable[[list[str]], Sequence[RowLike]]
 
 
-@dataclass(frozen=True)
-class StoryMark:
+class StoryMark(Struct, frozen=True):
     """How a row stands in its story: the story's row (with what it folds) or an article shown under it."""
 
     story: str

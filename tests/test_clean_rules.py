@@ -478,3 +478,37 @@ def test_the_other_sections_of_the_body_come_back() -> None:
     assert all(p in text for p in EN + more) and text.index(EN[-1]) < text.index(more[0])
     with ablated("sibling-sections"):
         assert more[0] not in clean_html(page(body)).text
+
+
+def test_the_body_in_structured_data_is_read_behind_a_paywall() -> None:
+    import json
+
+    rest = [
+        "The second phase covers the harbour district, where the old pipes date from before the war and leak.",
+        "Engineers expect that part of the work to take a full year, with the main road closed for two months.",
+    ]
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "articleBody": "\n".join(EN + rest)}
+    head = f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+    paywall = "<div class='paywall'>Subscribe to read on</div>"
+    body = f"<article><h1>Drainage plan approved</h1><p>{EN[0]}</p>{paywall}</article>"
+    text = clean_html(page(body, head=head)).text
+    assert all(p in text for p in EN + rest) and text.count(EN[0]) == 1
+    with ablated("json-body"):
+        assert EN[2] not in clean_html(page(body, head=head)).text
+
+
+def test_a_furniture_named_wrapper_of_the_whole_page_is_no_side_box() -> None:
+    import lxml.html
+
+    from tuireader.clean.html import _in_furniture
+
+    doc = lxml.html.document_fromstring(
+        page(
+            f"<div class='above-footer'><h1>Drainage plan approved</h1><div class='body'>{paragraphs(EN)}</div></div>"
+            f"<div class='sidebar'><div class='teaser'>{paragraphs(EN[:2])}</div></div>"
+        )
+    )
+    assert not _in_furniture(doc.find_class("body")[0])
+    assert _in_furniture(doc.find_class("teaser")[0])
+    with ablated("furniture-wrapper"):
+        assert _in_furniture(doc.find_class("body")[0])

@@ -659,6 +659,8 @@ def _in_furniture(el: Any) -> bool:
         if box.tag in ("body", "html") and enabled("page-classes"):
             break  # "one-sidebar" on <body> names the page layout, not a box
         if _class_words(box) & _SIDE_WORDS or box.tag in ("aside", "nav", "footer"):
+            if enabled("furniture-wrapper") and _holds_article(box):
+                continue  # "above-footer" around the headline wraps the page, not a side box
             return True
     return False
 
@@ -798,6 +800,8 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         chosen = chosen[:-1]
     if not any(b.link_density < 0.5 for b in chosen):
         chosen = []  # menus and link lists only: there is no article here
+    if enabled("json-body"):
+        chosen = _with_json_body(meta, chosen)
     if enabled("sapo"):
         chosen = _with_sapo(doc, meta, chosen)
     if enabled("sibling-sections"):
@@ -819,6 +823,27 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
     if not text:
         article.warnings.append("no article found: no paragraph of readable text on the page")
     return article
+
+
+def _with_json_body(meta: PageMeta, chosen: list[Block]) -> list[Block]:
+    """The body the structured data holds, when the page shows little of it (a paywall, a page built by script)."""
+    import html as html_lib
+
+    import lxml.html
+
+    body = meta.article_body or ""
+    shown = _text_length(chosen)
+    if shown >= 500 or len(body) < 2 * shown + 300:
+        return chosen
+    if _TAG.search(body):
+        try:
+            blocks = element_blocks(lxml.html.fragment_fromstring(body, create_parent="div"))
+        except Exception:  # noqa: BLE001 - unparsable markup: keep what the page shows
+            return chosen
+    else:
+        blocks = [Block(text=line.strip()) for line in html_lib.unescape(body).split("\n") if line.strip()]
+    head = chosen[:1] if chosen and chosen[0].kind == "heading" else []
+    return [*head, *blocks]
 
 
 def _prefer_container(

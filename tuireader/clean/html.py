@@ -11,8 +11,10 @@ gets the sections beside the one readability took.  A markup template that
 is all its box holds (Blogger's post body) is read as markup, so is a
 <noscript> holding most of the page, and a lead the page prints above the
 body (named as a lead by its markup, or standing between the headline and
-the body) is put back.  Each rule has a name in ``rules.py`` so that a
-benchmark can switch it off.
+the body) is put back, as are headings between two paragraphs of the body.
+When the page shows little text but its structured data (JSON-LD
+``articleBody``) holds the body, that is read instead.  Each rule has a name
+in ``rules.py`` so that a benchmark can switch it off.
 
 Low confidence: ``CleanedArticle.low_confidence`` (the ``low_confidence``
 field of ``clean --json``) is ``None`` when the result reads as one article,

@@ -478,3 +478,72 @@ def test_the_other_sections_of_the_body_come_back() -> None:
     assert all(p in text for p in EN + more) and text.index(EN[-1]) < text.index(more[0])
     with ablated("sibling-sections"):
         assert more[0] not in clean_html(page(body)).text
+
+
+def test_the_body_in_structured_data_is_read_behind_a_paywall() -> None:
+    import json
+
+    rest = [
+        "The second phase covers the harbour district, where the old pipes date from before the war and leak.",
+        "Engineers expect that part of the work to take a full year, with the main road closed for two months.",
+    ]
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "articleBody": "\n".join(EN + rest)}
+    head = f"<script type='application/ld+json'>{json.dumps(data)}</script>"
+    paywall = "<div class='paywall'>Subscribe to read on</div>"
+    body = f"<article><h1>Drainage plan approved</h1><p>{EN[0]}</p>{paywall}</article>"
+    text = clean_html(page(body, head=head)).text
+    assert all(p in text for p in EN + rest) and text.count(EN[0]) == 1
+    with ablated("json-body"):
+        assert EN[2] not in clean_html(page(body, head=head)).text
+
+
+def test_a_furniture_named_wrapper_of_the_whole_page_is_no_side_box() -> None:
+    import lxml.html
+
+    from tuireader.clean.html import _in_furniture
+
+    doc = lxml.html.document_fromstring(
+        page(
+            f"<div class='above-footer'><h1>Drainage plan approved</h1><div class='body'>{paragraphs(EN)}</div></div>"
+            f"<div class='sidebar'><div class='teaser'>{paragraphs(EN[:2])}</div></div>"
+        )
+    )
+    assert not _in_furniture(doc.find_class("body")[0])
+    assert _in_furniture(doc.find_class("teaser")[0])
+    with ablated("furniture-wrapper"):
+        assert _in_furniture(doc.find_class("body")[0])
+
+
+def test_a_heading_boxed_between_two_paragraphs_comes_back() -> None:
+    def box(inner: str) -> str:
+        return f"<div class='block'><div class='inner'>{inner}</div></div>"
+
+    body = (
+        "<h1>Drainage plan approved</h1><div class='page'>"
+        + box(paragraphs(EN[:2]))
+        + box("<h3>What comes next</h3>")
+        + box(paragraphs(EN[2:]))
+        + "</div>"
+    )
+    text = clean_html(page(body)).text
+    assert text.index(EN[1]) < text.index("What comes next") < text.index(EN[2])
+    with ablated("inner-headings"):
+        assert "What comes next" not in clean_html(page(body)).text
+
+
+def test_a_related_label_between_paragraphs_stays_out() -> None:
+    body = (
+        f"<article><h1>Drainage plan approved</h1>{paragraphs(EN[:2])}<div><h3>Related</h3></div>{paragraphs(EN[2:])}"
+    )
+    assert "Related" not in clean_html(page(body + "</article>")).text
+
+
+def test_furniture_labels_run_together_are_one_furniture_line() -> None:
+    from tuireader.clean.labels import is_label_run
+
+    assert is_label_run("Jump to RecipePrint Recipe") and is_label_run("Rezept drucken Bei Pinterest speichern")
+    assert not is_label_run("Print") and not is_label_run("Print and share the plan")
+    body = f"<article><h1>Drainage plan approved</h1><p>Back to topPrint this page</p>{paragraphs(EN)}</article>"
+    assert "Print this page" not in clean_html(page(body)).text
+    with ablated("label-runs"):
+        assert "Print this page" in clean_html(page(body)).text

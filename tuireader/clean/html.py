@@ -11,8 +11,10 @@ gets the sections beside the one readability took.  A markup template that
 is all its box holds (Blogger's post body) is read as markup, so is a
 <noscript> holding most of the page, and a lead the page prints above the
 body (named as a lead by its markup, or standing between the headline and
-the body) is put back.  Each rule has a name in ``rules.py`` so that a
-benchmark can switch it off.
+the body) is put back, as are headings between two paragraphs of the body.
+When the page shows little text but its structured data (JSON-LD
+``articleBody``) holds the body, that is read instead.  Each rule has a name
+in ``rules.py`` so that a benchmark can switch it off.
 
 Low confidence: ``CleanedArticle.low_confidence`` (the ``low_confidence``
 field of ``clean --json``) is ``None`` when the result reads as one article,
@@ -37,7 +39,7 @@ from .article import CleanedArticle
 from .blocks import Block, blocks_to_text, element_blocks, word_count
 from .dump import is_byline
 from .encoding import decode_bytes
-from .labels import is_furniture_label, is_section_label
+from .labels import is_furniture_label, is_label_run, is_section_label
 from .metadata import PageMeta, ascii_key, extract_meta, host_of, pick_lang
 from .rules import enabled
 
@@ -506,6 +508,8 @@ def _is_furniture_line(block: Block, index: int, titles: list[str], author: str 
         return True
     if words <= 40 and is_furniture_label(text):
         return True
+    if words <= 12 and enabled("label-runs") and is_label_run(text):
+        return True
     if words <= 50 and _TAIL_LINE.search(text):
         return True
     if words <= 16 and _CREDIT_ONLY.search(text):
@@ -659,6 +663,8 @@ def _in_furniture(el: Any) -> bool:
         if box.tag in ("body", "html") and enabled("page-classes"):
             break  # "one-sidebar" on <body> names the page layout, not a box
         if _class_words(box) & _SIDE_WORDS or box.tag in ("aside", "nav", "footer"):
+            if enabled("furniture-wrapper") and _holds_article(box):
+                continue  # "above-footer" around the headline wraps the page, not a side box
             return True
     return False
 
@@ -798,12 +804,16 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         chosen = chosen[:-1]
     if not any(b.link_density < 0.5 for b in chosen):
         chosen = []  # menus and link lists only: there is no article here
+    if enabled("json-body"):
+        chosen = _with_json_body(meta, chosen)
     if enabled("sapo"):
         chosen = _with_sapo(doc, meta, chosen)
     if enabled("sibling-sections"):
         chosen = _with_sibling_sections(doc, chosen, titles, meta.author)
     if enabled("intro-above"):
         chosen = _with_intro(doc, chosen, titles, meta.author)
+    if enabled("inner-headings"):
+        chosen = _with_inner_headings(doc, chosen)
     outlet, chosen = _outlet_leadin(chosen, ascii_key((host_of(meta.url) or "").split(".")[0]))
     text = clean_input(blocks_to_text(chosen)).strip()
     article.title = title
@@ -819,6 +829,27 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
     if not text:
         article.warnings.append("no article found: no paragraph of readable text on the page")
     return article
+
+
+def _with_json_body(meta: PageMeta, chosen: list[Block]) -> list[Block]:
+    """The body the structured data holds, when the page shows little of it (a paywall, a page built by script)."""
+    import html as html_lib
+
+    import lxml.html
+
+    body = meta.article_body or ""
+    shown = _text_length(chosen)
+    if shown >= 500 or len(body) < 2 * shown + 300:
+        return chosen
+    if _TAG.search(body):
+        try:
+            blocks = element_blocks(lxml.html.fragment_fromstring(body, create_parent="div"))
+        except Exception:  # noqa: BLE001 - unparsable markup: keep what the page shows
+            return chosen
+    else:
+        blocks = [Block(text=line.strip()) for line in html_lib.unescape(body).split("\n") if line.strip()]
+    head = chosen[:1] if chosen and chosen[0].kind == "heading" else []
+    return [*head, *blocks]
 
 
 def _prefer_container(
@@ -1099,3 +1130,50 @@ def _with_sibling_sections(doc: Any, chosen: list[Block], titles: list[str], aut
             break  # a list of other stories, not the rest of this one
         return [*before, *chosen, *after]
     return chosen
+
+
+def _opening(text: str) -> str:
+    return " ".join(text.split())[:60]
+
+
+def _inner_heading(el: Any, held: set[str]) -> Block | None:
+    """A heading of the body's own: short, not a link, no label of a box, not already kept."""
+    text = " ".join(el.text_content().split())
+    if not 0 < len(text) <= 150 or _normal_title(text) in held or _own_chars(el) < 0.5 * len(el.text_content()):
+        return None
+    if is_section_label(text) or is_furniture_label(text) or _in_furniture(el):
+        return None
+    parent = el.getparent()
+    card = parent is not None and any(x not in el.iter() for x in parent.iter("a", "img"))
+    if card or next(el.iterancestors("a"), None) is not None:
+        return None  # the headline of a teaser, beside its link or photo
+    return Block(text=clean_input(text), kind="heading")
+
+
+def _with_inner_headings(doc: Any, chosen: list[Block]) -> list[Block]:
+    """Headings printed between two paragraphs of the body that readability left out.
+
+    Page builders wrap each heading in a box of its own, which readability
+    scores as too small to keep.
+    """
+    starts: dict[str, int] = {}
+    for index, block in enumerate(chosen):
+        if block.kind == "p" and len(block.text) >= 10:
+            starts.setdefault(_opening(block.text), index)
+    if len(starts) < 2:
+        return chosen
+    held = {_normal_title(b.text) for b in chosen}
+    inserts: dict[int, list[Block]] = {}
+    last, pending = -1, list[Block]()
+    for el in doc.iter("p", "h2", "h3", "h4", "h5", "h6"):
+        if el.tag == "p":
+            index = starts.get(_opening(el.text_content()), -1)
+            if index > last >= 0 and len(pending) == 1:
+                inserts[index] = pending  # several in a row: a widget's titles ("Just watched" and a video's)
+            if index >= 0:
+                last, pending = index, []
+        elif last >= 0:
+            heading = _inner_heading(el, held)
+            if heading is not None:
+                pending.append(heading)
+    return [b for index, block in enumerate(chosen) for b in (*inserts.get(index, ()), block)]

@@ -3,8 +3,9 @@
 ``section_labels.txt`` lists headings that open a box of other articles
 ("Tin liên quan", "See also", "Lesen Sie auch"); ``furniture_lines.txt``
 lists short lines that are furniture wherever they stand ("Quảng cáo",
-"Back to top").  Both are compared without case, surrounding punctuation or
-a count such as "(12)".
+"Back to top"), alone or several run together ("Jump to RecipePrint
+Recipe").  Both are compared without case, surrounding punctuation or a
+count such as "(12)".
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ import re
 from functools import cache
 from importlib import resources
 
-__all__ = ["is_furniture_label", "is_section_label", "label_key"]
+__all__ = ["is_furniture_label", "is_label_run", "is_section_label", "label_key"]
 
 _COUNT = re.compile(r"\(\s*\d+\s*\)\s*$")
-_EDGE = " \t:.!?¿¡›»«>|*•·-–—_/"
+_EDGE = " \t:.!?¿¡›»«>|*•·-–—_/()[]"
 
 
 def label_key(text: str) -> str:
@@ -58,3 +59,23 @@ def is_section_label(text: str) -> bool:
 def is_furniture_label(text: str) -> bool:
     """A short line of page furniture ("Advertisement", "Zurück zur Übersicht")."""
     return _matches(text, "furniture_lines.txt")
+
+
+# Labels of buttons run together without a space: "RecipePrint".
+_GLUED = re.compile(r"(?<=[a-zà-ÿ])(?=[A-Z])")
+
+
+def is_label_run(text: str, longest: int = 4) -> bool:
+    """A short line made of two furniture labels or more ("Rezept drucken Pin it", "Jump to RecipePrint Recipe")."""
+    words = _GLUED.sub(" ", text).split()
+    exact = _labels("furniture_lines.txt")[0]
+    fewest = {0: 0}  # words covered -> the fewest labels that cover them
+    for stop in range(1, len(words) + 1):
+        counts = [
+            fewest[start] + 1
+            for start in range(max(0, stop - longest), stop)
+            if start in fewest and label_key(" ".join(words[start:stop])) in exact
+        ]
+        if counts:
+            fewest[stop] = min(counts)
+    return fewest.get(len(words), 0) >= 2

@@ -37,6 +37,10 @@ RULES: dict[str, str] = {
     "byline-tail": "take a name under the last paragraph as the author",
     "template-bodies": "read a markup template that is all its box holds (Blogger's post body)",
     "noscript-page": "read a <noscript> that holds most of the page's text",
+    "json-body": "read the body the page's structured data holds when the page shows little of it",
+    "furniture-wrapper": "a furniture-named box around the headline or the article wraps the page, not a side box",
+    "inner-headings": "put back headings printed between two paragraphs of the body",
+    "label-runs": "drop a short line made of several furniture labels run together",
     "page-classes": "the classes of <body> name the page layout, not a side box",
 }
 

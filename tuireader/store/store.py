@@ -501,6 +501,8 @@ class Store(StoryStore):
         self.main.table("info").update({"schema_version": SCHEMA_VERSION}, doc_ids=[1])
 
     def close(self) -> None:
+        if self.index is not None and not self.read_only and self.index.rows_written:
+            self._compact_index()
         for db in self._shards.values():
             db.close()
         self._shards.clear()
@@ -510,6 +512,17 @@ class Store(StoryStore):
         if self.index is not None:
             self.index.close()
         self._lock.release()
+
+    def _compact_index(self) -> None:
+        """Pack the index after many rows were written (an import, a rebuild): see SearchIndex.compact."""
+        assert self.index is not None
+        try:
+            with self._write():
+                self.index.compact()
+        except (LibraryError, sqlite3.Error):  # another tuireader is writing, or the index is damaged: not now
+            pass
+        finally:
+            self.index.rows_written = 0
 
     # --- writing ----------------------------------------------------------------
     @contextmanager

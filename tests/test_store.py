@@ -290,3 +290,32 @@ def test_library_without_a_schema_version_is_migrated(tmp_path):
         assert s.get_meta(record.id)["title"] == "Tin số 9"
     finally:
         s.close()
+
+
+def test_usual_values_are_left_out_of_the_shard_and_read_back(tmp_path):
+    lib = tmp_path / "lib"
+    s = Store.open(lib)
+    record = make_record(7)
+    s.put_articles([record])
+    full = s.get_meta(record.id)
+    assert full is not None and full["url"] is None and full["author"] is None and full["tags"] == []
+    assert s.update_meta([record.id], lambda m: {"read": False}) == [], "unread already: no change"
+    s.update_meta([record.id], lambda m: {"read": True, "tags": ["thời sự"]})
+    s.update_meta([record.id], lambda m: {"read": False, "tags": []})
+    s.close()
+    shard = lib / "articles" / f"{record.id[:2]}.json"
+    s = Store.open(lib)
+    try:
+        s._articles(record.id[:2]).storage.write(s._articles(record.id[:2]).storage.read())  # fold the log in
+        stored = orjson.loads(shard.read_bytes())["_default"][str(int(record.id, 16))]
+        assert not {"url", "author", "origin", "read", "bookmarked", "tags"} & set(stored), stored
+        assert s.get_meta(record.id) == full
+        assert [m for m in s.iter_meta() if m["id"] == record.id] == [full]
+    finally:
+        s.close()
+    shard.write_bytes(b"\x00garbage")  # rebuilt from the index and the copy in the body: the same fields
+    s = Store.open(lib)
+    try:
+        assert s.get_meta(record.id) == full
+    finally:
+        s.close()

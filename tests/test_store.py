@@ -319,3 +319,28 @@ def test_usual_values_are_left_out_of_the_shard_and_read_back(tmp_path):
         assert s.get_meta(record.id) == full
     finally:
         s.close()
+
+
+def test_mentions_as_long_as_the_name_are_stored_as_their_gap_and_read_back(tmp_path):
+    from tuireader.store.bodies import compact_entities, expand_entities
+
+    name = {"text": "Sergei Lavrov", "type": "PER", "count": 3, "aliases": ["Lavrov"], "key": "PER:sergei lavrov"}
+    entities = [
+        {**name, "mentions": [[0, 13], [20, 26], [30, 43]]},
+        {**name, "text": "Nga", "key": "ORG:nga", "count": 2, "mentions": [[50, 53], [53, 56]]},
+        {**name, "text": "Odd", "key": "ORG:odd", "count": 2, "mentions": [[9, 12], [2, 4]]},  # out of order
+    ]
+    compact = compact_entities(entities)
+    assert compact[0][3] == [-1, 7, 6, -5] and compact[1][3] == [-51, -1] and compact[2][3] == [[9, 12], [2, 4]]
+    assert expand_entities(compact) == entities
+    # Written before: pairs only, read as they were.
+    assert expand_entities([["PER", "Sergei Lavrov", ["Lavrov"], [0, 13, 7, 6]]])[0]["mentions"] == [[0, 13], [20, 26]]
+    s = Store.open(tmp_path / "lib")
+    try:
+        record = make_record(8, entities=[])
+        record.body["entities"] = entities
+        s.put_articles([record])
+        s._bodies.clear()
+        assert (s.get_body(record.id) or {})["entities"] == entities
+    finally:
+        s.close()

@@ -290,3 +290,57 @@ def test_library_without_a_schema_version_is_migrated(tmp_path):
         assert s.get_meta(record.id)["title"] == "Tin số 9"
     finally:
         s.close()
+
+
+def test_usual_values_are_left_out_of_the_shard_and_read_back(tmp_path):
+    lib = tmp_path / "lib"
+    s = Store.open(lib)
+    record = make_record(7)
+    s.put_articles([record])
+    full = s.get_meta(record.id)
+    assert full is not None and full["url"] is None and full["author"] is None and full["tags"] == []
+    assert s.update_meta([record.id], lambda m: {"read": False}) == [], "unread already: no change"
+    s.update_meta([record.id], lambda m: {"read": True, "tags": ["thời sự"]})
+    s.update_meta([record.id], lambda m: {"read": False, "tags": []})
+    s.close()
+    shard = lib / "articles" / f"{record.id[:2]}.json"
+    s = Store.open(lib)
+    try:
+        s._articles(record.id[:2]).storage.write(s._articles(record.id[:2]).storage.read())  # fold the log in
+        stored = orjson.loads(shard.read_bytes())["_default"][str(int(record.id, 16))]
+        assert not {"url", "author", "origin", "read", "bookmarked", "tags"} & set(stored), stored
+        assert s.get_meta(record.id) == full
+        assert [m for m in s.iter_meta() if m["id"] == record.id] == [full]
+    finally:
+        s.close()
+    shard.write_bytes(b"\x00garbage")  # rebuilt from the index and the copy in the body: the same fields
+    s = Store.open(lib)
+    try:
+        assert s.get_meta(record.id) == full
+    finally:
+        s.close()
+
+
+def test_mentions_as_long_as_the_name_are_stored_as_their_gap_and_read_back(tmp_path):
+    from tuireader.store.bodies import compact_entities, expand_entities
+
+    name = {"text": "Sergei Lavrov", "type": "PER", "count": 3, "aliases": ["Lavrov"], "key": "PER:sergei lavrov"}
+    entities = [
+        {**name, "mentions": [[0, 13], [20, 26], [30, 43]]},
+        {**name, "text": "Nga", "key": "ORG:nga", "count": 2, "mentions": [[50, 53], [53, 56]]},
+        {**name, "text": "Odd", "key": "ORG:odd", "count": 2, "mentions": [[9, 12], [2, 4]]},  # out of order
+    ]
+    compact = compact_entities(entities)
+    assert compact[0][3] == [-1, 7, 6, -5] and compact[1][3] == [-51, -1] and compact[2][3] == [[9, 12], [2, 4]]
+    assert expand_entities(compact) == entities
+    # Written before: pairs only, read as they were.
+    assert expand_entities([["PER", "Sergei Lavrov", ["Lavrov"], [0, 13, 7, 6]]])[0]["mentions"] == [[0, 13], [20, 26]]
+    s = Store.open(tmp_path / "lib")
+    try:
+        record = make_record(8, entities=[])
+        record.body["entities"] = entities
+        s.put_articles([record])
+        s._bodies.clear()
+        assert (s.get_body(record.id) or {})["entities"] == entities
+    finally:
+        s.close()

@@ -114,7 +114,9 @@ def test_an_index_of_version_13_is_upgraded_in_place_and_answers_the_same(tmp_pa
         asked = [_titles(store, v) for v in views]
         db = store.index.db
         db.executescript(  # the layout of version 13: links without full-text rows
-            "ALTER TABLE article_entities DROP COLUMN fts; ALTER TABLE article_tags DROP COLUMN fts;"
+            "DROP TABLE article_entities; CREATE TABLE article_entities (eid INTEGER NOT NULL, num INTEGER NOT NULL,"
+            " PRIMARY KEY (eid, num)) WITHOUT ROWID; INSERT INTO article_entities SELECT value, a.num FROM articles a,"
+            " json_each('[' || replace(a.eids, ' ', ',') || ']'); ALTER TABLE article_tags DROP COLUMN fts;"
             " DROP INDEX articles_counts; CREATE INDEX articles_counts ON articles (site, source, read, bookmarked);"
             " UPDATE info SET value = '13' WHERE key = 'index_version';"
         )

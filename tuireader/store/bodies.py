@@ -228,9 +228,12 @@ def _stored(body: dict[str, Any]) -> dict[str, Any]:
 def compact_entities(entities: Iterable[dict[str, Any]]) -> list[list[Any]]:
     """Entities as short lists: [type, text, aliases, mentions, key?, count?].
 
-    Mentions are flattened to (gap since the last one ended, length) pairs;
-    the key is left out when it is the one its type and text give, the count
-    when it is the number of mentions.
+    Mentions are flattened to (gap since the last one ended, length) pairs; a
+    mention as long as the entity's name is the gap alone, written ``~gap``
+    (negative, so lists written before, all pairs, read the same).  The key
+    is left out when it is the one its type and text give, the count when it
+    is the number of mentions.  Mentions out of order or overlapping (the
+    extractor never gives them) are kept as they are, [start, end] lists.
     """
     out: list[list[Any]] = []
     for e in entities:
@@ -238,7 +241,8 @@ def compact_entities(entities: Iterable[dict[str, Any]]) -> list[list[Any]]:
             out.append(e)
             continue
         spans = [tuple(span) for span in e.get("mentions") or ()]
-        row: list[Any] = [e.get("type"), e.get("text"), list(e.get("aliases") or ()), _gaps(spans)]
+        name = e.get("text")
+        row: list[Any] = [e.get("type"), name, list(e.get("aliases") or ()), _gaps(spans, _length(name))]
         key, count = e.get("key"), e.get("count")
         tail = [None if key == _default_key(row[0], row[1]) else key, None if count == len(spans) else count]
         while tail and tail[-1] is None:
@@ -256,7 +260,7 @@ def expand_entities(entities: Iterable[Any]) -> list[dict[str, Any]]:
             continue
         etype, text, aliases, gaps = e[:4]
         key = e[4] if len(e) > 4 and e[4] is not None else _default_key(etype, text)
-        mentions = _spans(gaps)
+        mentions = _spans(gaps, _length(text))
         count = e[5] if len(e) > 5 and e[5] is not None else len(mentions)
         out.append({"text": text, "type": etype, "count": count, "aliases": aliases, "mentions": mentions, "key": key})
     return out
@@ -271,20 +275,43 @@ def _default_key(etype: Any, text: Any) -> str | None:
     return f"{etype}:{tone_key(text)}"
 
 
-def _gaps(spans: list[tuple[Any, ...]]) -> list[int]:
-    flat: list[int] = []
+def _length(name: Any) -> int | None:
+    """The length a mention of this name has when it is the name itself."""
+    return len(name) if isinstance(name, str) and name else None
+
+
+def _gaps(spans: list[tuple[Any, ...]], name_length: int | None = None) -> list[Any]:
+    """Spans as gaps and lengths; spans out of order or overlapping (never extracted) stay [start, end] lists."""
+    flat: list[Any] = []
     end = 0
     for start, stop in spans:
-        flat += [start - end, stop - start]
+        gap, length = start - end, stop - start
+        if not isinstance(gap, int) or gap < 0:
+            return [list(span) for span in spans]
+        if length == name_length:
+            flat.append(~gap)
+        else:
+            flat += [gap, length]
         end = stop
     return flat
 
 
-def _spans(gaps: list[int]) -> list[list[int]]:
+def _spans(gaps: list[Any], name_length: int | None = None) -> list[list[int]]:
+    if gaps and isinstance(gaps[0], list):
+        return [list(span) for span in gaps]
     spans: list[list[int]] = []
     end = 0
-    for i in range(0, len(gaps) - 1, 2):
-        start = end + gaps[i]
-        end = start + gaps[i + 1]
+    i = 0
+    while i < len(gaps):
+        if gaps[i] < 0 and name_length is not None:
+            start = end + ~gaps[i]
+            end = start + name_length
+            i += 1
+        elif i + 1 < len(gaps):
+            start = end + gaps[i]
+            end = start + gaps[i + 1]
+            i += 2
+        else:
+            break
         spans.append([start, end])
     return spans

@@ -26,7 +26,7 @@ from ..text import fold, tone_key
 
 _WORD = re.compile(r"\w+")
 
-INDEX_VERSION = 14
+INDEX_VERSION = 15
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT);
@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS entities (
 CREATE INDEX IF NOT EXISTS entities_name ON entities (name_f);
 CREATE INDEX IF NOT EXISTS entities_last ON entities (last_f);
 CREATE TABLE IF NOT EXISTS article_entities (
-    eid INTEGER NOT NULL, num INTEGER NOT NULL, fts INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (eid, num)
+    eid INTEGER NOT NULL, fts INTEGER NOT NULL, PRIMARY KEY (eid, fts)
 ) WITHOUT ROWID;
 """
 
@@ -133,12 +133,27 @@ INSERT OR REPLACE INTO info (key, value) VALUES ('index_version', '14');
 COMMIT;
 """
 
+# Version 15: the links of entities name their articles by full-text row alone (the article's
+# 48-bit number was a third of the table; an article's entities are in its ``eids``).
+_LINKS_BY_ROW = """
+BEGIN;
+CREATE TABLE article_entities_by_row (
+    eid INTEGER NOT NULL, fts INTEGER NOT NULL, PRIMARY KEY (eid, fts)
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO article_entities_by_row SELECT eid, fts FROM article_entities;
+DROP TABLE article_entities;
+ALTER TABLE article_entities_by_row RENAME TO article_entities;
+INSERT OR REPLACE INTO info (key, value) VALUES ('index_version', '15');
+COMMIT;
+"""
+
 # Older versions brought up to date in place, one step each (others are rebuilt).
 _UPGRADES = {
     "10": "DROP INDEX IF EXISTS articles_order;"
     " CREATE INDEX articles_order ON articles (sort_key DESC, num DESC, fts);",
     "11": _COUNTS + _FILL_COUNTS,
     "13": _LINKED_ROWS,
+    "14": _LINKS_BY_ROW,
 }
 
 # The full-text tables, contentless (they keep no copy of the text) and
@@ -307,6 +322,7 @@ class SearchIndex:
         # What searches keep between calls, valid while the stamp holds: SQLite's
         # data_version (changes by other connections) and our own change count.
         self._generation = 0  # bumped whenever articles or their indexed text change
+        self.rows_written = 0  # articles (and story rows) written since open: see compact
         self._stamp: tuple[int, int] | None = None
         self._order: list[int] = []  # full-text rows in display order
         self._ids: list[str] = []  # article ids, in the same order
@@ -412,6 +428,22 @@ class SearchIndex:
         for table in FTS_TABLES:
             self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
 
+    def compact(self) -> bool:
+        """Write the file again packed, when this session wrote many rows; True when it did.
+
+        Rows come in the random order of their ids, so the pages they fill are
+        about two thirds full; VACUUM packs them (a twentieth of the file, the
+        cost of reading and writing it once: after an import or a rebuild only).
+        """
+        if self.read_only or self.rows_written < max(1000, self.count() // 10):
+            return False
+        try:
+            self.db.execute("VACUUM")
+        except sqlite3.OperationalError:  # another instance is reading, or no room for the copy: later
+            return False
+        self.rows_written = 0
+        return True
+
     def shard_stamps(self) -> dict[str, str]:
         return dict(self.db.execute("SELECT shard, stamp FROM shard_state"))
 
@@ -462,7 +494,7 @@ class SearchIndex:
         was lost) the stale full-text row stays; queries join on ``articles``
         and never show it.
         """
-        row = self.db.execute("SELECT eids FROM articles WHERE num = ?", (num,)).fetchone()
+        row = self.db.execute("SELECT eids, fts FROM articles WHERE num = ?", (num,)).fetchone()
         if row is None:
             return
         if body is not None:
@@ -472,11 +504,11 @@ class SearchIndex:
         self.db.execute("DELETE FROM articles WHERE num = ?", (num,))
         self._generation += 1
         self.db.execute("DELETE FROM article_tags WHERE num = ?", (num,))
-        self._unlink_entities(num, row[0])
+        self._unlink_entities(row[1], row[0])
 
-    def _unlink_entities(self, num: int, eids: str) -> None:
+    def _unlink_entities(self, fts: int, eids: str) -> None:
         self.db.executemany(
-            "DELETE FROM article_entities WHERE eid = ? AND num = ?", [(int(e), num) for e in eids.split()]
+            "DELETE FROM article_entities WHERE eid = ? AND fts = ?", [(int(e), fts) for e in eids.split()]
         )
 
     def upsert(self, rows: Iterable[IndexRow]) -> None:
@@ -487,6 +519,7 @@ class SearchIndex:
         """
         for row in rows:
             num = row.num
+            self.rows_written += 1
             self._forget(num, row.body)
             eids = self._entity_ids(row.entities)
             fts = self._next_fts()
@@ -512,7 +545,7 @@ class SearchIndex:
                 ),
             )
             self._write_tags(num, fts, row.tags, row.read)
-            self._link_entities(num, fts, eids)
+            self._link_entities(fts, eids)
             names = self._names(" ".join(map(str, eids)))
             if row.text_values is not None:
                 values = {**row.text_values, "extra_f": _extra(row.tags, names)}
@@ -542,10 +575,8 @@ class SearchIndex:
                 eids.append(row[0])
         return eids
 
-    def _link_entities(self, num: int, fts: int, eids: Sequence[int]) -> None:
-        self.db.executemany(
-            "INSERT OR IGNORE INTO article_entities (eid, num, fts) VALUES (?, ?, ?)", [(e, num, fts) for e in eids]
-        )
+    def _link_entities(self, fts: int, eids: Sequence[int]) -> None:
+        self.db.executemany("INSERT OR IGNORE INTO article_entities (eid, fts) VALUES (?, ?)", [(e, fts) for e in eids])
 
     def update_state(self, article_id: str, *, read: bool | None = None, bookmarked: bool | None = None) -> None:
         num = int(article_id, 16)
@@ -580,9 +611,9 @@ class SearchIndex:
         if entities is None:
             joined = row[2]
         else:
-            self._unlink_entities(num, row[2])
+            self._unlink_entities(row[3], row[2])
             eids = self._entity_ids(entities)
-            self._link_entities(num, row[3], eids)
+            self._link_entities(row[3], eids)
             joined = " ".join(map(str, eids))
         self.db.execute("UPDATE articles SET tags = ?, eids = ? WHERE num = ?", ("\x1f".join(tags), joined, num))
         if indexed is not None:

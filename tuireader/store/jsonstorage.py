@@ -19,12 +19,16 @@ behind.  This storage:
   applies the lines in order; every full write folds them in and removes the
   log.  A line records the values it sets, so applying one again changes
   nothing: a crash between a full write and the log's removal loses nothing.
-  A last line cut short by a crash was never confirmed, and is skipped.
+  A last line cut short by a crash was never confirmed, and is skipped;
+* with ``omit={field: value}``, leaves out of the documents it writes the
+  fields that hold their usual value (an article's ``null`` author, its
+  ``false`` read state): whoever reads them takes a missing field as that value.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -142,6 +146,18 @@ def _apply(data: dict[str, Any], changes: list[dict[str, Any]]) -> None:
             doc.update(change["set"])
 
 
+def _leave_out(data: dict[str, Any], omit: Mapping[str, Any]) -> None:
+    """Drop, in place, the fields of every document that hold their usual value (same value, same type)."""
+    for table in data.values():
+        if not isinstance(table, dict):
+            continue
+        for doc in table.values():
+            if isinstance(doc, dict):
+                usual = [k for k, v in doc.items() if k in omit and v == omit[k] and type(v) is type(omit[k])]
+                for key in usual:
+                    del doc[key]
+
+
 def read_logged(path: Path) -> Any:
     """:func:`read_json_file` with the changes of its log applied."""
     data = read_json_file(path)
@@ -161,8 +177,10 @@ class AtomicJSONStorage(Storage):
         durable: bool = True,
         mirror: bool = False,
         journal: bool = False,
+        omit: Mapping[str, Any] | None = None,
     ) -> None:
         self.path = Path(path)
+        self.omit = dict(omit or {})
         self.read_only = read_only
         self.durable = durable
         self.mirror = mirror
@@ -259,6 +277,8 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict[str, Any]) -> None:
         if self.read_only:
             raise PermissionError(f"{self.path.name} is open read-only")
+        if self.omit:
+            _leave_out(data, self.omit)
         try:
             payload = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
             if self.mirror:

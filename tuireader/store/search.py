@@ -78,10 +78,13 @@ class _Qualifier(Struct, frozen=True):
     params: tuple[Any, ...]
     linked: bool = False
     negated: bool = False
+    by: str = "num"  # the column naming the article in the links: its number, or its full-text row
 
     @property
     def condition(self) -> str:
-        return f"a.num {'NOT IN' if self.negated else 'IN'} (SELECT num FROM {self.sql})" if self.linked else self.sql
+        if not self.linked:
+            return self.sql
+        return f"a.{self.by} {'NOT IN' if self.negated else 'IN'} (SELECT {self.by} FROM {self.sql})"
 
 
 def _qualifiers(parsed: ParsedQuery, entity_keys: EntityKeys) -> list[_Qualifier]:
@@ -109,7 +112,7 @@ def _qualifiers(parsed: ParsedQuery, entity_keys: EntityKeys) -> list[_Qualifier
             "article_entities WHERE eid IN"
             f" (SELECT eid FROM entities WHERE key IN ({placeholders}) OR name_f = ? OR last_f = ?)"
         )
-        out.append(_Qualifier(sql, (*keys, plain, plain), True))
+        out.append(_Qualifier(sql, (*keys, plain, plain), True, by="fts"))
     if parsed.before:
         out.append(_Qualifier("substr(a.sort_key, 1, 10) < ?", (parsed.before,)))
     if parsed.after:
@@ -404,12 +407,16 @@ def shard_rows(index: SearchIndex, bounds: tuple[int, int]) -> dict[str, dict[st
 
 def entity_rows(index: SearchIndex, bounds: tuple[int, int]) -> dict[str, list[dict[str, Any]]]:
     """The entities (key, type, name) the index links to each article of a range of rowids."""
-    rows = index.db.execute(
-        "SELECT ae.num, e.key, e.type, e.name FROM article_entities ae JOIN entities e ON e.eid = ae.eid"
-        " WHERE ae.num BETWEEN ? AND ?",
-        bounds,
-    )
+    linked = index.db.execute("SELECT num, eids FROM articles WHERE num BETWEEN ? AND ? AND eids != ''", bounds)
+    eids = {num: [int(e) for e in joined.split()] for num, joined in linked}
+    known: dict[int, tuple[str, str, str]] = {}
+    wanted = sorted({e for nums in eids.values() for e in nums})
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        sql = f"SELECT eid, key, type, name FROM entities WHERE eid IN ({','.join('?' * len(chunk))})"
+        known.update((eid, (key, etype, name)) for eid, key, etype, name in index.db.execute(sql, chunk))
     out: dict[str, list[dict[str, Any]]] = {}
-    for num, key, etype, name in rows:
-        out.setdefault(f"{num:012x}", []).append({"key": key, "type": etype, "text": name, "count": 0})
+    for num, nums in eids.items():
+        for key, etype, name in (known[e] for e in nums if e in known):
+            out.setdefault(f"{num:012x}", []).append({"key": key, "type": etype, "text": name, "count": 0})
     return out

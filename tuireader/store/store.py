@@ -63,6 +63,9 @@ FIXED_FIELDS = (
     "title", "site", "author", "url", "published", "added", "source", "origin", "content_hash", "extractor",
 )  # fmt: skip
 COPIED_FIELDS = ("author", "added", "origin")
+# What an article's metadata holds when a field is left out of its shard: a field with this value
+# is not written (most articles have no author, no tags, are unread), a reader fills it back.
+META_DEFAULTS: dict[str, Any] = {**dict.fromkeys(FIXED_FIELDS), "read": False, "bookmarked": False, "tags": []}
 _DISK_FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 DISK_FULL_SENTENCE = "The disk is full, so this change was not saved; the library is unchanged and still readable."
 INDEX_BEHIND_SENTENCE = (
@@ -149,6 +152,15 @@ def index_row(meta: dict[str, Any], body: dict[str, Any] | None, text_values: di
 def _stored_meta(meta: dict[str, Any]) -> dict[str, Any]:
     """The metadata kept in articles/: entities live in the body and the index."""
     return {k: v for k, v in meta.items() if k != "entities"}
+
+
+def full_meta(doc: Mapping[str, Any]) -> dict[str, Any]:
+    """An article's metadata as stored, with the fields its shard leaves out (see META_DEFAULTS) filled back."""
+    meta = dict(doc)
+    for key, value in META_DEFAULTS.items():
+        if key not in meta:
+            meta[key] = list(value) if isinstance(value, list) else value
+    return meta
 
 
 def _stored_body(record: ArticleRecord) -> dict[str, Any]:
@@ -400,7 +412,7 @@ class Store(StoryStore):
             bodies = self._body_shard(shard).all()
         except OSError:
             bodies = {}
-        return [(dict(meta), bodies.get(meta["id"])) for meta in metas.values() if meta.get("id")]
+        return [(full_meta(meta), bodies.get(meta["id"])) for meta in metas.values() if meta.get("id")]
 
     def _index_in_memory(self) -> int:
         """Fill a fresh in-memory index from every shard (nothing is written to the library)."""
@@ -501,6 +513,8 @@ class Store(StoryStore):
         self.main.table("info").update({"schema_version": SCHEMA_VERSION}, doc_ids=[1])
 
     def close(self) -> None:
+        if self.index is not None and not self.read_only and self.index.rows_written:
+            self._compact_index()
         for db in self._shards.values():
             db.close()
         self._shards.clear()
@@ -510,6 +524,17 @@ class Store(StoryStore):
         if self.index is not None:
             self.index.close()
         self._lock.release()
+
+    def _compact_index(self) -> None:
+        """Pack the index after many rows were written (an import, a rebuild): see SearchIndex.compact."""
+        assert self.index is not None
+        try:
+            with self._write():
+                self.index.compact()
+        except (LibraryError, sqlite3.Error):  # another tuireader is writing, or the index is damaged: not now
+            pass
+        finally:
+            self.index.rows_written = 0
 
     # --- writing ----------------------------------------------------------------
     @contextmanager
@@ -565,7 +590,14 @@ class Store(StoryStore):
         if db is None:
             path = self.root / "articles" / f"{shard}.json"
             durable = self.durable and self._batch_durable
-            db = TinyDB(path, storage=AtomicJSONStorage, read_only=self.read_only, durable=durable, journal=True)
+            db = TinyDB(
+                path,
+                storage=AtomicJSONStorage,
+                read_only=self.read_only,
+                durable=durable,
+                journal=True,
+                omit=META_DEFAULTS,
+            )
             self._shards[shard] = db
             self._check_articles(shard, db)
         return db
@@ -705,7 +737,7 @@ class Store(StoryStore):
             with index.transaction():
                 before = index.nums_in_shard(shard)
                 index.remove_shard(before, body_of)
-                kept = [dict(m) for m in metas.values() if m.get("id")]
+                kept = [full_meta(m) for m in metas.values() if m.get("id")]
                 index.upsert([index_row(m, bodies.get(m["id"])) for m in kept])
                 self._group_shard({f"{num:012x}" for num in before}, kept, bodies)
                 # An unreadable bodies file is tried again at the next open.
@@ -844,7 +876,7 @@ class Store(StoryStore):
 
     def get_meta(self, article_id: str) -> dict[str, Any] | None:
         doc = self._shard_docs(shard_of(article_id)).get(str(_doc_id(article_id)))
-        return dict(doc) if doc is not None else None
+        return full_meta(doc) if doc is not None else None
 
     def get_body(self, article_id: str) -> dict[str, Any] | None:
         shard = shard_of(article_id)
@@ -877,9 +909,10 @@ class Store(StoryStore):
         docs = self._shard_docs(shard)
         updates: dict[int, dict[str, Any]] = {}
         for article_id in ids:
-            doc = docs.get(str(_doc_id(article_id)))
-            if doc is None:
+            stored = docs.get(str(_doc_id(article_id)))
+            if stored is None:
                 continue
+            doc = full_meta(stored)
             fields = changes(dict(doc))
             if fields and any(doc.get(k) != v for k, v in fields.items()):
                 updates[_doc_id(article_id)] = fields
@@ -925,14 +958,14 @@ class Store(StoryStore):
         for shard in self.existing_shards():
             db = self._shards.get(shard)
             if db is not None:
-                docs = [dict(doc) for doc in db.all()]
+                docs = list(db.all())
             else:
                 path = self.root / "articles" / f"{shard}.json"
                 try:
                     docs = list((read_logged(path).get("_default") or {}).values())
                 except (CorruptFileError, OSError):
-                    docs = [dict(doc) for doc in self._articles_docs(shard).values()]  # recovers it
-            yield from docs
+                    docs = list(self._articles_docs(shard).values())  # recovers it
+            yield from map(full_meta, docs)
 
     def _story_docs(self) -> Iterator[StoryDoc]:
         """Every article as grouping sees it, shard by shard (a shard not open before is not kept)."""

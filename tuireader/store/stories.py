@@ -151,7 +151,9 @@ class StoryStore:
         if stories is None or self.read_only:
             return 0
         with self._write(), self._index().transaction():
-            return stories.rebuild(self._story_docs(), on_progress)
+            done = stories.rebuild(self._story_docs(), on_progress)
+        self._index().rows_written += done
+        return done
 
     # --- questions ------------------------------------------------------------
     def story_of(self, article_id: str) -> str | None:

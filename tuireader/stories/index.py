@@ -459,7 +459,9 @@ class StoryIndex:
             (story,),
         ).fetchall()
         members = tuple(Member(hex_id(num), site, t, None if c is None else hex_id(c)) for num, site, t, c, _ in rows)
-        names = Counter(name for *_, joined in rows for name in joined.split(tables.SEP) if name)
+        numbers = [tables.name_numbers(joined) for *_, joined in rows]
+        names_of = tables.name_texts(self.conn, {n for row in numbers for n in row})
+        names = Counter(names_of[n] for row in numbers for n in row if n in names_of)
         times = [m.time for m in members if m.time is not None]
         return Story(
             id=hex_id(story), size=len(members), sources=len({m.site or "" for m in members}), members=members,

@@ -27,9 +27,9 @@ from .days import Days
 
 # 2: 16-bit signature values, 32-bit look-up keys, whole seconds in the look-up tables; 3: entity units as
 # 32-bit keys packed in bytes; 4: only the strict bands in a table (the window's candidates found in memory);
-# 5: the bands without the time (an article's is in its row), sites numbered
-SCHEMA_VERSION = "5"
-TABLES = ("story_info", "story_docs", "story_bands", "story_units", "story_sites")
+# 5: the bands without the time (an article's is in its row), sites numbered; 6: the heading's names numbered
+SCHEMA_VERSION = "6"
+TABLES = ("story_info", "story_docs", "story_bands", "story_units", "story_sites", "story_names")
 DROPPED = ("story_postings",)  # tables of earlier versions
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS story_info (key TEXT PRIMARY KEY, value TEXT);
@@ -43,7 +43,7 @@ CREATE TABLE IF NOT EXISTS story_docs (
     sig BLOB NOT NULL,
     units BLOB NOT NULL,  -- entity unit keys (32-bit) then their weights (thousandths, 16-bit)
     days TEXT NOT NULL,
-    names TEXT NOT NULL
+    names TEXT NOT NULL  -- story_names.id of each, space-separated
 );
 CREATE INDEX IF NOT EXISTS story_docs_story ON story_docs (story, site);  -- a story's outlets, from the index alone
 CREATE INDEX IF NOT EXISTS story_docs_t ON story_docs (t);
@@ -52,9 +52,9 @@ CREATE TABLE IF NOT EXISTS story_bands (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS story_units (unit INTEGER PRIMARY KEY, df INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS story_sites (id INTEGER PRIMARY KEY, site TEXT UNIQUE NOT NULL);
+CREATE TABLE IF NOT EXISTS story_names (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL);
 """
 _CHUNK = 500  # bound parameters per IN (...) list
-SEP = _SEP = "\x1f"  # between the names of a row
 
 
 class DocRow(Struct, frozen=True):
@@ -107,12 +107,17 @@ def decode_units(data: bytes) -> dict[int, float]:
     return dict(zip(keys, (w / 1000 for w in weights), strict=True))
 
 
-def _row(raw: Sequence) -> DocRow:
+def _row(raw: Sequence, names_of: dict[int, str]) -> DocRow:
     num, story, copy_of, t, site, size, sig, units, days, names = raw
     return DocRow(
         num, story, copy_of, t, site, size, bytes(sig), decode_units(units),
-        Days.decode(days), tuple(n for n in names.split(_SEP) if n),
+        Days.decode(days), tuple(names_of[n] for n in name_numbers(names) if n in names_of),
     )  # fmt: skip
+
+
+def name_numbers(names: str) -> list[int]:
+    """The numbers a row's ``names`` column holds."""
+    return [int(n) for n in names.split()]
 
 
 def unit_key(unit: str) -> int:
@@ -190,7 +195,9 @@ def rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, DocRow]:
     found: dict[int, DocRow] = {}
     for part in chunks(list(nums)):
         query = f"SELECT {_COLUMNS} FROM story_docs WHERE num IN ({marks(len(part))})"
-        found.update((raw[0], _row(raw)) for raw in conn.execute(query, tuple(part)))
+        raws = conn.execute(query, tuple(part)).fetchall()
+        names_of = name_texts(conn, {n for raw in raws for n in name_numbers(raw[-1])})
+        found.update((raw[0], _row(raw, names_of)) for raw in raws)
     return found
 
 
@@ -262,19 +269,38 @@ def site_ids(conn: sqlite3.Connection, sites: Iterable[str]) -> dict[str, int]:
     return found
 
 
+def name_ids(conn: sqlite3.Connection, names: Iterable[str]) -> dict[str, int]:
+    """The numbers of ``names`` (numbered as they come)."""
+    wanted = sorted(names)
+    conn.executemany("INSERT OR IGNORE INTO story_names (name) VALUES (?)", [(name,) for name in wanted])
+    found: dict[str, int] = {}
+    for part in chunks(wanted):
+        found.update(conn.execute(f"SELECT name, id FROM story_names WHERE name IN ({marks(len(part))})", part))
+    return found
+
+
+def name_texts(conn: sqlite3.Connection, numbers: Iterable[int]) -> dict[int, str]:
+    """The names of ``numbers``."""
+    found: dict[int, str] = {}
+    for part in chunks(sorted(numbers)):
+        found.update(conn.execute(f"SELECT id, name FROM story_names WHERE id IN ({marks(len(part))})", part))
+    return found
+
+
 def insert_docs(conn: sqlite3.Connection, batch: Sequence[tuple[DocRow, Sequence[int]]]) -> None:
     """Articles' rows and strict band keys (each its own story until clustered), a statement each.
 
     Keys go in sorted, so each B-tree page is found once for all the keys it holds.
     """
     sites = site_ids(conn, {row.site for row, _bands in batch if row.site is not None})
+    names = name_ids(conn, {name for row, _bands in batch for name in row.names})
     conn.executemany(
         f"INSERT OR REPLACE INTO story_docs ({_STORED}) VALUES (?,?,?,?,?,?,?,?,?,?)",
         [
             (
                 row.num, row.story, row.copy_of, row.t, sites.get(row.site) if row.site is not None else None,
                 row.size, row.sig, encode_units(row.units),
-                row.days.encode(), _SEP.join(row.names),
+                row.days.encode(), " ".join(str(names[name]) for name in row.names),
             )
             for row, _bands in sorted(batch, key=lambda item: item[0].num)
         ],

@@ -428,6 +428,11 @@ class SearchIndex:
         for table in FTS_TABLES:
             self.db.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
 
+    @property
+    def compact_due(self) -> bool:
+        """Whether this session wrote enough rows for :meth:`compact` to pack the file."""
+        return not self.read_only and self.rows_written >= max(1000, self.count() // 10)
+
     def compact(self) -> bool:
         """Write the file again packed, when this session wrote many rows; True when it did.
 
@@ -435,7 +440,7 @@ class SearchIndex:
         about two thirds full; VACUUM packs them (a twentieth of the file, the
         cost of reading and writing it once: after an import or a rebuild only).
         """
-        if self.read_only or self.rows_written < max(1000, self.count() // 10):
+        if not self.compact_due:
             return False
         try:
             self.db.execute("VACUUM")

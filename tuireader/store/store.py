@@ -529,8 +529,10 @@ class Store(StoryStore):
         """Pack the index after many rows were written (an import, a rebuild): see SearchIndex.compact."""
         assert self.index is not None
         try:
-            with self._write():
-                self.index.compact()
+            # Asked before taking the lock: most sessions wrote a few rows and need no second hold of it.
+            if self.index.compact_due:
+                with self._write():
+                    self.index.compact()
         except (LibraryError, sqlite3.Error):  # another tuireader is writing, or the index is damaged: not now
             pass
         finally:

@@ -258,25 +258,25 @@ def exists(conn: sqlite3.Connection) -> bool:
     return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_info'").fetchone() is not None
 
 
-def site_ids(conn: sqlite3.Connection, sites: Iterable[str]) -> dict[str, int]:
-    """The numbers of ``sites`` (numbered as they come)."""
-    wanted = sorted(sites)
-    conn.executemany("INSERT OR IGNORE INTO story_sites (site) VALUES (?)", [(site,) for site in wanted])
+def _numbers_of(conn: sqlite3.Connection, table: str, column: str, values: Iterable[str]) -> dict[str, int]:
+    """The numbers of ``values`` in a numbering table (``story_sites``, ``story_names``), numbered as they come."""
+    wanted = sorted(values)
+    conn.executemany(f"INSERT OR IGNORE INTO {table} ({column}) VALUES (?)", [(value,) for value in wanted])
     found: dict[str, int] = {}
     for part in chunks(wanted):
-        query = f"SELECT site, id FROM story_sites WHERE site IN ({marks(len(part))})"
+        query = f"SELECT {column}, id FROM {table} WHERE {column} IN ({marks(len(part))})"
         found.update(conn.execute(query, tuple(part)))
     return found
 
 
+def site_ids(conn: sqlite3.Connection, sites: Iterable[str]) -> dict[str, int]:
+    """The numbers of ``sites``."""
+    return _numbers_of(conn, "story_sites", "site", sites)
+
+
 def name_ids(conn: sqlite3.Connection, names: Iterable[str]) -> dict[str, int]:
-    """The numbers of ``names`` (numbered as they come)."""
-    wanted = sorted(names)
-    conn.executemany("INSERT OR IGNORE INTO story_names (name) VALUES (?)", [(name,) for name in wanted])
-    found: dict[str, int] = {}
-    for part in chunks(wanted):
-        found.update(conn.execute(f"SELECT name, id FROM story_names WHERE name IN ({marks(len(part))})", part))
-    return found
+    """The numbers of ``names`` (of stories' headings)."""
+    return _numbers_of(conn, "story_names", "name", names)
 
 
 def name_texts(conn: sqlite3.Connection, numbers: Iterable[int]) -> dict[int, str]:

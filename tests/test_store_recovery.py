@@ -31,6 +31,7 @@ KINDS = ["articles", "log", "bodies", "main", "index", "wal", "lock", "config", 
 DAMAGES = ["truncated", "garbage", "empty", "unreadable", "deleted"]
 CASES = [(kind, damage) for kind in KINDS for damage in DAMAGES]
 ARTICLES = 120
+RECOVERY_SIZE = (100, 30)  # the sentences and the rows are checked, not the layout: a small screen draws faster
 # The words the one sentence about a file names it by (None: nothing to say, see SILENT).
 NAMES = {
     "articles": "articles/",
@@ -198,14 +199,14 @@ def test_the_command_line_recovers(template, tmp_path, kind, damage):
 @pytest.mark.anyio
 @pytest.mark.parametrize(("kind", "damage"), CASES)
 async def test_the_reader_recovers(template, tmp_path, kind, damage):
-    from tests.test_ui_support import UI_SIZE, main_screen, run, settle, shown_notifications, until
+    from tests.test_ui_support import main_screen, run, settle, shown_notifications, until
     from tuireader.ui.app import TuiReaderApp
 
     lib, config = _damaged_copy(template, tmp_path, kind, damage)
     app = TuiReaderApp(lib, config_path=config, import_samples=False)
     app.notification_seconds = 600
     expect_sentence = (kind, damage) not in SILENT
-    async with run(app, UI_SIZE) as pilot:
+    async with run(app, RECOVERY_SIZE) as pilot:
         await settle(pilot)  # the library opened fully, and the reader said what it found
 
         def messages() -> str:

@@ -15,7 +15,8 @@ import pytest
 from .conftest import REPO, SAMPLE_CORPUS
 from .tmux import TMUX, Terminal, terminal_env
 
-pytestmark = pytest.mark.e2e
+# One worker builds the wheel once for the module (a module fixture is built per worker).
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("wheel")]
 
 
 BUILD_LEFTOVERS = ("build", "dist", "*.egg-info", ".git", "__pycache__", ".*_cache", ".hypothesis", ".venv")

@@ -203,8 +203,8 @@ class StoryIndex:
             ordered = sorted(batch, key=_order_key)
             order = [row.num for row in ordered]
             self._cluster(ordered, set(order))
-            found = tables.rows(self.conn, order)
-        return list(dict.fromkeys(hex_id(found[num].story) for num in order))
+            found = tables.placements(self.conn, order)
+        return list(dict.fromkeys(hex_id(found[num][0]) for num in order))
 
     def remove(self, ids: Iterable[str]) -> None:
         """Forget articles.  Their stories keep the other articles."""

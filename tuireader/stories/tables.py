@@ -73,7 +73,8 @@ class DocRow(Struct, frozen=True):
 
 
 SITE = "(SELECT s.site FROM story_sites s WHERE s.id = story_docs.site)"  # a row's site, by name
-_COLUMNS = f"num, story, copy_of, t, {SITE}, size, sig, units, days, names"
+# What grouping reads of a row: not the outlet or the heading names, which only the lists show.
+_GROUPING_COLUMNS = "num, story, copy_of, t, size, sig, units, days"
 _STORED = "num, story, copy_of, t, site, size, sig, units, days, names"
 
 
@@ -107,12 +108,9 @@ def decode_units(data: bytes) -> dict[int, float]:
     return dict(zip(keys, (w / 1000 for w in weights), strict=True))
 
 
-def _row(raw: Sequence, names_of: dict[int, str]) -> DocRow:
-    num, story, copy_of, t, site, size, sig, units, days, names = raw
-    return DocRow(
-        num, story, copy_of, t, site, size, bytes(sig), decode_units(units),
-        Days.decode(days), tuple(names_of[n] for n in name_numbers(names) if n in names_of),
-    )  # fmt: skip
+def _row(raw: Sequence) -> DocRow:
+    num, story, copy_of, t, size, sig, units, days = raw
+    return DocRow(num, story, copy_of, t, None, size, bytes(sig), decode_units(units), Days.decode(days), ())
 
 
 def name_numbers(names: str) -> list[int]:
@@ -192,12 +190,11 @@ def doc_count(conn: sqlite3.Connection) -> int:
 
 
 def rows(conn: sqlite3.Connection, nums: Iterable[int]) -> dict[int, DocRow]:
+    """The rows of ``nums`` as grouping reads them: without their site and heading names."""
     found: dict[int, DocRow] = {}
     for part in chunks(list(nums)):
-        query = f"SELECT {_COLUMNS} FROM story_docs WHERE num IN ({marks(len(part))})"
-        raws = conn.execute(query, tuple(part)).fetchall()
-        names_of = name_texts(conn, {n for raw in raws for n in name_numbers(raw[-1])})
-        found.update((raw[0], _row(raw, names_of)) for raw in raws)
+        query = f"SELECT {_GROUPING_COLUMNS} FROM story_docs WHERE num IN ({marks(len(part))})"
+        found.update((raw[0], _row(raw)) for raw in conn.execute(query, tuple(part)))
     return found
 
 

@@ -9,7 +9,6 @@ from textual import work
 from ...library import export_file_name, plural, save_setting
 from ..widgets.article_list import ArticleList
 from ..widgets.article_view import ArticleView
-from .dialogs import ConfirmScreen, PromptScreen, TagSuggester, parse_tag_changes
 from .reader_state import ReaderState
 
 
@@ -119,6 +118,8 @@ class ArticleActions(ReaderState):
         self.notify("Bookmark removed." if row.bookmarked else "Bookmarked.", timeout=2)
 
     def action_edit_tags(self) -> None:
+        from .dialogs import PromptScreen, TagSuggester, parse_tag_changes
+
         row = self._target_summary()
         if row is None or not self._writable():
             return
@@ -149,6 +150,8 @@ class ArticleActions(ReaderState):
         )
 
     def action_export(self) -> None:
+        from .dialogs import ConfirmScreen, PromptScreen
+
         # From the article pane: the open article; anywhere else: the whole view.
         if isinstance(self.focused, ArticleView) and self.article is not None:
             ids = [self.article.id]

@@ -12,7 +12,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import AwaitMount, Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...library import strip_controls
 from ...library.highlight import mention_ranges
@@ -93,6 +93,8 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions):
         """Join what the first frame left out (run by the start-up timer; tests end start-up with it)."""
         if self.started:
             return
+        from textual.widgets import Footer
+
         self._cancel_later("startup")
         # The hidden search box and progress bar cost a first frame ~25 ms of
         # styling; they join right after it (or on first use, if sooner).

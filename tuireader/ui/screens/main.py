@@ -85,9 +85,14 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions):
         )
         self.show_ids(list(ids or []))
         self.query_one(ArticleList).focus()
-        # Not call_after_refresh: the first frame must reach the terminal before
-        # the full list of a large library is read (measured: ~60 ms at 50,000).
-        self._run_later("startup", self.startup_follow_up_delay, self.finish_startup)
+        # The follow-up's delay counts from the first frame, not from here: the frame must
+        # reach the terminal before the full list of a large library is read (~60 ms at
+        # 50,000), and a busy machine can take longer than the delay to paint it.
+        self.call_after_refresh(self._follow_up_after_first_frame)
+
+    def _follow_up_after_first_frame(self) -> None:
+        if not self.started:
+            self._run_later("startup", self.startup_follow_up_delay, self.finish_startup)
 
     def finish_startup(self) -> None:
         """Join what the first frame left out (run by the start-up timer; tests end start-up with it)."""
@@ -108,6 +113,8 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions):
             gc.freeze()
             gc.enable()
         self.mount(Footer())
+        # The footer lists the keys once told the bindings changed; the start-up's news came before it.
+        self.call_after_refresh(self.refresh_bindings)
         self.reload()
         self.reload_sources()
         self.started = True

@@ -9,7 +9,7 @@ from textual import work
 from ...library import export_file_name, plural, save_setting
 from ..widgets.article_list import ArticleList
 from ..widgets.article_view import ArticleView
-from .reader_state import ReaderState
+from .reader_state import ScreenPart
 
 
 def _run_browser_command(template: str, url: str) -> str | None:
@@ -27,7 +27,7 @@ def _run_browser_command(template: str, url: str) -> str | None:
     return f"exit status {done.returncode}" if done.returncode else None
 
 
-class ArticleActions(ReaderState):
+class ArticleActions(ScreenPart):
     """Commands on the open or highlighted article."""
 
     def _step_unread(self, direction: int) -> None:

@@ -12,7 +12,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import AwaitMount, Widget
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from ...library import strip_controls
 from ...library.highlight import mention_ranges
@@ -23,7 +23,7 @@ from ..widgets.article_view import ArticleView
 from ..widgets.entity_panel import EntityPanel
 from ..widgets.source_tree import SourceTree
 from .article_actions import ArticleActions
-from .reader_state import FIRST_PAGE_ROWS, PendingSource, refresh_failure
+from .reader_state import FIRST_PAGE_ROWS, PendingSource, ReaderState, refresh_failure
 from .search_actions import SearchActions
 from .source_actions import SourceActions
 from .story_actions import StoryActions
@@ -31,7 +31,7 @@ from .story_actions import StoryActions
 __all__ = ["MainScreen"]
 
 
-class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions):
+class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions, ReaderState):
     """Sources, the article list, the article and its entities."""
 
     BINDINGS = bindings_for("main")
@@ -137,6 +137,17 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions):
             self.status = f"{strip_controls(str(entry.label))}: {refresh_failure(entry)}"
         elif ": last refresh failed" in self.status:
             self.status = ""
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        value = event.value
+        self._run_later("search", self.search_debounce, lambda: self.apply_search(value))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self._cancel_later("search")
+        self.apply_search(event.value)
+        self.query_one(ArticleList).focus()
 
     @on(ArticleList.Highlighted)
     def _article_highlighted(self, event: ArticleList.Highlighted) -> None:

@@ -406,3 +406,13 @@ class ReaderState(Screen[None]):
             bar.display = True
             bar.update(total=total or None, progress=done)
         self.status = message
+
+
+# The base of the main screen's command modules (articles, sources, search, stories): the screen's
+# state to the type checker, a plain class at run time.  A Textual class costs its import ~3 ms (its
+# bindings, CSS and handlers are gathered), and only a Textual class's @on handlers are found: those
+# of the commands live on MainScreen.
+if TYPE_CHECKING:
+    ScreenPart = ReaderState
+else:
+    ScreenPart = object

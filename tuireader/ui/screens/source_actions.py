@@ -5,10 +5,10 @@ from __future__ import annotations
 from ...library import SourceEntry, strip_controls
 from ..messages import AddUrlRequested, RefreshRequested
 from ..widgets.source_tree import SourceTree
-from .reader_state import ReaderState
+from .reader_state import ScreenPart
 
 
-class SourceActions(ReaderState):
+class SourceActions(ScreenPart):
     """Commands on feeds and saved views."""
 
     def action_open_url(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -68,13 +67,15 @@ class FeedsMixin(ReadingMixin, ImportingMixin):
 
     def add_feed(self, url: str, *, title: str | None = None, tags: Sequence[str] = ()) -> dict[str, Any]:
         """Follow a feed (the one already followed at this URL is returned as it is)."""
+        from hashlib import sha1
+
         self._writable()
         with self._lock:
             existing = self.find_feed(url)
             if existing:
                 return existing
             feed = {
-                "id": "feed-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:8],
+                "id": "feed-" + sha1(url.encode("utf-8")).hexdigest()[:8],
                 "url": url,
                 "title": clean_input(title) if title else None,
                 "tags": list(tags),

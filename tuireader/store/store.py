@@ -260,7 +260,7 @@ class Store(StoryStore):
         self._open_index(maintain=maintain)
         self._check_schema()
         if maintain:
-            self._start_stories(empty=not self.existing_shards())
+            self._start_stories(is_empty=lambda: not self.existing_shards())
         if maintain and sync:
             try:
                 self.sync_index()

@@ -73,10 +73,13 @@ class StoryStore:
             self._story_index = (index, found)
         return self._story_index[1]
 
-    def _start_stories(self, *, empty: bool) -> None:
-        """At open: a library without articles has nothing to rebuild, so grouping starts complete."""
+    def _start_stories(self, *, is_empty: Callable[[], bool]) -> None:
+        """At open: a library without articles has nothing to rebuild, so grouping starts complete.
+
+        (``is_empty`` lists the shards: asked only when a rebuild is due.)
+        """
         stories = self._stories()
-        if stories is not None and empty and stories.needs_rebuild():
+        if stories is not None and stories.needs_rebuild() and is_empty():
             stories.rebuild([])
 
     # --- hooks (inside the index transaction of the change) -------------------

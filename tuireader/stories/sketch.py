@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Iterable
-from hashlib import blake2b
 from operator import eq
 
 SEED = 1234
@@ -57,6 +56,9 @@ _PLACES = [place.to_bytes(2, "little") for place in range(1 << 10)]
 
 def band_keys(sig: bytes, bands: int, rows: int, start: int = 0) -> list[int]:
     """One signed 32-bit key per band of ``rows`` values from value ``start`` on (its place mixed in)."""
+    # hashlib loads OpenSSL (~5 ms): imported by the first write, not by the reader's first paint.
+    from hashlib import blake2b
+
     width = _VALUE * rows
     count = min(bands, (len(sig) // _VALUE - start) // rows)
     keys = []

@@ -19,7 +19,6 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from hashlib import blake2b
 
 from msgspec import Struct
 
@@ -123,14 +122,17 @@ def unit_key(unit: str) -> int:
 
     (Two units sharing a key, once in billions of pairs, count as one.)
     """
-    key = int.from_bytes(blake2b(unit.encode("utf-8"), digest_size=4).digest(), "little", signed=True)
-    return key | 1 if unit.startswith("#") else key & ~1
+    return unit_keys({unit: 0.0}).popitem()[0]
 
 
 def unit_keys(units: dict[str, float]) -> dict[int, float]:
+    # hashlib loads OpenSSL (~5 ms): the reader's first paint folds stories without it.
+    from hashlib import blake2b
+
     found: dict[int, float] = {}
     for unit, weight in units.items():
-        key = unit_key(unit)
+        key = int.from_bytes(blake2b(unit.encode("utf-8"), digest_size=4).digest(), "little", signed=True)
+        key = key | 1 if unit.startswith("#") else key & ~1
         found[key] = found.get(key, 0.0) + weight
     return found
 

@@ -9,8 +9,7 @@ from textual import work
 from ...library import export_file_name, plural, save_setting
 from ..widgets.article_list import ArticleList
 from ..widgets.article_view import ArticleView
-from .dialogs import ConfirmScreen, PromptScreen, TagSuggester, parse_tag_changes
-from .reader_state import ReaderState
+from .reader_state import ScreenPart
 
 
 def _run_browser_command(template: str, url: str) -> str | None:
@@ -28,7 +27,7 @@ def _run_browser_command(template: str, url: str) -> str | None:
     return f"exit status {done.returncode}" if done.returncode else None
 
 
-class ArticleActions(ReaderState):
+class ArticleActions(ScreenPart):
     """Commands on the open or highlighted article."""
 
     def _step_unread(self, direction: int) -> None:
@@ -119,6 +118,8 @@ class ArticleActions(ReaderState):
         self.notify("Bookmark removed." if row.bookmarked else "Bookmarked.", timeout=2)
 
     def action_edit_tags(self) -> None:
+        from .dialogs import PromptScreen, TagSuggester, parse_tag_changes
+
         row = self._target_summary()
         if row is None or not self._writable():
             return
@@ -149,6 +150,8 @@ class ArticleActions(ReaderState):
         )
 
     def action_export(self) -> None:
+        from .dialogs import ConfirmScreen, PromptScreen
+
         # From the article pane: the open article; anywhere else: the whole view.
         if isinstance(self.focused, ArticleView) and self.article is not None:
             ids = [self.article.id]

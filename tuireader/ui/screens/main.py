@@ -12,7 +12,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import AwaitMount, Widget
-from textual.widgets import Footer, Static
+from textual.widgets import Input, Static
 
 from ...library import strip_controls
 from ...library.highlight import mention_ranges
@@ -23,7 +23,7 @@ from ..widgets.article_view import ArticleView
 from ..widgets.entity_panel import EntityPanel
 from ..widgets.source_tree import SourceTree
 from .article_actions import ArticleActions
-from .reader_state import FIRST_PAGE_ROWS, PendingSource, refresh_failure
+from .reader_state import FIRST_PAGE_ROWS, PendingSource, ReaderState, refresh_failure
 from .search_actions import SearchActions
 from .source_actions import SourceActions
 from .story_actions import StoryActions
@@ -31,7 +31,7 @@ from .story_actions import StoryActions
 __all__ = ["MainScreen"]
 
 
-class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions):
+class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions, ReaderState):
     """Sources, the article list, the article and its entities."""
 
     BINDINGS = bindings_for("main")
@@ -85,14 +85,21 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions):
         )
         self.show_ids(list(ids or []))
         self.query_one(ArticleList).focus()
-        # Not call_after_refresh: the first frame must reach the terminal before
-        # the full list of a large library is read (measured: ~60 ms at 50,000).
-        self._run_later("startup", self.startup_follow_up_delay, self.finish_startup)
+        # The follow-up's delay counts from the first frame, not from here: the frame must
+        # reach the terminal before the full list of a large library is read (~60 ms at
+        # 50,000), and a busy machine can take longer than the delay to paint it.
+        self.call_after_refresh(self._follow_up_after_first_frame)
+
+    def _follow_up_after_first_frame(self) -> None:
+        if not self.started:
+            self._run_later("startup", self.startup_follow_up_delay, self.finish_startup)
 
     def finish_startup(self) -> None:
         """Join what the first frame left out (run by the start-up timer; tests end start-up with it)."""
         if self.started:
             return
+        from textual.widgets import Footer
+
         self._cancel_later("startup")
         # The hidden search box and progress bar cost a first frame ~25 ms of
         # styling; they join right after it (or on first use, if sooner).
@@ -106,6 +113,8 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions):
             gc.freeze()
             gc.enable()
         self.mount(Footer())
+        # The footer lists the keys once told the bindings changed; the start-up's news came before it.
+        self.call_after_refresh(self.refresh_bindings)
         self.reload()
         self.reload_sources()
         self.started = True
@@ -128,6 +137,17 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions):
             self.status = f"{strip_controls(str(entry.label))}: {refresh_failure(entry)}"
         elif ": last refresh failed" in self.status:
             self.status = ""
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        value = event.value
+        self._run_later("search", self.search_debounce, lambda: self.apply_search(value))
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        self._cancel_later("search")
+        self.apply_search(event.value)
+        self.query_one(ArticleList).focus()
 
     @on(ArticleList.Highlighted)
     def _article_highlighted(self, event: ArticleList.Highlighted) -> None:

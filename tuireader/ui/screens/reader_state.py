@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
 from msgspec.structs import replace
@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import AwaitMount
-from textual.widgets import Input, ProgressBar, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from ...library import Article, Library, SourceEntry, StoryArticle, StoryRow, plural, query_problems, strip_controls
@@ -31,6 +31,9 @@ from ..messages import UnreadCountChanged
 from ..widgets.article_list import ArticleList, StoryMark
 from ..widgets.entity_panel import EntityPanel
 from ..widgets.source_tree import SourceTree
+
+if TYPE_CHECKING:
+    from textual.widgets import ProgressBar
 
 FIRST_PAGE_ROWS = 200  # more than any terminal shows at once
 SAME_STORY_LINES = 30  # "Cùng sự kiện" names this many articles of a story around the open one
@@ -383,6 +386,8 @@ class ReaderState(Screen[None]):
 
     def _progress_bar(self) -> ProgressBar:
         """The status bar's progress bar, mounted on first use."""
+        from textual.widgets import ProgressBar
+
         found = self.query("#progress")
         if found:
             return found.first(ProgressBar)
@@ -401,3 +406,13 @@ class ReaderState(Screen[None]):
             bar.display = True
             bar.update(total=total or None, progress=done)
         self.status = message
+
+
+# The base of the main screen's command modules (articles, sources, search, stories): the screen's
+# state to the type checker, a plain class at run time.  A Textual class costs its import ~3 ms (its
+# bindings, CSS and handlers are gathered), and only a Textual class's @on handlers are found: those
+# of the commands live on MainScreen.
+if TYPE_CHECKING:
+    ScreenPart = ReaderState
+else:
+    ScreenPart = object

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from textual import on
 from textual.widgets import Input
 
 from ...library import SORT_ORDERS, strip_controls
 from ...library.highlight import search_ranges
 from ..widgets.article_list import ArticleList
 from ..widgets.article_view import ArticleView
-from .reader_state import ReaderState
+from .reader_state import ScreenPart
 
 
-class SearchActions(ReaderState):
+class SearchActions(ScreenPart):
     """Searching the view or the library, sorting the list."""
 
     async def action_search(self) -> None:
@@ -23,17 +22,6 @@ class SearchActions(ReaderState):
         search.display = True
         # At once: the words typed right after "/" belong to the search.
         self.set_focus(search)
-
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        value = event.value
-        self._run_later("search", self.search_debounce, lambda: self.apply_search(value))
-
-    @on(Input.Submitted, "#search")
-    def _search_submitted(self, event: Input.Submitted) -> None:
-        self._cancel_later("search")
-        self.apply_search(event.value)
-        self.query_one(ArticleList).focus()
 
     def apply_search(self, value: str) -> None:
         value = strip_controls(value).strip()

@@ -5,14 +5,15 @@ from __future__ import annotations
 from ...library import SourceEntry, strip_controls
 from ..messages import AddUrlRequested, RefreshRequested
 from ..widgets.source_tree import SourceTree
-from .dialogs import ConfirmScreen, PromptScreen, TagSuggester
-from .reader_state import ReaderState
+from .reader_state import ScreenPart
 
 
-class SourceActions(ReaderState):
+class SourceActions(ScreenPart):
     """Commands on feeds and saved views."""
 
     def action_open_url(self) -> None:
+        from .dialogs import PromptScreen
+
         if not self._writable():
             return
 
@@ -32,6 +33,8 @@ class SourceActions(ReaderState):
         )
 
     def action_add_preset(self) -> None:
+        from .dialogs import PromptScreen, TagSuggester
+
         if not self._writable():
             return
         presets = self.library.presets()
@@ -61,6 +64,8 @@ class SourceActions(ReaderState):
         )
 
     def action_save_view(self) -> None:
+        from .dialogs import PromptScreen
+
         query = self.full_query
         if not query:
             self.notify("Search (/) or open an entity feed first, then save it.")
@@ -89,6 +94,8 @@ class SourceActions(ReaderState):
         return entry if self._writable() else None
 
     def action_delete_view(self) -> None:
+        from .dialogs import ConfirmScreen
+
         entry = self._highlighted_source("delete")
         if entry is None:
             return
@@ -111,6 +118,8 @@ class SourceActions(ReaderState):
         self.app.push_screen(ConfirmScreen(question), answer)
 
     def action_rename_source(self) -> None:
+        from .dialogs import PromptScreen
+
         entry = self._highlighted_source("rename")
         if entry is None:
             return

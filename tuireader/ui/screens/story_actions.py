@@ -8,12 +8,12 @@ see ungrouped, and the open article's story, which ``[`` and ``]`` move in.
 from __future__ import annotations
 
 from ..widgets.article_list import ArticleList
-from .reader_state import ReaderState
+from .reader_state import ScreenPart
 
 GROUPING_OFF = "Grouping stories is off (group_stories = false in config.toml)."
 
 
-class StoryActions(ReaderState):
+class StoryActions(ScreenPart):
     """Commands on stories."""
 
     def action_toggle_story(self) -> None:

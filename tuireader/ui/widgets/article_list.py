@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from msgspec import Struct
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -79,6 +81,19 @@ def _fit(text: str, width: int) -> Text:
     line = Text(text, no_wrap=True, overflow="ellipsis", end="")
     line.truncate(max(width, 0), overflow="ellipsis")
     return line
+
+
+def _cut(text: str, width: int) -> tuple[str, int]:
+    """``text`` truncated with an ellipsis to ``width`` cells (as :func:`_fit`), and its cells."""
+    cells = cell_len(text)
+    if cells <= width:
+        return text, cells
+    text = set_cell_size(text, width - 1) + "…"
+    return text, cell_len(text)
+
+
+# A row as runs of text, each with its style (None: the list's own).
+Runs = list[tuple[str, Style | None]]
 
 
 class ArticleList(LineView, can_focus=True):
@@ -337,34 +352,42 @@ class ArticleList(LineView, can_focus=True):
         row = self.row(index)
         if index >= len(self.ids):
             return Strip.blank(width, base)
-        line = self._render_row(row, self.ids[index], width)
-        if index == self.cursor:
-            line.stylize(self.get_component_rich_style("article-list--cursor", partial=True))
-        return self._strip(line, width, base)
+        article_id = self.ids[index]
+        cursor = self.get_component_rich_style("article-list--cursor", partial=True) if index == self.cursor else None
+        if row is None:
+            line = _fit(f"    (article {article_id} is unavailable)", width)
+            if cursor is not None:
+                line.stylize(cursor)
+            return self._strip(line, width, base)
+        runs, cells = self._row_runs(row, article_id, width)
+        return _runs_strip(runs, cells, width, base, cursor)
 
     def _strip(self, line: Text, width: int, base: Style) -> Strip:
         segments = list(line.render(self.app.console))
         return Strip(segments).adjust_cell_length(width, base).apply_style(base)
 
-    def _render_row(self, row: RowLike | None, article_id: str, width: int) -> Text:
-        if row is None:
-            return _fit(f"    (article {article_id} is unavailable)", width)
+    def _row_runs(self, row: RowLike, article_id: str, width: int) -> tuple[Runs, int]:
+        """The row's runs of text and their cells (drawn without building a Rich ``Text``: a row is
+        drawn for every line of every frame, the first one's too)."""
         mark_style = self.get_component_rich_style("article-list--mark", partial=True)
         meta_style = self.get_component_rich_style("article-list--meta", partial=True)
         title_style = self.get_component_rich_style(
             "article-list--read" if row.read else "article-list--unread", partial=True
         )
-        line = Text(no_wrap=True, end="")
-        line.append(" ")
-        line.append(UNREAD_MARK if not row.read else " ", mark_style)
-        line.append(
-            BOOKMARK_MARK if row.bookmarked else " ",
-            self.get_component_rich_style("article-list--bookmark", partial=True),
-        )
-        line.append(" ")
+        runs: Runs = [
+            (" ", None),
+            (UNREAD_MARK if not row.read else " ", mark_style),
+            (
+                BOOKMARK_MARK if row.bookmarked else " ",
+                self.get_component_rich_style("article-list--bookmark", partial=True),
+            ),
+            (" ", None),
+        ]
+        cells = 4
         story = self.marks.get(article_id)
         if story is not None and story.member:
-            line.append(f"  {MEMBER_MARK} ", mark_style)
+            runs.append((f"  {MEMBER_MARK} ", mark_style))
+            cells += 4
         site = strip_controls(row.site or "").replace("\n", " ")
         date = format_date(row.published)
         # Narrow lists give the title the room of the site and date columns.
@@ -373,36 +396,60 @@ class ArticleList(LineView, can_focus=True):
             meta_width = SITE_WIDTH + 2 + DATE_WIDTH + 1
         elif width >= 70:
             meta_width = DATE_WIDTH + 1
-        label = self._story_label(story, mark_style)
-        title_width = max(width - line.cell_len - meta_width - 1 - label.cell_len, 1)
-        title = _fit(strip_controls(row.title or "").replace("\n", " "), title_width)
-        title.stylize(title_style)
-        title.pad_right(title_width - title.cell_len)
-        line.append_text(title)
+        label = self._story_label(story)
+        label_cells = cell_len(label)
+        title_width = max(width - cells - meta_width - 1 - label_cells, 1)
+        title, title_cells = _cut(strip_controls(row.title or "").replace("\n", " "), title_width)
+        runs.append((title, title_style))
+        runs.append((" " * (title_width - title_cells), None))
+        cells += max(title_width, title_cells)
         if label:
-            self._mark_cells[article_id] = (line.cell_len, line.cell_len + label.cell_len)
-            line.append_text(label)
+            self._mark_cells[article_id] = (cells, cells + label_cells)
+            runs.append((label, mark_style))
+            cells += label_cells
         else:
             self._mark_cells.pop(article_id, None)
-        line.append(" ")
+        runs.append((" ", None))
+        cells += 1
         if meta_width > DATE_WIDTH + 1:
-            site_text = _fit(site, SITE_WIDTH)
-            site_text.pad_right(SITE_WIDTH - site_text.cell_len)
-            site_text.stylize(meta_style)
-            line.append_text(site_text)
-            line.append("  ")
+            site_text, site_cells = _cut(site, SITE_WIDTH)
+            runs.append((site_text + " " * (SITE_WIDTH - site_cells), meta_style))
+            runs.append(("  ", None))
+            cells += max(SITE_WIDTH, site_cells) + 2
         if meta_width:
-            line.append(date.rjust(DATE_WIDTH), meta_style)
-        return line
+            runs.append((date.rjust(DATE_WIDTH), meta_style))
+            cells += max(DATE_WIDTH, len(date))
+        return runs, cells
 
     @staticmethod
-    def _story_label(story: StoryMark | None, style: Style) -> Text:
+    def _story_label(story: StoryMark | None) -> str:
         """``▸ +3 nguồn`` after a story's title (``▾`` while its articles show)."""
         if story is None or story.member:
-            return Text(end="")
+            return ""
         glyph = EXPANDED_MARK if story.expanded else COLLAPSED_MARK
-        return Text(f" {glyph} {story.label}", style=style, no_wrap=True, end="")
+        return f" {glyph} {story.label}"
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self.refresh()
+
+
+def _runs_strip(runs: Runs, cells: int, width: int, base: Style, cursor: Style | None) -> Strip:
+    """A row's runs as a strip of ``width`` cells, in the segments Rich renders the same row in
+    (the unstyled runs between two styled ones make one segment), over the list's ``base`` style."""
+    plain = base + cursor if cursor is not None else base
+    segments: list[Segment] = []
+    pending = ""
+    for text, style in runs:
+        if not text:
+            continue
+        if style is None:
+            pending += text
+            continue
+        if pending:
+            segments.append(Segment(pending, plain))
+            pending = ""
+        segments.append(Segment(text, base + style + cursor if cursor is not None else base + style))
+    if pending:
+        segments.append(Segment(pending, plain))
+    return Strip(segments, cells).adjust_cell_length(width, base)

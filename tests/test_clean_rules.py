@@ -547,3 +547,26 @@ def test_furniture_labels_run_together_are_one_furniture_line() -> None:
     assert "Print this page" not in clean_html(page(body)).text
     with ablated("label-runs"):
         assert "Print this page" in clean_html(page(body)).text
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        "Lesen Sie auch: <a href='/b'>Die Arbeiten an der Brücke beginnen im Mai</a>",
+        "Czytaj też: <a href='/b'>Remont mostu ruszy w przyszłym miesiącu</a>",
+        "À lire aussi » <a href='/b'>Les travaux du pont commencent le mois prochain</a>",
+        "Lea: <a href='/b'>Las obras del puente empiezan el mes que viene</a>",
+    ],
+)
+def test_a_label_run_into_its_teaser_is_dropped(teaser: str) -> None:
+    body = f"<article><h1>Drainage plan approved</h1>{paragraphs(EN[:2])}<p>{teaser}</p>{paragraphs(EN[2:])}</article>"
+    text = clean_html(page(body)).text
+    assert EN[3] in text and teaser.split("<a")[0].strip()[:4] not in text
+    with ablated("label-teasers"):
+        assert teaser.split("<a")[0].strip()[:4] in clean_html(page(body)).text
+
+
+def test_a_speaker_named_like_a_label_keeps_the_answer() -> None:
+    answer = "Lea: We asked the council twice about the night shifts, and they finally agreed."
+    body = f"<article><h1>Drainage plan approved</h1>{paragraphs([*EN[:2], answer, *EN[2:]])}</article>"
+    assert answer in clean_html(page(body)).text

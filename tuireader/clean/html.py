@@ -489,10 +489,27 @@ def _is_copyright(text: str, words: int) -> bool:
     return True
 
 
+# "Read also: <headline>", "À lire aussi » <headline>": a label, then a teaser.
+_LABEL_SPLIT = re.compile(r"\s*[:»›]\s*|\s+[-–—|]\s+")
+
+
+def _is_labelled_teaser(block: Block, words: int) -> bool:
+    """A section label run into the headline it points to, on one line."""
+    if words > 30 or not enabled("label-teasers"):
+        return False
+    parts = _LABEL_SPLIT.split(block.text.strip(), maxsplit=1)
+    if len(parts) != 2 or not parts[1] or _words(parts[0]) > 6 or not is_section_label(parts[0]):
+        return False
+    # A one-word label ("Lea:") is also a speaker's name in an interview: the teaser must be a link.
+    return _words(parts[0]) >= 2 or block.link_density > 0.5
+
+
 def _is_furniture_line(block: Block, index: int, titles: list[str], author: str | None) -> bool:
     """Lines that are page furniture wherever they stand."""
     text = block.text.strip()
     words = _words(text)
+    if _is_labelled_teaser(block, words):
+        return True
     if block.kind == "caption" and not enabled("prose-captions"):
         return True
     if any(_same_text(text, title) for title in titles):

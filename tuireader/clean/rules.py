@@ -41,6 +41,7 @@ RULES: dict[str, str] = {
     "furniture-wrapper": "a furniture-named box around the headline or the article wraps the page, not a side box",
     "inner-headings": "put back headings printed between two paragraphs of the body",
     "label-runs": "drop a short line made of several furniture labels run together",
+    "label-teasers": "drop a line that runs a 'Read also' label into the headline it points to",
     "page-classes": "the classes of <body> name the page layout, not a side box",
 }
 

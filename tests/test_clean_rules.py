@@ -570,3 +570,22 @@ def test_a_speaker_named_like_a_label_keeps_the_answer() -> None:
     answer = "Lea: We asked the council twice about the night shifts, and they finally agreed."
     body = f"<article><h1>Drainage plan approved</h1>{paragraphs([*EN[:2], answer, *EN[2:]])}</article>"
     assert answer in clean_html(page(body)).text
+
+
+@pytest.mark.parametrize(
+    "box", ["<div class='post-author-bio'>", "<section class='authorbox'>", "<div id='autor-info'>"]
+)
+def test_the_box_about_the_writer_is_dropped(box: str) -> None:
+    bio = "Jane Doe has covered city hall for the Daily Example since 2015 and writes about transport and housing."
+    close = "</section>" if box.startswith("<section") else "</div>"
+    body = f"<article><h1>Drainage plan approved</h1>{paragraphs(EN)}{box}<p>{bio}</p>{close}</article>"
+    assert bio not in clean_html(page(body)).text
+    with ablated("author-boxes"):
+        assert bio in clean_html(page(body)).text
+
+
+def test_a_byline_link_named_for_the_author_is_no_author_box() -> None:
+    from tuireader.clean.html import _names_author_box
+
+    assert not _names_author_box({"author-name", "author", "name"})
+    assert _names_author_box({"author", "bio"}) and _names_author_box({"artdetailautor", "text"})

@@ -128,7 +128,7 @@ _WORDS = re.compile(r"\w+")
 _BOX_HINT = re.compile(
     "embed|tweet|shar|soci|relat|lienquan|recommend|comment|binhluan|disqus|subscri|newsletter|signup|paywall|"
     "ad|sponsor|promo|breadcrumb|tag|popup|modal|cookie|consent|outbrain|taboola|sidebar|widget|"
-    "footer|nav|menu|banner|toolbar"
+    "footer|nav|menu|banner|toolbar|author|autor|auteur"
 )
 _SPLIT_WORDS = re.compile(r"[\s_\-]+")
 
@@ -224,10 +224,36 @@ def _is_content_box(el: Any, page: _Page) -> bool:
     return _box_prose(el) >= 0.6 * own
 
 
+_AUTHOR_STEMS = ("author", "autor", "auteur")
+_AUTHOR_BOX_WORDS = frozenset({"bio", "box", "info", "description", "about", "profile", "avatar", "card", "details"})
+# An author's box is a few lines; a bigger box named so wraps more than a bio.
+_AUTHOR_BOX_CHARS = 1200
+
+
+def _names_author_box(words: set[str]) -> bool:
+    """ "post-author-bio", "author-box", "artDetailAutor": the box about the writer under the article."""
+    for word in words:
+        if word.startswith(_AUTHOR_STEMS) or word.endswith(_AUTHOR_STEMS):
+            compound = word.isalpha() and word.rstrip("s") not in _AUTHOR_STEMS  # "authorbox", not "author-name"
+            if compound or words & _AUTHOR_BOX_WORDS:
+                return True
+    return False
+
+
+def _is_author_box(el: Any, words: set[str], page: _Page) -> bool:
+    if not enabled("author-boxes") or not _names_author_box(words):
+        return False
+    if len(el.text_content()) > _AUTHOR_BOX_CHARS or (page.prose and _prose_chars(el) >= 0.3 * page.prose):
+        return False
+    return not _holds_article(el)
+
+
 def _is_boilerplate_box(el: Any, page: _Page) -> bool:
     words = _class_words(el)
     if not words or words & _EMBED_WORDS:
         return False
+    if _is_author_box(el, words, page):
+        return True
     if words & _STRONG_WORDS:
         share = 0.4
     elif words & _WEAK_WORDS:

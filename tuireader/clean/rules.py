@@ -42,6 +42,7 @@ RULES: dict[str, str] = {
     "inner-headings": "put back headings printed between two paragraphs of the body",
     "label-runs": "drop a short line made of several furniture labels run together",
     "label-teasers": "drop a line that runs a 'Read also' label into the headline it points to",
+    "author-boxes": "drop the small box about the writer ('author-bio', 'author-box') beside the article",
     "page-classes": "the classes of <body> name the page layout, not a side box",
 }
 

@@ -589,3 +589,16 @@ def test_a_byline_link_named_for_the_author_is_no_author_box() -> None:
 
     assert not _names_author_box({"author-name", "author", "name"})
     assert _names_author_box({"author", "bio"}) and _names_author_box({"artdetailautor", "text"})
+
+
+def test_a_credit_closing_a_caption_paragraph_is_taken_off() -> None:
+    caption = "The mayor opens the first repaired street on Monday morning."
+    body = (
+        f"<article><h1>Drainage plan approved</h1>{paragraphs(EN[:2])}"
+        f"<p>{caption} | © Example Agency/Jane Roe</p>{paragraphs(EN[2:])}"
+        "<p>Crédits photos : Example Agency</p></article>"
+    )
+    text = clean_html(page(body)).text
+    assert caption in text and "Jane Roe" not in text and "Crédits" not in text
+    with ablated("credit-tails"):
+        assert "Jane Roe" in clean_html(page(body)).text

@@ -454,7 +454,8 @@ def _words(text: str) -> int:
 
 
 _CREDIT_WORDS = (
-    r"(?:image|photo|picture|pictured|credit|ảnh|nguồn ảnh|bild|foto|fotos|crédito|credito|abbildung|zdjęcie)"
+    r"(?:image|photo|picture|pictured|credit|ảnh|nguồn ảnh|bild|foto|fotos|crédito|credito|crédits? photos?|"
+    r"abbildung|zdjęcie)"
 )
 _CAPTION = re.compile(
     rf"\((?:{_CREDIT_WORDS}|nguồn)\s*:[^)]*\)\s*$"
@@ -602,6 +603,21 @@ def _prose_caption(text: str) -> str | None:
     return text
 
 
+# "… im Display. | © Augusta National/Getty Images": a photo credit closing a caption printed as a paragraph.
+_CREDIT_TAIL = re.compile(r"\s*[|/·•–—-]?\s*(?:(?:foto|photo|bild|image|ảnh)\s*:?\s*)?©\s*[^©]{2,80}$", re.IGNORECASE)
+
+
+def _without_credit_tail(block: Block) -> Block:
+    """A caption-sized paragraph without the "© Agency / Name" credit it ends with."""
+    found = _CREDIT_TAIL.search(block.text)
+    if not found or _words(found.group(0)) > 10 or _words(block.text) > 60:
+        return block
+    rest = block.text[: found.start()].rstrip()
+    if _words(rest) < 3 or _COPYRIGHT.search(rest):
+        return block  # a copyright line of its own, judged elsewhere
+    return replace(block, text=rest, link_chars=min(block.link_chars, len(rest)))
+
+
 def _filter_blocks(blocks: list[Block], titles: list[str], author: str | None = None) -> list[Block]:
     """Drop furniture blocks; ``titles`` are the spellings of the headline the page uses."""
     kept: list[Block] = []
@@ -625,6 +641,8 @@ def _filter_blocks(blocks: list[Block], titles: list[str], author: str | None = 
             block = replace(block, text=caption)
         elif lines and _is_furniture_line(block, index, titles, author):
             continue
+        elif block.kind == "p" and enabled("credit-tails"):
+            block = _without_credit_tail(block)
         key = " ".join(block.text.split()).lower()
         if block.kind == "caption" and key in seen:
             continue  # the same photo shown twice (a gallery, a lightbox)

@@ -43,6 +43,7 @@ RULES: dict[str, str] = {
     "label-runs": "drop a short line made of several furniture labels run together",
     "label-teasers": "drop a line that runs a 'Read also' label into the headline it points to",
     "author-boxes": "drop the small box about the writer ('author-bio', 'author-box') beside the article",
+    "credit-tails": "take the '© Agency/Name' photo credit off the end of a caption-sized paragraph",
     "page-classes": "the classes of <body> name the page layout, not a side box",
 }
 

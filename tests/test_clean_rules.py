@@ -154,6 +154,8 @@ def test_the_heading_after_a_newsletter_box_is_kept() -> None:
 def test_section_labels_are_multilingual() -> None:
     for label in ("Tin liên quan", "See also", "Lesen Sie auch", "À lire aussi", "Leia também", "Czytaj też"):
         assert is_section_label(label), label
+    for label in ("Keep reading", "Mehr lesen:", "Siehe auch", "Seguir leyendo", "Dowiedz się więcej", "Vea también"):
+        assert is_section_label(label), label
     assert is_section_label("Comments (12)")
     assert not is_section_label("Related work on drainage in three cities")
     assert is_furniture_label("Quảng cáo") and is_furniture_label("Zurück zur Übersicht")

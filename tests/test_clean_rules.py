@@ -604,3 +604,28 @@ def test_a_credit_closing_a_caption_paragraph_is_taken_off() -> None:
     assert caption in text and "Jane Roe" not in text and "Crédits" not in text
     with ablated("credit-tails"):
         assert "Jane Roe" in clean_html(page(body)).text
+
+
+RECIPE_STEPS = [
+    "Heat the oven to 180 degrees and line a square tin with baking paper before you start on the batter.",
+    "Beat the soft butter with the sugar until pale, then add the eggs one at a time and beat well after each.",
+    "Fold in the flour and the grated lemon zest, spread the batter in the tin and bake for about forty minutes.",
+]
+
+
+def test_a_recipe_gets_back_its_list_of_ingredients() -> None:
+    import json
+
+    listed = ["200 g soft butter", "180 g caster sugar", "4 eggs", "250 g plain flour", "1 unwaxed lemon"]
+    data = json.dumps({"@type": "Recipe", "name": "Lemon cake", "recipeIngredient": listed})
+    shown = "".join(f"<li><span>{i.split(' ', 1)[0]}</span> <span>{i.split(' ', 1)[1]}</span></li>" for i in listed)
+    body = (
+        "<h1>Lemon cake</h1><div class='card'><h3>Ingredients</h3><ul>" + shown + "</ul></div>"
+        f"<article>{paragraphs(RECIPE_STEPS)}</article>"
+    )
+    html = page(body, title="Lemon cake", head=f"<script type='application/ld+json'>{data}</script>")
+    text = clean_html(html).text
+    assert "caster sugar" in text and "unwaxed lemon" in text
+    assert text.index("unwaxed lemon") < text.index(RECIPE_STEPS[0])
+    with ablated("recipe-ingredients"):
+        assert "caster sugar" not in clean_html(html).text

@@ -875,6 +875,8 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         chosen = _with_intro(doc, chosen, titles, meta.author)
     if enabled("inner-headings"):
         chosen = _with_inner_headings(doc, chosen)
+    if enabled("recipe-ingredients") and len(meta.ingredients) >= 2:
+        chosen = _with_ingredients(doc, meta.ingredients, chosen, titles, meta.author)
     outlet, chosen = _outlet_leadin(chosen, ascii_key((host_of(meta.url) or "").split(".")[0]))
     text = clean_input(blocks_to_text(chosen)).strip()
     article.title = title
@@ -1238,3 +1240,69 @@ def _with_inner_headings(doc: Any, chosen: list[Block]) -> list[Block]:
             if heading is not None:
                 pending.append(heading)
     return [b for index, block in enumerate(chosen) for b in (*inserts.get(index, ()), block)]
+
+
+# A recipe's list is found when the page shows this share of the ingredients its structured data names.
+_INGREDIENTS_SHOWN = 0.6
+# The box holds this share of those lines (a list in groups spans several tables).
+_LIST_HELD = 0.9
+
+
+def _ingredient_keys(ingredients: list[str]) -> list[str]:
+    """The last words of each ingredient, without amounts: what the page prints whatever its layout of the list."""
+    keys = []
+    for item in ingredients:
+        words = [w for w in _WORDS.findall(item.casefold()) if not w.isdigit()]
+        if words:
+            keys.append(" ".join(words[-3:]))
+    return keys
+
+
+def _ingredients_box(doc: Any, keys: list[str]) -> Any | None:
+    """The smallest element around the lines that print most of the ingredients."""
+    hits: list[Any] = []
+    left = set(keys)
+    for el in doc.iter("li", "tr", "p", "dd", "td", "span"):
+        text = el.text_content()
+        if not left or len(text) > 300:
+            continue
+        found = {k for k in left if k in _normal_title(text)}
+        if found:
+            hits.append(el)
+            left -= found
+    if len(keys) - len(left) < _INGREDIENTS_SHOWN * len(keys):
+        return None
+    counts: Counter[Any] = Counter(a for hit in hits for a in hit.iterancestors())
+    enough = [a for a, n in counts.items() if n >= _LIST_HELD * len(hits)]
+    return min(enough, key=lambda a: len(a.text_content()), default=None)
+
+
+def _with_ingredients(
+    doc: Any, ingredients: list[str], chosen: list[Block], titles: list[str], author: str | None
+) -> list[Block]:
+    """A recipe's list of ingredients, printed in a box of its own beside the steps readability took."""
+    keys = _ingredient_keys(ingredients)
+    held = _normal_title(" ".join(b.text for b in chosen))
+    listed = sum(1 for item in ingredients if _normal_title(item) in held)  # the steps name them too
+    if len(keys) < 2 or listed >= _INGREDIENTS_SHOWN * len(ingredients):
+        return chosen
+    box = _ingredients_box(doc, keys)
+    if box is None:
+        return chosen
+    texts = {b.text for b in chosen}
+    blocks = [b for b in _filter_blocks(element_blocks(box), titles, author) if b.text not in texts]
+    if not blocks or _text_length(blocks) > 3 * sum(len(i) for i in ingredients) + 500:
+        return chosen  # the box holds much more than the list: a wrapper of the page
+    at = _steps_after(doc, box, chosen)
+    return [*chosen[:at], *blocks, *chosen[at:]]
+
+
+def _steps_after(doc: Any, box: Any, chosen: list[Block]) -> int:
+    """Where the list goes among the chosen blocks: before the first one the page prints after it."""
+    starts = {_opening(b.text): i for i, b in reversed(list(enumerate(chosen)))}
+    order = list(doc.iter())
+    end = order.index(box) + sum(1 for _ in box.iter())
+    for el in order[end:]:
+        if el.tag in ("p", "li", "h2", "h3") and _opening(el.text_content()) in starts:
+            return starts[_opening(el.text_content())]
+    return len(chosen)

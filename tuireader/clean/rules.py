@@ -44,6 +44,7 @@ RULES: dict[str, str] = {
     "label-teasers": "drop a line that runs a 'Read also' label into the headline it points to",
     "author-boxes": "drop the small box about the writer ('author-bio', 'author-box') beside the article",
     "credit-tails": "take the '© Agency/Name' photo credit off the end of a caption-sized paragraph",
+    "recipe-ingredients": "put back a recipe's ingredients box, found by the ingredients its structured data names",
     "page-classes": "the classes of <body> name the page layout, not a side box",
 }
 

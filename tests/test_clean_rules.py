@@ -629,3 +629,16 @@ def test_a_recipe_gets_back_its_list_of_ingredients() -> None:
     assert text.index("unwaxed lemon") < text.index(RECIPE_STEPS[0])
     with ablated("recipe-ingredients"):
         assert "caster sugar" not in clean_html(html).text
+
+
+def test_a_slider_of_quotes_does_not_replace_the_prose() -> None:
+    quote = "“Thank you for the quick and careful advice on our contract, we will gladly come back next year {}.”"
+    slides = "".join(f"<li><blockquote>{quote.format(i)}</blockquote></li>" for i in range(12))
+    body = (
+        f"<div class='page'><div class='intro'><h1>Welcome</h1>{paragraphs(EN)}</div></div>"
+        f"<div class='testimonials'><div class='slider'><ul class='slides'>{slides}</ul></div></div>"
+    )
+    text = clean_html(page(body, title="Welcome")).text
+    assert EN[0] in text and "come back next year" not in text
+    with ablated("densest-prose"):
+        assert "come back next year" in clean_html(page(body, title="Welcome")).text

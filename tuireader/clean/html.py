@@ -700,6 +700,11 @@ def _densest_box(doc: Any) -> Any | None:
     return max(scores, key=lambda el: scores[el])
 
 
+def _is_prose_or_step(block: Block) -> bool:
+    """A paragraph of the page's own, or a numbered step."""
+    return not block.quote and (block.kind == "p" or (block.kind == "li" and block.ordered))
+
+
 def _densest_candidate(doc: Any, chosen: list[Block]) -> list[list[Block]]:
     """Our own pick, when readability found little, and only where it extends readability's."""
     if _text_length(chosen) >= 1500:
@@ -708,6 +713,8 @@ def _densest_candidate(doc: Any, chosen: list[Block]) -> list[list[Block]]:
     if densest is None:
         return []
     blocks = element_blocks(densest)
+    if enabled("densest-prose") and chosen and not any(_is_prose_or_step(b) for b in blocks):
+        return []  # quotes or loose items (testimonials, a slider, an accordion) beside readability's prose
     held = {b.text for b in blocks}
     if chosen and not any(b.text in held for b in chosen) and _in_furniture(densest):
         return []  # somewhere else on the page: a sidebar or the comments

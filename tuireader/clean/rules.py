@@ -45,6 +45,7 @@ RULES: dict[str, str] = {
     "author-boxes": "drop the small box about the writer ('author-bio', 'author-box') beside the article",
     "credit-tails": "take the '© Agency/Name' photo credit off the end of a caption-sized paragraph",
     "recipe-ingredients": "put back a recipe's ingredients box, found by the ingredients its structured data names",
+    "densest-prose": "our own pick holds paragraphs or numbered steps, not only quotes or loose items",
     "page-classes": "the classes of <body> name the page layout, not a side box",
 }
 

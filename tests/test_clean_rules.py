@@ -642,3 +642,15 @@ def test_a_slider_of_quotes_does_not_replace_the_prose() -> None:
     assert EN[0] in text and "come back next year" not in text
     with ablated("densest-prose"):
         assert "come back next year" in clean_html(page(body, title="Welcome")).text
+
+
+def test_a_label_with_a_count_in_front_is_the_label() -> None:
+    assert is_section_label("12 Kommentare") and is_section_label("0 comments")
+    assert not is_section_label("10 tips for a drier cellar")
+    with ablated("leading-counts"):
+        assert not is_section_label("12 Kommentare")
+    body = (
+        f"<article><h1>Drainage plan approved</h1>{paragraphs(EN)}"
+        "<h3>2 Kommentare</h3><p>Super Beitrag!</p><p>Danke, sehr hilfreich.</p></article>"
+    )
+    assert "Super Beitrag" not in clean_html(page(body)).text

@@ -46,6 +46,7 @@ RULES: dict[str, str] = {
     "credit-tails": "take the '© Agency/Name' photo credit off the end of a caption-sized paragraph",
     "recipe-ingredients": "put back a recipe's ingredients box, found by the ingredients its structured data names",
     "densest-prose": "our own pick holds paragraphs or numbered steps, not only quotes or loose items",
+    "leading-counts": "a label with a count in front ('12 Kommentare') is the label",
     "page-classes": "the classes of <body> name the page layout, not a side box",
 }
 

@@ -159,6 +159,7 @@ def test_section_labels_are_multilingual() -> None:
     assert is_section_label("Comments (12)")
     assert not is_section_label("Related work on drainage in three cities")
     assert is_furniture_label("Quảng cáo") and is_furniture_label("Zurück zur Übersicht")
+    assert is_furniture_label("Externer Inhalt") and is_furniture_label("Agrandir l'image")
 
 
 # --- captions, formulas ----------------------------------------------------

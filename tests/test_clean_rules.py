@@ -154,9 +154,12 @@ def test_the_heading_after_a_newsletter_box_is_kept() -> None:
 def test_section_labels_are_multilingual() -> None:
     for label in ("Tin liên quan", "See also", "Lesen Sie auch", "À lire aussi", "Leia também", "Czytaj też"):
         assert is_section_label(label), label
+    for label in ("Keep reading", "Mehr lesen:", "Siehe auch", "Seguir leyendo", "Dowiedz się więcej", "Vea también"):
+        assert is_section_label(label), label
     assert is_section_label("Comments (12)")
     assert not is_section_label("Related work on drainage in three cities")
     assert is_furniture_label("Quảng cáo") and is_furniture_label("Zurück zur Übersicht")
+    assert is_furniture_label("Externer Inhalt") and is_furniture_label("Agrandir l'image")
 
 
 # --- captions, formulas ----------------------------------------------------
@@ -547,3 +550,108 @@ def test_furniture_labels_run_together_are_one_furniture_line() -> None:
     assert "Print this page" not in clean_html(page(body)).text
     with ablated("label-runs"):
         assert "Print this page" in clean_html(page(body)).text
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        "Lesen Sie auch: <a href='/b'>Die Arbeiten an der Brücke beginnen im Mai</a>",
+        "Czytaj też: <a href='/b'>Remont mostu ruszy w przyszłym miesiącu</a>",
+        "À lire aussi » <a href='/b'>Les travaux du pont commencent le mois prochain</a>",
+        "Lea: <a href='/b'>Las obras del puente empiezan el mes que viene</a>",
+    ],
+)
+def test_a_label_run_into_its_teaser_is_dropped(teaser: str) -> None:
+    body = f"<article><h1>Drainage plan approved</h1>{paragraphs(EN[:2])}<p>{teaser}</p>{paragraphs(EN[2:])}</article>"
+    text = clean_html(page(body)).text
+    assert EN[3] in text and teaser.split("<a")[0].strip()[:4] not in text
+    with ablated("label-teasers"):
+        assert teaser.split("<a")[0].strip()[:4] in clean_html(page(body)).text
+
+
+def test_a_speaker_named_like_a_label_keeps_the_answer() -> None:
+    answer = "Lea: We asked the council twice about the night shifts, and they finally agreed."
+    body = f"<article><h1>Drainage plan approved</h1>{paragraphs([*EN[:2], answer, *EN[2:]])}</article>"
+    assert answer in clean_html(page(body)).text
+
+
+@pytest.mark.parametrize(
+    "box", ["<div class='post-author-bio'>", "<section class='authorbox'>", "<div id='autor-info'>"]
+)
+def test_the_box_about_the_writer_is_dropped(box: str) -> None:
+    bio = "Jane Doe has covered city hall for the Daily Example since 2015 and writes about transport and housing."
+    close = "</section>" if box.startswith("<section") else "</div>"
+    body = f"<article><h1>Drainage plan approved</h1>{paragraphs(EN)}{box}<p>{bio}</p>{close}</article>"
+    assert bio not in clean_html(page(body)).text
+    with ablated("author-boxes"):
+        assert bio in clean_html(page(body)).text
+
+
+def test_a_byline_link_named_for_the_author_is_no_author_box() -> None:
+    from tuireader.clean.html import _names_author_box
+
+    assert not _names_author_box({"author-name", "author", "name"})
+    assert _names_author_box({"author", "bio"}) and _names_author_box({"artdetailautor", "text"})
+
+
+def test_a_credit_closing_a_caption_paragraph_is_taken_off() -> None:
+    caption = "The mayor opens the first repaired street on Monday morning."
+    body = (
+        f"<article><h1>Drainage plan approved</h1>{paragraphs(EN[:2])}"
+        f"<p>{caption} | © Example Agency/Jane Roe</p>{paragraphs(EN[2:])}"
+        "<p>Crédits photos : Example Agency</p></article>"
+    )
+    text = clean_html(page(body)).text
+    assert caption in text and "Jane Roe" not in text and "Crédits" not in text
+    with ablated("credit-tails"):
+        assert "Jane Roe" in clean_html(page(body)).text
+
+
+RECIPE_STEPS = [
+    "Heat the oven to 180 degrees and line a square tin with baking paper before you start on the batter.",
+    "Beat the soft butter with the sugar until pale, then add the eggs one at a time and beat well after each.",
+    "Fold in the flour and the grated lemon zest, spread the batter in the tin and bake for about forty minutes.",
+]
+
+
+def test_a_recipe_gets_back_its_list_of_ingredients() -> None:
+    import json
+
+    listed = ["200 g soft butter", "180 g caster sugar", "4 eggs", "250 g plain flour", "1 unwaxed lemon"]
+    data = json.dumps({"@type": "Recipe", "name": "Lemon cake", "recipeIngredient": listed})
+    shown = "".join(f"<li><span>{i.split(' ', 1)[0]}</span> <span>{i.split(' ', 1)[1]}</span></li>" for i in listed)
+    body = (
+        "<h1>Lemon cake</h1><div class='card'><h3>Ingredients</h3><ul>" + shown + "</ul></div>"
+        f"<article>{paragraphs(RECIPE_STEPS)}</article>"
+    )
+    html = page(body, title="Lemon cake", head=f"<script type='application/ld+json'>{data}</script>")
+    text = clean_html(html).text
+    assert "caster sugar" in text and "unwaxed lemon" in text
+    assert text.index("unwaxed lemon") < text.index(RECIPE_STEPS[0])
+    with ablated("recipe-ingredients"):
+        assert "caster sugar" not in clean_html(html).text
+
+
+def test_a_slider_of_quotes_does_not_replace_the_prose() -> None:
+    quote = "“Thank you for the quick and careful advice on our contract, we will gladly come back next year {}.”"
+    slides = "".join(f"<li><blockquote>{quote.format(i)}</blockquote></li>" for i in range(12))
+    body = (
+        f"<div class='page'><div class='intro'><h1>Welcome</h1>{paragraphs(EN)}</div></div>"
+        f"<div class='testimonials'><div class='slider'><ul class='slides'>{slides}</ul></div></div>"
+    )
+    text = clean_html(page(body, title="Welcome")).text
+    assert EN[0] in text and "come back next year" not in text
+    with ablated("densest-prose"):
+        assert "come back next year" in clean_html(page(body, title="Welcome")).text
+
+
+def test_a_label_with_a_count_in_front_is_the_label() -> None:
+    assert is_section_label("12 Kommentare") and is_section_label("0 comments")
+    assert not is_section_label("10 tips for a drier cellar")
+    with ablated("leading-counts"):
+        assert not is_section_label("12 Kommentare")
+    body = (
+        f"<article><h1>Drainage plan approved</h1>{paragraphs(EN)}"
+        "<h3>2 Kommentare</h3><p>Super Beitrag!</p><p>Danke, sehr hilfreich.</p></article>"
+    )
+    assert "Super Beitrag" not in clean_html(page(body)).text

@@ -128,7 +128,7 @@ _WORDS = re.compile(r"\w+")
 _BOX_HINT = re.compile(
     "embed|tweet|shar|soci|relat|lienquan|recommend|comment|binhluan|disqus|subscri|newsletter|signup|paywall|"
     "ad|sponsor|promo|breadcrumb|tag|popup|modal|cookie|consent|outbrain|taboola|sidebar|widget|"
-    "footer|nav|menu|banner|toolbar"
+    "footer|nav|menu|banner|toolbar|author|autor|auteur"
 )
 _SPLIT_WORDS = re.compile(r"[\s_\-]+")
 
@@ -224,10 +224,36 @@ def _is_content_box(el: Any, page: _Page) -> bool:
     return _box_prose(el) >= 0.6 * own
 
 
+_AUTHOR_STEMS = ("author", "autor", "auteur")
+_AUTHOR_BOX_WORDS = frozenset({"bio", "box", "info", "description", "about", "profile", "avatar", "card", "details"})
+# An author's box is a few lines; a bigger box named so wraps more than a bio.
+_AUTHOR_BOX_CHARS = 1200
+
+
+def _names_author_box(words: set[str]) -> bool:
+    """ "post-author-bio", "author-box", "artDetailAutor": the box about the writer under the article."""
+    for word in words:
+        if word.startswith(_AUTHOR_STEMS) or word.endswith(_AUTHOR_STEMS):
+            compound = word.isalpha() and word.rstrip("s") not in _AUTHOR_STEMS  # "authorbox", not "author-name"
+            if compound or words & _AUTHOR_BOX_WORDS:
+                return True
+    return False
+
+
+def _is_author_box(el: Any, words: set[str], page: _Page) -> bool:
+    if not enabled("author-boxes") or not _names_author_box(words):
+        return False
+    if len(el.text_content()) > _AUTHOR_BOX_CHARS or (page.prose and _prose_chars(el) >= 0.3 * page.prose):
+        return False
+    return not _holds_article(el)
+
+
 def _is_boilerplate_box(el: Any, page: _Page) -> bool:
     words = _class_words(el)
     if not words or words & _EMBED_WORDS:
         return False
+    if _is_author_box(el, words, page):
+        return True
     if words & _STRONG_WORDS:
         share = 0.4
     elif words & _WEAK_WORDS:
@@ -428,7 +454,8 @@ def _words(text: str) -> int:
 
 
 _CREDIT_WORDS = (
-    r"(?:image|photo|picture|pictured|credit|ảnh|nguồn ảnh|bild|foto|fotos|crédito|credito|abbildung|zdjęcie)"
+    r"(?:image|photo|picture|pictured|credit|ảnh|nguồn ảnh|bild|foto|fotos|crédito|credito|crédits? photos?|"
+    r"abbildung|zdjęcie)"
 )
 _CAPTION = re.compile(
     rf"\((?:{_CREDIT_WORDS}|nguồn)\s*:[^)]*\)\s*$"
@@ -489,10 +516,27 @@ def _is_copyright(text: str, words: int) -> bool:
     return True
 
 
+# "Read also: <headline>", "À lire aussi » <headline>": a label, then a teaser.
+_LABEL_SPLIT = re.compile(r"\s*[:»›]\s*|\s+[-–—|]\s+")
+
+
+def _is_labelled_teaser(block: Block, words: int) -> bool:
+    """A section label run into the headline it points to, on one line."""
+    if words > 30 or not enabled("label-teasers"):
+        return False
+    parts = _LABEL_SPLIT.split(block.text.strip(), maxsplit=1)
+    if len(parts) != 2 or not parts[1] or _words(parts[0]) > 6 or not is_section_label(parts[0]):
+        return False
+    # A one-word label ("Lea:") is also a speaker's name in an interview: the teaser must be a link.
+    return _words(parts[0]) >= 2 or block.link_density > 0.5
+
+
 def _is_furniture_line(block: Block, index: int, titles: list[str], author: str | None) -> bool:
     """Lines that are page furniture wherever they stand."""
     text = block.text.strip()
     words = _words(text)
+    if _is_labelled_teaser(block, words):
+        return True
     if block.kind == "caption" and not enabled("prose-captions"):
         return True
     if any(_same_text(text, title) for title in titles):
@@ -559,6 +603,21 @@ def _prose_caption(text: str) -> str | None:
     return text
 
 
+# "… im Display. | © Augusta National/Getty Images": a photo credit closing a caption printed as a paragraph.
+_CREDIT_TAIL = re.compile(r"\s*[|/·•–—-]?\s*(?:(?:foto|photo|bild|image|ảnh)\s*:?\s*)?©\s*[^©]{2,80}$", re.IGNORECASE)
+
+
+def _without_credit_tail(block: Block) -> Block:
+    """A caption-sized paragraph without the "© Agency / Name" credit it ends with."""
+    found = _CREDIT_TAIL.search(block.text)
+    if not found or _words(found.group(0)) > 10 or _words(block.text) > 60:
+        return block
+    rest = block.text[: found.start()].rstrip()
+    if _words(rest) < 3 or _COPYRIGHT.search(rest):
+        return block  # a copyright line of its own, judged elsewhere
+    return replace(block, text=rest, link_chars=min(block.link_chars, len(rest)))
+
+
 def _filter_blocks(blocks: list[Block], titles: list[str], author: str | None = None) -> list[Block]:
     """Drop furniture blocks; ``titles`` are the spellings of the headline the page uses."""
     kept: list[Block] = []
@@ -582,6 +641,8 @@ def _filter_blocks(blocks: list[Block], titles: list[str], author: str | None = 
             block = replace(block, text=caption)
         elif lines and _is_furniture_line(block, index, titles, author):
             continue
+        elif block.kind == "p" and enabled("credit-tails"):
+            block = _without_credit_tail(block)
         key = " ".join(block.text.split()).lower()
         if block.kind == "caption" and key in seen:
             continue  # the same photo shown twice (a gallery, a lightbox)
@@ -639,6 +700,11 @@ def _densest_box(doc: Any) -> Any | None:
     return max(scores, key=lambda el: scores[el])
 
 
+def _is_prose_or_step(block: Block) -> bool:
+    """A paragraph of the page's own, or a numbered step."""
+    return not block.quote and (block.kind == "p" or (block.kind == "li" and block.ordered))
+
+
 def _densest_candidate(doc: Any, chosen: list[Block]) -> list[list[Block]]:
     """Our own pick, when readability found little, and only where it extends readability's."""
     if _text_length(chosen) >= 1500:
@@ -647,6 +713,8 @@ def _densest_candidate(doc: Any, chosen: list[Block]) -> list[list[Block]]:
     if densest is None:
         return []
     blocks = element_blocks(densest)
+    if enabled("densest-prose") and chosen and not any(_is_prose_or_step(b) for b in blocks):
+        return []  # quotes or loose items (testimonials, a slider, an accordion) beside readability's prose
     held = {b.text for b in blocks}
     if chosen and not any(b.text in held for b in chosen) and _in_furniture(densest):
         return []  # somewhere else on the page: a sidebar or the comments
@@ -814,6 +882,8 @@ def clean_html(html: str | bytes, *, url: str | None = None, content_type: str |
         chosen = _with_intro(doc, chosen, titles, meta.author)
     if enabled("inner-headings"):
         chosen = _with_inner_headings(doc, chosen)
+    if enabled("recipe-ingredients") and len(meta.ingredients) >= 2:
+        chosen = _with_ingredients(doc, meta.ingredients, chosen, titles, meta.author)
     outlet, chosen = _outlet_leadin(chosen, ascii_key((host_of(meta.url) or "").split(".")[0]))
     text = clean_input(blocks_to_text(chosen)).strip()
     article.title = title
@@ -1177,3 +1247,69 @@ def _with_inner_headings(doc: Any, chosen: list[Block]) -> list[Block]:
             if heading is not None:
                 pending.append(heading)
     return [b for index, block in enumerate(chosen) for b in (*inserts.get(index, ()), block)]
+
+
+# A recipe's list is found when the page shows this share of the ingredients its structured data names.
+_INGREDIENTS_SHOWN = 0.6
+# The box holds this share of those lines (a list in groups spans several tables).
+_LIST_HELD = 0.9
+
+
+def _ingredient_keys(ingredients: list[str]) -> list[str]:
+    """The last words of each ingredient, without amounts: what the page prints whatever its layout of the list."""
+    keys = []
+    for item in ingredients:
+        words = [w for w in _WORDS.findall(item.casefold()) if not w.isdigit()]
+        if words:
+            keys.append(" ".join(words[-3:]))
+    return keys
+
+
+def _ingredients_box(doc: Any, keys: list[str]) -> Any | None:
+    """The smallest element around the lines that print most of the ingredients."""
+    hits: list[Any] = []
+    left = set(keys)
+    for el in doc.iter("li", "tr", "p", "dd", "td", "span"):
+        text = el.text_content()
+        if not left or len(text) > 300:
+            continue
+        found = {k for k in left if k in _normal_title(text)}
+        if found:
+            hits.append(el)
+            left -= found
+    if len(keys) - len(left) < _INGREDIENTS_SHOWN * len(keys):
+        return None
+    counts: Counter[Any] = Counter(a for hit in hits for a in hit.iterancestors())
+    enough = [a for a, n in counts.items() if n >= _LIST_HELD * len(hits)]
+    return min(enough, key=lambda a: len(a.text_content()), default=None)
+
+
+def _with_ingredients(
+    doc: Any, ingredients: list[str], chosen: list[Block], titles: list[str], author: str | None
+) -> list[Block]:
+    """A recipe's list of ingredients, printed in a box of its own beside the steps readability took."""
+    keys = _ingredient_keys(ingredients)
+    held = _normal_title(" ".join(b.text for b in chosen))
+    listed = sum(1 for item in ingredients if _normal_title(item) in held)  # the steps name them too
+    if len(keys) < 2 or listed >= _INGREDIENTS_SHOWN * len(ingredients):
+        return chosen
+    box = _ingredients_box(doc, keys)
+    if box is None:
+        return chosen
+    texts = {b.text for b in chosen}
+    blocks = [b for b in _filter_blocks(element_blocks(box), titles, author) if b.text not in texts]
+    if not blocks or _text_length(blocks) > 3 * sum(len(i) for i in ingredients) + 500:
+        return chosen  # the box holds much more than the list: a wrapper of the page
+    at = _steps_after(doc, box, chosen)
+    return [*chosen[:at], *blocks, *chosen[at:]]
+
+
+def _steps_after(doc: Any, box: Any, chosen: list[Block]) -> int:
+    """Where the list goes among the chosen blocks: before the first one the page prints after it."""
+    starts = {_opening(b.text): i for i, b in reversed(list(enumerate(chosen)))}
+    order = list(doc.iter())
+    end = order.index(box) + sum(1 for _ in box.iter())
+    for el in order[end:]:
+        if el.tag in ("p", "li", "h2", "h3") and _opening(el.text_content()) in starts:
+            return starts[_opening(el.text_content())]
+    return len(chosen)

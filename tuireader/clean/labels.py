@@ -5,7 +5,7 @@
 lists short lines that are furniture wherever they stand ("Quảng cáo",
 "Back to top"), alone or several run together ("Jump to RecipePrint
 Recipe").  Both are compared without case, surrounding punctuation or a
-count such as "(12)".
+count such as "(12)" or a leading "12".
 """
 
 from __future__ import annotations
@@ -14,9 +14,12 @@ import re
 from functools import cache
 from importlib import resources
 
+from .rules import enabled
+
 __all__ = ["is_furniture_label", "is_label_run", "is_section_label", "label_key"]
 
 _COUNT = re.compile(r"\(\s*\d+\s*\)\s*$")
+_LEADING_COUNT = re.compile(r"^\d+\s+(?=\D)")
 _EDGE = " \t:.!?¿¡›»«>|*•·-–—_/()[]"
 
 
@@ -24,7 +27,9 @@ def label_key(text: str) -> str:
     """The comparison form of a label: case, edge punctuation and a count dropped."""
     key = " ".join(text.casefold().replace("’", "'").split())
     key = _COUNT.sub("", key).strip(_EDGE)
-    return key
+    if not enabled("leading-counts"):
+        return key
+    return _LEADING_COUNT.sub("", key)  # "12 comments" is the "comments" label
 
 
 @cache

@@ -66,6 +66,7 @@ class PageMeta:
     article_body: str | None = None
     byline: str | None = None  # a name the page prints as the author
     page_type: str | None = None  # "article", "website" or what og:type says
+    ingredients: list[str] = field(default_factory=list)  # a recipe's, as its structured data lists them
     title_candidates: list[str] = field(default_factory=list)
 
 
@@ -221,6 +222,9 @@ def _read_json_ld(doc: Any, meta: PageMeta) -> None:
             continue
         for obj in _iter_ld_objects(data):
             kinds = _ld_type(obj)
+            listed = obj.get("recipeIngredient")
+            if isinstance(listed, list) and not meta.ingredients:
+                meta.ingredients = [clean_input(i) for i in listed if isinstance(i, str) and i.strip()]
             if not kinds & _ARTICLE_TYPES:
                 continue
             is_page = kinds == {"webpage"}

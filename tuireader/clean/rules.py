@@ -41,6 +41,12 @@ RULES: dict[str, str] = {
     "furniture-wrapper": "a furniture-named box around the headline or the article wraps the page, not a side box",
     "inner-headings": "put back headings printed between two paragraphs of the body",
     "label-runs": "drop a short line made of several furniture labels run together",
+    "label-teasers": "drop a line that runs a 'Read also' label into the headline it points to",
+    "author-boxes": "drop the small box about the writer ('author-bio', 'author-box') beside the article",
+    "credit-tails": "take the '© Agency/Name' photo credit off the end of a caption-sized paragraph",
+    "recipe-ingredients": "put back a recipe's ingredients box, found by the ingredients its structured data names",
+    "densest-prose": "our own pick holds paragraphs or numbered steps, not only quotes or loose items",
+    "leading-counts": "a label with a count in front ('12 Kommentare') is the label",
     "page-classes": "the classes of <body> name the page layout, not a side box",
 }
 

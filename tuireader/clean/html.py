@@ -231,7 +231,7 @@ _AUTHOR_BOX_CHARS = 1200
 
 
 def _names_author_box(words: set[str]) -> bool:
-    """ "post-author-bio", "author-box", "artDetailAutor": the box about the writer under the article."""
+    """ "post-author-bio", "author-box", "authorbox": the box about the writer under the article."""
     for word in words:
         if word.startswith(_AUTHOR_STEMS) or word.endswith(_AUTHOR_STEMS):
             compound = word.isalpha() and word.rstrip("s") not in _AUTHOR_STEMS  # "authorbox", not "author-name"

@@ -1273,7 +1273,8 @@ def _ingredients_box(doc: Any, keys: list[str]) -> Any | None:
         text = el.text_content()
         if not left or len(text) > 300:
             continue
-        found = {k for k in left if k in _normal_title(text)}
+        key = _normal_title(text)
+        found = {k for k in left if k in key}
         if found:
             hits.append(el)
             left -= found
@@ -1310,6 +1311,8 @@ def _steps_after(doc: Any, box: Any, chosen: list[Block]) -> int:
     order = list(doc.iter())
     end = order.index(box) + sum(1 for _ in box.iter())
     for el in order[end:]:
-        if el.tag in ("p", "li", "h2", "h3") and _opening(el.text_content()) in starts:
-            return starts[_opening(el.text_content())]
+        if el.tag in ("p", "li", "h2", "h3"):
+            at = starts.get(_opening(el.text_content()))
+            if at is not None:
+                return at
     return len(chosen)

@@ -76,20 +76,18 @@ def format_date(published: str | None) -> str:
     return f"{day}/{month}/{year}"
 
 
-def _fit(text: str, width: int) -> Text:
-    """Single-line ``Text`` truncated with an ellipsis to ``width`` cells."""
-    line = Text(text, no_wrap=True, overflow="ellipsis", end="")
-    line.truncate(max(width, 0), overflow="ellipsis")
-    return line
-
-
 def _cut(text: str, width: int) -> tuple[str, int]:
-    """``text`` truncated with an ellipsis to ``width`` cells (as :func:`_fit`), and its cells."""
+    """``text`` truncated with an ellipsis to ``width`` cells, and its cells."""
     cells = cell_len(text)
     if cells <= width:
         return text, cells
     text = set_cell_size(text, width - 1) + "…"
     return text, cell_len(text)
+
+
+def _fit(text: str, width: int) -> Text:
+    """Single-line ``Text`` truncated with an ellipsis to ``width`` cells."""
+    return Text(_cut(text, max(width, 0))[0], no_wrap=True, overflow="ellipsis", end="")
 
 
 # A row as runs of text, each with its style (None: the list's own).

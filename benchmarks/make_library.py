@@ -97,7 +97,7 @@ def redated(text: str, entities: list[dict], when: datetime) -> tuple[str, list[
     return text, out
 
 
-def build(path: Path, count: int, *, seed: int = 7, batch: int = 2000) -> float:
+def build(path: Path, count: int, *, seed: int = 7, batch: int = 2000, progress: bool = False) -> float:
     rng = random.Random(seed)
     bases = base_articles()
     started = time.perf_counter()
@@ -149,6 +149,8 @@ def build(path: Path, count: int, *, seed: int = 7, batch: int = 2000) -> float:
         if len(pending) >= batch:
             store.put_articles(pending)
             pending = []
+            if progress and (n + 1) % 10_000 == 0:
+                print(f"  {n + 1} articles, {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
     if pending:
         store.put_articles(pending)
     store.close()
@@ -163,7 +165,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.library.exists() and any(args.library.iterdir()):
         sys.exit(f"{args.library} is not empty")
-    seconds = build(args.library, args.count, seed=args.seed)
+    seconds = build(args.library, args.count, seed=args.seed, progress=True)
     size = sum(p.stat().st_size for p in args.library.rglob("*") if p.is_file())
     print(
         f"built {args.count} articles in {seconds:.1f} s ({args.count / seconds:.0f}/s), {size / 2**20:.0f} MB on disk"

@@ -13,8 +13,10 @@ complete.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +45,24 @@ def story_doc(meta: Mapping[str, Any], body: Mapping[str, Any] | None) -> StoryD
     if not meta.get("entities") and body and body.get("entities"):
         meta = {**meta, "entities": body["entities"]}
     return StoryDoc.from_record(meta, body)
+
+
+_POOLED_REBUILD = 4000  # articles from which a rebuild computes features in worker processes
+
+
+@contextmanager
+def _feature_workers(articles: int) -> Iterator[Executor | None]:
+    """Worker processes for a rebuild's features (one per core), or None where they would not pay."""
+    if articles < _POOLED_REBUILD or (os.cpu_count() or 1) < 2:
+        yield None
+        return
+    from ..fetch.workers import make_executor
+
+    executor = make_executor(kind="process")
+    try:
+        yield executor if isinstance(executor, ProcessPoolExecutor) else None
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 class StoryStore:
@@ -136,6 +156,9 @@ class StoryStore:
         with self._write(), self._index().transaction():
             stories.add_articles(docs)
 
+    def article_count(self) -> int:  # provided by Store
+        raise NotImplementedError
+
     def _meta_of(self, article_id: str) -> dict[str, Any] | None:  # provided by Store
         raise NotImplementedError
 
@@ -153,8 +176,8 @@ class StoryStore:
         stories = self._stories()
         if stories is None or self.read_only:
             return 0
-        with self._write(), self._index().transaction():
-            done = stories.rebuild(self._story_docs(), on_progress)
+        with self._write(), self._index().transaction(), _feature_workers(self.article_count()) as executor:
+            done = stories.rebuild(self._story_docs(), on_progress, executor=executor)
         self._index().rows_written += done
         return done
 

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 import sqlite3
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import BrokenExecutor, Executor, Future
 from contextlib import contextmanager
 from itertools import islice
 
@@ -39,6 +40,7 @@ from .window import Window
 Grouped = dict[int, tuple[int, int | None, str | None, int, float | None]]
 GROUPING_VERSION = "2"  # 2: a story spans at most the time window (a change regroups)
 _BATCH = 500
+_IN_FLIGHT = 4  # batches of features computed ahead in a pool's workers
 _SHORT_LIST = 2000  # a list folded from its own stories' rows; a longer one from every grouped row (kept)
 _CACHED_UNITS = 50_000  # frequencies and rarities kept between look-ups (a few MB)
 _CACHED_ROWS = 5_000  # decoded and weighted candidate rows kept (a few MB)
@@ -109,6 +111,44 @@ def features(doc: StoryDoc, settings: Settings) -> DocRow:
         sig=signature(found, settings.num_perm), units=keys,
         days=event_days(doc.entities, lead, lead_tokens, other_tokens, t), names=tuple(main_names(doc.entities)),
     )  # fmt: skip
+
+
+def _features_of_batch(docs: list[StoryDoc], settings: Settings) -> list[DocRow]:
+    return [features(doc, settings) for doc in docs]
+
+
+def features_in_batches(
+    docs: Iterable[StoryDoc], settings: Settings, executor: Executor | None = None
+) -> Iterator[DocRow]:
+    """The features of ``docs`` in their order, computed in ``executor`` when given.
+
+    A few batches are in flight at once, so memory stays bounded however many articles there are.
+    """
+    it = iter(docs)
+    if executor is None:
+        yield from (features(doc, settings) for doc in it)
+        return
+    pending: deque[tuple[list[StoryDoc], Future[list[DocRow]] | None]] = deque()
+    while batch := list(islice(it, _BATCH)):
+        try:
+            future: Future[list[DocRow]] | None = executor.submit(_features_of_batch, batch, settings)
+        except (BrokenExecutor, RuntimeError):  # a worker died, or the pool was shut down
+            future = None
+        pending.append((batch, future))
+        if len(pending) > _IN_FLIGHT:
+            yield from _result(*pending.popleft(), settings)
+    while pending:
+        yield from _result(*pending.popleft(), settings)
+
+
+def _result(batch: list[StoryDoc], future: Future[list[DocRow]] | None, settings: Settings) -> list[DocRow]:
+    """A batch's features from its worker, or computed here if the pool broke (a worker was killed)."""
+    try:
+        if future is not None:
+            return future.result()
+    except BrokenExecutor:
+        pass
+    return _features_of_batch(batch, settings)
 
 
 class StoryIndex:
@@ -213,13 +253,23 @@ class StoryIndex:
         with self._atomic():
             self._forget(tables.rows(self.conn, nums).values())
 
-    def rebuild(self, docs: Iterable[StoryDoc], on_progress: Callable[[int], None] | None = None) -> int:
-        """Group every article again from scratch; returns how many were grouped."""
+    def rebuild(
+        self,
+        docs: Iterable[StoryDoc],
+        on_progress: Callable[[int], None] | None = None,
+        *,
+        executor: Executor | None = None,
+    ) -> int:
+        """Group every article again from scratch; returns how many were grouped.
+
+        With ``executor`` (a process pool), the features are computed in its
+        workers while this process reads the store and writes their rows.
+        """
         with self._atomic():
             self._clear()
             self._check_minhash()
-            it = iter(docs)
-            while batch := [self._features(doc) for doc in islice(it, _BATCH)]:
+            rows = iter(features_in_batches(docs, self.settings, executor))
+            while batch := list(islice(rows, _BATCH)):
                 self._store(batch)
             order = [num for (num,) in self.conn.execute("SELECT num FROM story_docs ORDER BY t IS NULL, t, num")]
             self._cluster(tables.rows_in_order(self.conn, order), set(order), on_progress)

@@ -50,6 +50,12 @@ def test_heavy_modules_load_lazily():
 
 def test_reader_start_up_leaves_out_what_the_first_frame_does_not_use():
     modules = loaded_after("import tuireader.cli, tuireader.ui.app")
-    later = ("hashlib", "tuireader.ui.screens.dialogs", "textual.widgets._footer", "textual.widgets._progress_bar")
+    later = (
+        "hashlib",
+        "multiprocessing",
+        "tuireader.ui.screens.dialogs",
+        "textual.widgets._footer",
+        "textual.widgets._progress_bar",
+    )
     for module in later:
         assert module not in modules, f"{module} is imported before the reader's first frame"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
@@ -56,6 +56,8 @@ def _feature_workers(articles: int) -> Iterator[Executor | None]:
     if articles < _POOLED_REBUILD or (os.cpu_count() or 1) < 2:
         yield None
         return
+    from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: not at start-up
+
     from ..fetch.workers import make_executor
 
     executor = make_executor(kind="process")

@@ -9,6 +9,7 @@ import pytest
 
 from tests.test_stories import CALL, CALL_NAMES, STORM, STORM_NAMES, STORM_REWRITE, article, storm
 from tuireader.stories import Settings, StoryIndex, tables
+from tuireader.stories.sketch import band_keys
 from tuireader.stories.window import Window
 
 REWRITE = article(2, "Nghệ An sơ tán 12.000 dân", STORM_REWRITE, "2025-07-22T16:00:00+07:00", "tuoitre.vn", STORM_NAMES)
@@ -236,3 +237,51 @@ def test_a_row_another_connection_changed_is_read_again(tmp_path):
     theirs.add_articles([article(20, "Bão số 3", STORM, "2025-07-22T15:30:00+07:00", "vgt.vn", STORM_NAMES)])
     mine.add_articles([REWRITE])  # read afresh, the storm report is the rewrite's story
     assert mine.story_of(REWRITE.id) == mine.story_of(CALL_ARTICLE.id)
+
+
+def _published(times: int) -> tuple[StoryIndex, list]:
+    """One text published ``times`` times, a day apart, grouped with a look-up limit of 3."""
+    copies = [
+        article(100 + n, "Bão số 3", f"{STORM}\n\nNguồn {n}", f"2025-{1 + n // 28:02d}-{1 + n % 28:02d}T08:00:00+07:00",
+                "a.vn", STORM_NAMES)
+        for n in range(times)
+    ]  # fmt: skip
+    index = StoryIndex(connect(), Settings(max_candidates=3))
+    index.rebuild(copies)
+    return index, copies
+
+
+def _vm_steps(conn: sqlite3.Connection, work, *args):
+    """How many SQLite virtual-machine steps ``work(*args)`` took on ``conn``, and its result."""
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+
+    conn.set_progress_handler(count, 1)
+    try:
+        result = work(*args)
+    finally:
+        conn.set_progress_handler(None, 1)
+    return steps[0], result
+
+
+def test_a_text_published_more_often_than_the_look_up_limit_is_still_found_as_a_copy():
+    index, copies = _published(12)
+    late = article(200, "Bão số 3", f"{STORM}\n\nNguồn muộn", "2025-07-30T08:00:00+07:00", "b.vn", STORM_NAMES)
+    index.add_articles([late])
+    (copied,) = [m.copy_of for m in index.members(index.story_of(late.id)) if m.id == late.id]
+    assert copied in {doc.id for doc in copies}
+
+
+def test_the_copy_look_up_reads_no_more_for_a_text_published_many_times():
+    costs = []
+    for times in (12, 48):
+        index, copies = _published(times)
+        s = index.settings
+        keys = band_keys(index._features(copies[0]).sig, s.copy_bands, s.copy_rows, start=s.bands * s.rows)
+        cost, found = _vm_steps(index.conn, tables.by_bands, index.conn, keys, None, 3)
+        costs.append(cost)
+        assert 0 < len(found) <= 3
+    assert costs[1] < costs[0] * 1.5  # four times the copies; without the bound, about four times the work

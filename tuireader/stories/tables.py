@@ -336,15 +336,19 @@ def by_bands(conn: sqlite3.Connection, keys: Sequence[int], t: float | None, lim
     """Articles sharing one of the strict band ``keys``, whenever they appeared.
 
     It keeps the ``limit`` articles sharing the most keys (the nearest in time
-    first among equals): a text published a thousand times costs a look-up of
-    ``limit``, not of a thousand.
+    first among equals).  Each key reads at most ``limit`` articles, so a text
+    published a thousand times costs a look-up of ``limit``, not of a thousand;
+    which of its copies are read is then arbitrary (any ``limit`` of them).
     """
+    if not keys:
+        return set()
     near, at = ("ifnull(abs(d.t - ?), 1e18)", (t,)) if t is not None else ("0", ())  # the undated last
+    per_key = " UNION ALL ".join(["SELECT num FROM (SELECT num FROM story_bands WHERE key = ? LIMIT ?)"] * len(keys))
     query = (
-        f"SELECT b.num FROM story_bands b JOIN story_docs d ON d.num = b.num WHERE b.key IN ({marks(len(keys))})"
+        f"SELECT b.num FROM ({per_key}) b JOIN story_docs d ON d.num = b.num"
         f" GROUP BY b.num ORDER BY count(*) DESC, min({near}) LIMIT ?"
     )
-    return {num for (num,) in conn.execute(query, (*keys, *at, limit))}
+    return {num for (num,) in conn.execute(query, (*(x for key in keys for x in (key, limit)), *at, limit))}
 
 
 _KEYED = "SELECT num, t, sig, units FROM story_docs"

@@ -107,6 +107,16 @@ def test_tags_compare_case_and_tone_insensitively(library):
     assert dict(library.all_tags())["Kinh tế"] == 1
 
 
+def test_a_new_tag_takes_the_spelling_in_use_on_read_and_unread_articles(library):
+    ids = library.query_ids("")
+    library.set_read([ids[0]], True)
+    library.add_tags([ids[0]], ["Ngoại giao"])  # in use on a read article only
+    library.add_tags([ids[1]], ["NGOẠI GIAO"])
+    library.remove_tags([ids[0]], ["ngoại giao"])  # now on an unread article only
+    library.add_tags([ids[2]], ["ngoai giao", "ngoại giao"])
+    assert dict(library.all_tags()) == {"Ngoại giao": 2, "ngoai giao": 1}
+
+
 def test_read_bookmark_and_views_persist(tmp_path):
     with Library.open(tmp_path / "lib") as lib:
         lib.ensure_sample_corpus()

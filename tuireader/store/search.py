@@ -365,12 +365,22 @@ def tags_by_use(index: SearchIndex) -> list[tuple[str, int]]:
 
 
 def tag_spellings(index: SearchIndex, keys: Sequence[str]) -> dict[str, str]:
-    """The spelling in use (the first, alphabetically) of each tag key that is in use."""
-    placeholders = ",".join("?" * len(keys))
-    rows = index.db.execute(
-        f"SELECT tag_key, min(tag) FROM article_tags WHERE tag_key IN ({placeholders}) GROUP BY tag_key", list(keys)
-    )
-    return dict(rows)
+    """The spelling in use (the first, alphabetically) of each tag key that is in use.
+
+    One index seek per key and read state (``article_tags_counts`` is ordered
+    by key, read, spelling), however many articles carry the tag.
+    """
+    spellings: dict[str, str] = {}
+    for key in keys:
+        found = [
+            index.db.execute(
+                "SELECT min(tag) FROM article_tags WHERE tag_key = ? AND read = ?", (key, read)
+            ).fetchone()[0]
+            for read in (0, 1)
+        ]
+        if in_use := [tag for tag in found if tag is not None]:
+            spellings[key] = min(in_use)
+    return spellings
 
 
 def ids_with_other_extractor(index: SearchIndex, version: str) -> list[str]:

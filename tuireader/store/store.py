@@ -89,6 +89,15 @@ def shard_of(article_id: str) -> str:
     return article_id[:2]
 
 
+def _shard_names(folder: Path, suffix: str) -> list[str]:
+    """The shards with a file ending ``suffix`` in ``folder`` (none if it cannot be listed)."""
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return []
+    return [n[: -len(suffix)] for n in names if n.endswith(suffix) and len(n) == 2 + len(suffix) and n[0] != "."]
+
+
 def _doc_id(article_id: str) -> int:
     return int(article_id, 16)
 
@@ -676,10 +685,11 @@ class Store(StoryStore):
         The bodies file only grows, so its size tells (a failed append is cut back to it).
         """
         parts = []
-        articles = self.root / "articles" / f"{shard}.json"
-        for path, fields in ((articles, 3), (self.root / "bodies" / f"{shard}.jsonl", 2), (log_path(articles), 3)):
+        root = str(self.root)  # string paths: opening stamps every shard, and pathlib costs more than the stat
+        articles, bodies = os.path.join(root, "articles", shard), os.path.join(root, "bodies", shard)
+        for path, fields in ((f"{articles}.json", 3), (f"{bodies}.jsonl", 2), (f"{articles}.log", 3)):
             try:
-                st = path.stat()
+                st = os.stat(path)
             except OSError:
                 parts.append("missing")
                 continue
@@ -689,9 +699,8 @@ class Store(StoryStore):
         return "|".join(parts)
 
     def existing_shards(self) -> list[str]:
-        names = {p.stem for p in (self.root / "articles").glob("*.json")}
-        names |= {p.stem for p in (self.root / "bodies").glob("*.jsonl")}
-        return sorted(n for n in names if len(n) == 2)
+        names = {*_shard_names(self.root / "articles", ".json"), *_shard_names(self.root / "bodies", ".jsonl")}
+        return sorted(names)
 
     def stale_shards(self) -> list[str]:
         """Shards whose files changed since the index last saw them."""

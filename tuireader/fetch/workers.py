@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["WorkerPool", "make_executor", "probe"]
+__all__ = ["WorkerPool", "is_process_pool", "make_executor", "probe"]
 
 _log = logging.getLogger(__name__)
 
@@ -137,7 +137,8 @@ def make_executor(*work: Any, kind: str = "auto") -> concurrent.futures.Executor
     raise ValueError(f"unknown executor kind {kind!r} (auto, process or thread)")
 
 
-def _is_process_pool(executor: concurrent.futures.Executor) -> bool:
+def is_process_pool(executor: concurrent.futures.Executor) -> bool:
+    """Whether ``executor`` runs its calls in worker processes (``make_executor`` may fall back to threads)."""
     return isinstance(executor, concurrent.futures.ProcessPoolExecutor)
 
 
@@ -183,7 +184,7 @@ class WorkerPool:
             return True
 
     async def _replacement(self, broken: concurrent.futures.Executor) -> concurrent.futures.Executor:
-        if not _is_process_pool(broken):
+        if not is_process_pool(broken):
             return make_executor(*self.work, kind="thread")
         replacement = make_executor(*self.work, kind="process")
         # A page may have killed its worker (keep isolating pages in

@@ -35,7 +35,15 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-__all__ = ["AtomicJSONStorage", "CorruptFileError", "atomic_write_bytes", "log_path", "read_json_file", "read_logged"]
+__all__ = [
+    "LOG_SUFFIX",
+    "AtomicJSONStorage",
+    "CorruptFileError",
+    "atomic_write_bytes",
+    "log_path",
+    "read_json_file",
+    "read_logged",
+]
 
 # A log past this size is folded into its file at the next change.
 LOG_LIMIT = 32 * 1024
@@ -95,9 +103,12 @@ def read_json_file(path: Path) -> Any:
         raise CorruptFileError(path, f"invalid JSON: {exc}") from None
 
 
+LOG_SUFFIX = ".log"
+
+
 def log_path(path: Path) -> Path:
     """The change log kept beside a JSON file (``articles/05.json``: ``articles/05.log``)."""
-    return path.with_suffix(".log")
+    return path.with_suffix(LOG_SUFFIX)
 
 
 def _log_changes(log: Path) -> list[dict[str, Any]]:

@@ -45,7 +45,7 @@ from ..stories.tables import DocRow
 from . import search
 from .bodies import BodyShard
 from .index import IndexDamaged, IndexRow, SearchIndex, shard_bounds
-from .jsonstorage import AtomicJSONStorage, CorruptFileError, log_path, read_json_file, read_logged
+from .jsonstorage import LOG_SUFFIX, AtomicJSONStorage, CorruptFileError, log_path, read_json_file, read_logged
 from .lock import WriteLock, set_aside
 from .query import ParsedQuery
 from .stories import StoryDoc, StoryStore, story_doc
@@ -687,7 +687,7 @@ class Store(StoryStore):
         parts = []
         root = str(self.root)  # string paths: opening stamps every shard, and pathlib costs more than the stat
         articles, bodies = os.path.join(root, "articles", shard), os.path.join(root, "bodies", shard)
-        for path, fields in ((f"{articles}.json", 3), (f"{bodies}.jsonl", 2), (f"{articles}.log", 3)):
+        for path, fields in ((f"{articles}.json", 3), (f"{bodies}.jsonl", 2), (f"{articles}{LOG_SUFFIX}", 3)):
             try:
                 st = os.stat(path)
             except OSError:

@@ -56,13 +56,11 @@ def _feature_workers(articles: int) -> Iterator[Executor | None]:
     if articles < _POOLED_REBUILD or (os.cpu_count() or 1) < 2:
         yield None
         return
-    from concurrent.futures import ProcessPoolExecutor  # loads multiprocessing: not at start-up
-
-    from ..fetch.workers import make_executor
+    from ..fetch.workers import is_process_pool, make_executor
 
     executor = make_executor(kind="process")
     try:
-        yield executor if isinstance(executor, ProcessPoolExecutor) else None
+        yield executor if is_process_pool(executor) else None
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 

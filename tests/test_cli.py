@@ -5,8 +5,12 @@ from __future__ import annotations
 import gzip
 import json
 import unicodedata
+from pathlib import Path
+
+import pytest
 
 from tests.conftest import SAMPLE_CORPUS, run_cli
+from tuireader.cli import ReaderOnly, _reader_arguments
 
 SEED_003 = SAMPLE_CORPUS / "003_88d42bd29b8f9cef.txt"
 FIELDS = {"title", "author", "site", "url", "published", "lead", "text", "lang", "low_confidence"}
@@ -141,3 +145,26 @@ def test_unwritable_library_is_one_clear_sentence(tmp_path):
 def test_unknown_article_id_is_a_clear_error(tmp_path):
     out = run_cli("show", "ffffffffffff", library=tmp_path / "lib")
     assert out.returncode == 1 and "No article with id" in out.stderr.decode()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        ([], ReaderOnly()),
+        (["--library", "news"], ReaderOnly(Path("news"))),
+        (["--library=news"], ReaderOnly(Path("news"))),
+        (["--library"], None),
+        (["--library="], None),
+        (["--library", "-h"], None),
+        (["list"], None),
+        (["--library", "news", "list"], None),
+        (["--help"], None),
+    ],
+)
+def test_only_a_plain_reader_start_skips_the_full_parser(arguments, expected):
+    assert _reader_arguments(arguments) == expected
+
+
+def test_a_mistake_after_the_reader_shortcut_is_still_explained(tmp_path):
+    out = run_cli("--library", library=tmp_path / "lib")
+    assert out.returncode == 2 and "expected one argument" in out.stderr.decode()

@@ -49,8 +49,11 @@ def test_heavy_modules_load_lazily():
 
 
 def test_reader_start_up_leaves_out_what_the_first_frame_does_not_use():
-    modules = loaded_after("import tuireader.cli, tuireader.ui.app")
+    modules = loaded_after(
+        "import tuireader.cli\ntuireader.cli._reader_arguments(['--library', 'lib'])\nimport tuireader.ui.app"
+    )
     later = (
+        "argparse",
         "hashlib",
         "multiprocessing",
         "tuireader.ui.screens.dialogs",

@@ -7,13 +7,15 @@ and stays stable.
 
 from __future__ import annotations
 
-import argparse
 import os
 import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    import argparse  # imported where a parser is built: opening the reader needs none
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -370,6 +372,8 @@ def _since_days(text: str) -> float | None:
         return None
     found = _SINCE.match(text.strip().lower())
     if not found:
+        import argparse
+
         raise argparse.ArgumentTypeError(f"not a span of time: {text!r} (give e.g. 12h, 3d, 2w or all)")
     return float(found.group(1)) * {"h": 1 / 24, "d": 1.0, "w": 7.0}[found.group(2)]
 
@@ -621,7 +625,7 @@ def cmd_opml(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_tui(args: argparse.Namespace) -> int:
+def cmd_tui(args: argparse.Namespace | ReaderOnly) -> int:
     import gc
 
     # Start-up allocates a few hundred thousand long-lived objects (Textual,
@@ -656,6 +660,8 @@ LIBRARY_HELP = "library folder (default: $TUIREADER_LIBRARY, `library` in config
 
 
 def build_parser() -> argparse.ArgumentParser:
+    import argparse
+
     from . import __version__
 
     parser = argparse.ArgumentParser(
@@ -771,24 +777,31 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _reader_arguments(arguments: list[str]) -> argparse.Namespace | None:
-    """The arguments when they only open the reader (``[--library DIR]``), else None.
+class ReaderOnly(NamedTuple):
+    """The arguments of a plain ``tuireader [--library DIR]``: open the reader."""
 
-    Opening the reader is the common case and must start fast: it skips
-    building the parser of every command.
+    library: Path | None = None
+
+
+def _reader_arguments(arguments: list[str]) -> ReaderOnly | None:
+    """The arguments when they only open the reader, else None (the full parser reads them).
+
+    Opening the reader is the common case and must start fast: it needs
+    neither argparse nor the parser of every command.
     """
-    parser = argparse.ArgumentParser(prog="tuireader", add_help=False, exit_on_error=False)
-    parser.add_argument("--library", type=Path, default=None)
-    try:
-        known, rest = parser.parse_known_args(arguments)
-    except argparse.ArgumentError:
-        return None  # the full parser explains the mistake
-    return None if rest else known
+    match arguments:
+        case []:
+            return ReaderOnly()
+        case ["--library", folder] if folder and not folder.startswith("-"):
+            return ReaderOnly(Path(folder))
+        case [single] if single.startswith("--library=") and len(single) > len("--library="):
+            return ReaderOnly(Path(single.removeprefix("--library=")))
+    return None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
-    args = _reader_arguments(arguments)
+    args: argparse.Namespace | ReaderOnly | None = _reader_arguments(arguments)
     if args is None:
         args = build_parser().parse_args(arguments)
     from .library import LibraryError

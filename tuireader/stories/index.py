@@ -528,32 +528,44 @@ class StoryIndex:
         """
         ids = list(dict.fromkeys(ids))
         grouped, sites = self._grouped_rows() if len(ids) > _SHORT_LIST else self._grouped_among(ids)
+        # One pass: each article alone is a row (its id); a story's row takes the place of
+        # its first listed article (the story's number), and its listed articles gather.
+        slots: list[str | int] = []
         listed: dict[int, list[int]] = {}
+        id_of: dict[int, str] = {}
+        found_row = grouped.get
         for article_id in ids:
-            found = grouped.get(int(article_id, 16))
-            if found is not None:
-                listed.setdefault(found[0], []).append(int(article_id, 16))
-        out: list[StoryRow] = []
-        placed: set[int] = set()
-        for article_id in ids:
-            found = grouped.get(int(article_id, 16))
+            num = int(article_id, 16)
+            found = found_row(num)
             if found is None:
-                out.append(StoryRow(article_id, None, (), 0))
-            elif found[0] not in placed:
-                placed.add(found[0])
-                out.append(self._folded_row(found[0], listed[found[0]], grouped, sites[found[0]]))
-        return out
+                slots.append(article_id)
+                continue
+            id_of[num] = article_id
+            members = listed.get(found[0])
+            if members is None:
+                listed[found[0]] = [num]
+                slots.append(found[0])
+            else:
+                members.append(num)
+        return [
+            StoryRow(slot, None, (), 0)
+            if isinstance(slot, str)
+            else self._folded_row(slot, listed[slot], grouped, sites[slot], id_of)
+            for slot in slots
+        ]
 
-    def _folded_row(self, story: int, members: list[int], grouped: Grouped, sites: set[str]) -> StoryRow:
+    def _folded_row(
+        self, story: int, members: list[int], grouped: Grouped, sites: set[str], id_of: dict[int, str]
+    ) -> StoryRow:
         def rank(num: int) -> tuple[bool, int, bool, float, int]:
             _story, copy_of, _site, size, t = grouped[num]
             return (copy_of is not None, -size, t is None, t or 0.0, num)
 
-        shown = min(members, key=rank)
-        others = tuple(hex_id(num) for num in members if num != shown)
-        listed = set(members)
-        copies = tuple(hex_id(n) for n in members if n != shown and grouped[n][1] in listed)
-        return StoryRow(hex_id(shown), hex_id(story), others, len(sites - {grouped[shown][2] or ""}), copies)
+        shown = min(members, key=rank) if len(members) > 1 else members[0]
+        others = tuple(id_of[num] for num in members if num != shown)
+        listed = set(members) if len(members) > 1 else ()
+        copies = tuple(id_of[n] for n in members if n != shown and grouped[n][1] in listed)
+        return StoryRow(id_of[shown], hex_id(story), others, len(sites - {grouped[shown][2] or ""}), copies)
 
     def _grouped_among(self, ids: Sequence[str]) -> tuple[Grouped, dict[int, set[str]]]:
         return tables.grouped_among(self.conn, [int(i, 16) for i in ids])

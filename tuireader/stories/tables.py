@@ -219,12 +219,19 @@ def known(conn: sqlite3.Connection, nums: Iterable[int]) -> set[int]:
 
 
 def grouped(conn: sqlite3.Connection) -> dict[int, tuple[int, int | None, str | None, int, float | None]]:
-    """The articles of stories of two or more: num -> (story, copy_of, site, size, t)."""
-    query = (
-        f"SELECT num, story, copy_of, {SITE}, size, t FROM story_docs WHERE story IN"
-        " (SELECT story FROM story_docs GROUP BY story HAVING count(*) > 1)"
-    )
-    return {num: (story, copy_of, site, size, t) for num, story, copy_of, site, size, t in conn.execute(query)}
+    """The articles of stories of two or more: num -> (story, copy_of, site, size, t).
+
+    One scan of the table in its own order: finding the rows story by story visits them at
+    random, over twice as slow on a large library.
+    """
+    shared = {story for (story,) in conn.execute("SELECT story FROM story_docs GROUP BY story HAVING count(*) > 1")}
+    sites = dict(conn.execute("SELECT id, site FROM story_sites"))
+    rows = conn.execute("SELECT num, story, copy_of, site, size, t FROM story_docs")
+    return {
+        num: (story, copy_of, sites.get(site), size, t)
+        for num, story, copy_of, site, size, t in rows
+        if story in shared
+    }
 
 
 def grouped_among(

@@ -99,7 +99,6 @@ class Library(FeedsMixin, MarksMixin, ExportMixin, StoriesMixin):
         for page in pages:
             yield [row.to_json() for row in page]
 
-    @locked
     def source_tree(self) -> list[SourceEntry]:
         """The source pane, with the Stories section when grouping is on."""
         return [*super().source_tree(), *self.story_sources()]

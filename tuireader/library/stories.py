@@ -18,6 +18,7 @@ from msgspec import Struct
 from msgspec.structs import asdict
 
 from ..stories import Member, StoryRow
+from ..stories.index import fold_rows
 from .base import LibraryBase, locked
 from .models import SourceEntry
 
@@ -181,16 +182,22 @@ class StoriesMixin(LibraryBase):
 
         for story in self.recent_stories(articles=False):
             label = ", ".join(story.names[:3]) or story.id
-            unread, total = self.store.count(parse_query(f"story:{story.id}"), {})
+            with self._lock:
+                unread, total = self.store.count(parse_query(f"story:{story.id}"), {})
             entries.append(SourceEntry("story", label, f"story:{story.id}", unread, total, "Stories", id=story.id))
         return entries
 
-    @locked
     def fold_stories(self, ids: Sequence[str]) -> list[StoryRow]:
-        """One row per story of a list (see :meth:`tuireader.stories.StoryIndex.fold`)."""
-        if not self.stories_enabled:
+        """One row per story of a list (see :func:`tuireader.stories.index.fold_rows`).
+
+        Only the reading of the story rows holds the library's lock: folding a whole large
+        library takes a fair part of a second, which the reader's other calls need not wait.
+        """
+        with self._lock:
+            rows = self.store.story_rows_for(ids) if self.stories_enabled else None
+        if rows is None:
             return [StoryRow(i, None, (), 0) for i in dict.fromkeys(ids)]
-        return self.store.fold_stories(ids)
+        return fold_rows(ids, *rows)
 
     def _articles_of(self, members: Sequence[Member]) -> list[StoryArticle]:
         rows = {row.id: row for row in self.store.summary_rows([m.id for m in members])}

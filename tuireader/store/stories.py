@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..stories import Member, Settings, Story, StoryDoc, StoryIndex, StoryRow
-from ..stories.index import features, features_key
+from ..stories.index import Grouped, features, features_key
 from ..stories.tables import DocRow
 from .index import SearchIndex
 
@@ -205,3 +205,8 @@ class StoryStore:
     def fold_stories(self, ids: Sequence[str]) -> list[StoryRow]:
         stories = self._stories()
         return stories.fold(ids) if stories else [StoryRow(i, None, (), 0) for i in dict.fromkeys(ids)]
+
+    def story_rows_for(self, ids: Sequence[str]) -> tuple[Grouped, dict[int, set[str]]] | None:
+        """What folding ``ids`` reads from the index (None: no story tables), for :func:`fold_rows`."""
+        stories = self._stories()
+        return stories.grouped_for(ids) if stories else None

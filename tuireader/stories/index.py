@@ -520,52 +520,12 @@ class StoryIndex:
         )  # fmt: skip
 
     def fold(self, ids: Sequence[str]) -> list[StoryRow]:
-        """One row per story of a list, at the place of its first article in ``ids``.
+        """One row per story of a list (see :func:`fold_rows`)."""
+        return fold_rows(ids, *self.grouped_for(ids))
 
-        The row shows the story's most complete original among the listed
-        articles (the earliest of equals); the other listed articles of the
-        story are folded under it.  Articles alone in their story stay rows.
-        """
-        ids = list(dict.fromkeys(ids))
-        grouped, sites = self._grouped_rows() if len(ids) > _SHORT_LIST else self._grouped_among(ids)
-        # One pass: each article alone is a row (its id); a story's row takes the place of
-        # its first listed article (the story's number), and its listed articles gather.
-        slots: list[str | int] = []
-        listed: dict[int, list[int]] = {}
-        id_of: dict[int, str] = {}
-        found_row = grouped.get
-        for article_id in ids:
-            num = int(article_id, 16)
-            found = found_row(num)
-            if found is None:
-                slots.append(article_id)
-                continue
-            id_of[num] = article_id
-            members = listed.get(found[0])
-            if members is None:
-                listed[found[0]] = [num]
-                slots.append(found[0])
-            else:
-                members.append(num)
-        return [
-            StoryRow(slot, None, (), 0)
-            if isinstance(slot, str)
-            else self._folded_row(slot, listed[slot], grouped, sites[slot], id_of)
-            for slot in slots
-        ]
-
-    def _folded_row(
-        self, story: int, members: list[int], grouped: Grouped, sites: set[str], id_of: dict[int, str]
-    ) -> StoryRow:
-        def rank(num: int) -> tuple[bool, int, bool, float, int]:
-            _story, copy_of, _site, size, t = grouped[num]
-            return (copy_of is not None, -size, t is None, t or 0.0, num)
-
-        shown = min(members, key=rank) if len(members) > 1 else members[0]
-        others = tuple(id_of[num] for num in members if num != shown)
-        listed = set(members) if len(members) > 1 else ()
-        copies = tuple(id_of[n] for n in members if n != shown and grouped[n][1] in listed)
-        return StoryRow(id_of[shown], hex_id(story), others, len(sites - {grouped[shown][2] or ""}), copies)
+    def grouped_for(self, ids: Sequence[str]) -> tuple[Grouped, dict[int, set[str]]]:
+        """What folding ``ids`` reads: a short list's own stories, or every grouped row (kept) for a long one."""
+        return self._grouped_rows() if len(ids) > _SHORT_LIST else self._grouped_among(ids)
 
     def _grouped_among(self, ids: Sequence[str]) -> tuple[Grouped, dict[int, set[str]]]:
         return tables.grouped_among(self.conn, [int(i, 16) for i in ids])
@@ -581,3 +541,51 @@ class StoryIndex:
             grouped = tables.grouped(self.conn)
             self._grouped = (stamp, grouped, _story_sites(grouped))
         return self._grouped[1], self._grouped[2]
+
+
+def fold_rows(ids: Sequence[str], grouped: Grouped, sites: dict[int, set[str]]) -> list[StoryRow]:
+    """One row per story of a list, at the place of its first article in ``ids``, from the grouped
+    rows :meth:`StoryIndex.grouped_for` read (pure: the folding needs no lock on the index).
+
+    The row shows the story's most complete original among the listed
+    articles (the earliest of equals); the other listed articles of the
+    story are folded under it.  Articles alone in their story stay rows.
+    """
+    ids = list(dict.fromkeys(ids))
+    # One pass: each article alone is a row (its id); a story's row takes the place of
+    # its first listed article (the story's number), and its listed articles gather.
+    slots: list[str | int] = []
+    listed: dict[int, list[int]] = {}
+    id_of: dict[int, str] = {}
+    found_row = grouped.get
+    for article_id in ids:
+        num = int(article_id, 16)
+        found = found_row(num)
+        if found is None:
+            slots.append(article_id)
+            continue
+        id_of[num] = article_id
+        members = listed.get(found[0])
+        if members is None:
+            listed[found[0]] = [num]
+            slots.append(found[0])
+        else:
+            members.append(num)
+    return [
+        StoryRow(slot, None, (), 0)
+        if isinstance(slot, str)
+        else _folded_row(slot, listed[slot], grouped, sites[slot], id_of)
+        for slot in slots
+    ]
+
+
+def _folded_row(story: int, members: list[int], grouped: Grouped, sites: set[str], id_of: dict[int, str]) -> StoryRow:
+    def rank(num: int) -> tuple[bool, int, bool, float, int]:
+        _story, copy_of, _site, size, t = grouped[num]
+        return (copy_of is not None, -size, t is None, t or 0.0, num)
+
+    shown = min(members, key=rank) if len(members) > 1 else members[0]
+    others = tuple(id_of[num] for num in members if num != shown)
+    listed = set(members) if len(members) > 1 else ()
+    copies = tuple(id_of[n] for n in members if n != shown and grouped[n][1] in listed)
+    return StoryRow(id_of[shown], hex_id(story), others, len(sites - {grouped[shown][2] or ""}), copies)

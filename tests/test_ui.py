@@ -293,6 +293,53 @@ async def test_selecting_a_source_shows_its_articles(library, tmp_path):
         assert 0 < len(screen.article_ids) < 6
 
 
+@pytest.fixture
+def held_view_reads(monkeypatch, library):
+    """A view longer than two rows is read whole in a worker, which waits until the test sets the event."""
+    monkeypatch.setattr(MainScreen, "first_page_rows", 2)
+    release = threading.Event()
+    query_ids = library.query_ids
+
+    def held(query: str = "", *, limit: int | None = None, order: str = "date") -> list[str]:
+        if limit is None and threading.current_thread() is not threading.main_thread():
+            assert release.wait(WAIT_LIMIT), "the test never let the view's worker go on"
+        return query_ids(query, limit=limit, order=order)
+
+    monkeypatch.setattr(library, "query_ids", held)
+    return release
+
+
+def _folded(library: Library, query: str = "") -> list[str]:
+    return [row.id for row in library.fold_stories(library.query_ids(query))]
+
+
+async def test_a_long_view_shows_its_first_rows_at_once_and_the_rest_once_read(library, tmp_path, held_view_reads):
+    async with run(make_app(library, tmp_path)) as pilot:
+        screen = main_screen(pilot.app)
+        articles = screen.query_one(ArticleList)
+        await until(pilot, lambda: screen.started, "the start-up to finish")
+        first_page = _folded(library)[:2]
+        assert articles.ids == first_page and screen._reading_view
+        assert "6 articles" in str(screen.query_one("#status").render())
+        await pilot.press("j", "enter")  # the keys do not wait for the view's worker
+        assert screen.article is not None and screen.article.id == first_page[1]
+        held_view_reads.set()
+        await settle(pilot)
+        assert articles.ids == _folded(library)
+        assert articles.current_id == first_page[1]  # the cursor stays on its article
+
+
+async def test_a_view_read_whole_after_the_reader_moved_on_is_not_shown(library, tmp_path, held_view_reads):
+    async with run(make_app(library, tmp_path)) as pilot:
+        screen = main_screen(pilot.app)
+        await until(pilot, lambda: screen.started and screen._reading_view, "the whole view to be read in a worker")
+        screen.apply_search("vuong nghi")
+        assert screen.article_ids == _folded(library, "vuong nghi")
+        held_view_reads.set()
+        await settle(pilot)
+        assert screen.article_ids == _folded(library, "vuong nghi")
+
+
 async def test_help_lists_every_command(library, tmp_path):
     async with run(make_app(library, tmp_path)) as pilot:
         await settle(pilot)

@@ -9,7 +9,7 @@ from textual import work
 from ...library import export_file_name, plural, save_setting
 from ..widgets.article_list import ArticleList
 from ..widgets.article_view import ArticleView
-from .reader_state import ScreenPart
+from .reader_state import ScreenPart, join_query
 
 
 def _run_browser_command(template: str, url: str) -> str | None:
@@ -85,8 +85,8 @@ class ArticleActions(ScreenPart):
     def action_mark_view_read(self) -> None:
         if not self._writable():
             return
-        unread = self._unread_ids()
-        ids = [article_id for article_id in self._view_ids if article_id in unread]
+        # The view's unread articles from the library: a long view's rows may still be being read.
+        ids = self._call("Search failed", self.library.query_ids, join_query(self.full_query, "is:unread")) or []
         if not ids:
             self.notify("Nothing unread in this view.")
             return

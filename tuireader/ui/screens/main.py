@@ -23,7 +23,7 @@ from ..widgets.article_view import ArticleView
 from ..widgets.entity_panel import EntityPanel
 from ..widgets.source_tree import SourceTree
 from .article_actions import ArticleActions
-from .reader_state import FIRST_PAGE_ROWS, PendingSource, ReaderState, refresh_failure
+from .reader_state import PendingSource, ReaderState, refresh_failure
 from .search_actions import SearchActions
 from .source_actions import SourceActions
 from .story_actions import StoryActions
@@ -80,10 +80,11 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions, Rea
             "Reading the list failed",
             self.library.query_ids,
             self.full_query,
-            limit=FIRST_PAGE_ROWS,
+            limit=self.first_page_rows,
             order=self.list_order,
         )
         self.show_ids(list(ids or []))
+        self._shown_view = self.view_key
         self.query_one(ArticleList).focus()
         # The follow-up's delay counts from the first frame, not from here: the frame must
         # reach the terminal before the full list of a large library is read (~60 ms at

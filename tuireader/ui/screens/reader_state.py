@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from msgspec import Struct
 from msgspec.structs import replace
@@ -92,6 +92,14 @@ def same_story_lines(articles: Sequence[StoryArticle], open_id: str) -> list[Sto
     return lines
 
 
+class ViewKey(NamedTuple):
+    """What a list shows: the query, its order, and whether stories fold."""
+
+    query: str
+    order: str
+    grouping: bool
+
+
 def join_query(*parts: str) -> str:
     return " ".join(part.strip() for part in parts if part and part.strip())
 
@@ -103,6 +111,8 @@ class ReaderState(Screen[None]):
     search_debounce = 0.15  # typing pauses this long before the list follows the search box
     sources_recount_delay = 1.0  # counting every source waits until the reader pauses
     startup_follow_up_delay = 0.15  # after mount: time for the first frame to be written
+    # A view longer than this shows its first screenful at once and is read whole in a worker.
+    first_page_rows = FIRST_PAGE_ROWS
 
     view_query: reactive[str] = reactive("")
     view_label: reactive[str] = reactive("All")
@@ -132,6 +142,9 @@ class ReaderState(Screen[None]):
         self.started = False  # True once the whole view, counts and footer are shown
         self.started_event = asyncio.Event()
         self._unread_in_view = 0
+        self._total_in_view = 0
+        self._shown_view: ViewKey | None = None  # the view the list shows (or is reading whole)
+        self._reading_view = False  # a worker reads the shown view whole
         self._side_lists: tuple[SourceTree, EntityPanel] | tuple[()] = ()
         self._view_ids: list[str] = []  # every article of the view, in list order
         self._story_rows: list[StoryRow] = []  # the view folded by story (empty: not grouped)
@@ -161,8 +174,9 @@ class ReaderState(Screen[None]):
 
     @property
     def settled(self) -> bool:
-        """Started, with no delayed work pending (the screen shows its final state, but for workers)."""
-        return self.started and not self._later
+        """Started, with no delayed work pending and the view read whole (the screen shows its final
+        state, but for other workers)."""
+        return self.started and not self._later and not self._reading_view
 
     def _rows(self, ids: list[str]) -> Sequence[Any]:
         return self.library.summaries(ids)
@@ -205,13 +219,60 @@ class ReaderState(Screen[None]):
             return self.search_text.removeprefix(WHOLE_LIBRARY).strip()
         return join_query(self.view_query, self.search_text)
 
+    @property
+    def view_key(self) -> ViewKey:
+        return ViewKey(self.full_query, self.list_order, self.grouping)
+
     def reload(self, *, sources: bool = False) -> None:
-        """Recompute the ids of the view (and the source tree)."""
-        ids = self._call("Search failed", self.library.query_ids, self.full_query, order=self.list_order)
-        self.show_ids(list(ids or []))
+        """Recompute the view (and the source tree).
+
+        A short view is read at once.  A long one (a whole library of 200,000 articles takes
+        over a second to read and fold) is read in a worker: a new view shows its first
+        screenful meanwhile, the view already shown stays until the worker has it.
+        """
+        key = self.view_key
+        page = self.first_page_rows
+        first = self._call("Search failed", self.library.query_ids, key.query, limit=page + 1, order=key.order)
+        ids = list(first or [])
+        self._reading_view = len(ids) > page
+        if not self._reading_view or key != self._shown_view:
+            self.show_ids(ids[:page])
+        self._shown_view = key
+        if self._reading_view:
+            self._read_view(key)
         self._count_unread()
         if sources:
             self.reload_sources()
+        self._update_status()
+
+    @work(thread=True, exclusive=True, group="view")
+    def _read_view(self, key: ViewKey) -> None:
+        try:
+            ids = self.library.query_ids(key.query, order=key.order)
+            folded = self.library.fold_stories(ids) if key.grouping else None
+        except Exception as error:  # the library reports bad input and I/O problems as exceptions
+            self.app.call_from_thread(self._read_view_failed, key, error)
+            return
+        if not get_current_worker().is_cancelled:  # a newer view (or reload) replaced this one
+            self.app.call_from_thread(self._show_read_view, key, ids, folded)
+
+    def _is_read_view(self, key: ViewKey) -> bool:
+        """Whether ``key`` is the view being read (not one the reader left, or read again, since)."""
+        return self._reading_view and key == self._shown_view and self.is_attached
+
+    def _read_view_failed(self, key: ViewKey, error: Exception) -> None:
+        if self._is_read_view(key):
+            self._reading_view = False
+            self.notify(f"Reading the list failed: {error}", severity="error")
+            self._update_status()
+
+    def _show_read_view(self, key: ViewKey, ids: list[str], folded: list[StoryRow] | None) -> None:
+        if not self._is_read_view(key):
+            return
+        self._reading_view = False
+        self._view_ids = ids
+        self._story_rows = list(folded or [])
+        self._show_rows()
         self._update_status()
 
     @property
@@ -289,10 +350,11 @@ class ReaderState(Screen[None]):
 
     def _count_unread(self) -> None:
         counts = self._call("Counting failed", self.library.count, self.full_query)
-        self._unread_in_view = counts[0] if counts else 0
+        self._unread_in_view, self._total_in_view = counts if counts else (0, 0)
 
     def _update_status(self) -> None:
-        parts = [self.view_label or "All", plural(len(self._view_ids), "article"), f"{self._unread_in_view} unread"]
+        total = self._total_in_view if self._reading_view else len(self._view_ids)
+        parts = [self.view_label or "All", plural(total, "article"), f"{self._unread_in_view} unread"]
         if self.list_order != "date":
             parts.append(f"sorted by {self.list_order}")
         if self.search_text:

@@ -69,6 +69,5 @@ class StoryActions(ScreenPart):
             self._ungrouped_views.discard(self.view_query)
         else:
             self._ungrouped_views.add(self.view_query)
-        self.show_ids(self._view_ids)
-        self._update_status()
+        self.reload()
         self.notify("Each story once." if self.grouping else "Every article, stories not grouped.", timeout=2)

@@ -122,6 +122,32 @@ def test_an_unreadable_lock_file_does_not_claim_the_folder_is_unwritable(lib):
     assert b"Cannot write" not in out.stderr and b"library.lock" in out.stderr
 
 
+def test_asking_for_changes_made_elsewhere_never_waits_for_a_worker_holding_the_library(lib):
+    import threading
+
+    library = Library.open(lib, sync=False)
+    try:
+        assert not library.changed_elsewhere()
+        assert run_cli("bookmark", _ids(lib)[0], library=lib).returncode == 0
+        holding, release = threading.Event(), threading.Event()
+
+        def worker() -> None:
+            with library._lock:
+                holding.set()
+                release.wait()
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        assert holding.wait(30)
+        assert not library.changed_elsewhere()  # answered at once: the worker still holds the library
+        release.set()
+        thread.join()
+        assert library.changed_elsewhere()  # the change is told once the library is free
+        assert not library.changed_elsewhere()
+    finally:
+        library.close()
+
+
 @pytest.fixture
 def anyio_backend():
     return "asyncio"

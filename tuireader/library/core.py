@@ -64,10 +64,18 @@ class Library(FeedsMixin, MarksMixin, ExportMixin, StoriesMixin):
     def _writable(self) -> None:
         self.store.check_writable()
 
-    @locked
     def changed_elsewhere(self) -> bool:
-        """True once after another tuireader changed the library: cheap enough to ask every second."""
-        return self.store.changed_elsewhere()
+        """True once after another tuireader changed the library: cheap enough to ask every second.
+
+        While a worker holds the library (a long read), the answer waits for the next time it is
+        asked rather than the asker (the reader's UI thread, on a timer) for the worker.
+        """
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            return self.store.changed_elsewhere()
+        finally:
+            self._lock.release()
 
     @locked
     def try_become_writer(self) -> bool:

@@ -250,6 +250,7 @@ class TuiReaderApp(App[None]):
     def _open_library_fully(self) -> None:
         """After the first paint: bring the index up to date, then import the samples into an empty library."""
         changed = False
+        due: list[str] = []
         try:
             changed = bool(self.library.sync_index(self._progress_from_thread("Updating the search index…")))
             if self._import_samples:
@@ -260,20 +261,20 @@ class TuiReaderApp(App[None]):
             report = self._progress_from_thread("Grouping the stories…")
             changed = self.library.ensure_stories(lambda done, total: report(done, total, "")) or changed
             self.library.prepare_search()
+            if self.config.refresh_minutes:
+                due = self.library.feeds_due(self.config.refresh_minutes)
         except Exception as error:
             self.call_from_thread(self.notify, f"Could not open the library fully: {error}", severity="error")
         finally:
             self.call_from_thread(self._end_job, changed)
             self.call_from_thread(self._show_library_notices)
-            self.call_from_thread(self._after_opening)
+            self.call_from_thread(self._after_opening, due)
 
-    def _after_opening(self) -> None:
+    def _after_opening(self, due: list[str]) -> None:
         """The library is open: refresh the feeds that are due, and bring old entities up to date."""
         self.opened_event.set()
-        if self.config.refresh_minutes:
-            due = self.library.feeds_due(self.config.refresh_minutes)
-            if due:
-                self.start_refresh(due, quiet=True)
+        if due:
+            self.start_refresh(due, quiet=True)
         self._update_stale_entities()
 
     @work(thread=True, group="entities")

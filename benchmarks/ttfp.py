@@ -11,6 +11,8 @@ one kept in --keep), then measures in the same run:
   ``--rounds`` pairs; it reports the median of the paired ratios (a slow
   spell of the machine weighs on both runs of a pair),
 * key-to-paint of ``j`` in the article list (move and show the next article),
+  once the reader is idle, and while it is still starting (a press every 0.2 s
+  from the first paint on: the whole view is read and the sources counted then),
 * the reader's resident memory once idle.
 """
 
@@ -138,6 +140,13 @@ def first_paint_pairs(
     return ratio
 
 
+def start_up_keys_ms(exe: str, library: Path, env: dict[str, str], runs: int) -> list[float]:
+    """Key-to-paint of ``j`` pressed every 0.2 s from the first paint on, not waiting for idle."""
+    args = ["--runs", str(max(2, runs // 2)), "--expect", r"(?s)Sources.*\(\d+\)", "--then-keys", "j"]
+    result = harness([*args, "--key-repeats", "10", "--settle", "0.2"], [exe, "--library", str(library)], env)
+    return [float(value) * 1000 for value in (result.get("key_to_paint_s") or {}).get("samples", [])]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000])
@@ -189,8 +198,10 @@ def main() -> None:
                 env,
             )
             key = median_ms(keys, "key_to_paint_s")
+            starting = start_up_keys_ms(exe, library, env, args.runs)
             memory = reader_memory_mb(library, env)
-            print(f"{size:>6} articles: j key-to-paint {key:6.1f} ms, memory {memory:.0f} MB")
+            early = f"median {statistics.median(starting):.1f} ms, worst {max(starting):.1f} ms"
+            print(f"{size:>6} articles: j key-to-paint {key:6.1f} ms; while starting {early}; memory {memory:.0f} MB")
 
 
 if __name__ == "__main__":

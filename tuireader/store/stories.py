@@ -20,7 +20,7 @@ from concurrent.futures import Executor
 from contextlib import AbstractContextManager, contextmanager
 from typing import TYPE_CHECKING, Any
 
-from ..stories import Member, Settings, Story, StoryDoc, StoryIndex, StoryRow
+from ..stories import Member, Settings, Story, StoryDoc, StoryIndex
 from ..stories.index import Grouped, features, features_key
 from ..stories.tables import DocRow
 from .index import SearchIndex
@@ -201,10 +201,6 @@ class StoryStore:
     def stories_latest(self) -> float | None:
         stories = self._stories()
         return stories.latest() if stories else None
-
-    def fold_stories(self, ids: Sequence[str]) -> list[StoryRow]:
-        stories = self._stories()
-        return stories.fold(ids) if stories else [StoryRow(i, None, (), 0) for i in dict.fromkeys(ids)]
 
     def story_rows_for(self, ids: Sequence[str]) -> tuple[Grouped, dict[int, set[str]]] | None:
         """What folding ``ids`` reads from the index (None: no story tables), for :func:`fold_rows`."""

@@ -584,8 +584,8 @@ def _folded_row(story: int, members: list[int], grouped: Grouped, sites: set[str
         _story, copy_of, _site, size, t = grouped[num]
         return (copy_of is not None, -size, t is None, t or 0.0, num)
 
-    shown = min(members, key=rank) if len(members) > 1 else members[0]
+    shown = min(members, key=rank)
     others = tuple(id_of[num] for num in members if num != shown)
-    listed = set(members) if len(members) > 1 else ()
+    listed = set(members)
     copies = tuple(id_of[n] for n in members if n != shown and grouped[n][1] in listed)
     return StoryRow(id_of[shown], hex_id(story), others, len(sites - {grouped[shown][2] or ""}), copies)

@@ -9,7 +9,7 @@ from textual import work
 from ...library import export_file_name, plural, save_setting
 from ..widgets.article_list import ArticleList
 from ..widgets.article_view import ArticleView
-from .reader_state import ScreenPart, join_query
+from .reader_state import ScreenPart
 
 
 def _run_browser_command(template: str, url: str) -> str | None:
@@ -32,7 +32,7 @@ class ArticleActions(ScreenPart):
 
     def _step_unread(self, direction: int) -> None:
         articles = self.query_one(ArticleList)
-        unread = self._unread_ids()
+        unread = set(self._unread_ids())
         ids = self.article_ids
         position = articles.cursor
         order = list(range(position + 1, len(ids)) if direction > 0 else range(position - 1, -1, -1))
@@ -85,8 +85,7 @@ class ArticleActions(ScreenPart):
     def action_mark_view_read(self) -> None:
         if not self._writable():
             return
-        # The view's unread articles from the library: a long view's rows may still be being read.
-        ids = self._call("Search failed", self.library.query_ids, join_query(self.full_query, "is:unread")) or []
+        ids = self._unread_ids()
         if not ids:
             self.notify("Nothing unread in this view.")
             return

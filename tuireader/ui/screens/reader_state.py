@@ -408,8 +408,9 @@ class ReaderState(Screen[None]):
         articles = self.library.story_articles(story, around=article_id, limit=SAME_STORY_LINES)
         self.same_story = tuple(same_story_lines(articles, article_id))
 
-    def _unread_ids(self) -> set[str]:
-        return set(self._call("Search failed", self.library.query_ids, join_query(self.full_query, "is:unread")) or [])
+    def _unread_ids(self) -> list[str]:
+        """The view's unread articles in list order, from the library (a long view's rows may still be read)."""
+        return self._call("Search failed", self.library.query_ids, join_query(self.full_query, "is:unread")) or []
 
     def _folded_story(self, article_id: str) -> list[StoryArticle]:
         """The articles of the story whose folded row ``article_id`` is (none for any other row)."""

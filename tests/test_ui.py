@@ -265,6 +265,24 @@ async def test_side_panes_can_be_focused_before_the_start_up_finishes(library, t
         assert screen.query_one(SourceTree).highlighted_entry.query == screen.view_query
 
 
+async def test_an_article_opened_before_the_start_up_finishes_is_shown(library, tmp_path, held_start_up):
+    async with run(make_app(library, tmp_path)) as pilot:
+        screen = main_screen(pilot.app)
+        assert not screen.started and not screen.query(ArticleView)  # it joins after the first frame
+        opened_id = screen.query_one(ArticleList).ids[0]
+        await pilot.press("enter")
+        await until(pilot, lambda: screen.article is not None, "the article to open")
+        await pilot.press("3", "space")
+        assert isinstance(pilot.app.focused, ArticleView)
+        assert not screen.started
+        screen.finish_startup()
+        await settle(pilot)
+        view = screen.query_one(ArticleView)
+        assert view.article.id == opened_id
+        assert f"id {opened_id}" in " ".join(view.plain_lines())
+        assert len(screen.query(ArticleView)) == 1
+
+
 async def test_tab_and_number_keys_switch_regions(library, tmp_path):
     async with run(make_app(library, tmp_path)) as pilot:
         await settle(pilot)

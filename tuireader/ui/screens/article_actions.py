@@ -53,7 +53,7 @@ class ArticleActions(ScreenPart):
         self._step_unread(-1)
 
     def action_page_article(self) -> None:
-        view = self.query_one(ArticleView)
+        view = self.article_view
         if self.article is None:
             current = self.query_one(ArticleList).current_id
             if current is not None:
@@ -64,7 +64,7 @@ class ArticleActions(ScreenPart):
             view.scroll_page_down(animate=False, force=True)  # force: a just-opened article is not laid out yet
 
     def action_page_article_up(self) -> None:
-        self.query_one(ArticleView).scroll_page_up(animate=False)
+        self.article_view.scroll_page_up(animate=False)
 
     def action_toggle_read(self) -> None:
         row = self._target_summary()

@@ -11,7 +11,7 @@ import gc
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widget import AwaitMount, Widget
+from textual.widget import Widget
 from textual.widgets import Input, Static
 
 from ...library import strip_controls
@@ -42,14 +42,22 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions, Rea
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="panes"):
-            # The side panes' lists join right after the first frame (see
-            # _mount_side_panes): empty then, they cost it ~11 ms of styling.
+            # The panes' widgets but the list join right after the first frame (see _join_panes):
+            # styling and drawing them, empty then, would cost that frame a fifth of its time.
             # Bound here: data_bind needs the screen composing (not an action's context).
-            self._side_lists = (
-                SourceTree(id="sources").data_bind(entries=MainScreen.sources, current_query=MainScreen.view_query),
-                EntityPanel(id="entities").data_bind(entities=MainScreen.entities),
-            )
-            sources = Vertical(id="sources-pane", classes="side-pane")
+            self._late_widgets = {
+                "#sources-pane": SourceTree(id="sources").data_bind(
+                    entries=MainScreen.sources, current_query=MainScreen.view_query
+                ),
+                "#article-pane": ArticleView(id="article").data_bind(
+                    article=MainScreen.article,
+                    mentions=MainScreen.mentions,
+                    matches=MainScreen.matches,
+                    same_story=MainScreen.same_story,
+                ),
+                "#entities-pane": EntityPanel(id="entities").data_bind(entities=MainScreen.entities),
+            }
+            sources = Vertical(id="sources-pane", classes="pane side-pane")
             sources.border_title = "1 Sources"
             yield sources
             with Vertical(id="reader"):
@@ -58,15 +66,10 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions, Rea
                 )
                 articles.border_title = "2 Articles"
                 yield articles
-                view = ArticleView(id="article").data_bind(
-                    article=MainScreen.article,
-                    mentions=MainScreen.mentions,
-                    matches=MainScreen.matches,
-                    same_story=MainScreen.same_story,
-                )
+                view = Vertical(id="article-pane", classes="pane")
                 view.border_title = "3 Article"
                 yield view
-            entities = Vertical(id="entities-pane", classes="side-pane")
+            entities = Vertical(id="entities-pane", classes="pane side-pane")
             entities.border_title = "4 Entities"
             yield entities
         with Horizontal(id="statusbar"):
@@ -106,7 +109,7 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions, Rea
         # styling; they join right after it (or on first use, if sooner).
         self._mount_search_input()
         self._progress_bar()
-        self._mount_side_panes()
+        self._join_panes()
         if not gc.isenabled():
             # Started by cli.cmd_tui, which holds the collector off until the
             # first frame: what start-up built lives as long as the app, so
@@ -169,7 +172,7 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions, Rea
         text = self.article.text if self.article else ""
         self.mentions = tuple(mention_ranges(entity, len(text)))
         if self.mentions:
-            self.query_one(ArticleView).jump(1)
+            self.article_view.jump(1)
 
     @on(EntityPanel.Pivot)
     def _entity_pivot(self, event: EntityPanel.Pivot) -> None:
@@ -200,7 +203,7 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions, Rea
         )
         if not target:
             return
-        for mounting in self._mount_side_panes():  # a key pressed before they joined
+        for mounting in self._join_panes():  # a key pressed before they joined
             await mounting
         # Only a narrow terminal shows a focused side pane (wider): a class change restyles the whole
         # screen, so a wide one, where both panes keep their place, is left alone.
@@ -224,14 +227,6 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions, Rea
             self.remove_class("-show-sources")
         if focused_id != "entities":
             self.remove_class("-show-entities")
-
-    def _mount_side_panes(self) -> list[AwaitMount]:
-        """Mount the source tree and the entity panel into their panes unless there."""
-        mounting = []
-        for widget, pane in zip(self._side_lists, ("#sources-pane", "#entities-pane"), strict=False):
-            if widget.parent is None:
-                mounting.append(self.query_one(pane).mount(widget))
-        return mounting
 
     def action_edge(self, end: bool) -> None:
         """g / G: the top or bottom of the focused list or article."""

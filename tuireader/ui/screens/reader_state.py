@@ -20,7 +20,7 @@ from textual import work
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widget import AwaitMount
+from textual.widget import AwaitMount, Widget
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -29,8 +29,7 @@ from ...library.highlight import search_ranges
 from ..config import UIConfig
 from ..messages import UnreadCountChanged
 from ..widgets.article_list import ArticleList, StoryMark
-from ..widgets.entity_panel import EntityPanel
-from ..widgets.source_tree import SourceTree
+from ..widgets.article_view import ArticleView
 
 if TYPE_CHECKING:
     from textual.widgets import ProgressBar
@@ -145,7 +144,8 @@ class ReaderState(Screen[None]):
         self._total_in_view = 0
         self._shown_view: ViewKey | None = None  # the view the list shows (or is reading whole)
         self._reading_view = False  # a worker reads the shown view whole
-        self._side_lists: tuple[SourceTree, EntityPanel] | tuple[()] = ()
+        # The widgets that join their panes right after the first frame, by pane id (see _join_panes).
+        self._late_widgets: dict[str, Widget] = {}
         self._view_ids: list[str] = []  # every article of the view, in list order
         self._story_rows: list[StoryRow] = []  # the view folded by story (empty: not grouped)
         self._expanded: set[str] = set()  # stories whose articles show under their row
@@ -438,6 +438,18 @@ class ReaderState(Screen[None]):
             article = self._call("Cannot reload the article", self.library.article, article_id)
             if article is not None:
                 self.article = article
+
+    def _join_panes(self) -> list[AwaitMount]:
+        """Mount the widgets left out of the first frame into their panes, unless there."""
+        return [
+            self.query_one(pane).mount(widget) for pane, widget in self._late_widgets.items() if widget.parent is None
+        ]
+
+    @property
+    def article_view(self) -> ArticleView:
+        """The article pane's view (joined at once when a key comes before the rest of start-up)."""
+        self._join_panes()
+        return self.query_one(ArticleView)
 
     def _mount_search_input(self) -> AwaitMount | None:
         """Mount the (hidden) search box above the list unless it is there."""

@@ -7,7 +7,6 @@ from textual.widgets import Input
 from ...library import SORT_ORDERS, strip_controls
 from ...library.highlight import search_ranges
 from ..widgets.article_list import ArticleList
-from ..widgets.article_view import ArticleView
 from .reader_state import ScreenPart
 
 
@@ -45,7 +44,7 @@ class SearchActions(ScreenPart):
             self.mentions = ()
 
     def action_mention(self, direction: int) -> None:
-        if not self.query_one(ArticleView).jump(direction):
+        if not self.article_view.jump(direction):
             self.notify("Select an entity (pane 4) or search (/) first.", timeout=2)
 
     def action_cycle_sort(self) -> None:

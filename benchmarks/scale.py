@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from make_library import base_articles, build  # noqa: E402
 from store import QUERIES, size_table  # noqa: E402
-from ttfp import first_paint_pairs, harness, median_ms, reader_command, reader_memory_mb  # noqa: E402
+from ttfp import FIRST_PAINT, first_paint_pairs, harness, median_ms, reader_command, reader_memory_mb  # noqa: E402
 
 from tuireader.library import Library  # noqa: E402
 
@@ -147,7 +147,7 @@ def main() -> None:
             exe, path, env, [sys.executable, str(REPO / "benchmarks" / "minimal_app.py")], args.size, args.rounds
         )
         keys = harness(
-            ["--runs", "3", "--expect", r"(?s)Sources.*\(\d+\)", "--then-keys", "j", "--key-repeats", "5",
+            ["--runs", "3", "--expect", FIRST_PAINT, "--then-keys", "j", "--key-repeats", "5",
              "--settle", "1.5", "--idle"],
             [exe, "--library", str(path)],
             env,

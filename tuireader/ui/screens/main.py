@@ -57,7 +57,7 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions, Rea
                 ),
                 "#entities-pane": EntityPanel(id="entities").data_bind(entities=MainScreen.entities),
             }
-            sources = Vertical(id="sources-pane", classes="pane side-pane")
+            sources = Vertical(id="sources-pane", classes="pane")
             sources.border_title = "1 Sources"
             yield sources
             with Vertical(id="reader"):
@@ -69,7 +69,7 @@ class MainScreen(ArticleActions, SourceActions, SearchActions, StoryActions, Rea
                 article_pane = Vertical(id="article-pane", classes="pane")
                 article_pane.border_title = "3 Article"
                 yield article_pane
-            entities = Vertical(id="entities-pane", classes="pane side-pane")
+            entities = Vertical(id="entities-pane", classes="pane")
             entities.border_title = "4 Entities"
             yield entities
         with Horizontal(id="statusbar"):
